@@ -1,0 +1,10 @@
+/**
+ * Matrix formats and algorithms with no I/O: identifiers, canonical JSON, signing, hashing, event
+ * formats, room versions, authorization rules and state resolution.
+ */
+module io.myelin.protocol {
+    requires transitive jakarta.json;
+
+    exports io.myelin.protocol;
+    exports io.myelin.protocol.event;
+}

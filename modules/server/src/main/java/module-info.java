@@ -1,0 +1,12 @@
+/**
+ * Myelin's main module: configuration, wiring of components, HTTP listeners and the command line.
+ */
+module io.myelin.server {
+    requires io.myelin.api;
+    requires io.helidon.config.yaml;
+    requires io.helidon.logging.common;
+    requires io.helidon.webserver.observe;
+    requires io.helidon.webserver.observe.metrics;
+
+    uses io.myelin.api.Component;
+}

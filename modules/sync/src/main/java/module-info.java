@@ -1,0 +1,8 @@
+/**
+ * /sync, /messages, /context, typing, receipts and to-device messages.
+ */
+module io.myelin.sync {
+    requires io.myelin.api;
+
+    provides io.myelin.api.Component with io.myelin.sync.SyncComponent;
+}

@@ -1,0 +1,8 @@
+/**
+ * Accounts, devices, access tokens, profiles, account data and push rules.
+ */
+module io.myelin.users {
+    requires io.myelin.api;
+
+    provides io.myelin.api.Component with io.myelin.users.UsersComponent;
+}
