@@ -90,7 +90,7 @@ public final class BuildImage {
             fixups.checkAllUsed(descriptors.keySet());
         }
 
-        link(modules, fixups.excludes());
+        link(modules, fixups.excludes(), automatic.keySet());
         installLauncher();
         System.out.printf("Image written to %s%n", options.output());
     }
@@ -178,7 +178,16 @@ public final class BuildImage {
         run("jar", List.of("--update", "--file", jar.toString(), "-C", classes.toString(), "module-info.class"));
     }
 
-    private void link(Path modules, List<String> excludes) {
+    /**
+     * Links the image. On a module path every automatic module is resolved once one of them is, and some
+     * libraries count on that ({@code requires static} of an optional registry that is in fact present):
+     * the image keeps that behaviour by adding the formerly automatic modules to the root modules.
+     */
+    private void link(Path modules, List<String> excludes, Set<String> formerlyAutomatic) {
+        String jvmOptions = options.jvmOptions();
+        if (!formerlyAutomatic.isEmpty()) {
+            jvmOptions = (jvmOptions + " --add-modules=" + String.join(",", formerlyAutomatic)).strip();
+        }
         List<String> args = new ArrayList<>(List.of(
                 "--module-path", modules.toString(),
                 "--add-modules", "ALL-MODULE-PATH",
@@ -188,9 +197,9 @@ public final class BuildImage {
                 // Signed jars (Bouncy Castle) lose their signatures in an image; OpenJDK does not require
                 // signed JCE providers, so the classes are linked like any other.
                 "--ignore-signing-information",
-                "--add-options=" + options.jvmOptions(),
+                "--add-options=" + jvmOptions,
                 "--output", options.output().toString()));
-        excludes.forEach(pattern -> args.add("--exclude-files=" + pattern));
+        excludes.forEach(pattern -> args.add("--exclude-resources=" + pattern));
         run("jlink", args);
     }
 
@@ -261,7 +270,7 @@ public final class BuildImage {
         }
     }
 
-    /** The fix-ups file: directives per module and jlink exclusions. */
+    /** The fix-ups file: directives per module and resources that jlink leaves out. */
     private record Fixups(Map<String, List<String>> directives, List<String> excludes) {
 
         static Fixups read(Path file) throws IOException {
@@ -276,7 +285,7 @@ public final class BuildImage {
                 if (parts.length != 2) {
                     throw new IllegalArgumentException(file + ": cannot read line '" + line + "'");
                 }
-                if (parts[0].equals("exclude")) {
+                if (parts[0].equals("exclude-resources")) {
                     excludes.add(parts[1]);
                 } else if (parts[1].endsWith(";")) {
                     directives.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(parts[1]);
