@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -59,34 +59,52 @@ class DebPackageIT {
     }
 
     @Test
-    void firstInstallCreatesTheUserAndDataFolder(@TempDir Path work) throws Exception {
+    void firstInstallCreatesDataFolderAndUserThenEnablesAndStartsTheService(@TempDir Path work) throws Exception {
         MaintainerScripts scripts = MaintainerScripts.extract(DEB, work);
+        String root = scripts.root().toString();
 
         String calls = scripts.run("postinst", List.of("configure"), false);
 
+        assertTrue(calls.contains("install -d -m 0750 " + root + "/var/lib/myelin\n"), calls);
         assertTrue(calls.contains("adduser --system --group --home /var/lib/myelin --no-create-home"
                                   + " --shell /usr/sbin/nologin myelin\n"), calls);
-        assertTrue(calls.contains("install -d -o myelin -g myelin -m 0750 /var/lib/myelin\n"), calls);
-        assertTrue(calls.contains("chgrp myelin /etc/myelin/myelin.yaml\n"), calls);
+        assertTrue(calls.contains("chown -R myelin:myelin " + root + "/var/lib/myelin\n"), calls);
+        assertTrue(calls.contains("chgrp myelin " + root + "/etc/myelin/myelin.yaml\n"), calls);
+        assertTrue(calls.contains("systemctl enable myelin.service\nsystemctl start myelin.service\n"), calls);
     }
 
     @Test
-    void upgradeLeavesTheExistingUserAndConfigurationModeAlone(@TempDir Path work) throws Exception {
+    void upgradeLeavesUserDataAndConfigurationAloneAndRestartsTheService(@TempDir Path work) throws Exception {
         MaintainerScripts scripts = MaintainerScripts.extract(DEB, work);
+        Files.createDirectories(scripts.root().resolve("var/lib/myelin"));
 
         String calls = scripts.run("postinst", List.of("configure", "0.0.1"), true);
 
-        assertFalse(calls.contains("adduser"), calls);
-        assertFalse(calls.contains("chgrp"), calls);
-        assertFalse(calls.contains("chmod"), calls);
+        for (String untouched : List.of("adduser", "install", "chown", "chgrp", "chmod", "systemctl start")) {
+            assertFalse(calls.contains(untouched), calls);
+        }
+        assertTrue(calls.contains("systemctl try-restart myelin.service\n"), calls);
     }
 
     @Test
-    void removeKeepsConfigurationUserAndData(@TempDir Path work) throws Exception {
+    void reinstallAfterPurgeGivesTheKeptDataToTheNewUser(@TempDir Path work) throws Exception {
+        MaintainerScripts scripts = MaintainerScripts.extract(DEB, work);
+        Files.createDirectories(scripts.root().resolve("var/lib/myelin"));
+
+        String calls = scripts.run("postinst", List.of("configure"), false);
+
+        assertFalse(calls.contains("install -d"), calls);
+        assertTrue(calls.contains("adduser --system"), calls);
+        assertTrue(calls.contains("chown -R myelin:myelin " + scripts.root() + "/var/lib/myelin\n"), calls);
+    }
+
+    @Test
+    void removeStopsTheServiceAndKeepsConfigurationUserAndData(@TempDir Path work) throws Exception {
         MaintainerScripts scripts = MaintainerScripts.extract(DEB, work);
 
         String calls = scripts.run("prerm", List.of("remove"), true) + scripts.run("postrm", List.of("remove"), true);
 
+        assertTrue(calls.contains("systemctl stop myelin.service\n"), calls);
         assertFalse(calls.contains("rm "), calls);
         assertFalse(calls.contains("deluser"), calls);
         assertFalse(calls.contains("userdel"), calls);
@@ -98,7 +116,7 @@ class DebPackageIT {
 
         String calls = scripts.run("postrm", List.of("purge"), true);
 
-        assertTrue(calls.contains("rm -rf /etc/myelin\n"), calls);
+        assertTrue(calls.contains("rm -rf " + scripts.root() + "/etc/myelin\n"), calls);
         assertTrue(calls.contains("deluser --system --quiet myelin\n"), calls);
         assertFalse(calls.contains("/var/lib/myelin"), calls);
     }
@@ -155,10 +173,11 @@ class DebPackageIT {
     }
 
     /**
-     * The package's maintainer scripts, run against stand-ins for the commands they call: each stand-in
-     * records its command line, so a test sees what a script would do without changing this machine.
+     * The package's maintainer scripts, run against stand-ins for the commands they call and with
+     * DPKG_ROOT set to a scratch root in which systemd runs: each stand-in records its command line, so a
+     * test sees what a script would do without changing this machine.
      */
-    record MaintainerScripts(Path control, Path stubs, Path calls) {
+    record MaintainerScripts(Path control, Path stubs, Path calls, Path root) {
 
         private static final List<String> COMMANDS = List.of("adduser", "deluser", "delgroup", "userdel",
                 "groupdel", "install", "chown", "chgrp", "chmod", "rm", "systemctl");
@@ -171,13 +190,15 @@ class DebPackageIT {
             }
 
             Path stubs = Files.createDirectories(work.resolve("stubs"));
-            Path calls = work.resolve("calls");
             for (String command : COMMANDS) {
                 stub(stubs.resolve(command), "echo \"" + command + " $*\" >> \"$STUB_CALLS\"");
             }
             // getent answers from STUB_USER_EXISTS: whether the myelin user and group exist.
             stub(stubs.resolve("getent"), "[ \"$STUB_USER_EXISTS\" = yes ]");
-            return new MaintainerScripts(control, stubs, calls);
+
+            Path root = work.resolve("root");
+            Files.createDirectories(root.resolve("run/systemd/system"));
+            return new MaintainerScripts(control, stubs, work.resolve("calls"), root);
         }
 
         private static void stub(Path file, String body) throws IOException {
@@ -189,10 +210,11 @@ class DebPackageIT {
         String run(String script, List<String> args, boolean userExists) throws IOException, InterruptedException {
             Files.deleteIfExists(calls);
             Files.createFile(calls);
-            List<String> command = new java.util.ArrayList<>(List.of("sh", control.resolve(script).toString()));
+            List<String> command = new ArrayList<>(List.of("sh", control.resolve(script).toString()));
             command.addAll(args);
             Shell.Result result = Shell.run(command, null, Map.of(
                     "PATH", stubs + ":/usr/bin:/bin",
+                    "DPKG_ROOT", root.toString(),
                     "STUB_CALLS", calls.toString(),
                     "STUB_USER_EXISTS", userExists ? "yes" : "no"));
             assertEquals(0, result.status(), script + " " + args + " failed:\n" + result.output());
