@@ -159,11 +159,11 @@ public record CoreConfig(String serverName,
         int port = defaultPort;
         Config portNode = node.get("port");
         if (portNode.exists()) {
-            var parsed = portNode.asInt();
-            if (!parsed.isPresent() || parsed.get() < 0 || parsed.get() > 65535) {
-                problems.add(portNode, "'" + portNode.asString().orElse("") + "' is not a port (0 to 65535)");
+            String text = portNode.asString().orElse("");
+            if (!text.matches("\\d{1,5}") || Integer.parseInt(text) > 65535) {
+                problems.add(portNode, "'" + text + "' is not a port (0 to 65535)");
             } else {
-                port = parsed.get();
+                port = Integer.parseInt(text);
             }
         }
         Optional<Tls> tls = tls(node.get("tls"), problems);
