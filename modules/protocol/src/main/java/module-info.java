@@ -10,5 +10,6 @@ module io.myelin.protocol {
     exports io.myelin.protocol;
     exports io.myelin.protocol.crypto;
     exports io.myelin.protocol.event;
+    exports io.myelin.protocol.id;
     exports io.myelin.protocol.json;
 }
