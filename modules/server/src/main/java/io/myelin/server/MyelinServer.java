@@ -58,14 +58,22 @@ public final class MyelinServer implements AutoCloseable {
      * @throws Exception       when a component fails to start; those already started are stopped again
      */
     public static MyelinServer start(Config root, boolean development) throws Exception {
+        return start(root, development, List.of());
+    }
+
+    /**
+     * Starts the server with components beyond those {@link ServiceLoader} finds, for tests that need an
+     * endpoint no real component has.
+     */
+    static MyelinServer start(Config root, boolean development, List<Component> extra) throws Exception {
         long begin = System.nanoTime();
-        List<Component> components = ServiceLoader.load(Component.class).stream()
-                .map(ServiceLoader.Provider::get)
-                .toList();
+        List<Component> components = new ArrayList<>(extra);
+        ServiceLoader.load(Component.class).stream().map(ServiceLoader.Provider::get).forEach(components::add);
 
         ConfigProblems problems = new ConfigProblems();
         Settings.verifyVersion(root, !development, problems);
-        CoreConfig core = CoreConfig.read(root, development, problems);
+        CoreConfig core = CoreConfig.read(root, development,
+                components.stream().map(Component::configKey).toList(), problems);
         for (Component c : components) {
             c.verify(root.get(c.configKey()), problems);
         }
@@ -76,7 +84,9 @@ public final class MyelinServer implements AutoCloseable {
         List<Component> order = ComponentGraph.startOrder(components);
 
         Files.createDirectories(core.dataDir());
-        ServerIdentity identity = new ServerIdentity(core.serverName(), core.dataDir().toAbsolutePath());
+        var keys = ServerKeys.loadOrGenerate(core.dataDir());
+        ServerIdentity identity = new ServerIdentity(core.serverName(), core.dataDir().toAbsolutePath(),
+                keys.getFirst(), keys.subList(1, keys.size()));
         MeterRegistry meters = Metrics.globalRegistry();
         Map<Class<?>, Object> services = StartContext.newRegistry();
         List<Component> started = new ArrayList<>();

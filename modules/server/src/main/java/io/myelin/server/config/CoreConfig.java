@@ -1,6 +1,8 @@
 package io.myelin.server.config;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,9 +32,8 @@ public record CoreConfig(String serverName,
                          Metrics metrics,
                          String logLevel) {
 
-    /** Top-level keys of the configuration file; anything else is reported as unknown. */
-    public static final List<String> TOP_LEVEL_KEYS = List.of("version", "server", "listeners", "database", "bus",
-            "cache", "metrics", "logging", "roomserver", "federation", "users", "client", "sync", "keys", "media");
+    /** Top-level keys the server itself reads; components add their own sections. */
+    public static final List<String> CORE_KEYS = List.of("version", "server", "listeners", "metrics", "logging");
 
     private static final List<String> LOG_LEVELS = List.of("SEVERE", "WARNING", "INFO", "CONFIG", "FINE", "FINER",
             "FINEST", "ALL", "OFF", "ERROR", "WARN", "DEBUG", "TRACE");
@@ -92,12 +93,16 @@ public record CoreConfig(String serverName,
      * Reads the core sections, reporting every problem to {@code problems}.
      *
      * @param root        the root configuration
-     * @param development whether no file was given (development defaults apply)
-     * @param problems    where problems go
+     * @param development   whether no file was given (development defaults apply)
+     * @param componentKeys the sections components read; any other top-level key is reported unknown
+     * @param problems      where problems go
      * @return the core configuration (meaningful only when no problem was reported)
      */
-    public static CoreConfig read(Config root, boolean development, ConfigProblems problems) {
-        problems.unknownKeys(root, TOP_LEVEL_KEYS);
+    public static CoreConfig read(Config root, boolean development, Collection<String> componentKeys,
+                                  ConfigProblems problems) {
+        List<String> sections = new ArrayList<>(CORE_KEYS);
+        sections.addAll(componentKeys);
+        problems.unknownKeys(root, sections);
 
         Config server = root.get("server");
         problems.unknownKeys(server, List.of("name", "data_dir", "max_request_size", "well_known"));
@@ -154,11 +159,11 @@ public record CoreConfig(String serverName,
         int port = defaultPort;
         Config portNode = node.get("port");
         if (portNode.exists()) {
-            var parsed = portNode.asInt();
-            if (!parsed.isPresent() || parsed.get() < 0 || parsed.get() > 65535) {
-                problems.add(portNode, "'" + portNode.asString().orElse("") + "' is not a port (0 to 65535)");
+            String text = portNode.asString().orElse("");
+            if (!text.matches("\\d{1,5}") || Integer.parseInt(text) > 65535) {
+                problems.add(portNode, "'" + text + "' is not a port (0 to 65535)");
             } else {
-                port = parsed.get();
+                port = Integer.parseInt(text);
             }
         }
         Optional<Tls> tls = tls(node.get("tls"), problems);

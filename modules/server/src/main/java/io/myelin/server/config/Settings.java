@@ -84,8 +84,7 @@ public final class Settings {
             }
             return;
         }
-        var value = version.asInt();
-        if (!value.isPresent() || value.get() != VERSION) {
+        if (!version.asString().orElse("").equals(String.valueOf(VERSION))) {
             problems.add("version", "'" + version.asString().orElse("") + "' is not supported; this build reads "
                     + "configuration version " + VERSION);
         }

@@ -75,6 +75,16 @@ public final class ErrorResponses {
             LOG.log(System.Logger.Level.DEBUG, () -> req.prologue().method().text() + " " + req.path().path()
                     + " -> " + e.code() + ": " + e.detail());
         }
+        send(res, e);
+    }
+
+    /**
+     * Sends a Matrix error as its body.
+     *
+     * @param res the response
+     * @param e   the error
+     */
+    static void send(ServerResponse res, MatrixException e) {
         JsonObjectBuilder body = body(e.code(), e.getMessage());
         e.extra().forEach((k, v) -> body.add(k, Json.toJson(v)));
         send(res, e.status(), body);

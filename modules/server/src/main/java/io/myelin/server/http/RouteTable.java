@@ -7,6 +7,7 @@ import java.util.Set;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
+import io.helidon.http.NotFoundException;
 import io.helidon.http.PathMatcher;
 import io.helidon.http.PathMatchers;
 import io.helidon.http.Status;
@@ -64,10 +65,11 @@ public final class RouteTable implements Routes {
         for (Route r : copy) {
             routing.route(r.method(), r.path(), r.handler());
         }
-        routing.any((req, res) -> unmatched(copy, req, res));
+        // Not a catch-all route: server features (metrics) add their routes after these.
+        routing.error(NotFoundException.class, (req, res, e) -> ErrorResponses.send(res, unmatched(copy, req, res)));
     }
 
-    private static void unmatched(List<Route> routes, ServerRequest req, ServerResponse res) {
+    private static MatrixException unmatched(List<Route> routes, ServerRequest req, ServerResponse res) {
         Set<String> allowed = new LinkedHashSet<>();
         for (Route r : routes) {
             if (r.matcher().match(req.path()).accepted()) {
@@ -75,11 +77,11 @@ public final class RouteTable implements Routes {
             }
         }
         if (allowed.isEmpty()) {
-            throw new MatrixException(Status.NOT_FOUND_404, ErrorCode.M_UNRECOGNIZED, "Unrecognized request");
+            return new MatrixException(Status.NOT_FOUND_404, ErrorCode.M_UNRECOGNIZED, "Unrecognized request");
         }
         allowed.add(Method.OPTIONS.text());
         res.header(HeaderNames.ALLOW, String.join(", ", allowed));
-        throw new MatrixException(Status.METHOD_NOT_ALLOWED_405, ErrorCode.M_UNRECOGNIZED,
+        return new MatrixException(Status.METHOD_NOT_ALLOWED_405, ErrorCode.M_UNRECOGNIZED,
                 "Method " + req.prologue().method().text() + " is not allowed here");
     }
 }
