@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * <p>Run with the JDK that the image is for, as a source-file program:
  * <pre>
  * java BuildImage.java --libs DIR --fixups FILE --launcher-script FILE --launcher NAME=MODULE/CLASS \
- *      --jvm-options "FLAGS" --work DIR --output DIR
+ *      --jvm-options "FLAGS" [--logging-config FILE] --work DIR --output DIR
  * </pre>
  * It prints what it does to standard output; it is a build step, and that is its interface.
  */
@@ -92,6 +92,7 @@ public final class BuildImage {
 
         link(modules, fixups.excludes(), automatic.keySet());
         installLauncher();
+        installLoggingConfig();
         System.out.printf("Image written to %s%n", options.output());
     }
 
@@ -216,6 +217,17 @@ public final class BuildImage {
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
+    /**
+     * The runtime reads {@code conf/logging.properties} when no other logging configuration is named, so
+     * the server's own becomes the image's default; {@code -Djava.util.logging.config.file} still wins.
+     */
+    private void installLoggingConfig() throws IOException {
+        if (options.loggingConfig() != null) {
+            Files.copy(options.loggingConfig(), options.output().resolve("conf/logging.properties"),
+                       StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
     private static void run(String tool, List<String> args) {
         ToolProvider provider = ToolProvider.findFirst(tool)
                 .orElseThrow(() -> new IllegalStateException("this JDK has no " + tool));
@@ -245,7 +257,7 @@ public final class BuildImage {
 
     /** The command line. */
     private record Options(Path libs, Path fixups, Path launcherScript, String launcher, String jvmOptions,
-                           Path work, Path output) {
+                           Path loggingConfig, Path work, Path output) {
 
         static Options parse(String[] args) {
             Map<String, String> values = new HashMap<>();
@@ -257,6 +269,7 @@ public final class BuildImage {
                                Path.of(required(values, "--launcher-script")),
                                required(values, "--launcher"),
                                values.getOrDefault("--jvm-options", "").trim(),
+                               values.containsKey("--logging-config") ? Path.of(values.get("--logging-config")) : null,
                                Path.of(required(values, "--work")),
                                Path.of(required(values, "--output")));
         }

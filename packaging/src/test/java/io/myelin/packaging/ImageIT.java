@@ -32,6 +32,9 @@ class ImageIT {
 
             assertTrue(versions.body().contains("\"versions\""), versions.body());
             assertEquals(0, server.terminate(STOP), server.log());
+            // The image's default logging configuration is the server's: one line a record, ISO time first.
+            assertTrue(server.log().lines().anyMatch(line -> line.matches("\\d{4}-\\d\\d-\\d\\dT[\\d:.]+ INFO .*")),
+                       server.log());
         }
     }
 
