@@ -42,7 +42,7 @@ import java.util.stream.Stream;
  */
 public final class BuildImage {
 
-    /** jdeps analyses multi-release jars as seen by this release; newer versioned classes add nothing jdeps needs. */
+    /** The release whose versioned classes jdeps reads in multi-release jars; 21 works for every jar here. */
     private static final String JDEPS_RELEASE = "21";
 
     private static final Pattern PROVIDES = Pattern.compile("\\s*provides\\s+([\\w.$]+)\\s+with\\s+[^;]+;\\n?");

@@ -7,6 +7,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,36 @@ class DebPackageIT {
 
         assertEquals(List.of("/etc/myelin/myelin.yaml"), Files.readAllLines(work.resolve("control/conffiles")));
         assertEquals(Files.readString(CONFIG_SAMPLE), Files.readString(work.resolve("root/etc/myelin/myelin.yaml")));
+    }
+
+    @Test
+    void packagedConfigurationIsAcceptedByThePackagedServer(@TempDir Path work) throws Exception {
+        Path root = work.resolve("root");
+        Shell.run(List.of("dpkg-deb", "-x", DEB.toString(), root.toString())).ok();
+        // Only what cannot hold on a test machine is overridden: loopback, free ports, a scratch data folder.
+        ProcessBuilder builder = new ProcessBuilder(root.resolve("opt/myelin/bin/myelin").toString(),
+                                                    "--config", root.resolve("etc/myelin/myelin.yaml").toString(),
+                                                    "--exit-after-start")
+                .directory(work.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("out.log").toFile());
+        Map<String, String> env = builder.environment();
+        env.clear();
+        env.putAll(Map.of("PATH", "/usr/bin:/bin", "HOME", work.toString(),
+                          "MYELIN_SERVER__DATA_DIR", work.resolve("data").toString(),
+                          "MYELIN_LISTENERS__CLIENT__HOST", "127.0.0.1",
+                          "MYELIN_LISTENERS__CLIENT__PORT", Integer.toString(ServerProcess.freePort()),
+                          "MYELIN_LISTENERS__FEDERATION__HOST", "127.0.0.1",
+                          "MYELIN_LISTENERS__FEDERATION__PORT", Integer.toString(ServerProcess.freePort())));
+        Process process = builder.start();
+
+        boolean ended = process.waitFor(60, TimeUnit.SECONDS);
+        if (!ended) {
+            process.destroyForcibly().waitFor();
+        }
+        String output = Files.readString(work.resolve("out.log"));
+        assertTrue(ended, "no exit within 60 s:\n" + output);
+        assertEquals(0, process.exitValue(), output);
     }
 
     @Test
