@@ -6,6 +6,11 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.helidon.dbclient.DbRow;
 import io.myelin.api.storage.Database;
@@ -94,6 +99,35 @@ class MigrationsTest {
 
             assertEquals(List.of("001.sql"), recorded(fixture.database(), "alpha"));
             assertEquals(List.of("001.sql"), recorded(fixture.database(), "beta"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void twoServersMigratingOneDatabaseAtOnceApplyEachFileOnce(Backend backend) throws Exception {
+        Map<String, String> files = files("001-create.sql", CREATE, "002-seed.sql", INSERT, "003-size.sql", ALTER);
+        try (Fixture fixture = Fixture.start(backend, dir);
+             ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            Database first = fixture.database();
+            Database second = fixture.startAnother();
+            CountDownLatch go = new CountDownLatch(1);
+
+            Future<?> a = pool.submit(() -> {
+                go.await();
+                first.migrate(migrations("test", files));
+                return null;
+            });
+            Future<?> b = pool.submit(() -> {
+                go.await();
+                second.migrate(migrations("test", files));
+                return null;
+            });
+            go.countDown();
+            a.get(30, TimeUnit.SECONDS);
+            b.get(30, TimeUnit.SECONDS);
+
+            assertEquals(2L, count(first, "test_items"));
+            assertEquals(List.of("001-create.sql", "002-seed.sql", "003-size.sql"), recorded(second, "test"));
         }
     }
 
