@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MigrationsTest {
 
-    private static final String CREATE = "CREATE TABLE test_items (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL);";
+    private static final String CREATE =
+            "CREATE TABLE test_items (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL);";
     private static final String INSERT = """
             -- seed rows; a semicolon in a string ; does not end the statement
             INSERT INTO test_items (id, name) VALUES (1, 'one; still one');

@@ -3,11 +3,17 @@ package io.myelin.storage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import io.myelin.api.storage.Database;
 import io.myelin.api.storage.Dialect;
@@ -46,6 +52,45 @@ class WriteTest {
             long inserted = db.write(tx -> tx.insert("INSERT INTO test_log (writer, seq) VALUES (?, ?)", 1, 1));
 
             assertEquals(1L, inserted);
+            assertEquals(1L, count(db, "test_log"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void writeThatRunsNoStatementReturnsQuietly(Backend backend) throws Exception {
+        try (Fixture fixture = start(backend)) {
+            Database db = fixture.database();
+            List<String> warnings = new CopyOnWriteArrayList<>();
+            Handler handler = new Handler() {
+                @Override
+                public void publish(LogRecord record) {
+                    if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                        warnings.add(record.getMessage());
+                    }
+                }
+
+                @Override
+                public void flush() {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            Logger helidon = Logger.getLogger("io.helidon.dbclient");
+            helidon.addHandler(handler);
+            try {
+                assertEquals("nothing to do", db.write(tx -> "nothing to do"));
+                assertThrows(IllegalStateException.class, () -> db.write(tx -> {
+                    throw new IllegalStateException("gave up before writing");
+                }));
+            } finally {
+                helidon.removeHandler(handler);
+            }
+
+            assertEquals(List.of(), warnings);
+            db.write(tx -> tx.insert("INSERT INTO test_log (writer, seq) VALUES (?, ?)", 1, 1));
             assertEquals(1L, count(db, "test_log"));
         }
     }
@@ -212,7 +257,7 @@ class WriteTest {
 
             assertEquals(Dialect.SQLITE, db.dialect());
             assertEquals("wal", db.client().execute().get("PRAGMA journal_mode")
-                    .orElseThrow().column(1).getString().toLowerCase(java.util.Locale.ROOT));
+                    .orElseThrow().column(1).getString().toLowerCase(Locale.ROOT));
             assertEquals(1L, db.client().execute().get("PRAGMA foreign_keys")
                     .orElseThrow().column(1).getLong());
         }

@@ -45,7 +45,7 @@ public final class JdbcDatabase implements Database, AutoCloseable {
     private final Migrator migrator;
     // The transaction this thread is inside, so that a nested write joins it instead of deadlocking
     // on the single SQLite writer.
-    private final ThreadLocal<DbTransaction> current = new ThreadLocal<>();
+    private final ThreadLocal<TrackedExecute> current = new ThreadLocal<>();
 
     private JdbcDatabase(Dialect dialect, HikariPool readPool, HikariPool writePool, StorageConfig config,
                          Clock clock) {
@@ -107,22 +107,27 @@ public final class JdbcDatabase implements Database, AutoCloseable {
     @Override
     public <T> T write(Function<DbExecute, T> work) {
         Objects.requireNonNull(work, "work");
-        DbTransaction outer = current.get();
+        TrackedExecute outer = current.get();
         if (outer != null) {
             return work.apply(outer);
         }
         lockWriter();
         try {
             DbTransaction tx = writer.transaction();
-            current.set(tx);
+            TrackedExecute execute = new TrackedExecute(tx);
+            current.set(execute);
             T result;
             try {
-                result = work.apply(tx);
+                result = work.apply(execute);
             } catch (RuntimeException | Error e) {
-                rollback(tx, e);
+                if (execute.used()) {
+                    rollback(tx, e);
+                }
                 throw e;
             }
-            tx.commit();
+            if (execute.used()) {
+                tx.commit();
+            }
             return result;
         } finally {
             current.remove();
