@@ -148,6 +148,54 @@ class WriteTest {
 
     @ParameterizedTest
     @EnumSource(Backend.class)
+    void afterCommitActionsSeeTheCommittedWrite(Backend backend) throws Exception {
+        try (Fixture fixture = start(backend)) {
+            Database db = fixture.database();
+            List<Long> seen = new CopyOnWriteArrayList<>();
+
+            db.write(tx -> {
+                tx.insert("INSERT INTO test_log (writer, seq) VALUES (?, ?)", 1, 1);
+                // Registered in a nested write: still waits for the outermost commit.
+                db.write(inner -> {
+                    db.afterCommit(() -> seen.add(count(db, "test_log")));
+                    return inner.insert("INSERT INTO test_log (writer, seq) VALUES (?, ?)", 1, 2);
+                });
+                assertEquals(List.of(), seen, "ran before the commit");
+                return null;
+            });
+
+            assertEquals(List.of(2L), seen);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void afterCommitActionsOfARolledBackWriteNeverRun(Backend backend) throws Exception {
+        try (Fixture fixture = start(backend)) {
+            Database db = fixture.database();
+            List<String> ran = new CopyOnWriteArrayList<>();
+
+            assertThrows(IllegalStateException.class, () -> db.write(tx -> {
+                tx.insert("INSERT INTO test_log (writer, seq) VALUES (?, ?)", 1, 1);
+                db.afterCommit(() -> ran.add("rolled back"));
+                throw new IllegalStateException("abandon");
+            }));
+            db.afterCommit(() -> ran.add("outside any write"));
+            db.write(tx -> {
+                db.afterCommit(() -> {
+                    throw new IllegalArgumentException("a failing action does not fail the write");
+                });
+                db.afterCommit(() -> ran.add("after a failing action"));
+                return tx.insert("INSERT INTO test_log (writer, seq) VALUES (?, ?)", 2, 1);
+            });
+
+            assertEquals(List.of("outside any write", "after a failing action"), ran);
+            assertEquals(1L, count(db, "test_log"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
     void foreignKeysAreEnforced(Backend backend) throws Exception {
         try (Fixture fixture = start(backend)) {
             Database db = fixture.database();

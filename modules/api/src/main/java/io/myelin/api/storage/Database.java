@@ -45,6 +45,18 @@ public interface Database {
     <T> T write(Function<DbExecute, T> work);
 
     /**
+     * Runs {@code action} once the write this thread is inside has committed, or at once when it is in
+     * none; dropped if that write rolls back. For work that must only follow durable data, such as
+     * waking the consumers of a message just written. The action runs on the writing thread after the
+     * write's lock is released; it should be short, and an exception from it is logged, not thrown.
+     *
+     * @param action what to run after the commit
+     */
+    default void afterCommit(Runnable action) {
+        action.run();
+    }
+
+    /**
      * Applies a component's pending migrations, in order, each in its own transaction, and records
      * them. A failing migration throws with the file's name and nothing of it is applied.
      *

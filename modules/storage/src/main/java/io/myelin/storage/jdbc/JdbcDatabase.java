@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -111,12 +112,13 @@ public final class JdbcDatabase implements Database, AutoCloseable {
         if (outer != null) {
             return work.apply(outer);
         }
+        TrackedExecute execute;
+        T result;
         lockWriter();
         try {
             DbTransaction tx = writer.transaction();
-            TrackedExecute execute = new TrackedExecute(tx);
+            execute = new TrackedExecute(tx);
             current.set(execute);
-            T result;
             try {
                 result = work.apply(execute);
             } catch (RuntimeException | Error e) {
@@ -128,10 +130,23 @@ public final class JdbcDatabase implements Database, AutoCloseable {
             if (execute.used()) {
                 tx.commit();
             }
-            return result;
         } finally {
             current.remove();
             unlockWriter();
+        }
+        // Outside the writer lock: what follows a commit must not hold up the next writer.
+        runAfterCommit(execute.afterCommit());
+        return result;
+    }
+
+    @Override
+    public void afterCommit(Runnable action) {
+        Objects.requireNonNull(action, "action");
+        TrackedExecute execute = current.get();
+        if (execute == null) {
+            action.run();
+        } else {
+            execute.afterCommit().add(action);
         }
     }
 
@@ -225,6 +240,17 @@ public final class JdbcDatabase implements Database, AutoCloseable {
                 .connectionPool(pool)
                 .mapperManager(MapperManager.builder().addMapperProvider(new NumberMappers()).build())
                 .build();
+    }
+
+    private static void runAfterCommit(List<Runnable> actions) {
+        for (Runnable action : actions) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                // The write has committed; its caller must not be told it failed.
+                LOG.log(System.Logger.Level.ERROR, "storage: an action after a commit failed", e);
+            }
+        }
     }
 
     private static void rollback(DbTransaction tx, Throwable cause) {

@@ -1,12 +1,16 @@
 package io.myelin.storage.jdbc;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbStatementDml;
 import io.helidon.dbclient.DbStatementGet;
 import io.helidon.dbclient.DbStatementQuery;
 
 /**
- * A transaction's {@link DbExecute} that remembers whether any statement was made through it.
+ * A transaction's {@link DbExecute} that remembers whether any statement was made through it, and what
+ * to run once it commits.
  *
  * <p>Helidon warns when a transaction with no statement is committed; a write whose work decided there
  * was nothing to do is normal here, so such a transaction is simply not committed (it never took a
@@ -15,6 +19,7 @@ import io.helidon.dbclient.DbStatementQuery;
 final class TrackedExecute implements DbExecute {
 
     private final DbExecute delegate;
+    private final List<Runnable> afterCommit = new ArrayList<>();
     private boolean used;
 
     TrackedExecute(DbExecute delegate) {
@@ -23,6 +28,11 @@ final class TrackedExecute implements DbExecute {
 
     boolean used() {
         return used;
+    }
+
+    // Actions to run once this transaction commits, in the order they were added.
+    List<Runnable> afterCommit() {
+        return afterCommit;
     }
 
     private DbExecute use() {
