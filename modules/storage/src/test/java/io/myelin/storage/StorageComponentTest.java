@@ -63,6 +63,29 @@ class StorageComponentTest {
     }
 
     @Test
+    void startFailsAtOnceWhenPostgresIsUnreachable() {
+        Fixture.TestContext context = new Fixture.TestContext(StorageConfigTest.section(Map.of(
+                "url", "jdbc:postgresql://127.0.0.1:1/myelin", "connection_timeout", "1s")), dir);
+
+        RuntimeException e = assertThrows(RuntimeException.class, () -> new StorageComponent().start(context));
+
+        assertTrue(String.valueOf(e.getMessage()).contains("127.0.0.1:1"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> context.require(Database.class));
+    }
+
+    @Test
+    void startFailsWhenTheSqliteDirectoryCannotBeMade() throws Exception {
+        Path blocker = Files.writeString(dir.resolve("taken"), "a file, not a directory");
+        Fixture.TestContext context = new Fixture.TestContext(StorageConfigTest.section(Map.of(
+                "url", "jdbc:sqlite:" + blocker.resolve("sub").resolve("myelin.db"))), dir);
+
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                                               () -> new StorageComponent().start(context));
+
+        assertTrue(e.getMessage().contains("cannot create database directory"), e.getMessage());
+    }
+
+    @Test
     void stopClosesTheDatabase() throws Exception {
         try (Fixture fixture = Fixture.start(Backend.SQLITE, dir)) {
             Database db = fixture.database();

@@ -27,7 +27,7 @@ public final class HikariPool implements CloseableJdbcConnectionPool {
     }
 
     /**
-     * Opens a pool; Hikari connects once at once, so an unreachable database fails here.
+     * Opens a pool. Hikari makes its first connection here, so an unreachable database fails at once.
      *
      * @param config the Hikari configuration, with its JDBC URL set
      * @return the open pool
