@@ -50,7 +50,7 @@ public final class StorageComponent implements Component {
     @Override
     public void start(ComponentContext context) {
         StorageConfig config = StorageConfig.create(context.config(), context.identity().dataDir());
-        JdbcDatabase opened = JdbcDatabase.open(config, context.clock());
+        JdbcDatabase opened = JdbcDatabase.open(config, context.clock(), context.meters());
         database = opened;
         LOG.log(System.Logger.Level.INFO, "storage: using " + opened.dialect().folder() + " database "
                 + JdbcUrls.redact(config.url()) + " with at most " + config.maxConnections() + " connections"

@@ -79,6 +79,7 @@ final class Fixture implements AutoCloseable {
      */
     Database startAnother() {
         StorageComponent other = new StorageComponent();
+        // The same registry: a second storage shares (and on stop removes) the meters of the first.
         TestContext context = context();
         other.start(context);
         others.add(other);
@@ -122,6 +123,9 @@ final class Fixture implements AutoCloseable {
      * The part of the server's start context the storage component uses.
      */
     static final class TestContext implements ComponentContext {
+        // One registry for the whole run, as the server has one for its whole life.
+        static final MeterRegistry METERS = MeterRegistry.create();
+
         private final Config config;
         private final ServerIdentity identity;
         private final Map<Class<?>, Object> services = new ConcurrentHashMap<>();
@@ -148,7 +152,7 @@ final class Fixture implements AutoCloseable {
 
         @Override
         public MeterRegistry meters() {
-            throw new UnsupportedOperationException("storage uses no meters");
+            return METERS;
         }
 
         @Override

@@ -10,11 +10,15 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Tag;
 import io.myelin.api.ConfigProblems;
 import io.myelin.api.storage.Database;
 import io.myelin.api.storage.Dialect;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -83,6 +87,28 @@ class StorageComponentTest {
                                                () -> new StorageComponent().start(context));
 
         assertTrue(e.getMessage().contains("cannot create database directory"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void metersShowPoolsAndWritesAndGoAwayOnStop(Backend backend) throws Exception {
+        MeterRegistry meters = Fixture.TestContext.METERS;
+        String pool = backend == Backend.SQLITE ? "write" : "main";
+        List<Tag> tags = List.of(Tag.create("pool", pool));
+        try (Fixture fixture = Fixture.start(backend, dir)) {
+            long before = meters.timer("myelin.storage.write", List.of()).orElseThrow().count();
+
+            fixture.database().write(tx -> tx.dml("CREATE TABLE test_metered (id INTEGER)"));
+
+            assertEquals(before + 1, meters.timer("myelin.storage.write", List.of()).orElseThrow().count());
+            assertTrue(meters.gauge("myelin.storage.connections.idle", tags).isPresent());
+            assertTrue(meters.gauge("myelin.storage.connections.active", tags).isPresent());
+            assertTrue(meters.gauge("myelin.storage.connections.pending", tags).isPresent());
+            assertEquals(backend == Backend.SQLITE,
+                         meters.gauge("myelin.storage.writers.waiting", List.of()).isPresent());
+        }
+        assertTrue(meters.timer("myelin.storage.write", List.of()).isEmpty());
+        assertTrue(meters.gauge("myelin.storage.connections.idle", tags).isEmpty());
     }
 
     @Test

@@ -19,6 +19,7 @@ import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbTransaction;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
+import io.helidon.metrics.api.MeterRegistry;
 import io.myelin.api.storage.Database;
 import io.myelin.api.storage.Dialect;
 import io.myelin.api.storage.Migrations;
@@ -44,12 +45,13 @@ public final class JdbcDatabase implements Database, AutoCloseable {
     private final ReentrantLock writeLock;
     private final long writeWaitMillis;
     private final Migrator migrator;
+    private final StorageMeters meters;
     // The transaction this thread is inside, so that a nested write joins it instead of deadlocking
     // on the single SQLite writer.
     private final ThreadLocal<TrackedExecute> current = new ThreadLocal<>();
 
     private JdbcDatabase(Dialect dialect, HikariPool readPool, HikariPool writePool, StorageConfig config,
-                         Clock clock) {
+                         Clock clock, MeterRegistry registry) {
         this.dialect = dialect;
         this.client = client(readPool);
         this.writer = writePool == readPool ? client : client(writePool);
@@ -57,6 +59,15 @@ public final class JdbcDatabase implements Database, AutoCloseable {
         this.writeLock = dialect == Dialect.SQLITE ? new ReentrantLock(true) : null;
         this.writeWaitMillis = config.connectionTimeout().toMillis();
         this.migrator = new Migrator(this, clock);
+        this.meters = new StorageMeters(registry);
+        if (writePool == readPool) {
+            meters.pool("main", readPool);
+        } else {
+            meters.pool("read", readPool);
+            meters.pool("write", writePool);
+            meters.gauge("myelin.storage.writers.waiting", "Writes queued for the SQLite writer", List.of(),
+                         writeLock, ReentrantLock::getQueueLength);
+        }
     }
 
     /**
@@ -65,10 +76,11 @@ public final class JdbcDatabase implements Database, AutoCloseable {
      *
      * @param config the storage configuration
      * @param clock  the clock migration times are read from
+     * @param meters where the database's meters go
      * @return the open database
      * @throws IllegalStateException when the database cannot be reached or opened
      */
-    public static JdbcDatabase open(StorageConfig config, Clock clock) {
+    public static JdbcDatabase open(StorageConfig config, Clock clock, MeterRegistry meters) {
         Dialect dialect = config.dialect();
         JdbcDatabase database;
         if (dialect == Dialect.SQLITE) {
@@ -81,10 +93,10 @@ public final class JdbcDatabase implements Database, AutoCloseable {
                 writePool.close();
                 throw e;
             }
-            database = new JdbcDatabase(dialect, readPool, writePool, config, clock);
+            database = new JdbcDatabase(dialect, readPool, writePool, config, clock, meters);
         } else {
             HikariPool pool = HikariPool.create(postgres(config));
-            database = new JdbcDatabase(dialect, pool, pool, config, clock);
+            database = new JdbcDatabase(dialect, pool, pool, config, clock, meters);
         }
         try {
             database.migrator.createTable();
@@ -114,6 +126,7 @@ public final class JdbcDatabase implements Database, AutoCloseable {
         }
         TrackedExecute execute;
         T result;
+        long started = System.nanoTime();
         lockWriter();
         try {
             DbTransaction tx = writer.transaction();
@@ -133,6 +146,7 @@ public final class JdbcDatabase implements Database, AutoCloseable {
         } finally {
             current.remove();
             unlockWriter();
+            meters.write(System.nanoTime() - started);
         }
         // Outside the writer lock: what follows a commit must not hold up the next writer.
         runAfterCommit(execute.afterCommit());
@@ -163,6 +177,7 @@ public final class JdbcDatabase implements Database, AutoCloseable {
      */
     @Override
     public void close() {
+        meters.close();
         if (writer != client) {
             writer.close();
         }
