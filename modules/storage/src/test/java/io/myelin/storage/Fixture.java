@@ -122,7 +122,7 @@ final class Fixture implements AutoCloseable {
     /**
      * The part of the server's start context the storage component uses.
      */
-    static final class TestContext implements ComponentContext {
+    static class TestContext implements ComponentContext {
         // One registry for the whole run, as the server has one for its whole life.
         static final MeterRegistry METERS = MeterRegistry.create();
 

@@ -76,7 +76,7 @@ public final class JdbcDatabase implements Database, AutoCloseable {
      *
      * @param config the storage configuration
      * @param clock  the clock migration times are read from
-     * @param meters where the database's meters go
+     * @param meters where the database's meters go, or null for none
      * @return the open database
      * @throws IllegalStateException when the database cannot be reached or opened
      */

@@ -24,13 +24,21 @@ final class StorageMeters {
     private final List<Meter> meters = new ArrayList<>();
     private final Timer writes;
 
+    /**
+     * Registers the write timer.
+     *
+     * @param registry where meters go, or null to keep none
+     */
     StorageMeters(MeterRegistry registry) {
         this.registry = registry;
-        this.writes = add(registry.getOrCreate(Timer.builder("myelin.storage.write")
+        this.writes = registry == null ? null : add(registry.getOrCreate(Timer.builder("myelin.storage.write")
                 .description("Time a write took from its call to its commit, waiting for the writer included")));
     }
 
     void pool(String name, HikariPool pool) {
+        if (registry == null) {
+            return;
+        }
         List<Tag> tags = List.of(Tag.create("pool", name));
         gauge("myelin.storage.connections.active", "Connections in use", tags, pool,
               p -> stat(p, HikariPoolMXBean::getActiveConnections));
@@ -41,10 +49,16 @@ final class StorageMeters {
     }
 
     <T> void gauge(String name, String description, List<Tag> tags, T source, ToDoubleFunction<T> value) {
+        if (registry == null) {
+            return;
+        }
         add(registry.getOrCreate(Gauge.builder(name, source, value).description(description).tags(tags)));
     }
 
     void write(long nanos) {
+        if (writes == null) {
+            return;
+        }
         writes.record(nanos, TimeUnit.NANOSECONDS);
     }
 
@@ -52,6 +66,9 @@ final class StorageMeters {
      * Removes every meter, so that a database opened later registers its own.
      */
     void close() {
+        if (registry == null) {
+            return;
+        }
         meters.forEach(registry::remove);
         meters.clear();
     }
