@@ -203,6 +203,9 @@ class MigrationsTest {
             assertEquals(1L, db.client().execute()
                     .get("SELECT count(*) AS n FROM testdb_note_log WHERE body = 'hello'")
                     .orElseThrow().column("n").getLong());
+            assertEquals("seed's; first", db.client().execute()
+                    .get("SELECT body FROM testdb_note_log WHERE kind = 'seed'")
+                    .orElseThrow().column("body").getString());
         }
     }
 
