@@ -299,7 +299,7 @@ class WriteTest {
     }
 
     @Test
-    void sqliteRunsInWalModeWithForeignKeys() throws Exception {
+    void sqliteRunsInWalModeWithForeignKeysBusyTimeoutAndFullSync() throws Exception {
         try (Fixture fixture = start(Backend.SQLITE)) {
             Database db = fixture.database();
 
@@ -308,6 +308,11 @@ class WriteTest {
                     .orElseThrow().column(1).getString().toLowerCase(Locale.ROOT));
             assertEquals(1L, db.client().execute().get("PRAGMA foreign_keys")
                     .orElseThrow().column(1).getLong());
+            assertEquals(5000L, db.client().execute().get("PRAGMA busy_timeout")
+                    .orElseThrow().column(1).getLong());
+            // 2 is FULL: a commit is on disk before write() returns.
+            long sync = db.write(tx -> tx.get("PRAGMA synchronous").orElseThrow().column(1).getLong());
+            assertEquals(2L, sync);
         }
     }
 

@@ -290,7 +290,7 @@ public final class JdbcDatabase implements Database, AutoCloseable {
         }
     }
 
-    private static HikariConfig sqlite(StorageConfig config, String name, boolean writes) {
+    static HikariConfig sqlite(StorageConfig config, String name, boolean writes) {
         HikariConfig hikari = common(config, name);
         hikari.setMaximumPoolSize(writes ? 1 : config.maxConnections());
         hikari.setMinimumIdle(1);
@@ -304,7 +304,7 @@ public final class JdbcDatabase implements Database, AutoCloseable {
         return hikari;
     }
 
-    private static HikariConfig postgres(StorageConfig config) {
+    static HikariConfig postgres(StorageConfig config) {
         HikariConfig hikari = common(config, "myelin");
         hikari.setMaximumPoolSize(config.maxConnections());
         hikari.setMinimumIdle(Math.min(2, config.maxConnections()));
