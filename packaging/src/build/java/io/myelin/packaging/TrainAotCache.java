@@ -66,10 +66,15 @@ public final class TrainAotCache {
                 .directory(work.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(work.resolve("training.log").toFile());
+        // The environment of a service, not of the build: no JAVA_TOOL_OPTIONS or MYELIN_* settings leak in.
+        Map<String, String> env = builder.environment();
+        env.clear();
+        env.put("PATH", "/usr/bin:/bin");
+        env.put("HOME", work.toString());
         // Adapter code stays out of the cache: with it, JDK 25 warns at every start that one cached adapter
         // does not match and generates it anew, so it saves nothing and only adds noise to the log.
-        builder.environment().put("MYELIN_JAVA_OPTS", "-XX:+UnlockDiagnosticVMOptions -XX:-AOTAdapterCaching"
-                                                      + " -XX:AOTCacheOutput=" + cache);
+        env.put("MYELIN_JAVA_OPTS", "-XX:+UnlockDiagnosticVMOptions -XX:-AOTAdapterCaching"
+                                    + " -XX:AOTCacheOutput=" + cache);
         Process process = builder.start();
 
         try {
