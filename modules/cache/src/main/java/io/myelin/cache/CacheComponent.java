@@ -63,10 +63,22 @@ public final class CacheComponent implements Component {
                     + " -XX:MaxDirectMemorySize", e);
         }
         context.provide(Caches.class, caches);
-        LOG.log(System.Logger.Level.INFO, "cache: started in {0} ms: budget {1} bytes off-heap shared by all"
-                        + " caches, {2} hot entries on heap, entries expire after {3}",
-                (System.nanoTime() - started) / 1_000_000, settings.maxSize().bytes(), settings.heapEntries(),
-                settings.maxAge());
+        LOG.log(System.Logger.Level.INFO, () -> "cache: started in " + (System.nanoTime() - started) / 1_000_000
+                + " ms, budget " + size(settings.maxSize().bytes()) + " off-heap shared by all caches, "
+                + settings.heapEntries() + " hot entries on heap, entries expire after "
+                + Durations.format(settings.maxAge()));
+    }
+
+    /** Writes a size in the largest unit that divides it, as an operator would have written it. */
+    static String size(long bytes) {
+        String[] units = {"b", "kb", "mb", "gb", "tb"};
+        int unit = 0;
+        long amount = bytes;
+        while (unit < units.length - 1 && amount >= 1024 && amount % 1024 == 0) {
+            amount /= 1024;
+            unit++;
+        }
+        return amount + units[unit];
     }
 
     @Override

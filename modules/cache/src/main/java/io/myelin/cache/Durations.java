@@ -37,6 +37,31 @@ final class Durations {
         return duration;
     }
 
+    /**
+     * Writes a duration in the compact form {@link #parse} reads, such as {@code 1h30m}.
+     *
+     * @param duration a duration, not negative
+     * @return its text
+     */
+    static String format(Duration duration) {
+        if (duration.isZero()) {
+            return "0s";
+        }
+        StringBuilder text = new StringBuilder();
+        append(text, duration.toDaysPart(), "d");
+        append(text, duration.toHoursPart(), "h");
+        append(text, duration.toMinutesPart(), "m");
+        append(text, duration.toSecondsPart(), "s");
+        append(text, duration.toMillisPart(), "ms");
+        return text.toString();
+    }
+
+    private static void append(StringBuilder text, long amount, String unit) {
+        if (amount > 0) {
+            text.append(amount).append(unit);
+        }
+    }
+
     private static Duration compact(String text, String trimmed) {
         Matcher m = PART.matcher(trimmed);
         Duration total = Duration.ZERO;

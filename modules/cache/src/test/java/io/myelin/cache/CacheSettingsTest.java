@@ -43,6 +43,14 @@ class CacheSettingsTest {
     }
 
     @Test
+    void sizesAreLoggedAsAnOperatorWritesThem() {
+        assertEquals("1gb", CacheComponent.size(1L << 30));
+        assertEquals("1536mb", CacheComponent.size(1536L << 20));
+        assertEquals("1000b", CacheComponent.size(1000));
+        assertEquals("0b", CacheComponent.size(0));
+    }
+
+    @Test
     void badSizeIsReportedWithItsKey() {
         List<String> problems = problems(Map.of("cache.max_size_estimated", "12xb"));
 

@@ -28,6 +28,14 @@ class DurationsTest {
     }
 
     @Test
+    void formattedDurationsParseBack() {
+        for (String text : new String[] {"1h", "1h30m", "2d3h", "90ms", "1m1s1ms"}) {
+            assertEquals(text, Durations.format(Durations.parse(text)));
+        }
+        assertEquals("1h30m", Durations.format(Duration.ofSeconds(5_400)));
+    }
+
+    @Test
     void textThatIsNotAPositiveDurationIsRejected() {
         for (String bad : new String[] {"", " ", "1", "h", "1y", "1h x", "-1h", "0m", "0s0ms", "PT0S", "P1X",
                 "999999999999999999d", "1.5h"}) {
