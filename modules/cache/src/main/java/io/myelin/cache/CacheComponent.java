@@ -7,6 +7,7 @@ import io.myelin.api.Component;
 import io.myelin.api.ComponentContext;
 import io.myelin.api.ConfigProblems;
 import io.myelin.api.cache.Caches;
+import org.ehcache.StateTransitionException;
 
 /**
  * The cache tier behind the {@code api} cache SPI (DESIGN.md §6): Ehcache 3 shared pools, a heap tier of the
@@ -56,11 +57,11 @@ public final class CacheComponent implements Component {
         long started = System.nanoTime();
         try {
             caches = new EhcacheCaches(settings, context.clock(), context.meters());
-        } catch (OutOfMemoryError e) {
-            // The off-heap store allocates its whole budget now, in direct memory.
-            throw new IllegalStateException("cache: cannot allocate cache.max_size_estimated ("
-                    + settings.maxSize().bytes() + " bytes) in direct memory; lower it or raise"
-                    + " -XX:MaxDirectMemorySize", e);
+        } catch (StateTransitionException e) {
+            // Most often the budget does not fit in direct memory: the off-heap store allocates all of it now.
+            throw new IllegalStateException("cache: cannot start with cache.max_size_estimated "
+                    + size(settings.maxSize().bytes()) + ", which is allocated in direct memory at start"
+                    + " (-XX:MaxDirectMemorySize, by default the maximum heap size): " + e.getMessage(), e);
         }
         context.provide(Caches.class, caches);
         LOG.log(System.Logger.Level.INFO, () -> "cache: started in " + (System.nanoTime() - started) / 1_000_000

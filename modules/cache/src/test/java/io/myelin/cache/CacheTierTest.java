@@ -336,6 +336,16 @@ class CacheTierTest {
         assertTrue(occupied() <= 1 << 20);
     }
 
+    @Test
+    void aBudgetBeyondDirectMemoryStopsStartUpWithTheKeyInTheMessage() {
+        TestContext tooBig = new TestContext(Map.of("cache.max_size_estimated", "64tb"));
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new CacheComponent().start(tooBig));
+
+        assertTrue(e.getMessage().contains("cache.max_size_estimated 64tb"), e.getMessage());
+        assertTrue(e.getMessage().contains("MaxDirectMemorySize"), e.getMessage());
+    }
+
     private static List<io.helidon.metrics.api.Tag> tag(String cache) {
         return List.of(io.helidon.metrics.api.Tag.create("cache", cache));
     }
