@@ -52,6 +52,15 @@ import org.ehcache.impl.internal.TimeSourceConfiguration;
  * the budget is never exceeded. The {@link CacheSpec#weigher() weigher} of each cache only feeds that cache's
  * {@code myelin.cache.estimated.bytes} gauge, because a shared pool reports its occupancy only as a whole
  * ({@code myelin.cache.occupied.bytes}). The heap copies of hot entries are not counted.
+ *
+ * <p><b>Eviction and expiry.</b> When the off-heap store is full, it evicts entries of any cache; an entry that the
+ * heap tier holds is spared until the heap tier lets it go, so entries read often outlive entries only written.
+ * Expiry is time to live from the last write, read from the server's clock. An expired entry is dropped when it
+ * is next read or when room is needed; until then it still counts in the gauges.
+ *
+ * <p><b>Read costs.</b> A hit from the heap tier costs a hash lookup (about 0.3 µs in {@code CacheBench}); a hit
+ * from the off-heap tier deserialises and moves the entry into the heap tier, which when full first evicts one
+ * there: a few µs up to about 20 µs on a loaded 2-core machine, growing with {@code heap_entries}.
  */
 final class EhcacheCaches implements Caches, AutoCloseable {
 

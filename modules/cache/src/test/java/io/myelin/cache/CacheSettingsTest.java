@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import io.myelin.api.Component;
 import io.myelin.api.ConfigProblems;
+import io.myelin.api.cache.Caches;
 import org.junit.jupiter.api.Test;
 
 class CacheSettingsTest {
@@ -16,6 +19,17 @@ class CacheSettingsTest {
         ConfigProblems problems = new ConfigProblems();
         new CacheComponent().verify(TestContext.section(config), problems);
         return problems.list();
+    }
+
+    @Test
+    void theComponentIsFoundAsAServiceAndProvidesTheCaches() {
+        CacheComponent component = new CacheComponent();
+
+        assertEquals("cache", component.configKey());
+        assertEquals(Set.of(Caches.class), component.provides());
+        assertTrue(CacheComponent.class.getModule().getDescriptor().provides().stream()
+                .anyMatch(p -> p.service().equals(Component.class.getName())
+                        && p.providers().contains(CacheComponent.class.getName())));
     }
 
     @Test
