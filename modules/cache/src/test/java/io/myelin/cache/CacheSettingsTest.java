@@ -104,7 +104,8 @@ class CacheSettingsTest {
         assertEquals(4, problems.size(), problems::toString);
         assertTrue(problems.contains("cache.max_size: unknown key (known: max_size_estimated, max_age, heap_entries)"),
                 problems::toString);
-        assertTrue(problems.stream().anyMatch(p -> p.startsWith("cache.max_size_estimated: 'lots'")), problems::toString);
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("cache.max_size_estimated: 'lots'")),
+                problems::toString);
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("cache.max_age: 'forever'")), problems::toString);
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("cache.heap_entries: '0'")), problems::toString);
     }

@@ -9,8 +9,9 @@ import java.util.function.ToLongFunction;
  *
  * <p>Entries are kept serialised (DESIGN.md §6), so keys and values must be {@link Serializable} (strings,
  * boxed numbers, byte arrays and records that implement {@code Serializable} all are) or come with a
- * {@link Codec}; {@link Caches#cache} refuses a spec that breaks this. Keys need value-based {@code equals} and {@code hashCode}. Values should be immutable:
- * the most used entries are also kept as objects and handed out as they are, without a copy.
+ * {@link Codec}; {@link Caches#cache} refuses a spec that breaks this. Keys need value-based {@code equals}
+ * and {@code hashCode}. Values should be immutable: the most used entries are also kept as objects and handed
+ * out as they are, without a copy.
  *
  * @param name       the cache's name, used in metrics ({@code myelin_cache_hits_total{cache="..."}})
  * @param keyType    the key class
