@@ -28,8 +28,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Reads and writes through the cache tier as a component sees it: a hit served from the heap tier, a hit that
- * deserialises from the off-heap tier, a miss, and a write.
+ * Reads and writes through the cache tier as a component sees it: a hit, a miss, a write that replaces an entry
+ * while the tier has room, and a write into a full tier, where every write evicts.
  *
  * <p>Run with {@code java -jar bench/target/benchmarks.jar CacheBench}.
  */
@@ -41,60 +41,59 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "--sun-misc-unsafe-memory-access=allow")
 public class CacheBench {
 
-    /** Keys held in the off-heap tier; far more than the heap tier's entries. */
+    /** Keys held by the roomy cache. */
     private static final int KEYS = 100_000;
-    /** Keys read over and over, so that they stay in the heap tier. */
-    private static final int HOT_KEYS = 1_000;
 
     @Param({"512"})
     private int valueBytes;
 
-    private CacheComponent component;
+    private CacheComponent roomyTier;
+    private CacheComponent fullTier;
     private Cache<String, byte[]> cache;
+    private Cache<String, byte[]> full;
     private String[] keys;
     private String[] absent;
     private int next;
+    private long written;
 
-    /** Starts the tier with room for every key and fills it. */
+    /** Starts a tier with room for every key and fills it, and a small tier that is full before measuring. */
     @Setup(Level.Trial)
     public void start() {
-        Map<String, String> config = new HashMap<>();
-        config.put("cache.max_size_estimated", "256mb");
-        config.put("cache.heap_entries", "10000");
-        component = new CacheComponent();
-        BenchContext context = new BenchContext(Config.just(ConfigSources.create(config)));
-        component.start(context);
-        cache = context.caches().cache(new CacheSpec<>("bench", String.class, byte[].class,
-                (key, value) -> key.length() + value.length));
+        roomyTier = new CacheComponent();
+        cache = start(roomyTier, "256mb");
+        fullTier = new CacheComponent();
+        full = start(fullTier, "8mb");
         keys = new String[KEYS];
         absent = new String[KEYS];
         for (int i = 0; i < KEYS; i++) {
             keys[i] = "$event" + i + ":example.org";
             absent[i] = "$absent" + i + ":example.org";
             cache.put(keys[i], new byte[valueBytes]);
+            full.put(keys[i], new byte[valueBytes]);
         }
     }
 
-    /** Stops the tier and frees its memory. */
+    private static Cache<String, byte[]> start(CacheComponent component, String budget) {
+        BenchContext context = new BenchContext(Config.just(ConfigSources.create(
+                Map.of("cache.max_size_estimated", budget))));
+        component.start(context);
+        // Roughly what a string key and a byte array retain on the heap.
+        return context.caches().cache(new CacheSpec<>("bench", String.class, byte[].class,
+                (key, value) -> 40 + 2L * key.length() + 16 + value.length));
+    }
+
+    /** Stops the tiers. */
     @TearDown(Level.Trial)
     public void stop() {
-        component.stop();
+        roomyTier.stop();
+        fullTier.stop();
     }
 
     /**
-     * @return a value the heap tier holds
+     * @return a cached value
      */
     @Benchmark
-    public byte[] getHitOnHeap() {
-        next = (next + 1) % HOT_KEYS;
-        return cache.get(keys[next]);
-    }
-
-    /**
-     * @return a value mostly read back from the off-heap tier
-     */
-    @Benchmark
-    public byte[] getHitOffHeap() {
+    public byte[] getHit() {
         next = (next + 7_919) % KEYS;
         return cache.get(keys[next]);
     }
@@ -108,11 +107,17 @@ public class CacheBench {
         return cache.get(absent[next]);
     }
 
-    /** Overwrites an entry. */
+    /** Overwrites an entry; the tier has room. */
     @Benchmark
     public void put() {
         next = (next + 1) % KEYS;
         cache.put(keys[next], new byte[valueBytes]);
+    }
+
+    /** Writes a new key into the full tier, so that entries must be evicted to make room. */
+    @Benchmark
+    public void putEvicting() {
+        full.put("$new" + written++ + ":example.org", new byte[valueBytes]);
     }
 
     /** Just enough of a component context for the cache component. */
