@@ -76,11 +76,6 @@ final class NamedCache<K, V> implements Cache<K, V>, CacheEventListener<K, Weigh
         return meters;
     }
 
-    /** The bytes this cache's entries count for in the shared tier. */
-    long estimatedBytes() {
-        return bytes.sum();
-    }
-
     @Override
     public V get(K key) {
         Weighed<V> entry = store.get(key);
