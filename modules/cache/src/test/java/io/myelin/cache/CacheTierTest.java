@@ -114,6 +114,35 @@ class CacheTierTest {
     }
 
     @Test
+    void concurrentWritersLeaveTheTierWithinBudgetAndTheCountsExact() throws Exception {
+        Caches caches = start();
+        List<Cache<String, byte[]>> all = List.of(caches.cache(bytes("events")), caches.cache(bytes("state")));
+        List<Thread> writers = new ArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            int writer = w;
+            writers.add(Thread.ofPlatform().start(() -> {
+                Random random = new Random(writer);
+                try {
+                    for (int i = 0; i < 3_000; i++) {
+                        all.get(i % 2).put(writer + ":" + random.nextInt(4_000), new byte[random.nextInt(4_000)]);
+                    }
+                } catch (RuntimeException | AssertionError e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        for (Thread writer : writers) {
+            writer.join(Duration.ofSeconds(60));
+            assertTrue(!writer.isAlive(), "a writer did not finish");
+        }
+
+        assertEquals(List.of(), failures);
+        assertTrue(occupied() <= BUDGET, () -> "occupied " + occupied());
+        assertEquals(occupied(), estimated("events") + estimated("state"));
+    }
+
+    @Test
     void estimatedBytesFollowWritesUpdatesAndRemovals() {
         Caches caches = start();
         Cache<String, byte[]> cache = caches.cache(bytes("events"));
