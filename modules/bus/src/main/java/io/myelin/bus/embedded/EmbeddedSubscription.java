@@ -1,0 +1,290 @@
+package io.myelin.bus.embedded;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+import io.helidon.dbclient.DbRow;
+import io.myelin.api.bus.BusException;
+import io.myelin.api.bus.MessageHandler;
+import io.myelin.api.bus.Subscription;
+import io.myelin.bus.dispatch.Envelope;
+import io.myelin.bus.dispatch.SubjectDispatcher;
+
+/**
+ * A durable consumer of the embedded log: a reader thread that walks the stream's rows in sequence order
+ * and feeds a {@link SubjectDispatcher}, and the consumer's acknowledgement floor and the
+ * acknowledgements above it.
+ *
+ * <p>The reader reads at most as many rows as the dispatcher has room for ({@code bus.max_in_flight}), so
+ * a consumer that falls behind holds a bounded number of messages in memory; the rest wait in the
+ * database, and their publishers wait for room.
+ */
+final class EmbeddedSubscription implements Subscription {
+
+    private static final System.Logger LOG = System.getLogger(EmbeddedSubscription.class.getName());
+    private static final int PAGE = 100;
+    /** How long an idle reader waits for a publish signal before it looks at the table anyway. */
+    private static final Duration IDLE = Duration.ofSeconds(1);
+
+    private static final String CONSUMER = "SELECT ack_floor FROM bus_consumers WHERE stream = ? AND durable = ?";
+    private static final String MIN_FLOOR = "SELECT MIN(ack_floor) AS floor FROM bus_consumers WHERE stream = ?";
+    private static final String ADD_CONSUMER =
+            "INSERT INTO bus_consumers (stream, durable, ack_floor) VALUES (?, ?, ?)";
+    private static final String ACKS = "SELECT seq FROM bus_acks WHERE stream = ? AND durable = ? AND seq > ?";
+    private static final String READ = "SELECT seq, subject, payload FROM bus_messages"
+            + " WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?";
+    private static final String ADD_ACK = "INSERT INTO bus_acks (stream, durable, seq) VALUES (?, ?, ?)";
+    private static final String MOVE_FLOOR = "UPDATE bus_consumers SET ack_floor = ? WHERE stream = ? AND durable = ?";
+    private static final String DROP_ACKS = "DELETE FROM bus_acks WHERE stream = ? AND durable = ? AND seq <= ?";
+
+    private final EmbeddedBus bus;
+    private final StreamState state;
+    private final String stream;
+    private final String durable;
+    private final SubjectDispatcher dispatcher;
+    private final Object ackLock = new Object();
+    /** Acknowledged sequence numbers above the floor; guarded by ackLock. */
+    private final TreeSet<Long> acked = new TreeSet<>();
+    private long floor;
+    private volatile boolean running = true;
+    private Thread reader;
+
+    EmbeddedSubscription(EmbeddedBus bus, StreamState state, String durable, Duration ackTimeout,
+                         MessageHandler handler) {
+        this.bus = bus;
+        this.state = state;
+        this.stream = state.stream;
+        this.durable = durable;
+        this.dispatcher = new SubjectDispatcher(stream, durable, handler, ackTimeout, bus.settings().nakDelay(),
+                bus.settings().maxInFlight());
+    }
+
+    String key() {
+        return stream + "/" + durable;
+    }
+
+    void start() {
+        // Creating the consumer and reading the floor happen under the stream lock, so that no publish
+        // slips between a new consumer's floor and its first read.
+        state.lock.lock();
+        try {
+            long start = bus.database().write(tx -> {
+                Optional<DbRow> row = tx.get(CONSUMER, stream, durable);
+                if (row.isPresent()) {
+                    return EmbeddedBus.number(row.get(), "ack_floor");
+                }
+                // A new consumer starts after what the stream no longer keeps for anyone else.
+                long first = tx.get(MIN_FLOOR, stream)
+                        .map(r -> r.column("floor").get())
+                        .map(v -> ((Number) v).longValue())
+                        .orElse(state.lastSeq);
+                long initial = state.floors.isEmpty() ? state.lastSeq : Math.min(first, state.lastSeq);
+                tx.insert(ADD_CONSUMER, stream, durable, initial);
+                return initial;
+            });
+            List<Long> above;
+            try (var rows = bus.database().client().execute().query(ACKS, stream, durable, start)) {
+                above = rows.map(r -> EmbeddedBus.number(r, "seq")).toList();
+            }
+            synchronized (ackLock) {
+                floor = start;
+                acked.addAll(above);
+            }
+            state.floors.put(durable, start);
+        } finally {
+            state.lock.unlock();
+        }
+        reader = Thread.ofVirtual().name("bus-reader-" + stream + "-" + durable).start(this::read);
+    }
+
+    @Override
+    public void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        state.lock.lock();
+        try {
+            state.published.signalAll();
+        } finally {
+            state.lock.unlock();
+        }
+        reader.interrupt();
+        try {
+            reader.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        dispatcher.close(bus.settings().drainTimeout());
+        bus.forget(this);
+    }
+
+    private void read() {
+        long cursor;
+        synchronized (ackLock) {
+            cursor = floor;
+        }
+        while (running && !bus.closed()) {
+            try {
+                int room = dispatcher.awaitCapacity();
+                if (room == 0) {
+                    return;
+                }
+                List<Row> page = page(cursor, Math.min(room, PAGE));
+                for (Row row : page) {
+                    cursor = row.seq;
+                    if (isAcked(row.seq)) {
+                        continue;
+                    }
+                    if (!dispatcher.submit(row)) {
+                        return;
+                    }
+                }
+                if (page.isEmpty()) {
+                    idle(cursor);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                LOG.log(System.Logger.Level.WARNING, "bus: reading " + stream + " for " + durable
+                        + " failed; retrying", e);
+                try {
+                    Thread.sleep(IDLE);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private List<Row> page(long after, int limit) {
+        try (var rows = bus.database().client().execute().query(READ, stream, after, limit)) {
+            return rows.map(r -> new Row(EmbeddedBus.number(r, "seq"), r.column("subject").get(String.class),
+                    (byte[]) r.column("payload").get())).toList();
+        }
+    }
+
+    /**
+     * Waits for a publish past {@code cursor}.
+     */
+    private void idle(long cursor) throws InterruptedException {
+        state.lock.lock();
+        try {
+            if (state.lastSeq <= cursor && running) {
+                state.published.await(IDLE.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            state.lock.unlock();
+        }
+    }
+
+    private boolean isAcked(long seq) {
+        synchronized (ackLock) {
+            return seq <= floor || acked.contains(seq);
+        }
+    }
+
+    /**
+     * Stores an acknowledgement: moves the floor when the message is the next after it, otherwise records
+     * it above the floor. Serialised per consumer so that floors are written in increasing order.
+     */
+    private void store(long seq) {
+        long moved;
+        synchronized (ackLock) {
+            if (seq <= floor || acked.contains(seq)) {
+                return;
+            }
+            long newFloor = floor;
+            if (seq == floor + 1) {
+                newFloor = seq;
+                while (acked.contains(newFloor + 1)) {
+                    newFloor++;
+                }
+            }
+            long target = newFloor;
+            try {
+                if (target > floor) {
+                    bus.database().write(tx -> {
+                        tx.dml(MOVE_FLOOR, target, stream, durable);
+                        tx.delete(DROP_ACKS, stream, durable, target);
+                        return null;
+                    });
+                    acked.headSet(target, true).clear();
+                    floor = target;
+                } else {
+                    bus.database().write(tx -> tx.insert(ADD_ACK, stream, durable, seq));
+                    acked.add(seq);
+                }
+            } catch (RuntimeException e) {
+                throw new BusException("cannot store an acknowledgement on " + stream + " for " + durable, e);
+            }
+            moved = floor;
+        }
+        state.lock.lock();
+        try {
+            Long previous = state.floors.get(durable);
+            if (previous == null || previous < moved) {
+                state.floors.put(durable, moved);
+                state.roomy.signalAll();
+            }
+        } finally {
+            state.lock.unlock();
+        }
+        try {
+            bus.prune(state);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "bus: pruning " + stream + " failed; retried later", e);
+        }
+    }
+
+    /**
+     * A row of the log as the dispatcher sees it.
+     */
+    private final class Row implements Envelope {
+        private final long seq;
+        private final String subject;
+        private final byte[] payload;
+
+        Row(long seq, String subject, byte[] payload) {
+            this.seq = seq;
+            this.subject = subject;
+            this.payload = payload;
+        }
+
+        @Override
+        public String subject() {
+            return subject;
+        }
+
+        @Override
+        public long sequence() {
+            return seq;
+        }
+
+        @Override
+        public int deliveries() {
+            return 1;
+        }
+
+        @Override
+        public byte[] payload() {
+            return payload;
+        }
+
+        @Override
+        public void acknowledge() {
+            store(seq);
+        }
+
+        @Override
+        public void release() {
+            // Nothing to do: an unacknowledged row stays above the floor and is read again next time.
+        }
+    }
+}

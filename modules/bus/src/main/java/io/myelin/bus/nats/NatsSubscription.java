@@ -1,0 +1,250 @@
+package io.myelin.bus.nats;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+
+import io.myelin.api.bus.BusException;
+import io.myelin.api.bus.MessageHandler;
+import io.myelin.api.bus.Subscription;
+import io.myelin.bus.dispatch.Envelope;
+import io.myelin.bus.dispatch.SubjectDispatcher;
+import io.nats.client.ConsumeOptions;
+import io.nats.client.Connection;
+import io.nats.client.ConsumerContext;
+import io.nats.client.IterableConsumer;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamStatusCheckedException;
+import io.nats.client.Message;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+
+/**
+ * A durable JetStream pull consumer feeding a {@link SubjectDispatcher}.
+ *
+ * <p>One reader thread pulls the consumer's messages in stream order and hands them to the dispatcher,
+ * which keeps per-subject order and runs subjects in parallel. The broker's {@code max_ack_pending}
+ * ({@code bus.max_in_flight}) bounds how many messages this process holds at once. Redelivery after a
+ * negative acknowledgement or a handler timeout happens inside the dispatcher, so that a retried message
+ * keeps its place before later messages of its subject; while the process holds a message it tells the
+ * broker it is still working on it, so that the broker's own redelivery ({@code ack_wait}, the
+ * acknowledgement timeout) only comes into play when this process dies or loses its connection.
+ *
+ * <p>Known limit: after a crash, the messages the dead process held come back once their
+ * {@code ack_wait} passes, which may be after newer messages of the same subject were delivered. A
+ * clean stop gives held messages back at once, in order, and keeps the order.
+ */
+final class NatsSubscription implements Subscription {
+
+    private static final System.Logger LOG = System.getLogger(NatsSubscription.class.getName());
+    private static final Duration ACK_CONFIRM = Duration.ofSeconds(5);
+    private static final Duration POLL = Duration.ofMillis(250);
+
+    private final NatsBus bus;
+    private final String stream;
+    private final String streamName;
+    private final String subjectPrefix;
+    private final String durable;
+    private final Duration ackTimeout;
+    private final SubjectDispatcher dispatcher;
+    private final Map<Long, Held> held = new ConcurrentHashMap<>();
+    private final IterableConsumer consumer;
+    private final Thread reader;
+    private final Thread keeper;
+    private volatile boolean running = true;
+
+    NatsSubscription(NatsBus bus, Connection connection, String stream, String streamName, String subjectPrefix,
+                     String durable, Duration ackTimeout, MessageHandler handler) {
+        this.bus = bus;
+        this.stream = stream;
+        this.streamName = streamName;
+        this.subjectPrefix = subjectPrefix;
+        this.durable = durable;
+        this.ackTimeout = ackTimeout;
+        int maxInFlight = bus.settings().maxInFlight();
+        this.dispatcher = new SubjectDispatcher(stream, durable, handler, ackTimeout, bus.settings().nakDelay(),
+                maxInFlight);
+        ConsumerConfiguration config = ConsumerConfiguration.builder()
+                .durable(durable)
+                .ackPolicy(AckPolicy.Explicit)
+                .deliverPolicy(DeliverPolicy.All)
+                .ackWait(ackTimeout)
+                .maxAckPending(maxInFlight)
+                .maxDeliver(-1)
+                .build();
+        try {
+            ConsumerContext context = connection.getStreamContext(streamName).createOrUpdateConsumer(config);
+            this.consumer = context.iterate(ConsumeOptions.builder()
+                    .batchSize(Math.min(maxInFlight, 256))
+                    .build());
+        } catch (IOException | JetStreamApiException e) {
+            throw new BusException("cannot create consumer " + durable + " on " + streamName + ": "
+                    + e.getMessage(), e);
+        }
+        this.reader = Thread.ofVirtual().name("bus-nats-reader-" + stream + "-" + durable).unstarted(this::read);
+        this.keeper = Thread.ofVirtual().name("bus-nats-keeper-" + stream + "-" + durable).unstarted(this::keep);
+    }
+
+    void start() {
+        reader.start();
+        keeper.start();
+    }
+
+    @Override
+    public void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        consumer.stop();
+        reader.interrupt();
+        join(reader);
+        dispatcher.close(bus.settings().drainTimeout());
+        // Messages the client had already pulled but not handed out go back at once as well.
+        try {
+            Message m;
+            while ((m = consumer.nextMessage(Duration.ofMillis(50))) != null) {
+                m.nak();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (JetStreamStatusCheckedException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "bus: leftover pulls of " + durable + " end with an error", e);
+        }
+        keeper.interrupt();
+        join(keeper);
+        try {
+            consumer.close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "bus: closing consumer " + durable + " failed", e);
+        }
+        bus.forget(this);
+    }
+
+    private void read() {
+        while (running) {
+            Message m;
+            try {
+                m = consumer.nextMessage(POLL);
+            } catch (InterruptedException e) {
+                return;
+            } catch (JetStreamStatusCheckedException | RuntimeException e) {
+                if (running) {
+                    LOG.log(System.Logger.Level.WARNING, "bus: pulling " + streamName + "/" + durable
+                            + " failed; retrying", e);
+                }
+                continue;
+            }
+            if (m == null || !m.isJetStream()) {
+                continue;
+            }
+            long sequence = m.metaData().streamSequence();
+            Held previous = held.get(sequence);
+            if (previous != null) {
+                // The broker redelivered a message this process still holds (a keep-alive came late):
+                // answer through the newest delivery and let the dispatcher carry on with it.
+                previous.message = m;
+                previous.touched = System.nanoTime();
+                continue;
+            }
+            Held h = new Held(m, SubjectTokens.decode(m.getSubject().substring(subjectPrefix.length())));
+            held.put(sequence, h);
+            if (!dispatcher.submit(h)) {
+                held.remove(sequence);
+                m.nak();
+            }
+        }
+    }
+
+    /**
+     * Tells the broker that held messages are still being worked on, a third of the way into each
+     * {@code ack_wait}, so that it does not redeliver them while this process holds them.
+     */
+    private void keep() {
+        long period = Math.max(ackTimeout.toNanos() / 3, Duration.ofMillis(20).toNanos());
+        while (running) {
+            try {
+                Thread.sleep(Duration.ofNanos(period));
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (Held h : held.values()) {
+                if (now - h.touched >= period) {
+                    try {
+                        h.message.inProgress();
+                        h.touched = now;
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.DEBUG, "bus: keep-alive failed", e);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A pulled message this process holds until it is acknowledged or given back.
+     */
+    private final class Held implements Envelope {
+        private final String subject;
+        private final long sequence;
+        private volatile Message message;
+        private volatile long touched = System.nanoTime();
+
+        Held(Message message, String subject) {
+            this.message = message;
+            this.subject = subject;
+            this.sequence = message.metaData().streamSequence();
+        }
+
+        @Override
+        public String subject() {
+            return subject;
+        }
+
+        @Override
+        public long sequence() {
+            return sequence;
+        }
+
+        @Override
+        public int deliveries() {
+            return (int) message.metaData().deliveredCount();
+        }
+
+        @Override
+        public byte[] payload() {
+            return message.getData();
+        }
+
+        @Override
+        public void acknowledge() {
+            try {
+                message.ackSync(ACK_CONFIRM);
+            } catch (TimeoutException e) {
+                throw new BusException("NATS did not confirm an acknowledgement on " + streamName, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BusException("interrupted while acknowledging on " + streamName, e);
+            }
+            held.remove(sequence);
+        }
+
+        @Override
+        public void release() {
+            held.remove(sequence);
+            message.nak();
+        }
+    }
+}
