@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeoutException;
 
 import io.myelin.api.bus.BusException;
@@ -42,6 +43,8 @@ final class NatsSubscription implements Subscription {
     private static final System.Logger LOG = System.getLogger(NatsSubscription.class.getName());
     private static final Duration ACK_CONFIRM = Duration.ofSeconds(5);
     private static final Duration POLL = Duration.ofMillis(250);
+    /** Lifetime of one pull request; a closing subscription waits at most this long for pulls in flight. */
+    private static final Duration PULL_EXPIRY = Duration.ofSeconds(1);
 
     private final NatsBus bus;
     private final String stream;
@@ -51,6 +54,8 @@ final class NatsSubscription implements Subscription {
     private final Duration ackTimeout;
     private final SubjectDispatcher dispatcher;
     private final Map<Long, Held> held = new ConcurrentHashMap<>();
+    /** Messages to give back when closing, by stream sequence. */
+    private final Map<Long, Message> giveBack = new ConcurrentSkipListMap<>();
     private final IterableConsumer consumer;
     private final Thread reader;
     private final Thread keeper;
@@ -79,6 +84,7 @@ final class NatsSubscription implements Subscription {
             ConsumerContext context = connection.getStreamContext(streamName).createOrUpdateConsumer(config);
             this.consumer = context.iterate(ConsumeOptions.builder()
                     .batchSize(Math.min(maxInFlight, 256))
+                    .expiresIn(PULL_EXPIRY.toMillis())
                     .build());
         } catch (IOException | JetStreamApiException e) {
             throw new BusException("cannot create consumer " + durable + " on " + streamName + ": "
@@ -103,17 +109,33 @@ final class NatsSubscription implements Subscription {
         reader.interrupt();
         join(reader);
         dispatcher.close(bus.settings().drainTimeout());
-        // Messages the client had already pulled but not handed out go back at once as well.
+
+        // Give back what the dispatcher returned and what the pull in flight still brings, but only once
+        // that pull has ended: a message given back earlier would come straight back to it.
+        long deadline = System.nanoTime() + PULL_EXPIRY.multipliedBy(2).toNanos();
         try {
-            Message m;
-            while ((m = consumer.nextMessage(Duration.ofMillis(50))) != null) {
-                m.nak();
+            while (System.nanoTime() < deadline) {
+                Message m = consumer.nextMessage(Duration.ofMillis(50));
+                if (m != null) {
+                    giveBack.putIfAbsent(m.metaData().streamSequence(), m);
+                } else if (consumer.isFinished()) {
+                    break;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (JetStreamStatusCheckedException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "bus: leftover pulls of " + durable + " end with an error", e);
+            LOG.log(System.Logger.Level.DEBUG, "bus: the last pull of " + durable + " ended with an error", e);
         }
+        // In stream order, so that the next subscription receives them in the order they were published.
+        for (Message m : giveBack.values()) {
+            try {
+                m.nak();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "bus: could not give back a message; it returns after ack_wait", e);
+            }
+        }
+        held.clear();
         keeper.interrupt();
         join(keeper);
         try {
@@ -153,8 +175,7 @@ final class NatsSubscription implements Subscription {
             Held h = new Held(m, SubjectTokens.decode(m.getSubject().substring(subjectPrefix.length())));
             held.put(sequence, h);
             if (!dispatcher.submit(h)) {
-                held.remove(sequence);
-                m.nak();
+                giveBack.put(sequence, m);
             }
         }
     }
@@ -243,8 +264,8 @@ final class NatsSubscription implements Subscription {
 
         @Override
         public void release() {
-            held.remove(sequence);
-            message.nak();
+            // Still kept alive by the keeper until close() gives it back.
+            giveBack.put(sequence, message);
         }
     }
 }
