@@ -173,6 +173,9 @@ abstract class BusContract {
                 ProcessHandle.current().info().command().orElseThrow(),
                 "--module-path", System.getProperty("jdk.module.path"),
                 "--patch-module", "io.myelin.bus=" + System.getProperty("myelin.test.classes"),
+                "--add-modules", "ALL-MODULE-PATH",
+                // Surefire leaves jars no module requires, such as the JDBC drivers, on the class path.
+                "-cp", System.getProperty("java.class.path"),
                 "--enable-native-access=ALL-UNNAMED,org.xerial.sqlitejdbc",
                 "--sun-misc-unsafe-memory-access=allow",
                 "-Djava.util.logging.config.file=" + System.getProperty("java.util.logging.config.file", ""),

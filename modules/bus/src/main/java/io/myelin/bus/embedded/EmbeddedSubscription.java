@@ -78,7 +78,7 @@ final class EmbeddedSubscription implements Subscription {
                 }
                 // A new consumer starts after what the stream no longer keeps for anyone else.
                 long first = tx.get(MIN_FLOOR, stream)
-                        .map(r -> r.column("floor").get())
+                        .flatMap(r -> r.column("floor").asOptional())
                         .map(v -> ((Number) v).longValue())
                         .orElse(state.lastSeq);
                 long initial = state.floors.isEmpty() ? state.lastSeq : Math.min(first, state.lastSeq);
