@@ -74,6 +74,28 @@ abstract class BusContract {
     }
 
     @Test
+    void aSlowSubjectDoesNotHoldUpOtherSubjects() throws Exception {
+        ManagedBus bus = open(harness().settings());
+        CountDownLatch otherHandled = new CountDownLatch(1);
+        AtomicReference<Boolean> slowSawOther = new AtomicReference<>();
+        bus.subscribe("Parallel", "reader", Duration.ofSeconds(30), m -> {
+            if (m.subject().equals("!slow:example.org")) {
+                // Finishes only once a later message of another subject was handled meanwhile.
+                slowSawOther.set(otherHandled.await(WAIT.toSeconds(), TimeUnit.SECONDS));
+            } else {
+                otherHandled.countDown();
+            }
+            m.ack();
+        });
+
+        bus.publish("Parallel", "!slow:example.org", bytes(0));
+        bus.publish("Parallel", "!fast:example.org", bytes(1));
+
+        await(() -> slowSawOther.get() != null);
+        assertTrue(slowSawOther.get(), "the other subject was handled while the slow one was in progress");
+    }
+
+    @Test
     void negativelyAcknowledgedMessageIsDeliveredAgainBeforeLaterOnes() throws Exception {
         ManagedBus bus = open(harness().settings());
         List<String> log = new CopyOnWriteArrayList<>();

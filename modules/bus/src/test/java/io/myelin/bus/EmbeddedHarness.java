@@ -72,8 +72,8 @@ final class EmbeddedHarness implements BusHarness {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start storage on " + kind, e);
         }
-        EmbeddedBus bus = EmbeddedBus.open(context.require(Database.class), settings);
-        return new WithStorage(bus, storage);
+        Database database = context.require(Database.class);
+        return new WithStorage(EmbeddedBus.open(database, settings), storage, database);
     }
 
     @Override
@@ -128,7 +128,7 @@ final class EmbeddedHarness implements BusHarness {
     /**
      * The embedded bus and the storage under it, closed together like a server stopping.
      */
-    private record WithStorage(EmbeddedBus bus, Component storage) implements ManagedBus {
+    record WithStorage(EmbeddedBus bus, Component storage, Database database) implements ManagedBus {
         @Override
         public String description() {
             return bus.description();

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 /**
  * The bus semantics on the embedded log in PostgreSQL ({@code MYELIN_TEST_POSTGRES_URL}, a fresh database per run).
  */
-class EmbeddedPostgresBusTest extends BusContract {
+class EmbeddedPostgresBusTest extends EmbeddedBusContract {
 
     private static EmbeddedHarness harness;
 

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 /**
  * The bus semantics on the embedded log in SQLite.
  */
-class EmbeddedSqliteBusTest extends BusContract {
+class EmbeddedSqliteBusTest extends EmbeddedBusContract {
 
     private static EmbeddedHarness harness;
 
