@@ -18,14 +18,15 @@ import io.myelin.bus.dispatch.ManagedBus;
 /**
  * The bus as a durable log in the server's own database, dispatched in process.
  *
- * <p>{@link #publish} appends a row to {@code bus_messages} and commits before it returns; sequence numbers
- * come from the stream's row in {@code bus_streams}, whose update lock makes a stream's rows commit in
- * sequence order, so that a reader never passes a message that commits later. Each durable consumer
+ * <p>{@link #publish} appends a row to {@code bus_messages} and returns once it is committed. All writes
+ * go through one {@link LogWriter}, which commits whatever is waiting in one transaction (group commit)
+ * and hands out sequence numbers in commit order, so that a reader never passes a message that commits
+ * later; {@code bus_streams} remembers each stream's last sequence number. Each durable consumer
  * keeps an acknowledgement floor in {@code bus_consumers} (everything up to it is acknowledged) and the
  * acknowledgements above it in {@code bus_acks}; both are written before {@code ack()} returns. After a
  * restart a consumer reads again from its floor, skipping what {@code bus_acks} lists: nothing
- * acknowledged is delivered again and nothing unacknowledged is lost. Rows every consumer has passed are
- * deleted.
+ * acknowledged is delivered again and nothing unacknowledged is lost (a message redelivered after a
+ * restart counts its deliveries from 1 again). Rows every consumer has passed are deleted.
  *
  * <p>Back-pressure: a publisher blocks while its stream holds {@code bus.max_pending} messages not
  * acknowledged by all of the stream's durable consumers, open or not. One process owns the log: two
@@ -33,12 +34,12 @@ import io.myelin.bus.dispatch.ManagedBus;
  */
 public final class EmbeddedBus implements ManagedBus {
 
+    private static final System.Logger LOG = System.getLogger(EmbeddedBus.class.getName());
+
     static final Migrations MIGRATIONS = new Migrations("bus", "/io/myelin/bus/db", List.of("001-log.sql"),
             EmbeddedBus.class::getResourceAsStream);
 
-    private static final String BUMP = "UPDATE bus_streams SET last_seq = last_seq + 1 WHERE stream = ?";
     private static final String LAST = "SELECT last_seq FROM bus_streams WHERE stream = ?";
-    private static final String APPEND = "INSERT INTO bus_messages (stream, seq, subject, payload) VALUES (?, ?, ?, ?)";
     private static final String ADD_STREAM =
             "INSERT INTO bus_streams (stream, last_seq) VALUES (?, 0) ON CONFLICT DO NOTHING";
     private static final String FLOORS = "SELECT durable, ack_floor FROM bus_consumers WHERE stream = ?";
@@ -51,11 +52,13 @@ public final class EmbeddedBus implements ManagedBus {
     private final Map<String, StreamState> streams = new ConcurrentHashMap<>();
     private final Map<String, EmbeddedSubscription> subscriptions = new ConcurrentHashMap<>();
     private final AtomicLong publisherWaits = new AtomicLong();
+    private final LogWriter writer;
     private volatile boolean closed;
 
     private EmbeddedBus(Database database, BusSettings settings) {
         this.database = database;
         this.settings = settings;
+        this.writer = new LogWriter(database, this::prune);
     }
 
     /**
@@ -79,27 +82,16 @@ public final class EmbeddedBus implements ManagedBus {
     public long publish(String stream, String subject, byte[] payload) {
         StreamState state = state(stream);
         reserve(state);
-        long seq = 0;
         try {
-            seq = database.write(tx -> {
-                tx.dml(BUMP, stream);
-                long next = number(tx.get(LAST, stream).orElseThrow(), "last_seq");
-                tx.insert(APPEND, stream, next, subject, payload);
-                return next;
-            });
-        } catch (RuntimeException e) {
-            throw new BusException("cannot store a message on " + stream, e);
+            return writer.append(state, subject, payload);
         } finally {
             state.lock.lock();
             try {
                 state.reserved--;
-                state.lastSeq = Math.max(state.lastSeq, seq);
-                state.published.signalAll();
             } finally {
                 state.lock.unlock();
             }
         }
-        return seq;
     }
 
     @Override
@@ -136,8 +128,17 @@ public final class EmbeddedBus implements ManagedBus {
     @Override
     public void close() {
         closed = true;
-        for (EmbeddedSubscription subscription : List.copyOf(subscriptions.values())) {
-            subscription.close();
+        // Subscriptions drain their handlers side by side, so stopping takes one drain, not one per consumer.
+        List<Thread> closing = List.copyOf(subscriptions.values()).stream()
+                .map(subscription -> Thread.ofVirtual().name("bus-close").start(subscription::close))
+                .toList();
+        for (Thread thread : closing) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         for (StreamState state : streams.values()) {
             state.lock.lock();
@@ -148,10 +149,15 @@ public final class EmbeddedBus implements ManagedBus {
                 state.lock.unlock();
             }
         }
+        writer.stop();
     }
 
     Database database() {
         return database;
+    }
+
+    LogWriter writer() {
+        return writer;
     }
 
     BusSettings settings() {
@@ -167,11 +173,11 @@ public final class EmbeddedBus implements ManagedBus {
     }
 
     /**
-     * Deletes the rows every consumer has acknowledged, once enough have gathered.
+     * Deletes the rows every consumer has acknowledged, once enough have gathered. Runs on the writer.
      *
      * @param state the stream
      */
-    void prune(StreamState state) {
+    private void prune(StreamState state) {
         long upTo;
         state.lock.lock();
         try {
@@ -183,7 +189,18 @@ public final class EmbeddedBus implements ManagedBus {
         } finally {
             state.lock.unlock();
         }
-        database.write(tx -> tx.delete(PRUNE, state.stream, upTo));
+        try {
+            database.write(tx -> tx.delete(PRUNE, state.stream, upTo));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "bus: could not delete acknowledged messages of " + state.stream
+                    + "; retried after later acknowledgements", e);
+            state.lock.lock();
+            try {
+                state.pruned = Math.min(state.pruned, upTo - PRUNE_BATCH);
+            } finally {
+                state.lock.unlock();
+            }
+        }
     }
 
     static long number(DbRow row, String column) {

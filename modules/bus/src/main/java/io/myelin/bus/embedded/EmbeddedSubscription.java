@@ -7,7 +7,6 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import io.helidon.dbclient.DbRow;
-import io.myelin.api.bus.BusException;
 import io.myelin.api.bus.MessageHandler;
 import io.myelin.api.bus.Subscription;
 import io.myelin.bus.dispatch.Envelope;
@@ -36,9 +35,6 @@ final class EmbeddedSubscription implements Subscription {
     private static final String ACKS = "SELECT seq FROM bus_acks WHERE stream = ? AND durable = ? AND seq > ?";
     private static final String READ = "SELECT seq, subject, payload FROM bus_messages"
             + " WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?";
-    private static final String ADD_ACK = "INSERT INTO bus_acks (stream, durable, seq) VALUES (?, ?, ?)";
-    private static final String MOVE_FLOOR = "UPDATE bus_consumers SET ack_floor = ? WHERE stream = ? AND durable = ?";
-    private static final String DROP_ACKS = "DELETE FROM bus_acks WHERE stream = ? AND durable = ? AND seq <= ?";
 
     private final EmbeddedBus bus;
     private final StreamState state;
@@ -190,56 +186,97 @@ final class EmbeddedSubscription implements Subscription {
         }
     }
 
+    String stream() {
+        return stream;
+    }
+
+    String durable() {
+        return durable;
+    }
+
+    StreamState state() {
+        return state;
+    }
+
     /**
-     * Stores an acknowledgement: moves the floor when the message is the next after it, otherwise records
-     * it above the floor. Serialised per consumer so that floors are written in increasing order.
+     * Starts planning the writer's next batch of this consumer's acknowledgements. Only the writer calls
+     * this and {@link AckPlan#apply()}, so plans never overlap.
      */
-    private void store(long seq) {
-        long moved;
+    AckPlan plan() {
         synchronized (ackLock) {
-            if (seq <= floor || acked.contains(seq)) {
-                return;
-            }
-            long newFloor = floor;
-            if (seq == floor + 1) {
-                newFloor = seq;
-                while (acked.contains(newFloor + 1)) {
-                    newFloor++;
-                }
-            }
-            long target = newFloor;
-            try {
-                if (target > floor) {
-                    bus.database().write(tx -> {
-                        tx.dml(MOVE_FLOOR, target, stream, durable);
-                        tx.delete(DROP_ACKS, stream, durable, target);
-                        return null;
-                    });
-                    acked.headSet(target, true).clear();
-                    floor = target;
-                } else {
-                    bus.database().write(tx -> tx.insert(ADD_ACK, stream, durable, seq));
-                    acked.add(seq);
-                }
-            } catch (RuntimeException e) {
-                throw new BusException("cannot store an acknowledgement on " + stream + " for " + durable, e);
-            }
-            moved = floor;
+            return new AckPlan(this, floor, new TreeSet<>(acked));
+        }
+    }
+
+    private void applied(long newFloor, TreeSet<Long> newAcked) {
+        synchronized (ackLock) {
+            floor = newFloor;
+            acked.clear();
+            acked.addAll(newAcked);
         }
         state.lock.lock();
         try {
             Long previous = state.floors.get(durable);
-            if (previous == null || previous < moved) {
-                state.floors.put(durable, moved);
+            if (previous == null || previous < newFloor) {
+                state.floors.put(durable, newFloor);
                 state.roomy.signalAll();
             }
         } finally {
             state.lock.unlock();
         }
-        try {
-            bus.prune(state);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "bus: pruning " + stream + " failed; retried later", e);
+    }
+
+    /**
+     * A consumer's acknowledgements within one write: moves the floor over every acknowledgement that
+     * follows it without a gap, and keeps the others as rows above the floor.
+     */
+    static final class AckPlan {
+        private final EmbeddedSubscription consumer;
+        private final TreeSet<Long> acked;
+        private final TreeSet<Long> newRows = new TreeSet<>();
+        private long floor;
+        private boolean floorMoved;
+
+        AckPlan(EmbeddedSubscription consumer, long floor, TreeSet<Long> acked) {
+            this.consumer = consumer;
+            this.floor = floor;
+            this.acked = acked;
+        }
+
+        void add(long seq) {
+            if (seq <= floor || acked.contains(seq)) {
+                return;
+            }
+            if (seq == floor + 1) {
+                floor = seq;
+                while (acked.remove(floor + 1)) {
+                    floor++;
+                }
+                floorMoved = true;
+            } else {
+                acked.add(seq);
+                newRows.add(seq);
+            }
+        }
+
+        EmbeddedSubscription consumer() {
+            return consumer;
+        }
+
+        long floor() {
+            return floor;
+        }
+
+        boolean floorMoved() {
+            return floorMoved;
+        }
+
+        TreeSet<Long> newRows() {
+            return newRows;
+        }
+
+        void apply() {
+            consumer.applied(floor, acked);
         }
     }
 
@@ -279,7 +316,7 @@ final class EmbeddedSubscription implements Subscription {
 
         @Override
         public void acknowledge() {
-            store(seq);
+            bus.writer().ack(EmbeddedSubscription.this, seq);
         }
 
         @Override

@@ -29,6 +29,35 @@ final class StreamState {
     }
 
     /**
+     * The last sequence number committed.
+     *
+     * @return the sequence number
+     */
+    long lastSeqCommitted() {
+        lock.lock();
+        try {
+            return lastSeq;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Records a commit of messages up to {@code seq} and wakes idle readers.
+     *
+     * @param seq the last sequence number committed
+     */
+    void committed(long seq) {
+        lock.lock();
+        try {
+            lastSeq = Math.max(lastSeq, seq);
+            published.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Messages published or being published that some consumer has not acknowledged, counting
      * acknowledgements above a floor as missing (a bound from above). Zero without consumers.
      * Call with the lock held.
