@@ -2,7 +2,10 @@ package io.myelin.bus.nats;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeoutException;
@@ -20,6 +23,7 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamStatusCheckedException;
 import io.nats.client.Message;
 import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 
@@ -34,9 +38,11 @@ import io.nats.client.api.DeliverPolicy;
  * broker it is still working on it, so that the broker's own redelivery ({@code ack_wait}, the
  * acknowledgement timeout) only comes into play when this process dies or loses its connection.
  *
- * <p>Known limit: after a crash, the messages the dead process held come back once their
- * {@code ack_wait} passes, which may be after newer messages of the same subject were delivered. A
- * clean stop gives held messages back at once, in order, and keeps the order.
+ * <p>A clean stop gives held messages back at once, in stream order, so the next subscription gets them
+ * first. After a crash the broker only redelivers what the dead process held once its {@code ack_wait}
+ * passes, while newer messages would flow at once; so a subscription that finds messages still pending
+ * on its consumer first collects those redeliveries (holding back newer messages, at most twice the
+ * acknowledgement timeout) and hands them out in stream order before anything newer.
  */
 final class NatsSubscription implements Subscription {
 
@@ -60,6 +66,8 @@ final class NatsSubscription implements Subscription {
     private final Thread reader;
     private final Thread keeper;
     private volatile boolean running = true;
+    /** Recovery after a crash, touched only by the reader thread; see the class comment. */
+    private Recovery recovery;
 
     NatsSubscription(NatsBus bus, Connection connection, String stream, String streamName, String subjectPrefix,
                      String durable, Duration ackTimeout, MessageHandler handler) {
@@ -82,6 +90,13 @@ final class NatsSubscription implements Subscription {
                 .build();
         try {
             ConsumerContext context = connection.getStreamContext(streamName).createOrUpdateConsumer(config);
+            ConsumerInfo info = context.getCachedConsumerInfo();
+            if (info != null && info.getNumAckPending() > 0) {
+                recovery = new Recovery(info.getDelivered().getStreamSequence(), info.getNumAckPending(),
+                        System.nanoTime() + ackTimeout.multipliedBy(2).plusSeconds(1).toNanos());
+                LOG.log(System.Logger.Level.INFO, "bus: {0}/{1} has {2} message(s) a previous process left"
+                        + " unacknowledged; they are delivered first", streamName, durable, info.getNumAckPending());
+            }
             this.consumer = context.iterate(ConsumeOptions.builder()
                     .batchSize(Math.min(maxInFlight, 256))
                     .expiresIn(PULL_EXPIRY.toMillis())
@@ -161,6 +176,7 @@ final class NatsSubscription implements Subscription {
                 continue;
             }
             if (m == null || !m.isJetStream()) {
+                recover(null);
                 continue;
             }
             long sequence = m.metaData().streamSequence();
@@ -174,9 +190,58 @@ final class NatsSubscription implements Subscription {
             }
             Held h = new Held(m, SubjectTokens.decode(m.getSubject().substring(subjectPrefix.length())));
             held.put(sequence, h);
-            if (!dispatcher.submit(h)) {
-                giveBack.put(sequence, m);
+            if (recovery != null) {
+                recover(h);
+            } else {
+                submit(h);
             }
+        }
+    }
+
+    private void submit(Held h) {
+        if (!dispatcher.submit(h)) {
+            giveBack.put(h.sequence, h.message);
+        }
+    }
+
+    /**
+     * Collects a message while recovering; once every message the previous process held has come back,
+     * or the wait is over, hands out the collected ones in stream order and ends the recovery.
+     *
+     * @param h a message just pulled, or null to check the deadline only
+     */
+    private void recover(Held h) {
+        if (recovery == null) {
+            return;
+        }
+        if (h != null) {
+            if (h.sequence <= recovery.lastDelivered()) {
+                recovery.redelivered().put(h.sequence, h);
+            } else {
+                recovery.newer().add(h);
+            }
+        }
+        if (recovery.redelivered().size() >= recovery.pending() || System.nanoTime() > recovery.deadline()) {
+            Recovery done = recovery;
+            recovery = null;
+            done.redelivered().values().forEach(this::submit);
+            done.newer().forEach(this::submit);
+        }
+    }
+
+    /**
+     * What a subscription waits for after a crash.
+     *
+     * @param lastDelivered highest stream sequence the consumer had delivered before this subscription
+     * @param pending       how many messages were delivered and not acknowledged
+     * @param deadline      when to stop waiting, in {@link System#nanoTime()}
+     * @param redelivered   redeliveries collected so far, by stream sequence
+     * @param newer         newer messages held back meanwhile, in arrival (stream) order
+     */
+    private record Recovery(long lastDelivered, long pending, long deadline, Map<Long, Held> redelivered,
+                            List<Held> newer) {
+        Recovery(long lastDelivered, long pending, long deadline) {
+            this(lastDelivered, pending, deadline, new TreeMap<>(), new ArrayList<>());
         }
     }
 
