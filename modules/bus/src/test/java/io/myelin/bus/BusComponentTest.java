@@ -17,6 +17,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BusComponentTest {
 
     @Test
+    void startsNatsJetStreamWhenServersAreConfigured() throws Exception {
+        String url = Backends.natsUrl();
+        String prefix = "MyelinComponent" + Long.toHexString(System.nanoTime());
+        Component bus = TestContext.component("bus");
+        TestContext context = new TestContext(Map.of("nats.urls", url, "prefix", prefix), Path.of("."));
+        try (NatsHarness cleanup = new NatsHarness(url, prefix, true)) {
+            bus.start(context);
+            try {
+                assertTrue(((BusComponent) bus).bus().description().startsWith("NATS JetStream"));
+                assertTrue(context.require(Bus.class) != null);
+            } finally {
+                bus.stop();
+            }
+        }
+    }
+
+    @Test
     void startsTheEmbeddedBusOnTheServersDatabaseByDefault() throws Exception {
         Path dir = Files.createTempDirectory("myelin-bus-component");
         Component storage = TestContext.component("storage");

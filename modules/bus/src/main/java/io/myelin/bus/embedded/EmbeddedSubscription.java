@@ -7,6 +7,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import io.helidon.dbclient.DbRow;
+import io.myelin.api.bus.BusException;
 import io.myelin.api.bus.MessageHandler;
 import io.myelin.api.bus.Subscription;
 import io.myelin.bus.dispatch.Envelope;
@@ -316,6 +317,10 @@ final class EmbeddedSubscription implements Subscription {
 
         @Override
         public void acknowledge() {
+            if (!running) {
+                // A later subscription of this durable owns the floor now and delivers the message again.
+                throw new BusException("the subscription of " + durable + " on " + stream + " is closed");
+            }
             bus.writer().ack(EmbeddedSubscription.this, seq);
         }
 
