@@ -55,7 +55,9 @@ final class EmbeddedHarness implements BusHarness {
     }
 
     static EmbeddedHarness reopen(List<String> args) {
-        return new EmbeddedHarness(args.get(0), args.get(1), tempDir(), () -> { });
+        // The database URL says where everything is; the data directory is never written.
+        Path unused = Path.of(System.getProperty("java.io.tmpdir"));
+        return new EmbeddedHarness(args.get(0), args.get(1), unused, () -> { });
     }
 
     @Override

@@ -27,7 +27,8 @@ final class LogWriter {
     private static final System.Logger LOG = System.getLogger(LogWriter.class.getName());
     private static final int MAX_BATCH = 512;
 
-    private static final String APPEND = "INSERT INTO bus_messages (stream, seq, subject, payload) VALUES (?, ?, ?, ?)";
+    private static final String APPEND =
+            "INSERT INTO bus_messages (stream, seq, subject, payload) VALUES (?, ?, ?, ?)";
     private static final String LAST = "UPDATE bus_streams SET last_seq = ? WHERE stream = ?";
     private static final String ADD_ACK = "INSERT INTO bus_acks (stream, durable, seq) VALUES (?, ?, ?)";
     private static final String MOVE_FLOOR = "UPDATE bus_consumers SET ack_floor = ? WHERE stream = ? AND durable = ?";
