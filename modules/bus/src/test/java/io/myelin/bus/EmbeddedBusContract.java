@@ -1,11 +1,16 @@
 package io.myelin.bus;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import io.myelin.api.bus.Message;
 
 import io.myelin.api.storage.Database;
 import io.myelin.bus.dispatch.ManagedBus;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -34,6 +39,39 @@ abstract class EmbeddedBusContract extends BusContract {
         Database database = ((EmbeddedHarness.WithStorage) bus).database();
         await(() -> rows(database) < 100);
         assertTrue(rows(database) < 100, "at most a pruning batch is left");
+    }
+
+    @Test
+    void consumersCanSubscribeWhilePublishersAreBusy() throws Exception {
+        ManagedBus bus = open(harness().settings());
+        bus.subscribe("Busy", "first", Message::ack);
+        AtomicInteger published = new AtomicInteger();
+        List<Thread> publishers = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            publishers.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 100; i++) {
+                    bus.publish("Busy", "!room" + i % 5 + ":example.org", bytes(i));
+                    published.incrementAndGet();
+                }
+            }));
+        }
+
+        List<AtomicInteger> counts = new ArrayList<>();
+        for (int c = 0; c < 5; c++) {
+            AtomicInteger count = new AtomicInteger();
+            counts.add(count);
+            bus.subscribe("Busy", "late" + c, m -> {
+                count.incrementAndGet();
+                m.ack();
+            });
+        }
+        for (Thread publisher : publishers) {
+            publisher.join(java.time.Duration.ofSeconds(20));
+        }
+
+        assertEquals(400, published.get(), "every publisher finished");
+        bus.publish("Busy", "!last:example.org", bytes(-1));
+        await(() -> counts.stream().allMatch(n -> n.get() > 0));
     }
 
     private static long rows(Database database) {

@@ -64,32 +64,41 @@ final class EmbeddedSubscription implements Subscription {
     }
 
     void start() {
-        // Creating the consumer and reading the floor happen under the stream lock, so that no publish
-        // slips between a new consumer's floor and its first read.
+        long last;
+        boolean alone;
         state.lock.lock();
         try {
-            long start = bus.database().write(tx -> {
-                Optional<DbRow> row = tx.get(CONSUMER, stream, durable);
-                if (row.isPresent()) {
-                    return EmbeddedBus.number(row.get(), "ack_floor");
-                }
-                // A new consumer starts after what the stream no longer keeps for anyone else.
-                long first = tx.get(MIN_FLOOR, stream)
-                        .flatMap(r -> r.column("floor").asOptional())
-                        .map(v -> ((Number) v).longValue())
-                        .orElse(state.lastSeq);
-                long initial = state.floors.isEmpty() ? state.lastSeq : Math.min(first, state.lastSeq);
-                tx.insert(ADD_CONSUMER, stream, durable, initial);
-                return initial;
-            });
-            List<Long> above;
-            try (var rows = bus.database().client().execute().query(ACKS, stream, durable, start)) {
-                above = rows.map(r -> EmbeddedBus.number(r, "seq")).toList();
+            last = state.lastSeq;
+            alone = state.floors.isEmpty();
+        } finally {
+            state.lock.unlock();
+        }
+        // No lock is held while waiting for the database: the log writer takes the stream lock after its
+        // commits. A publish that commits meanwhile is at worst delivered to the new consumer too.
+        long start = bus.database().write(tx -> {
+            Optional<DbRow> row = tx.get(CONSUMER, stream, durable);
+            if (row.isPresent()) {
+                return EmbeddedBus.number(row.get(), "ack_floor");
             }
-            synchronized (ackLock) {
-                floor = start;
-                acked.addAll(above);
-            }
+            // A new consumer starts after what the stream no longer keeps for anyone else.
+            long first = tx.get(MIN_FLOOR, stream)
+                    .flatMap(r -> r.column("floor").asOptional())
+                    .map(v -> ((Number) v).longValue())
+                    .orElse(last);
+            long initial = alone ? last : Math.min(first, last);
+            tx.insert(ADD_CONSUMER, stream, durable, initial);
+            return initial;
+        });
+        List<Long> above;
+        try (var rows = bus.database().client().execute().query(ACKS, stream, durable, start)) {
+            above = rows.map(r -> EmbeddedBus.number(r, "seq")).toList();
+        }
+        synchronized (ackLock) {
+            floor = start;
+            acked.addAll(above);
+        }
+        state.lock.lock();
+        try {
             state.floors.put(durable, start);
         } finally {
             state.lock.unlock();

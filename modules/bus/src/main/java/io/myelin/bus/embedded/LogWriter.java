@@ -158,7 +158,7 @@ final class LogWriter {
                 for (Op op : batch) {
                     switch (op) {
                         case Append a -> {
-                            long seq = last.getOrDefault(a.state(), a.state().lastSeqCommitted()) + 1;
+                            long seq = last.getOrDefault(a.state(), a.state().appended) + 1;
                             last.put(a.state(), seq);
                             sequences.put(a, seq);
                             tx.insert(APPEND, a.state().stream, seq, a.subject(), a.payload());

@@ -22,24 +22,16 @@ final class StreamState {
     long lastSeq;
     int reserved;
     long pruned;
+    /**
+     * The last sequence number the {@link LogWriter} appended, read and written only by its thread (which
+     * must not wait for {@link #lock} inside a transaction).
+     */
+    long appended;
 
     StreamState(String stream, long lastSeq) {
         this.stream = stream;
         this.lastSeq = lastSeq;
-    }
-
-    /**
-     * The last sequence number committed.
-     *
-     * @return the sequence number
-     */
-    long lastSeqCommitted() {
-        lock.lock();
-        try {
-            return lastSeq;
-        } finally {
-            lock.unlock();
-        }
+        this.appended = lastSeq;
     }
 
     /**
@@ -48,6 +40,7 @@ final class StreamState {
      * @param seq the last sequence number committed
      */
     void committed(long seq) {
+        appended = seq;
         lock.lock();
         try {
             lastSeq = Math.max(lastSeq, seq);
