@@ -169,9 +169,16 @@ final class NatsSubscription implements Subscription {
             } catch (InterruptedException e) {
                 return;
             } catch (JetStreamStatusCheckedException | RuntimeException e) {
-                if (running) {
-                    LOG.log(System.Logger.Level.WARNING, "bus: pulling " + streamName + "/" + durable
-                            + " failed; retrying", e);
+                if (!running) {
+                    return;
+                }
+                LOG.log(System.Logger.Level.WARNING, "bus: pulling " + streamName + "/" + durable
+                        + " failed; retrying", e);
+                // The connection is probably down; the client reconnects by itself meanwhile.
+                try {
+                    Thread.sleep(POLL);
+                } catch (InterruptedException ie) {
+                    return;
                 }
                 continue;
             }
