@@ -24,6 +24,10 @@ public interface Bus {
      * messages not yet acknowledged by all its consumers as its limit allows, so that a slow consumer
      * slows its publishers instead of failing them.
      *
+     * <p>On the embedded bus, a publish made inside a {@link io.myelin.api.storage.Database#write} joins
+     * that transaction: the message exists only if the write commits, and consumers see it after the
+     * commit. On NATS the message is stored at once, whatever the caller's transaction does.
+     *
      * @param stream  the stream, one of {@link Streams}
      * @param subject the subject inside the stream (for example a room id); order is kept per subject
      * @param payload the message body

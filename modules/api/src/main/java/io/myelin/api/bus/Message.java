@@ -47,6 +47,11 @@ public interface Message {
      * Marks it handled; returns once that is stored, after which it is never delivered to this consumer
      * again. Acknowledging a delivery that already timed out or was settled has no effect.
      *
+     * <p>On the embedded bus, an acknowledgement made inside a
+     * {@link io.myelin.api.storage.Database#write} joins that transaction, so that a handler's effects and
+     * its acknowledgement commit together; if the write rolls back, the message is delivered again after
+     * the acknowledgement timeout.
+     *
      * @throws BusException when the acknowledgement could not be stored; the message is then delivered
      *                      again
      */

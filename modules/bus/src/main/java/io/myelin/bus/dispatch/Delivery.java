@@ -68,12 +68,11 @@ final class Delivery implements Message {
         // The store learns of the acknowledgement before the subject moves on, so that a crash right after
         // never loses it; a failed store redelivers instead.
         try {
-            envelope.acknowledge();
+            envelope.acknowledge(() -> outcome.complete(new Outcome(true, Duration.ZERO)));
         } catch (RuntimeException e) {
             outcome.complete(new Outcome(false, defaultDelay));
             throw e;
         }
-        outcome.complete(new Outcome(true, Duration.ZERO));
     }
 
     @Override

@@ -35,11 +35,14 @@ public interface Envelope {
     byte[] payload();
 
     /**
-     * Records the acknowledgement durably; returns once it is stored.
+     * Records the acknowledgement durably and runs {@code whenDurable} once it is: before returning, or,
+     * when the acknowledgement joined a transaction still open on this thread, after that commits (never,
+     * if it rolls back; the message is then delivered again after its timeout).
      *
+     * @param whenDurable what to run once the acknowledgement is stored
      * @throws io.myelin.api.bus.BusException when it could not be stored
      */
-    void acknowledge();
+    void acknowledge(Runnable whenDurable);
 
     /**
      * Gives the message back unhandled when the subscription closes, so that the next subscription of the

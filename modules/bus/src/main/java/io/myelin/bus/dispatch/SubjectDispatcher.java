@@ -256,8 +256,9 @@ public final class SubjectDispatcher {
                 if (delivery.abandon()) {
                     return false;
                 }
-                // An acknowledgement is being stored right now: let it finish so it is not lost.
-                return delivery.outcome().join().acked();
+                // An acknowledgement is being stored right now: give it a moment so it is not lost.
+                Delivery.Outcome late = awaitSettling(delivery);
+                return late != null && late.acked();
             }
             if (outcome == null) {
                 LOG.log(System.Logger.Level.DEBUG, () -> "bus: " + stream + "/" + durable + " seq "
@@ -278,7 +279,9 @@ public final class SubjectDispatcher {
             try {
                 handler.handle(delivery);
             } catch (Exception e) {
-                LOG.log(System.Logger.Level.WARNING, "bus: handler of " + stream + "/" + durable + " failed on seq "
+                // While closing, a failure is most likely the shutdown itself reaching the handler.
+                System.Logger.Level level = isClosing() ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING;
+                LOG.log(level, "bus: handler of " + stream + "/" + durable + " failed on seq "
                         + delivery.sequence() + ", delivering it again", e);
                 delivery.nak();
             } finally {
@@ -312,18 +315,39 @@ public final class SubjectDispatcher {
             if (delivery.abandon()) {
                 return null;
             }
-            // An acknowledgement is being stored right now; its result decides.
-            return getQuietly(delivery);
+            // An acknowledgement is being stored, or waits for its transaction to commit; its result
+            // decides, unless that takes another timeout (the transaction rolled back).
+            return awaitSettling(delivery);
         } catch (ExecutionException e) {
             return new Delivery.Outcome(false, nakDelay);
         }
     }
 
-    private Delivery.Outcome getQuietly(Delivery delivery) throws InterruptedException {
+    /**
+     * Waits one more acknowledgement timeout for an acknowledgement already under way, ignoring
+     * interrupts so that a closing dispatcher does not lose it.
+     *
+     * @return the outcome, or null when it did not come
+     */
+    private Delivery.Outcome awaitSettling(Delivery delivery) {
+        long deadline = System.nanoTime() + ackTimeout.toNanos();
+        boolean interrupted = false;
         try {
-            return delivery.outcome().get();
-        } catch (ExecutionException e) {
-            return new Delivery.Outcome(false, nakDelay);
+            while (true) {
+                try {
+                    return delivery.outcome().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (TimeoutException e) {
+                    return null;
+                } catch (ExecutionException e) {
+                    return new Delivery.Outcome(false, nakDelay);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

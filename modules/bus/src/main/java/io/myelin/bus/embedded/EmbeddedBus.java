@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 import io.myelin.api.bus.BusException;
 import io.myelin.api.bus.MessageHandler;
@@ -39,6 +40,9 @@ public final class EmbeddedBus implements ManagedBus {
     static final Migrations MIGRATIONS = new Migrations("bus", "/io/myelin/bus/db", List.of("001-log.sql"),
             EmbeddedBus.class::getResourceAsStream);
 
+    private static final String BUMP = "UPDATE bus_streams SET last_seq = last_seq + 1 WHERE stream = ?";
+    private static final String APPEND =
+            "INSERT INTO bus_messages (stream, seq, subject, payload) VALUES (?, ?, ?, ?)";
     private static final String LAST = "SELECT last_seq FROM bus_streams WHERE stream = ?";
     private static final String ADD_STREAM =
             "INSERT INTO bus_streams (stream, last_seq) VALUES (?, 0) ON CONFLICT DO NOTHING";
@@ -83,7 +87,18 @@ public final class EmbeddedBus implements ManagedBus {
         StreamState state = state(stream);
         reserve(state);
         try {
-            return writer.append(state, subject, payload);
+            if (!insideWrite()) {
+                return writer.append(state, subject, payload);
+            }
+            // Published inside the caller's own write: the message is part of that transaction, exists only
+            // if it commits, and reaches consumers after the commit.
+            long seq = database.write(tx -> append(tx, stream, subject, payload));
+            database.afterCommit(() -> state.committed(seq));
+            return seq;
+        } catch (BusException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new BusException("cannot store a message on " + stream, e);
         } finally {
             state.lock.lock();
             try {
@@ -201,6 +216,29 @@ public final class EmbeddedBus implements ManagedBus {
                 state.lock.unlock();
             }
         }
+    }
+
+    /**
+     * Appends a message in a transaction: takes the stream's next sequence number (its row stays locked
+     * until the commit, so a stream's messages commit in sequence order) and inserts the row.
+     *
+     * @return the sequence number
+     */
+    static long append(DbExecute tx, String stream, String subject, byte[] payload) {
+        tx.dml(BUMP, stream);
+        long seq = number(tx.get(LAST, stream).orElseThrow(), "last_seq");
+        tx.insert(APPEND, stream, seq, subject, payload);
+        return seq;
+    }
+
+    /**
+     * Whether this thread is inside a write of the database, found by asking to run a no-op after the
+     * commit: outside a write it runs at once.
+     */
+    boolean insideWrite() {
+        boolean[] ranAtOnce = {false};
+        database.afterCommit(() -> ranAtOnce[0] = true);
+        return !ranAtOnce[0];
     }
 
     static long number(DbRow row, String column) {

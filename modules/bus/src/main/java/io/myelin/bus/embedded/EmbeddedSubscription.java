@@ -33,6 +33,8 @@ final class EmbeddedSubscription implements Subscription {
     private static final String MIN_FLOOR = "SELECT MIN(ack_floor) AS floor FROM bus_consumers WHERE stream = ?";
     private static final String ADD_CONSUMER =
             "INSERT INTO bus_consumers (stream, durable, ack_floor) VALUES (?, ?, ?)";
+    private static final String ADD_ACK =
+            "INSERT INTO bus_acks (stream, durable, seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
     private static final String ACKS = "SELECT seq FROM bus_acks WHERE stream = ? AND durable = ? AND seq > ?";
     private static final String READ = "SELECT seq, subject, payload FROM bus_messages"
             + " WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?";
@@ -47,6 +49,8 @@ final class EmbeddedSubscription implements Subscription {
     private final TreeSet<Long> acked = new TreeSet<>();
     private long floor;
     private volatile boolean running = true;
+    /** Set once the dispatcher has drained: from then on a later subscription owns the floor. */
+    private volatile boolean closed;
     private Thread reader;
 
     EmbeddedSubscription(EmbeddedBus bus, StreamState state, String durable, Duration ackTimeout,
@@ -118,13 +122,15 @@ final class EmbeddedSubscription implements Subscription {
         } finally {
             state.lock.unlock();
         }
-        reader.interrupt();
+        // The reader is not interrupted: that would break the database connection under a running query.
+        // Closing the dispatcher wakes it if it waits for room, and it submits nothing more.
+        dispatcher.close(bus.settings().drainTimeout());
+        closed = true;
         try {
             reader.join(Duration.ofSeconds(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        dispatcher.close(bus.settings().drainTimeout());
         bus.forget(this);
     }
 
@@ -253,7 +259,7 @@ final class EmbeddedSubscription implements Subscription {
             this.acked = acked;
         }
 
-        void add(long seq) {
+        void add(long seq, boolean stored) {
             if (seq <= floor || acked.contains(seq)) {
                 return;
             }
@@ -265,7 +271,9 @@ final class EmbeddedSubscription implements Subscription {
                 floorMoved = true;
             } else {
                 acked.add(seq);
-                newRows.add(seq);
+                if (!stored) {
+                    newRows.add(seq);
+                }
             }
         }
 
@@ -325,12 +333,25 @@ final class EmbeddedSubscription implements Subscription {
         }
 
         @Override
-        public void acknowledge() {
-            if (!running) {
+        public void acknowledge(Runnable whenDurable) {
+            if (closed) {
                 // A later subscription of this durable owns the floor now and delivers the message again.
                 throw new BusException("the subscription of " + durable + " on " + stream + " is closed");
             }
-            bus.writer().ack(EmbeddedSubscription.this, seq);
+            if (!bus.insideWrite()) {
+                bus.writer().ack(EmbeddedSubscription.this, seq, false);
+                whenDurable.run();
+                return;
+            }
+            // The handler acknowledges inside its own database write: the acknowledgement becomes part of
+            // that transaction, so the handler's effects and the acknowledgement commit together.
+            if (!isAcked(seq)) {
+                bus.database().write(tx -> tx.insert(ADD_ACK, stream, durable, seq));
+            }
+            bus.database().afterCommit(() -> {
+                bus.writer().ack(EmbeddedSubscription.this, seq, true);
+                whenDurable.run();
+            });
         }
 
         @Override

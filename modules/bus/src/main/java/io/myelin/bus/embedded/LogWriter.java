@@ -27,10 +27,8 @@ final class LogWriter {
     private static final System.Logger LOG = System.getLogger(LogWriter.class.getName());
     private static final int MAX_BATCH = 512;
 
-    private static final String APPEND =
-            "INSERT INTO bus_messages (stream, seq, subject, payload) VALUES (?, ?, ?, ?)";
-    private static final String LAST = "UPDATE bus_streams SET last_seq = ? WHERE stream = ?";
-    private static final String ADD_ACK = "INSERT INTO bus_acks (stream, durable, seq) VALUES (?, ?, ?)";
+    private static final String ADD_ACK =
+            "INSERT INTO bus_acks (stream, durable, seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
     private static final String MOVE_FLOOR = "UPDATE bus_consumers SET ack_floor = ? WHERE stream = ? AND durable = ?";
     private static final String DROP_ACKS = "DELETE FROM bus_acks WHERE stream = ? AND durable = ? AND seq <= ?";
 
@@ -42,7 +40,8 @@ final class LogWriter {
             implements Op {
     }
 
-    private record Ack(EmbeddedSubscription consumer, long seq, CompletableFuture<Void> done) implements Op {
+    private record Ack(EmbeddedSubscription consumer, long seq, boolean stored, CompletableFuture<Void> done)
+            implements Op {
     }
 
     private record Stop() implements Op {
@@ -80,10 +79,15 @@ final class LogWriter {
 
     /**
      * Stores a consumer's acknowledgement and waits for the commit.
+     *
+     * @param consumer the consumer
+     * @param seq      the acknowledged sequence number
+     * @param stored   true when a committed transaction already stored it in {@code bus_acks}; the writer
+     *                 then only moves the floor
      */
-    void ack(EmbeddedSubscription consumer, long seq) {
+    void ack(EmbeddedSubscription consumer, long seq, boolean stored) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        enqueue(new Ack(consumer, seq, done));
+        enqueue(new Ack(consumer, seq, stored, done));
         await(done);
     }
 
@@ -158,22 +162,18 @@ final class LogWriter {
                 for (Op op : batch) {
                     switch (op) {
                         case Append a -> {
-                            long seq = last.getOrDefault(a.state(), a.state().appended) + 1;
+                            long seq = EmbeddedBus.append(tx, a.state().stream, a.subject(), a.payload());
                             last.put(a.state(), seq);
                             sequences.put(a, seq);
-                            tx.insert(APPEND, a.state().stream, seq, a.subject(), a.payload());
                         }
                         case Ack k -> {
                             EmbeddedSubscription.AckPlan plan = plans.computeIfAbsent(k.consumer(),
                                     EmbeddedSubscription::plan);
-                            plan.add(k.seq());
+                            plan.add(k.seq(), k.stored());
                         }
                         case Stop s -> {
                         }
                     }
-                }
-                for (Map.Entry<StreamState, Long> e : last.entrySet()) {
-                    tx.dml(LAST, e.getValue(), e.getKey().stream);
                 }
                 for (EmbeddedSubscription.AckPlan plan : plans.values()) {
                     String stream = plan.consumer().stream();

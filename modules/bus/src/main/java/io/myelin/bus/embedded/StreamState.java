@@ -22,16 +22,10 @@ final class StreamState {
     long lastSeq;
     int reserved;
     long pruned;
-    /**
-     * The last sequence number the {@link LogWriter} appended, read and written only by its thread (which
-     * must not wait for {@link #lock} inside a transaction).
-     */
-    long appended;
 
     StreamState(String stream, long lastSeq) {
         this.stream = stream;
         this.lastSeq = lastSeq;
-        this.appended = lastSeq;
     }
 
     /**
@@ -40,7 +34,6 @@ final class StreamState {
      * @param seq the last sequence number committed
      */
     void committed(long seq) {
-        appended = seq;
         lock.lock();
         try {
             lastSeq = Math.max(lastSeq, seq);

@@ -322,7 +322,7 @@ final class NatsSubscription implements Subscription {
         }
 
         @Override
-        public void acknowledge() {
+        public void acknowledge(Runnable whenDurable) {
             try {
                 message.ackSync(ACK_CONFIRM);
             } catch (TimeoutException e) {
@@ -332,6 +332,7 @@ final class NatsSubscription implements Subscription {
                 throw new BusException("interrupted while acknowledging on " + streamName, e);
             }
             held.remove(sequence);
+            whenDurable.run();
         }
 
         @Override
