@@ -53,7 +53,6 @@ final class NatsSubscription implements Subscription {
     private static final Duration PULL_EXPIRY = Duration.ofSeconds(1);
 
     private final NatsBus bus;
-    private final String stream;
     private final String streamName;
     private final String subjectPrefix;
     private final String durable;
@@ -72,7 +71,6 @@ final class NatsSubscription implements Subscription {
     NatsSubscription(NatsBus bus, Connection connection, String stream, String streamName, String subjectPrefix,
                      String durable, Duration ackTimeout, MessageHandler handler) {
         this.bus = bus;
-        this.stream = stream;
         this.streamName = streamName;
         this.subjectPrefix = subjectPrefix;
         this.durable = durable;
