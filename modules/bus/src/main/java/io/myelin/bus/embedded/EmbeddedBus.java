@@ -40,7 +40,8 @@ public final class EmbeddedBus implements ManagedBus {
     static final Migrations MIGRATIONS = new Migrations("bus", "/io/myelin/bus/db", List.of("001-log.sql"),
             EmbeddedBus.class::getResourceAsStream);
 
-    private static final String BUMP = "UPDATE bus_streams SET last_seq = last_seq + 1 WHERE stream = ?";
+    private static final String BUMP =
+            "UPDATE bus_streams SET last_seq = last_seq + 1 WHERE stream = ? RETURNING last_seq";
     private static final String APPEND =
             "INSERT INTO bus_messages (stream, seq, subject, payload) VALUES (?, ?, ?, ?)";
     private static final String LAST = "SELECT last_seq FROM bus_streams WHERE stream = ?";
@@ -225,8 +226,7 @@ public final class EmbeddedBus implements ManagedBus {
      * @return the sequence number
      */
     static long append(DbExecute tx, String stream, String subject, byte[] payload) {
-        tx.dml(BUMP, stream);
-        long seq = number(tx.get(LAST, stream).orElseThrow(), "last_seq");
+        long seq = number(tx.get(BUMP, stream).orElseThrow(), "last_seq");
         tx.insert(APPEND, stream, seq, subject, payload);
         return seq;
     }
