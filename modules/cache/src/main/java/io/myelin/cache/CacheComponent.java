@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.helidon.config.Config;
+import io.myelin.api.Durations;
 import io.myelin.api.Component;
 import io.myelin.api.ComponentContext;
 import io.myelin.api.ConfigProblems;

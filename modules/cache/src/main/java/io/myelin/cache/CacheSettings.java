@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.helidon.config.Config;
+import io.myelin.api.Durations;
 import io.myelin.api.ConfigProblems;
 import io.myelin.api.DataUnit;
 
