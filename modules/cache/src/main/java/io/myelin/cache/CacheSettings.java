@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 import io.helidon.config.Config;
-import io.myelin.api.Durations;
 import io.myelin.api.ConfigProblems;
 import io.myelin.api.DataUnit;
+import io.myelin.api.Durations;
 
 /**
  * The {@code cache} section of the configuration.
