@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 
 import io.helidon.config.Config;
 import io.myelin.api.ConfigProblems;
+import io.myelin.api.Durations;
 
 /**
  * The {@code bus} configuration section.
@@ -38,7 +39,6 @@ public record BusSettings(String prefix,
     public static final List<String> NATS_KEYS = List.of("urls", "credentials");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     /**
      * Copies the URL list.
@@ -130,34 +130,6 @@ public record BusSettings(String prefix,
         return value;
     }
 
-    /**
-     * Parses a duration written as a whole number with a unit {@code ms}, {@code s}, {@code m} or
-     * {@code h} ({@code 30s}, {@code 500ms}), or in ISO-8601 ({@code PT30S}).
-     *
-     * @param text the text
-     * @return the duration
-     * @throws IllegalArgumentException when the text is not a duration
-     */
-    public static Duration parseDuration(String text) {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
-        var m = DURATION.matcher(t);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
-        }
-        try {
-            return Duration.parse(text.trim());
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration; write for example 500ms, 30s or 2m",
-                    e);
-        }
-    }
-
     private static BusSettings read(Config section, ConfigProblems problems) {
         BusSettings d = defaults();
 
@@ -226,11 +198,7 @@ public record BusSettings(String prefix,
             return fallback;
         }
         try {
-            Duration value = parseDuration(node.asString().get());
-            if (!value.isNegative() && !value.isZero()) {
-                return value;
-            }
-            problems.add(node, "must be longer than zero");
+            return Durations.parse(node.asString().get());
         } catch (IllegalArgumentException e) {
             problems.add(node, e.getMessage());
         }
