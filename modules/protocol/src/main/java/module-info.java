@@ -7,4 +7,6 @@ module io.myelin.protocol {
 
     exports io.myelin.protocol;
     exports io.myelin.protocol.event;
+    exports io.myelin.protocol.auth;
+    exports io.myelin.protocol.state;
 }
