@@ -41,18 +41,19 @@ final class PowerLevelValues {
 
     private static OptionalLong parseNumber(RoomVersion version, JsonNumber number) {
         BigDecimal decimal = number.bigDecimalValue();
-        if (decimal.scale() <= 0) {
+        // A scale of zero is a plain integer literal; a fraction or an exponent makes it a float.
+        if (decimal.scale() == 0) {
             return OptionalLong.of(saturate(decimal.toBigInteger()));
         }
         if (version.strictCanonicalJson()) {
             return OptionalLong.empty();
         }
-        // A float beyond what a double can hold is rejected, as the floaty rule says.
+        // A float beyond what a double can hold is rejected, as the floaty rule says; others truncate.
         double asDouble = decimal.doubleValue();
         if (Double.isInfinite(asDouble) || Double.isNaN(asDouble)) {
             return OptionalLong.empty();
         }
-        return OptionalLong.of(saturate(decimal.toBigInteger()));
+        return OptionalLong.of(saturate(new BigDecimal(asDouble).toBigInteger()));
     }
 
     private static OptionalLong parseString(String text) {
