@@ -4,9 +4,14 @@
 module io.myelin.server {
     requires io.myelin.api;
     requires io.helidon.config.yaml;
+    requires io.helidon.common.pki;
+    requires io.helidon.common.tls;
+    requires io.helidon.common.configurable;
     requires io.helidon.logging.common;
     requires io.helidon.webserver.observe;
     requires io.helidon.webserver.observe.metrics;
+    requires java.logging;
+    requires jdk.unsupported;
 
     uses io.myelin.api.Component;
 }
