@@ -49,6 +49,15 @@ public final class PduValidator {
      * @return the outcome, never an exception for bad input
      */
     public static PduCheck check(RoomVersion version, JsonObject json, KeyLookup keys) {
+        try {
+            return checkSteps(version, json, keys);
+        } catch (ProtocolException e) {
+            // Any later step that finds the event cannot be encoded or read: it is not a valid event.
+            return PduCheck.drop("invalid event: " + e.getMessage());
+        }
+    }
+
+    private static PduCheck checkSteps(RoomVersion version, JsonObject json, KeyLookup keys) {
         Pdu pdu;
         try {
             // Step 1: a valid event of its version. In versions 6+ every number must be a safe integer.
