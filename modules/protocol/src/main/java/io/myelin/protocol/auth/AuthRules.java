@@ -19,7 +19,8 @@ import jakarta.json.JsonValue;
  *
  * <p>Signatures are not checked here: rule "membership has {@code join_authorised_via_users_server}:
  * the event must be signed by that user's server" is the caller's, as part of the signature checks on
- * receipt of a PDU, and third-party invite signatures go through a {@link ThirdPartyInviteVerifier}.
+ * receipt of a PDU; third-party invite signatures go through a {@link ThirdPartyInviteVerifier}, Ed25519 over
+ * canonical JSON unless the caller supplies another.
  */
 public final class AuthRules {
 
@@ -32,13 +33,13 @@ public final class AuthRules {
     }
 
     /**
-     * Rules for a room version that reject every third-party invite, for callers that cannot verify them.
+     * Rules for a room version, verifying third-party invite signatures with Ed25519.
      *
      * @param version the room version
      * @return the rules
      */
     public static AuthRules of(RoomVersion version) {
-        return new AuthRules(version, ThirdPartyInviteVerifier.UNAVAILABLE);
+        return new AuthRules(version, Ed25519InviteVerifier.INSTANCE);
     }
 
     /**
