@@ -1,5 +1,7 @@
 package io.myelin.bench.state;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -10,8 +12,10 @@ import io.myelin.protocol.auth.StateKey;
 import io.myelin.protocol.state.EventSource;
 import io.myelin.protocol.state.StateResolver;
 import jakarta.json.Json;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -56,6 +60,26 @@ public class StateResolutionBenchmark {
         diverge(version, forkA, forkB, 500);
         forkStates = List.of(forkA.state(), forkB.state());
         forkSource = room.source();
+
+        // Make sure the benchmark measures a merge that really takes both sides.
+        expectBothSides(StateResolver.resolve(rules, largeStates, largeSource), largeA, largeB, 10);
+        expectBothSides(StateResolver.resolve(rules, forkStates, forkSource), forkA, forkB, 500);
+    }
+
+    private static void expectBothSides(Map<StateKey, String> resolved, BenchRoom a, BenchRoom b, int leaves) {
+        List<StateKey> fromA = List.of(StateKey.member(BenchRoom.user(0)), StateKey.member(BenchRoom.user(leaves - 1)));
+        List<StateKey> fromB = List.of(StateKey.POWER_LEVELS, StateKey.member(BenchRoom.user(leaves + 2)),
+                new StateKey("m.room.topic", ""));
+        for (StateKey key : fromA) {
+            if (!a.state().get(key).equals(resolved.get(key))) {
+                throw new IllegalStateException("fork A lost " + key);
+            }
+        }
+        for (StateKey key : fromB) {
+            if (!b.state().get(key).equals(resolved.get(key))) {
+                throw new IllegalStateException("fork B lost " + key);
+            }
+        }
     }
 
     /** Fork A: {@code leaves} members leave. Fork B: the admin changes power levels, kicks one, sets a topic. */
@@ -75,12 +99,45 @@ public class StateResolutionBenchmark {
     }
 
     @Benchmark
-    public Map<StateKey, String> room100kMostlyUnconflicted() {
-        return StateResolver.resolve(rules, largeStates, largeSource);
+    public Map<StateKey, String> room100kMostlyUnconflicted(CpuTime cpu) {
+        long start = CpuTime.THREADS.getCurrentThreadCpuTime();
+        Map<StateKey, String> resolved = StateResolver.resolve(rules, largeStates, largeSource);
+        cpu.record(start);
+        return resolved;
     }
 
     @Benchmark
-    public Map<StateKey, String> room10kWith1kConflicted() {
-        return StateResolver.resolve(rules, forkStates, forkSource);
+    public Map<StateKey, String> room10kWith1kConflicted(CpuTime cpu) {
+        long start = CpuTime.THREADS.getCurrentThreadCpuTime();
+        Map<StateKey, String> resolved = StateResolver.resolve(rules, forkStates, forkSource);
+        cpu.record(start);
+        return resolved;
+    }
+
+    /**
+     * CPU time of the benchmark thread, reported beside wall time because the machines these run on are
+     * shared: {@code cpuMicros / resolutions} is the CPU cost of one resolution whatever else runs.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class CpuTime {
+
+        static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+        /** CPU microseconds spent resolving in this iteration. */
+        public long cpuMicros;
+        /** Resolutions done in this iteration. */
+        public long resolutions;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            cpuMicros = 0;
+            resolutions = 0;
+        }
+
+        void record(long startNanos) {
+            cpuMicros += (THREADS.getCurrentThreadCpuTime() - startNanos) / 1000;
+            resolutions++;
+        }
     }
 }

@@ -32,7 +32,7 @@ final class IterativeAuthChecks {
         this.listener = listener;
     }
 
-    void apply(String step, List<EventView> events, Map<StateKey, String> state) {
+    void apply(String step, List<EventView> events, WorkingState state) {
         for (EventView event : events) {
             AuthResult result = rules.check(event, authState(event, state));
             listener.checked(step, event, result);
@@ -42,7 +42,7 @@ final class IterativeAuthChecks {
         }
     }
 
-    private AuthState authState(EventView event, Map<StateKey, String> state) {
+    private AuthState authState(EventView event, WorkingState state) {
         Map<StateKey, EventView> fallback = null;
         Map<StateKey, EventView> chosen = new HashMap<>();
         for (StateKey key : AuthEventsSelector.select(version, event)) {

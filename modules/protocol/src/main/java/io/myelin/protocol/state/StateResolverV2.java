@@ -72,7 +72,7 @@ final class StateResolverV2 {
         listener.ordered("reverse topological power ordering", ids(powerOrder));
 
         // Step 2: iterative auth checks from the unconflicted state (v2) or from nothing (v2.1).
-        Map<StateKey, String> state = v21 ? new HashMap<>() : new HashMap<>(partition.unconflicted());
+        WorkingState state = new WorkingState(v21 ? Map.of() : partition.unconflicted());
         IterativeAuthChecks checks = new IterativeAuthChecks(version, rules, source, listener);
         checks.apply("power events", powerOrder, state);
 
@@ -87,9 +87,10 @@ final class StateResolverV2 {
         listener.ordered("mainline ordering", ids(mainlineOrder));
         checks.apply("other events", mainlineOrder, state);
 
-        // Step 5: the unconflicted state wins.
-        state.putAll(partition.unconflicted());
-        return state;
+        // Step 5: the unconflicted state wins; the partition's map is ours to return.
+        Map<StateKey, String> resolved = partition.unconflicted();
+        state.applied().forEach(resolved::putIfAbsent);
+        return resolved;
     }
 
     private List<EventView> reverseTopologicalPowerOrder(Set<String> ids) {
