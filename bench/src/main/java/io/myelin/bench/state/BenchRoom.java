@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.myelin.protocol.RoomVersion;
 import io.myelin.protocol.auth.AuthEventsSelector;
@@ -106,7 +107,7 @@ final class BenchRoom {
     }
 
     EventSource source() {
-        return EventSource.of(events, java.util.Set.of());
+        return EventSource.of(events, Set.of());
     }
 
     static String user(int i) {

@@ -67,7 +67,8 @@ public class StateResolutionBenchmark {
     }
 
     private static void expectBothSides(Map<StateKey, String> resolved, BenchRoom a, BenchRoom b, int leaves) {
-        List<StateKey> fromA = List.of(StateKey.member(BenchRoom.user(0)), StateKey.member(BenchRoom.user(leaves - 1)));
+        List<StateKey> fromA = List.of(StateKey.member(BenchRoom.user(0)),
+                StateKey.member(BenchRoom.user(leaves - 1)));
         List<StateKey> fromB = List.of(StateKey.POWER_LEVELS, StateKey.member(BenchRoom.user(leaves + 2)),
                 new StateKey("m.room.topic", ""));
         for (StateKey key : fromA) {

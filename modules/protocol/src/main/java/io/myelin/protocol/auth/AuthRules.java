@@ -1,5 +1,6 @@
 package io.myelin.protocol.auth;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -141,7 +142,7 @@ public final class AuthRules {
         if (create == null) {
             return AuthResult.reject("create.missing", "the room has no create event");
         }
-        if (version.v12Rules() && !create.eventId().equals("$" + event.roomId().substring(1))) {
+        if (version.v12Rules() && !create.eventId().equals(createEventIdOf(event.roomId()))) {
             return AuthResult.reject("room_id", "room id " + event.roomId() + " is not named by create event "
                     + create.eventId());
         }
@@ -203,7 +204,8 @@ public final class AuthRules {
                     + event.sender());
         }
         JsonValue roomVersion = event.content().get("room_version");
-        if (roomVersion != null && !(roomVersion instanceof JsonString s && RoomVersion.of(s.getString()).isPresent())) {
+        boolean known = roomVersion instanceof JsonString s && RoomVersion.of(s.getString()).isPresent();
+        if (roomVersion != null && !known) {
             return AuthResult.reject("create.room_version", "unknown room version " + roomVersion);
         }
         if (!version.v11Rules() && !(event.content().get("creator") instanceof JsonString)) {
@@ -246,6 +248,16 @@ public final class AuthRules {
                 + ", below the redact level " + levels.redact() + ", and redacts an event of another server");
     }
 
+    /**
+     * The id of the create event a v12 room id names: the room id with {@code $} for {@code !}.
+     *
+     * @param roomId the room id
+     * @return the event id, or null when the room id is not shaped as a room id
+     */
+    public static String createEventIdOf(String roomId) {
+        return roomId != null && roomId.startsWith("!") ? "$" + roomId.substring(1) : null;
+    }
+
     private static boolean isCreate(EventView event) {
         return EventTypes.CREATE.equals(event.type()) && "".equals(event.stateKey());
     }
@@ -273,7 +285,7 @@ public final class AuthRules {
     }
 
     static List<String> publicKeys(JsonObject inviteContent) {
-        List<String> keys = new java.util.ArrayList<>();
+        List<String> keys = new ArrayList<>();
         if (inviteContent.get("public_key") instanceof JsonString key) {
             keys.add(key.getString());
         }

@@ -1,6 +1,7 @@
 package io.myelin.protocol.state;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -97,7 +98,7 @@ final class AuthGraph {
             }
             for (String auth : event.authEventIds()) {
                 if (below.contains(auth)) {
-                    citedBy.computeIfAbsent(auth, k -> new java.util.ArrayList<>(2)).add(id);
+                    citedBy.computeIfAbsent(auth, k -> new ArrayList<>(2)).add(id);
                 }
             }
         }

@@ -84,7 +84,8 @@ final class IterativeAuthChecks {
      * @return the event id
      */
     static String createIdOf(String roomId) {
-        return "$" + roomId.substring(1);
+        String id = AuthRules.createEventIdOf(roomId);
+        return id == null ? "" : id;
     }
 
     static boolean isCreate(EventView event) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import io.myelin.protocol.ProtocolException;
@@ -65,7 +66,7 @@ public final class ResolveStateTool {
         }
         List<String> explanation = new ArrayList<>();
         Map<StateKey, String> resolved = StateResolver.resolve(AuthRules.of(version), stateSets,
-                EventSource.of(byId, java.util.Set.of()), new Explainer(explanation));
+                EventSource.of(byId, Set.of()), new Explainer(explanation));
         return new Result(toJson(resolved), explanation);
     }
 
@@ -82,7 +83,8 @@ public final class ResolveStateTool {
             try {
                 pdu = Pdu.parse(version, object);
             } catch (ProtocolException | ClassCastException | NullPointerException e) {
-                throw new ProtocolException(input.name() + ": event " + describe(i, object) + ": " + e.getMessage(), e);
+                throw new ProtocolException(input.name() + ": event " + describe(i, object) + ": " + e.getMessage(),
+                        e);
             }
             if (byId.put(pdu.eventId(), pdu) != null) {
                 throw new ProtocolException(input.name() + ": event " + pdu.eventId() + " appears twice");
@@ -116,7 +118,8 @@ public final class ResolveStateTool {
             StateKey key = new StateKey(event.type(), event.stateKey());
             String previous = state.put(key, id);
             if (previous != null && !previous.equals(id)) {
-                throw new ProtocolException(input.name() + ": events " + previous + " and " + id + " both hold " + key);
+                throw new ProtocolException(input.name() + ": events " + previous + " and " + id
+                        + " both hold " + key);
             }
         }
         return state;
@@ -124,7 +127,8 @@ public final class ResolveStateTool {
 
     private static JsonObject toJson(Map<StateKey, String> resolved) {
         Map<String, Map<String, String>> sorted = new TreeMap<>();
-        resolved.forEach((key, id) -> sorted.computeIfAbsent(key.type(), t -> new TreeMap<>()).put(key.stateKey(), id));
+        resolved.forEach((key, id) ->
+                sorted.computeIfAbsent(key.type(), t -> new TreeMap<>()).put(key.stateKey(), id));
         JsonObjectBuilder builder = JsonSupport.objectBuilder();
         sorted.forEach((type, keys) -> {
             JsonObjectBuilder inner = JsonSupport.objectBuilder();

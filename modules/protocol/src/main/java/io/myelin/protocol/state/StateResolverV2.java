@@ -93,6 +93,13 @@ final class StateResolverV2 {
         return resolved;
     }
 
+    /**
+     * Kahn's algorithm over the {@code auth_events} edges between the given events, taking at each step
+     * the ready event whose sender has the most power, then the earliest, then the smallest id. Only direct
+     * edges inside the set order events: the set is closed under the auth chains of its power events, so
+     * an auth event outside it cannot sit between two events of the set except through events every state
+     * set's chain already shares.
+     */
     private List<EventView> reverseTopologicalPowerOrder(Set<String> ids) {
         Map<String, Integer> pending = new HashMap<>();
         Map<String, List<String>> citedBy = new HashMap<>();

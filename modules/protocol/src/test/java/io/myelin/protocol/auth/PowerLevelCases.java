@@ -12,7 +12,10 @@ import static io.myelin.protocol.testing.Room.BOB;
 import static io.myelin.protocol.testing.Room.CAROL;
 
 import java.util.List;
+import java.util.function.Function;
 
+import io.myelin.protocol.RoomVersion;
+import io.myelin.protocol.event.EventView;
 import io.myelin.protocol.testing.Room;
 
 /** Table rows for the {@code m.room.power_levels} rules and the power levels they read. */
@@ -135,9 +138,7 @@ final class PowerLevelCases {
     }
 
     /** A room where Bob is a moderator (50), with the given field lowered so that he may send power levels. */
-    private static AuthCase.Check check(io.myelin.protocol.RoomVersion v,
-                                        java.util.function.Function<Room, io.myelin.protocol.event.EventView> build,
-                                        String lowered) {
+    private static AuthCase.Check check(RoomVersion v, Function<Room, EventView> build, String lowered) {
         Room r = Room.standard(v);
         r.add(BOB, "m.room.member", BOB, JOIN);
         r.add(CAROL, "m.room.member", CAROL, JOIN);

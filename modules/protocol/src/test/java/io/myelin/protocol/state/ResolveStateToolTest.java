@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -93,7 +94,7 @@ class ResolveStateToolTest {
         String add(String sender, String type, String stateKey, String content, String... auth) {
             JsonObjectBuilder event = JsonSupport.objectBuilder()
                     .add("type", type).add("state_key", stateKey).add("sender", sender)
-                    .add("content", JsonSupport.provider().createReader(new java.io.StringReader(content)).readObject())
+                    .add("content", JsonSupport.provider().createReader(new StringReader(content)).readObject())
                     .add("depth", ++depth).add("origin_server_ts", 1000 + depth)
                     .add("hashes", JsonSupport.objectBuilder().add("sha256", "AAAA"))
                     .add("signatures", JsonSupport.objectBuilder())

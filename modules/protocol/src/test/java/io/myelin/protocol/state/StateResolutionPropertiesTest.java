@@ -14,8 +14,10 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import io.myelin.protocol.RoomVersion;
+import io.myelin.protocol.auth.AuthResult;
 import io.myelin.protocol.auth.AuthRules;
 import io.myelin.protocol.auth.StateKey;
+import io.myelin.protocol.event.EventView;
 import io.myelin.protocol.testing.RandomRoom;
 import io.myelin.protocol.testing.Room;
 import org.junit.jupiter.api.DynamicTest;
@@ -96,8 +98,7 @@ class StateResolutionPropertiesTest {
                         StateResolver.resolve(AuthRules.of(version), RandomRoom.states(branches),
                                 branches.getFirst().source(), new ResolutionListener() {
                                     @Override
-                                    public void checked(String step, io.myelin.protocol.event.EventView event,
-                                                        io.myelin.protocol.auth.AuthResult result) {
+                                    public void checked(String step, EventView event, AuthResult result) {
                                         rejected[0] += result.allowed() ? 0 : 1;
                                     }
                                 });
