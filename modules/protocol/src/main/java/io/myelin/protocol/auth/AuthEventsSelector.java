@@ -1,6 +1,9 @@
 package io.myelin.protocol.auth;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import io.myelin.protocol.RoomVersion;
@@ -74,6 +77,30 @@ public final class AuthEventsSelector {
             }
         }
         return keys;
+    }
+
+    /**
+     * The ids of the auth events a new event must cite, taken from the room's current state: the state
+     * events of every selected key the state holds, in selection order.
+     *
+     * @param version the room version
+     * @param type the event type
+     * @param stateKey the state key, or null
+     * @param sender the sender
+     * @param content the content
+     * @param currentState the room's current state, key to event id
+     * @return the auth event ids
+     */
+    public static List<String> authEventIds(RoomVersion version, String type, String stateKey, String sender,
+                                            JsonObject content, Map<StateKey, String> currentState) {
+        List<String> ids = new ArrayList<>();
+        for (StateKey key : select(version, type, stateKey, sender, content)) {
+            String id = currentState.get(key);
+            if (id != null && !ids.contains(id)) {
+                ids.add(id);
+            }
+        }
+        return ids;
     }
 
     static String thirdPartyToken(JsonObject content) {

@@ -62,6 +62,25 @@ class AuthEventsTest {
 
     @ParameterizedTest
     @EnumSource(RoomVersion.class)
+    void authEventIdsComeFromTheCurrentStateInSelectionOrder(RoomVersion version) {
+        Room room = Room.standard(version);
+        room.add(ALICE, "m.room.member", BOB, "{'membership':'invite'}");
+
+        List<String> ids = AuthEventsSelector.authEventIds(version, "m.room.member", BOB, BOB,
+                Room.json("{'membership':'join'}"), room.state());
+
+        List<String> expected = new ArrayList<>();
+        if (!version.v12Rules()) {
+            expected.add(room.createEvent().eventId());
+        }
+        expected.add(room.current("m.room.power_levels", ""));
+        expected.add(room.current("m.room.member", BOB));
+        expected.add(room.current("m.room.join_rules", ""));
+        assertEquals(expected, ids);
+    }
+
+    @ParameterizedTest
+    @EnumSource(RoomVersion.class)
     void duplicateAuthEventKeyIsRejected(RoomVersion version) {
         Room room = Room.standard(version);
         String oldPowerLevels = room.current("m.room.power_levels", "");
