@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.myelin.protocol.auth.StateKey;
 import io.myelin.protocol.event.EventView;
 
 /** Walks of the {@code auth_events} graph that state resolution needs. */
@@ -54,12 +55,18 @@ final class AuthGraph {
      * The auth difference, computed from the chains of the conflicted events of each set; the chains of
      * the unconflicted events are walked only to remove what they share, and not below an event every
      * conflicted chain already holds (whatever lies below it is common to all chains).
+     *
+     * <p>A state set's full auth chain holds the set's own events as well as their auth chains, as
+     * deployed servers compute it: an event a set holds is not "missing" from that set's history.
      */
     static Set<String> authDifference(EventSource source, List<Set<String>> conflictedPerSet,
-                                      Collection<String> unconflicted) {
-        List<Set<String>> chains = conflictedPerSet.stream()
-                .map(set -> authChain(source, set, Set.of()))
-                .toList();
+                                      Map<StateKey, String> unconflicted) {
+        List<Set<String>> chains = new ArrayList<>(conflictedPerSet.size());
+        for (Set<String> set : conflictedPerSet) {
+            Set<String> chain = authChain(source, set, Set.of());
+            chain.addAll(set);
+            chains.add(chain);
+        }
         Set<String> inAll = new HashSet<>(chains.getFirst());
         Set<String> difference = new HashSet<>();
         for (Set<String> chain : chains) {
@@ -75,9 +82,15 @@ final class AuthGraph {
         if (difference.isEmpty()) {
             return difference;
         }
-        Set<String> common = authChain(source, unconflicted, inAll);
+        difference.removeIf(id -> isHeldBy(source.event(id), id, unconflicted));
+        Set<String> common = authChain(source, unconflicted.values(), inAll);
         difference.removeAll(common);
         return difference;
+    }
+
+    private static boolean isHeldBy(EventView event, String id, Map<StateKey, String> state) {
+        return event != null && event.stateKey() != null
+                && id.equals(state.get(new StateKey(event.type(), event.stateKey())));
     }
 
     /**

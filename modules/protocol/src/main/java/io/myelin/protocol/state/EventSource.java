@@ -1,10 +1,10 @@
 package io.myelin.protocol.state;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.myelin.protocol.auth.StateKey;
 import io.myelin.protocol.event.EventView;
 
 /**
@@ -34,15 +34,16 @@ public interface EventSource {
     }
 
     /**
-     * The auth difference of state sets: the union of their full auth chains minus the intersection.
-     * Events in every set (the unconflicted state) are passed apart, since their auth chains are common
-     * to all sets and can only shrink the difference.
+     * The auth difference of state sets: the union of their full auth chains minus the intersection,
+     * where a set's full auth chain holds its own events and their auth chains. Events in every set (the
+     * unconflicted state) are passed apart, since they and their auth chains are common to all sets and
+     * can only shrink the difference.
      *
      * @param conflictedPerSet for each state set, its events that are not in every set
-     * @param unconflicted the events in every set
+     * @param unconflicted the unconflicted state map: the entries every set holds
      * @return the auth difference
      */
-    default Set<String> authChainDifference(List<Set<String>> conflictedPerSet, Collection<String> unconflicted) {
+    default Set<String> authChainDifference(List<Set<String>> conflictedPerSet, Map<StateKey, String> unconflicted) {
         return AuthGraph.authDifference(this, conflictedPerSet, unconflicted);
     }
 

@@ -46,7 +46,7 @@ final class StateResolverV2 {
         // The full conflicted set: conflicted events, the auth difference and, in v2.1, the subgraph.
         Set<String> full = new HashSet<>(partition.conflicted());
         Set<String> difference = source.authChainDifference(partition.conflictedPerSet(),
-                partition.unconflicted().values());
+                partition.unconflicted());
         full.addAll(difference);
         if (v21) {
             full.addAll(AuthGraph.conflictedSubgraph(source, partition.conflicted()));
