@@ -68,6 +68,25 @@ class StateResolutionScenariosTest {
         assertEquals(newTopic.eventId(), resolved.get(new StateKey("m.room.topic", "")));
     }
 
+    @ParameterizedTest
+    @EnumSource(value = RoomVersion.class, names = "V1", mode = EnumSource.Mode.EXCLUDE)
+    void topicFallsBackWhenItsSenderIsLaterBanned(RoomVersion version) {
+        // Alice sets a topic, promotes Bob, Bob changes the topic, then Alice bans Bob. Merged with a state
+        // that stopped at Alice's topic, Bob's topic no longer passes against the ban: the topic resets.
+        Room base = Room.standard(version);
+        base.add(BOB, MEMBER, BOB, JOIN);
+        TestEvent aliceTopic = base.add(ALICE, "m.room.topic", "", "{'topic':'alice'}");
+        Room stale = base.fork();
+        base.add(ALICE, PL, "", levels(version, "'" + BOB + "':50"));
+        base.add(BOB, "m.room.topic", "", "{'topic':'bob'}");
+        TestEvent ban = base.add(ALICE, MEMBER, BOB, "{'membership':'ban'}");
+
+        Map<StateKey, String> resolved = resolve(version, base, base, stale);
+
+        assertEquals(aliceTopic.eventId(), resolved.get(new StateKey("m.room.topic", "")));
+        assertEquals(ban.eventId(), resolved.get(StateKey.member(BOB)));
+    }
+
     @Test
     void roomVersionOneLetsTheDeeperStaleTopicWin() {
         Room base = roomWithModeratorBob(RoomVersion.V1);
