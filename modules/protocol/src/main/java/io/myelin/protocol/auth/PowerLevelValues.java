@@ -40,8 +40,15 @@ final class PowerLevelValues {
     }
 
     private static OptionalLong parseNumber(RoomVersion version, JsonNumber number) {
+        // A plain integer literal (scale zero) is an integer; a fraction or an exponent makes it a float.
+        if (number.isIntegral()) {
+            try {
+                return OptionalLong.of(number.longValueExact());
+            } catch (ArithmeticException e) {
+                return OptionalLong.of(saturate(number.bigIntegerValue()));
+            }
+        }
         BigDecimal decimal = number.bigDecimalValue();
-        // A scale of zero is a plain integer literal; a fraction or an exponent makes it a float.
         if (decimal.scale() == 0) {
             return OptionalLong.of(saturate(decimal.toBigInteger()));
         }

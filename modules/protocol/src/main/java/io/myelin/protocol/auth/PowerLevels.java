@@ -1,9 +1,7 @@
 package io.myelin.protocol.auth;
 
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -27,8 +25,10 @@ public final class PowerLevels {
     private final RoomVersion version;
     private final boolean present;
     private final Set<String> creators;
-    private final Map<String, Long> users;
-    private final Map<String, Long> events;
+    // Kept as JSON and read per lookup: power levels of large rooms list thousands of users, and an auth
+    // check reads two or three of them.
+    private final JsonObject users;
+    private final JsonObject events;
     private final long usersDefault;
     private final long eventsDefault;
     private final long stateDefault;
@@ -42,8 +42,8 @@ public final class PowerLevels {
         this.present = powerLevels != null;
         this.creators = creators(version, create);
         JsonObject content = present ? powerLevels.content() : JsonValue.EMPTY_JSON_OBJECT;
-        this.users = levels(version, content.get("users"));
-        this.events = levels(version, content.get("events"));
+        this.users = object(content.get("users"));
+        this.events = object(content.get("events"));
         this.usersDefault = level(version, content, "users_default", 0);
         this.eventsDefault = level(version, content, "events_default", 0);
         // Without a power levels event the spec makes state events sendable by anyone (level 0).
@@ -118,8 +118,8 @@ public final class PowerLevels {
             // Before v12, a room without power levels gives its creator 100 and everyone else 0.
             return creators.contains(userId) ? 100 : 0;
         }
-        Long level = users.get(userId);
-        return level != null ? level : usersDefault;
+        OptionalLong level = PowerLevelValues.parse(version, users.get(userId));
+        return level.isPresent() ? level.getAsLong() : usersDefault;
     }
 
     /**
@@ -130,9 +130,9 @@ public final class PowerLevels {
      * @return the required level
      */
     public long required(String type, boolean state) {
-        Long level = events.get(type);
-        if (level != null) {
-            return level;
+        OptionalLong level = PowerLevelValues.parse(version, events.get(type));
+        if (level.isPresent()) {
+            return level.getAsLong();
         }
         return state ? stateDefault : eventsDefault;
     }
@@ -162,17 +162,7 @@ public final class PowerLevels {
         return parsed.isPresent() ? parsed.getAsLong() : fallback;
     }
 
-    private static Map<String, Long> levels(RoomVersion version, JsonValue value) {
-        if (!(value instanceof JsonObject object) || object.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, Long> result = new HashMap<>(object.size() * 2);
-        for (Map.Entry<String, JsonValue> entry : object.entrySet()) {
-            OptionalLong parsed = PowerLevelValues.parse(version, entry.getValue());
-            if (parsed.isPresent()) {
-                result.put(entry.getKey(), parsed.getAsLong());
-            }
-        }
-        return result;
+    private static JsonObject object(JsonValue value) {
+        return value instanceof JsonObject object ? object : JsonValue.EMPTY_JSON_OBJECT;
     }
 }
