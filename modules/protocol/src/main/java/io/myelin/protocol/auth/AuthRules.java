@@ -8,6 +8,7 @@ import java.util.function.Predicate;
 
 import io.myelin.protocol.RoomVersion;
 import io.myelin.protocol.event.EventView;
+import io.myelin.protocol.event.Pdu;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -20,8 +21,8 @@ import jakarta.json.JsonValue;
  *
  * <p>Signatures are not checked here: rule "membership has {@code join_authorised_via_users_server}:
  * the event must be signed by that user's server" is the caller's, as part of the signature checks on
- * receipt of a PDU; third-party invite signatures go through a {@link ThirdPartyInviteVerifier}, Ed25519 over
- * canonical JSON unless the caller supplies another.
+ * receipt of a PDU ({@code PduValidator.requiredSigners}). Third-party invite signatures go through a
+ * {@link ThirdPartyInviteVerifier}: Ed25519 over canonical JSON unless the caller supplies another.
  */
 public final class AuthRules {
 
@@ -197,8 +198,10 @@ public final class AuthRules {
         if (!event.prevEventIds().isEmpty()) {
             return AuthResult.reject("create.prev_events", "a create event has no previous events");
         }
-        // On v12 the room id is derived from the create event, so there is no domain to compare; that the
-        // federation format carries no room_id is checked where the format is parsed.
+        // On v12 the room id is derived from the create event, which must therefore not name one itself.
+        if (version.v12Rules() && event instanceof Pdu pdu && pdu.json().containsKey("room_id")) {
+            return AuthResult.reject("create.room_id", "a version 12 create event has no room_id");
+        }
         if (!version.v12Rules() && !domain(event.roomId()).equals(domain(event.sender()))) {
             return AuthResult.reject("create.room_id", "room id " + event.roomId() + " is not on the server of "
                     + event.sender());
