@@ -10,6 +10,8 @@ module io.myelin.protocol {
     exports io.myelin.protocol;
     exports io.myelin.protocol.crypto;
     exports io.myelin.protocol.event;
+    exports io.myelin.protocol.auth;
     exports io.myelin.protocol.id;
     exports io.myelin.protocol.json;
+    exports io.myelin.protocol.state;
 }
