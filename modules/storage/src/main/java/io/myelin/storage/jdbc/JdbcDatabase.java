@@ -1,0 +1,274 @@
+package io.myelin.storage.jdbc;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+import com.zaxxer.hikari.HikariConfig;
+import io.helidon.common.mapper.MapperManager;
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbExecute;
+import io.helidon.dbclient.DbTransaction;
+import io.helidon.dbclient.jdbc.JdbcClientBuilder;
+import io.myelin.api.storage.Database;
+import io.myelin.api.storage.Dialect;
+import io.myelin.api.storage.Migrations;
+import io.myelin.storage.StorageConfig;
+import io.myelin.storage.pool.HikariPool;
+
+/**
+ * The {@link Database} over Helidon's JDBC client and HikariCP pools.
+ *
+ * <p>On SQLite there are two pools: readers, as many as configured, and a single writer whose
+ * transactions begin {@code IMMEDIATE}, taken under a fair lock so that writers queue here instead of
+ * failing with {@code SQLITE_BUSY}. In WAL mode readers never wait for the writer. On PostgreSQL one
+ * pool serves both and the database's own locks order concurrent writers.
+ */
+public final class JdbcDatabase implements Database, AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(JdbcDatabase.class.getName());
+
+    private final Dialect dialect;
+    private final DbClient client;
+    private final DbClient writer;
+    private final HikariPool writePool;
+    private final ReentrantLock writeLock;
+    private final long writeWaitMillis;
+    private final Migrator migrator;
+    // The transaction this thread is inside, so that a nested write joins it instead of deadlocking
+    // on the single SQLite writer.
+    private final ThreadLocal<DbTransaction> current = new ThreadLocal<>();
+
+    private JdbcDatabase(Dialect dialect, HikariPool readPool, HikariPool writePool, StorageConfig config,
+                         Clock clock) {
+        this.dialect = dialect;
+        this.client = client(readPool);
+        this.writer = writePool == readPool ? client : client(writePool);
+        this.writePool = writePool;
+        this.writeLock = dialect == Dialect.SQLITE ? new ReentrantLock(true) : null;
+        this.writeWaitMillis = config.connectionTimeout().toMillis();
+        this.migrator = new Migrator(this, clock);
+    }
+
+    /**
+     * Opens the database the configuration names, creating a SQLite file's directory when missing, and
+     * the table that records migrations.
+     *
+     * @param config the storage configuration
+     * @param clock  the clock migration times are read from
+     * @return the open database
+     * @throws IllegalStateException when the database cannot be reached or opened
+     */
+    public static JdbcDatabase open(StorageConfig config, Clock clock) {
+        Dialect dialect = config.dialect();
+        JdbcDatabase database;
+        if (dialect == Dialect.SQLITE) {
+            createDirectory(JdbcUrls.sqliteFile(config.url()));
+            HikariPool writePool = HikariPool.create(sqlite(config, "myelin-write", true));
+            HikariPool readPool;
+            try {
+                readPool = HikariPool.create(sqlite(config, "myelin-read", false));
+            } catch (RuntimeException e) {
+                writePool.close();
+                throw e;
+            }
+            database = new JdbcDatabase(dialect, readPool, writePool, config, clock);
+        } else {
+            HikariPool pool = HikariPool.create(postgres(config));
+            database = new JdbcDatabase(dialect, pool, pool, config, clock);
+        }
+        try {
+            database.migrator.createTable();
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        return database;
+    }
+
+    @Override
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    @Override
+    public DbClient client() {
+        return client;
+    }
+
+    @Override
+    public <T> T write(Function<DbExecute, T> work) {
+        Objects.requireNonNull(work, "work");
+        DbTransaction outer = current.get();
+        if (outer != null) {
+            return work.apply(outer);
+        }
+        lockWriter();
+        try {
+            DbTransaction tx = writer.transaction();
+            current.set(tx);
+            T result;
+            try {
+                result = work.apply(tx);
+            } catch (RuntimeException | Error e) {
+                rollback(tx, e);
+                throw e;
+            }
+            tx.commit();
+            return result;
+        } finally {
+            current.remove();
+            unlockWriter();
+        }
+    }
+
+    @Override
+    public void migrate(Migrations migrations) {
+        if (current.get() != null) {
+            throw new IllegalStateException("migrations cannot run inside a write");
+        }
+        migrator.migrate(migrations);
+    }
+
+    /**
+     * Closes both clients and their pools.
+     */
+    @Override
+    public void close() {
+        if (writer != client) {
+            writer.close();
+        }
+        client.close();
+    }
+
+    /**
+     * Runs {@code work} on the writing connection in one JDBC transaction, for the statements that
+     * Helidon's client cannot run as written (migration scripts).
+     *
+     * @param work the work
+     * @param <T>  its result type
+     * @return what {@code work} returned
+     * @throws SQLException when a statement, the commit or the rollback fails
+     */
+    <T> T withWriteConnection(SqlWork<T> work) throws SQLException {
+        lockWriter();
+        try (Connection connection = writePool.connection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.apply(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException r) {
+                    e.addSuppressed(r);
+                }
+                throw e;
+            }
+        } finally {
+            unlockWriter();
+        }
+    }
+
+    /**
+     * Work on a JDBC connection.
+     *
+     * @param <T> the result type
+     */
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T apply(Connection connection) throws SQLException;
+    }
+
+    private void lockWriter() {
+        if (writeLock == null) {
+            return;
+        }
+        // Bounded like a wait for a pooled connection, so that a stuck writer shows up as errors
+        // instead of an ever-growing queue.
+        try {
+            if (!writeLock.tryLock(writeWaitMillis, TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("gave up waiting " + writeWaitMillis
+                                                        + "ms for the database writer");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the database writer", e);
+        }
+    }
+
+    private void unlockWriter() {
+        if (writeLock != null) {
+            writeLock.unlock();
+        }
+    }
+
+    private static DbClient client(HikariPool pool) {
+        return JdbcClientBuilder.create()
+                .connectionPool(pool)
+                .mapperManager(MapperManager.builder().addMapperProvider(new NumberMappers()).build())
+                .build();
+    }
+
+    private static void rollback(DbTransaction tx, Throwable cause) {
+        try {
+            tx.rollback();
+        } catch (RuntimeException e) {
+            // Helidon may already have rolled back after a failed statement.
+            cause.addSuppressed(e);
+        }
+    }
+
+    private static void createDirectory(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || Files.isDirectory(dir)) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+            LOG.log(System.Logger.Level.INFO, "storage: created database directory " + dir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create database directory " + dir, e);
+        }
+    }
+
+    private static HikariConfig sqlite(StorageConfig config, String name, boolean writes) {
+        HikariConfig hikari = common(config, name);
+        hikari.setMaximumPoolSize(writes ? 1 : config.maxConnections());
+        hikari.setMinimumIdle(1);
+        hikari.addDataSourceProperty("journal_mode", "WAL");
+        hikari.addDataSourceProperty("busy_timeout", String.valueOf(config.busyTimeout().toMillis()));
+        hikari.addDataSourceProperty("foreign_keys", "true");
+        hikari.addDataSourceProperty("synchronous", config.sqliteSynchronous().toUpperCase(Locale.ROOT));
+        // The writer takes its lock when a transaction begins, not at its first write, so that a
+        // transaction never has to give up half-way because a reader's snapshot went stale.
+        hikari.addDataSourceProperty("transaction_mode", writes ? "IMMEDIATE" : "DEFERRED");
+        return hikari;
+    }
+
+    private static HikariConfig postgres(StorageConfig config) {
+        HikariConfig hikari = common(config, "myelin");
+        hikari.setMaximumPoolSize(config.maxConnections());
+        hikari.setMinimumIdle(Math.min(2, config.maxConnections()));
+        return hikari;
+    }
+
+    private static HikariConfig common(StorageConfig config, String name) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName(name);
+        hikari.setJdbcUrl(config.url());
+        config.username().ifPresent(hikari::setUsername);
+        config.password().ifPresent(hikari::setPassword);
+        hikari.setConnectionTimeout(config.connectionTimeout().toMillis());
+        return hikari;
+    }
+}

@@ -1,0 +1,123 @@
+package io.myelin.storage;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import io.myelin.api.ConfigProblems;
+import io.myelin.api.storage.Database;
+import io.myelin.api.storage.Dialect;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StorageComponentTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void componentDeclaresItsSectionAndService() {
+        StorageComponent component = new StorageComponent();
+
+        assertEquals("storage", component.name());
+        assertEquals("database", component.configKey());
+        assertEquals(Set.of(Database.class), component.provides());
+    }
+
+    @Test
+    void verifyReportsUnknownKeys() {
+        ConfigProblems problems = new ConfigProblems();
+
+        new StorageComponent().verify(StorageConfigTest.section(Map.of("uri", "jdbc:sqlite:x.db")), problems);
+
+        assertEquals(1, problems.list().size());
+        assertTrue(problems.list().getFirst().startsWith("database.uri: unknown key"));
+    }
+
+    @Test
+    void defaultDatabaseIsSqliteInANewDataDirectory() throws Exception {
+        Path dataDir = dir.resolve("not").resolve("yet");
+        Fixture.TestContext context = new Fixture.TestContext(StorageConfigTest.section(Map.of()), dataDir);
+        StorageComponent component = new StorageComponent();
+
+        component.start(context);
+        try {
+            Database db = context.require(Database.class);
+            assertEquals(Dialect.SQLITE, db.dialect());
+            db.write(tx -> tx.dml("CREATE TABLE test_probe (id INTEGER)"));
+            assertTrue(Files.isRegularFile(dataDir.resolve("myelin.db")));
+        } finally {
+            component.stop();
+        }
+    }
+
+    @Test
+    void stopClosesTheDatabase() throws Exception {
+        try (Fixture fixture = Fixture.start(Backend.SQLITE, dir)) {
+            Database db = fixture.database();
+            fixture.restart();
+
+            assertThrows(RuntimeException.class, () -> db.client().execute().get("SELECT 1 AS one"));
+        }
+    }
+
+    @Test
+    void startLogsTheDatabaseWithoutItsPassword() throws Exception {
+        // Trust authentication ignores the passwords; they only have to stay out of the log.
+        List<String> lines = captureLog(() -> {
+            try (Fixture fixture = Fixture.start(Backend.POSTGRES, dir, section -> {
+                String url = section.get("url");
+                section.put("url", url + (url.contains("?") ? "&" : "?") + "password=hunter2");
+                section.put("password", "hunter3");
+            })) {
+                fixture.database().client().execute().get("SELECT 1 AS one").orElseThrow();
+            }
+        });
+
+        assertTrue(lines.stream().anyMatch(line -> line.contains("using postgres database jdbc:postgresql://")),
+                   lines.toString());
+        assertFalse(lines.stream().anyMatch(line -> line.contains("hunter")), lines.toString());
+    }
+
+    private List<String> captureLog(ThrowingRunnable work) throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                lines.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger("io.myelin.storage");
+        logger.addHandler(handler);
+        try {
+            work.run();
+        } finally {
+            logger.removeHandler(handler);
+        }
+        return lines;
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+}

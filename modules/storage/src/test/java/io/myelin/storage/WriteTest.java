@@ -1,0 +1,242 @@
+package io.myelin.storage;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.myelin.api.storage.Database;
+import io.myelin.api.storage.Dialect;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static io.myelin.storage.MigrationsTest.count;
+import static io.myelin.storage.MigrationsTest.files;
+import static io.myelin.storage.MigrationsTest.migrations;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class WriteTest {
+
+    private static final String SCHEMA = """
+            CREATE TABLE test_counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL);
+            INSERT INTO test_counter (id, n) VALUES (1, 0);
+            CREATE TABLE test_log (writer INTEGER NOT NULL, seq INTEGER NOT NULL);
+            CREATE TABLE test_parent (id INTEGER PRIMARY KEY);
+            CREATE TABLE test_child (id INTEGER PRIMARY KEY, parent INTEGER NOT NULL REFERENCES test_parent (id));
+            """;
+    private static final long WAIT_SECONDS = 30;
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void writeCommitsBeforeItReturns(Backend backend) throws Exception {
+        try (Fixture fixture = start(backend)) {
+            Database db = fixture.database();
+
+            long inserted = db.write(tx -> tx.insert("INSERT INTO test_log (writer, seq) VALUES (?, ?)", 1, 1));
+
+            assertEquals(1L, inserted);
+            assertEquals(1L, count(db, "test_log"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void writeThatThrowsRollsBackEverything(Backend backend) throws Exception {
+        try (Fixture fixture = start(backend)) {
+            Database db = fixture.database();
+
+            assertThrows(IllegalArgumentException.class, () -> db.write(tx -> {
+                tx.insert("INSERT INTO test_log (writer, seq) VALUES (?, ?)", 1, 1);
+                tx.update("UPDATE test_counter SET n = n + 1 WHERE id = 1");
+                throw new IllegalArgumentException("changed my mind");
+            }));
+
+            assertEquals(0L, count(db, "test_log"));
+            assertEquals(0L, counter(db));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void failedStatementRollsBackTheWholeWrite(Backend backend) throws Exception {
+        try (Fixture fixture = start(backend)) {
+            Database db = fixture.database();
+
+            assertThrows(RuntimeException.class, () -> db.write(tx -> {
+                tx.insert("INSERT INTO test_log (writer, seq) VALUES (?, ?)", 1, 1);
+                return tx.insert("INSERT INTO test_missing (x) VALUES (1)");
+            }));
+
+            assertEquals(0L, count(db, "test_log"));
+            // The writer is free again afterwards.
+            db.write(tx -> tx.insert("INSERT INTO test_log (writer, seq) VALUES (?, ?)", 2, 1));
+            assertEquals(1L, count(db, "test_log"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void nestedWriteJoinsTheEnclosingTransaction(Backend backend) throws Exception {
+        try (Fixture fixture = start(backend)) {
+            Database db = fixture.database();
+
+            assertThrows(IllegalStateException.class, () -> db.write(tx -> {
+                tx.insert("INSERT INTO test_log (writer, seq) VALUES (?, ?)", 1, 1);
+                db.write(inner -> inner.insert("INSERT INTO test_log (writer, seq) VALUES (?, ?)", 1, 2));
+                throw new IllegalStateException("outer fails after the inner write returned");
+            }));
+
+            assertEquals(0L, count(db, "test_log"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void foreignKeysAreEnforced(Backend backend) throws Exception {
+        try (Fixture fixture = start(backend)) {
+            Database db = fixture.database();
+
+            assertThrows(RuntimeException.class,
+                         () -> db.write(tx -> tx.insert("INSERT INTO test_child (id, parent) VALUES (1, 99)")));
+
+            assertEquals(0L, count(db, "test_child"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void concurrentWritersAllSucceedAndLoseNoUpdate(Backend backend) throws Exception {
+        int writers = 8;
+        int writesEach = 25;
+        try (Fixture fixture = start(backend); ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Database db = fixture.database();
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                done.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < writesEach; i++) {
+                        int seq = i;
+                        db.write(tx -> {
+                            tx.insert("INSERT INTO test_log (writer, seq) VALUES (?, ?)", writer, seq);
+                            return tx.update("UPDATE test_counter SET n = n + 1 WHERE id = 1");
+                        });
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> future : done) {
+                future.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            }
+
+            assertEquals((long) writers * writesEach, count(db, "test_log"));
+            assertEquals((long) writers * writesEach, counter(db));
+        }
+    }
+
+    @Test
+    void sqliteWritersAreSerialisedSoReadModifyWriteLosesNothing() throws Exception {
+        // Read, then write what was read plus one: only correct if no other writer runs in between.
+        int writers = 6;
+        int writesEach = 20;
+        try (Fixture fixture = start(Backend.SQLITE); ExecutorService pool = Executors.newFixedThreadPool(writers)) {
+            Database db = fixture.database();
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                done.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < writesEach; i++) {
+                        db.write(tx -> {
+                            long n = tx.get("SELECT n FROM test_counter WHERE id = 1")
+                                    .orElseThrow().column("n").getLong();
+                            return tx.update("UPDATE test_counter SET n = ? WHERE id = 1", n + 1);
+                        });
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> future : done) {
+                future.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            }
+
+            assertEquals((long) writers * writesEach, counter(db));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void readsDoNotWaitForAnOpenWrite(Backend backend) throws Exception {
+        try (Fixture fixture = start(backend); ExecutorService pool = Executors.newSingleThreadExecutor()) {
+            Database db = fixture.database();
+            CountDownLatch written = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Future<Long> writer = pool.submit(() -> db.write(tx -> {
+                tx.insert("INSERT INTO test_log (writer, seq) VALUES (?, ?)", 1, 1);
+                written.countDown();
+                await(release);
+                return 1L;
+            }));
+            assertTrue(written.await(WAIT_SECONDS, TimeUnit.SECONDS), "the writer never wrote");
+
+            // The writer holds its transaction open; a read still answers, without its row.
+            try {
+                assertEquals(0L, count(db, "test_log"));
+            } finally {
+                release.countDown();
+            }
+
+            writer.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertEquals(1L, count(db, "test_log"));
+        }
+    }
+
+    @Test
+    void sqliteRunsInWalModeWithForeignKeys() throws Exception {
+        try (Fixture fixture = start(Backend.SQLITE)) {
+            Database db = fixture.database();
+
+            assertEquals(Dialect.SQLITE, db.dialect());
+            assertEquals("wal", db.client().execute().get("PRAGMA journal_mode")
+                    .orElseThrow().column(1).getString().toLowerCase(java.util.Locale.ROOT));
+            assertEquals(1L, db.client().execute().get("PRAGMA foreign_keys")
+                    .orElseThrow().column(1).getLong());
+        }
+    }
+
+    private Fixture start(Backend backend) throws Exception {
+        Fixture fixture = Fixture.start(backend, dir);
+        fixture.database().migrate(migrations("test", files("001-schema.sql", SCHEMA)));
+        return fixture;
+    }
+
+    private static long counter(Database db) {
+        return db.client().execute().get("SELECT n FROM test_counter WHERE id = 1")
+                .orElseThrow().column("n").getLong();
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("not released in time");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
