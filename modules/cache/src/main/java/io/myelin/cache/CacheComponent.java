@@ -1,16 +1,35 @@
 package io.myelin.cache;
 
+import java.util.Set;
+
+import io.helidon.config.Config;
 import io.myelin.api.Component;
 import io.myelin.api.ComponentContext;
+import io.myelin.api.ConfigProblems;
+import io.myelin.api.cache.Caches;
 
 /**
- * The Ehcache 3 cache tier behind the {@code api} cache SPI.
+ * The cache tier behind the {@code api} cache SPI (DESIGN.md §6): Ehcache 3 shared pools, a heap tier of the
+ * most used entries in front of an off-heap store of {@code cache.max_size_estimated} bytes that every named
+ * cache shares; entries expire {@code cache.max_age} after they were written. See {@link EhcacheCaches} for
+ * why the tier is built this way.
  *
- * <p>Its features arrive with their issues; until then it starts and stops and serves nothing.
+ * <p>Configuration, section {@code cache}:
+ * <ul>
+ *     <li>{@code max_size_estimated}: the budget of all caches together, a size such as {@code 512mb} or
+ *     {@code 1gb} (default {@code 1gb}, at least {@code 1mb}); allocated in direct memory at start</li>
+ *     <li>{@code max_age}: how long an entry lives after it was written, whole numbers with units
+ *     {@code ms}, {@code s}, {@code m}, {@code h}, {@code d}, such as {@code 30m} or {@code 1h30m}, or ISO-8601
+ *     such as {@code PT1H} (default {@code 1h})</li>
+ *     <li>{@code heap_entries}: how many of the most used entries are also kept as objects on the heap
+ *     (default 10000)</li>
+ * </ul>
  */
 public final class CacheComponent implements Component {
 
     private static final System.Logger LOG = System.getLogger(CacheComponent.class.getName());
+
+    private EhcacheCaches caches;
 
     @Override
     public String name() {
@@ -18,7 +37,56 @@ public final class CacheComponent implements Component {
     }
 
     @Override
+    public Set<Class<?>> provides() {
+        return Set.of(Caches.class);
+    }
+
+    @Override
+    public void verify(Config section, ConfigProblems problems) {
+        CacheSettings.read(section, problems);
+    }
+
+    @Override
     public void start(ComponentContext context) {
-        LOG.log(System.Logger.Level.INFO, "cache: started, no endpoints yet");
+        ConfigProblems problems = new ConfigProblems();
+        CacheSettings settings = CacheSettings.read(context.config(), problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("cache: bad configuration: " + String.join("; ", problems.list()));
+        }
+        long started = System.nanoTime();
+        try {
+            caches = new EhcacheCaches(settings, context.clock(), context.meters());
+        } catch (OutOfMemoryError e) {
+            // The off-heap store allocates its whole budget now, in direct memory.
+            throw new IllegalStateException("cache: cannot allocate cache.max_size_estimated ("
+                    + settings.maxSize().bytes() + " bytes) in direct memory; lower it or raise"
+                    + " -XX:MaxDirectMemorySize", e);
+        }
+        context.provide(Caches.class, caches);
+        LOG.log(System.Logger.Level.INFO, () -> "cache: started in " + (System.nanoTime() - started) / 1_000_000
+                + " ms, budget " + size(settings.maxSize().bytes()) + " off-heap shared by all caches, "
+                + settings.heapEntries() + " hot entries on heap, entries expire after "
+                + Durations.format(settings.maxAge()));
+    }
+
+    /** Writes a size in the largest unit that divides it, as an operator would have written it. */
+    static String size(long bytes) {
+        String[] units = {"b", "kb", "mb", "gb", "tb"};
+        int unit = 0;
+        long amount = bytes;
+        while (unit < units.length - 1 && amount >= 1024 && amount % 1024 == 0) {
+            amount /= 1024;
+            unit++;
+        }
+        return amount + units[unit];
+    }
+
+    @Override
+    public void stop() {
+        if (caches != null) {
+            caches.close();
+            caches = null;
+            LOG.log(System.Logger.Level.INFO, "cache: stopped");
+        }
     }
 }

@@ -18,6 +18,8 @@ public interface Cache<K, V> {
 
     /**
      * Returns the cached value, loading and caching it when absent. A null from the loader is not cached.
+     * The loader runs without a lock: callers that miss at the same time may each load, and all of them
+     * then get the value stored first.
      *
      * @param key    the key
      * @param loader loads the value

@@ -1,0 +1,91 @@
+package io.myelin.cache;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.helidon.config.Config;
+import io.myelin.api.ConfigProblems;
+import io.myelin.api.DataUnit;
+
+/**
+ * The {@code cache} section of the configuration.
+ *
+ * @param maxSize     {@code max_size_estimated}: the byte budget of the whole tier, shared by every named cache
+ * @param maxAge      {@code max_age}: how long after it was written an entry expires
+ * @param heapEntries {@code heap_entries}: how many of the most used entries are also kept as objects on the heap
+ */
+record CacheSettings(DataUnit maxSize, Duration maxAge, int heapEntries) {
+
+    static final String MAX_SIZE = "max_size_estimated";
+    static final String MAX_AGE = "max_age";
+    static final String HEAP_ENTRIES = "heap_entries";
+    static final List<String> KEYS = List.of(MAX_SIZE, MAX_AGE, HEAP_ENTRIES);
+
+    static final DataUnit DEFAULT_MAX_SIZE = DataUnit.parse("1gb");
+    static final Duration DEFAULT_MAX_AGE = Duration.ofHours(1);
+    static final int DEFAULT_HEAP_ENTRIES = 10_000;
+
+    /** Below this the off-heap store cannot lay out its segments; an operator asking for less means a typo. */
+    static final DataUnit MIN_MAX_SIZE = DataUnit.parse("1mb");
+    static final int MAX_HEAP_ENTRIES = 10_000_000;
+
+    /**
+     * Reads the section, reporting every bad or unknown key. A bad value is replaced by its default so
+     * that the remaining keys are still checked.
+     *
+     * @param section  the {@code cache} section, possibly missing
+     * @param problems where problems go
+     * @return the settings
+     */
+    static CacheSettings read(Config section, ConfigProblems problems) {
+        problems.unknownKeys(section, KEYS);
+        DataUnit maxSize = value(section.get(MAX_SIZE), problems, DEFAULT_MAX_SIZE, CacheSettings::size);
+        Duration maxAge = value(section.get(MAX_AGE), problems, DEFAULT_MAX_AGE, Durations::parse);
+        Integer heapEntries = value(section.get(HEAP_ENTRIES), problems, DEFAULT_HEAP_ENTRIES,
+                CacheSettings::heapEntries);
+        return new CacheSettings(maxSize, maxAge, heapEntries);
+    }
+
+    private static DataUnit size(String text) {
+        DataUnit size = DataUnit.parse(text);
+        if (size.bytes() < MIN_MAX_SIZE.bytes()) {
+            throw new IllegalArgumentException("'" + text + "' is below the smallest budget, 1mb");
+        }
+        return size;
+    }
+
+    private static Integer heapEntries(String text) {
+        try {
+            int entries = Integer.parseInt(text.trim());
+            if (entries >= 1 && entries <= MAX_HEAP_ENTRIES) {
+                return entries;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the accepted range
+        }
+        throw new IllegalArgumentException("'" + text + "' is not a whole number from 1 to " + MAX_HEAP_ENTRIES);
+    }
+
+    private static <T> T value(Config node, ConfigProblems problems, T fallback, Parser<T> parser) {
+        if (!node.exists()) {
+            return fallback;
+        }
+        Optional<String> text = node.isLeaf() ? node.asString().asOptional() : Optional.empty();
+        if (text.isEmpty()) {
+            problems.add(node, "must be a single value");
+            return fallback;
+        }
+        try {
+            return parser.parse(text.get());
+        } catch (IllegalArgumentException e) {
+            problems.add(node, e.getMessage());
+            return fallback;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Parser<T> {
+        T parse(String text);
+    }
+}
