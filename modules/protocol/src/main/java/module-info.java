@@ -5,6 +5,11 @@
 module io.myelin.protocol {
     requires transitive jakarta.json;
 
+    uses jakarta.json.spi.JsonProvider;
+
     exports io.myelin.protocol;
+    exports io.myelin.protocol.crypto;
     exports io.myelin.protocol.event;
+    exports io.myelin.protocol.id;
+    exports io.myelin.protocol.json;
 }

@@ -1,0 +1,23 @@
+package io.myelin.protocol.crypto;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/** SHA-256, which every Java runtime must provide. */
+public final class Sha256 {
+
+    private Sha256() {
+    }
+
+    /**
+     * @param data the bytes to hash
+     * @return the 32-byte digest
+     */
+    public static byte[] digest(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the runtime lacks SHA-256, which the platform requires", e);
+        }
+    }
+}
