@@ -18,6 +18,7 @@ import io.myelin.users.auth.TokenService;
 import io.myelin.users.auth.Uia;
 import io.myelin.users.config.UsersConfig;
 import io.myelin.users.crypto.PasswordHasher;
+import io.myelin.users.http.ClientRoutes;
 import io.myelin.users.http.DeviceRoutes;
 import io.myelin.users.http.LoginRoutes;
 import io.myelin.users.http.RegistrationRoutes;
@@ -33,12 +34,13 @@ public final class UsersComponent implements Component {
 
     private static final System.Logger LOG = System.getLogger(UsersComponent.class.getName());
     private static final Migrations MIGRATIONS = new Migrations("users", "/io/myelin/users/db",
-            List.of("001-accounts.sql"), UsersComponent.class::getResourceAsStream);
+            List.of("001-accounts.sql", "002-filters.sql"), UsersComponent.class::getResourceAsStream);
 
     private RegistrationRoutes registration;
     private SharedSecretRoutes sharedSecret;
     private LoginRoutes login;
     private DeviceRoutes devices;
+    private ClientRoutes client;
 
     @Override
     public String name() {
@@ -84,6 +86,9 @@ public final class UsersComponent implements Component {
                 context.clock());
         login = new LoginRoutes(accounts, tokens, limiter);
         devices = new DeviceRoutes(accounts, tokens, uia);
+        // Account data changes are not yet published: the bus component does not provide Bus yet, and
+        // needing it would stop start-up. Pass context.bus() here, and add Bus to needs(), once it does.
+        client = new ClientRoutes(db, tokens, limiter, context.identity().serverName(), null);
         LOG.log(System.Logger.Level.INFO, "users: started; registration "
                 + (config.enableRegistration() ? "open" + (config.registrationTokens().isEmpty() ? ""
                 : " with registration tokens") : "closed")
@@ -96,5 +101,6 @@ public final class UsersComponent implements Component {
         sharedSecret.register(routes);
         login.register(routes);
         devices.register(routes);
+        client.register(routes);
     }
 }
