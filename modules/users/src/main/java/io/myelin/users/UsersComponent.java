@@ -34,7 +34,8 @@ public final class UsersComponent implements Component {
 
     private static final System.Logger LOG = System.getLogger(UsersComponent.class.getName());
     private static final Migrations MIGRATIONS = new Migrations("users", "/io/myelin/users/db",
-            List.of("001-accounts.sql", "002-filters.sql"), UsersComponent.class::getResourceAsStream);
+            List.of("001-accounts.sql", "002-filters.sql",
+            "003-push-rules.sql"), UsersComponent.class::getResourceAsStream);
 
     private RegistrationRoutes registration;
     private SharedSecretRoutes sharedSecret;

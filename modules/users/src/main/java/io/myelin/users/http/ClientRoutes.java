@@ -8,16 +8,18 @@ import io.myelin.users.auth.RateLimiter;
 import io.myelin.users.store.AccountDataStore;
 import io.myelin.users.store.AccountStore;
 import io.myelin.users.store.FilterStore;
+import io.myelin.users.store.PushRuleStore;
 
 /**
  * The endpoints of a logged-in user's own data: profile, account data and tags, filters, capabilities and
- * third-party identifiers.
+ * third-party identifiers, push rules.
  */
 public final class ClientRoutes {
 
     private final ProfileRoutes profiles;
     private final AccountDataRoutes accountData;
     private final ClientConfigRoutes config;
+    private final PushRuleRoutes pushRules;
 
     /**
      * @param db         the database
@@ -29,8 +31,10 @@ public final class ClientRoutes {
     public ClientRoutes(Database db, AccessTokens tokens, RateLimiter limiter, String serverName, Bus bus) {
         Guard guard = new Guard(tokens, limiter);
         this.profiles = new ProfileRoutes(new AccountStore(db), guard, serverName);
-        this.accountData = new AccountDataRoutes(new AccountDataStore(db), guard, new ClientDataEvents(bus));
+        ClientDataEvents events = new ClientDataEvents(bus);
+        this.accountData = new AccountDataRoutes(new AccountDataStore(db), guard, events);
         this.config = new ClientConfigRoutes(new FilterStore(db), guard);
+        this.pushRules = new PushRuleRoutes(new PushRuleStore(db), guard, events);
     }
 
     /**
@@ -40,5 +44,6 @@ public final class ClientRoutes {
         profiles.register(routes);
         accountData.register(routes);
         config.register(routes);
+        pushRules.register(routes);
     }
 }
