@@ -210,6 +210,9 @@ public final class Accounts {
      * @param deviceIds the devices
      */
     public void deleteDevices(String userId, List<String> deviceIds) {
+        if (deviceIds.isEmpty()) {
+            return;
+        }
         List<String> revoked = db.write(tx -> {
             List<String> hashes = new ArrayList<>();
             for (String deviceId : deviceIds) {
