@@ -86,7 +86,7 @@ public final class UsersComponent implements Component {
         sharedSecret = new SharedSecretRoutes(accounts, config.registrationSharedSecret().orElse(null),
                 context.clock());
         login = new LoginRoutes(accounts, tokens, limiter);
-        devices = new DeviceRoutes(accounts, tokens, uia);
+        devices = new DeviceRoutes(accounts, tokens, limiter, uia);
         // Account data changes are not yet published: the bus component does not provide Bus yet, and
         // needing it would stop start-up. Pass context.bus() here, and add Bus to needs(), once it does.
         client = new ClientRoutes(db, tokens, limiter, context.identity().serverName(), null);

@@ -10,6 +10,11 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.myelin.server.users.UsersServer.Backend;
@@ -155,6 +160,28 @@ abstract class AccountsTestBase {
         assertError(server.post("/_matrix/client/v3/register", null, "{\"username\":\"" + "x".repeat(250) + "\"}"),
                 400, "M_INVALID_USERNAME");
         assertError(server.post("/_matrix/client/v3/register?kind=guest", null, "{}"), 403, "M_FORBIDDEN");
+    }
+
+    @Test
+    void concurrentRegistrationsOfOneNameLetExactlyOneWin() throws Exception {
+        String name = name();
+        String body = "{\"username\":\"" + name + "\",\"password\":\"pw\",\"auth\":{\"type\":\"m.login.dummy\"}}";
+        List<Future<Reply>> replies = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 8; i++) {
+                replies.add(pool.submit(() -> server.post("/_matrix/client/v3/register", null, body)));
+            }
+        }
+        int won = 0;
+        for (Future<Reply> reply : replies) {
+            Reply r = reply.get();
+            if (r.status() == 200) {
+                won++;
+            } else {
+                assertError(r, 400, "M_USER_IN_USE");
+            }
+        }
+        assertEquals(1, won);
     }
 
     @Test

@@ -43,7 +43,7 @@ class UsersPolicyTest {
             Reply refused = server.post("/_matrix/client/v3/register", null, "{\"username\":\"alice\"}");
             assertError(refused, 403, "M_FORBIDDEN");
             assertTrue(refused.string("error").contains("disabled"));
-            assertError(server.get("/_matrix/client/v3/register/m.login.registration_token/validity?token=x",
+            assertError(server.get("/_matrix/client/v1/register/m.login.registration_token/validity?token=x",
                     null), 403, "M_FORBIDDEN");
             assertError(server.get("/_synapse/admin/v1/register", null), 403, "M_FORBIDDEN");
         }
@@ -76,7 +76,7 @@ class UsersPolicyTest {
                     + "\"}}");
             assertEquals(200, right.status(), right.raw().body());
 
-            String validity = "/_matrix/client/v3/register/m.login.registration_token/validity?token=";
+            String validity = "/_matrix/client/v1/register/m.login.registration_token/validity?token=";
             assertTrue(server.get(validity + "letmein", null).json().getBoolean("valid"));
             assertFalse(server.get(validity + "other", null).json().getBoolean("valid"));
         }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import io.helidon.dbclient.DbExecute;
 import io.helidon.http.Status;
 import io.myelin.api.http.ErrorCode;
 import io.myelin.api.http.MatrixException;
@@ -127,22 +128,36 @@ public final class Accounts {
         String hash = password == null ? null : hasher.hash(password);
         String device = deviceId == null ? Secrets.deviceId() : deviceId;
         long now = clock.millis();
-        Login login = db.write(tx -> {
-            if (!accounts.create(tx, userId, localpart, hash, admin, false,
-                    profileName == null ? localpart : profileName, now)) {
-                return null;
+        Login login;
+        try {
+            login = db.write(tx -> create(tx, userId, localpart, profileName, hash, admin, device, displayName,
+                    inhibitLogin, withRefresh, now, ip));
+        } catch (RuntimeException e) {
+            // Two registrations of one name at once: on PostgreSQL the loser fails on the primary key.
+            if (accounts.taken(localpart)) {
+                throw userInUse();
             }
-            if (inhibitLogin) {
-                return new Login(userId, null, null);
-            }
-            devices.createOrTouch(tx, userId, device, displayName, now, ip);
-            return new Login(userId, device, tokens.issue(tx, userId, device, withRefresh));
-        });
+            throw e;
+        }
         if (login == null) {
             throw userInUse();
         }
         LOG.log(System.Logger.Level.INFO, "users: registered user_id=" + userId + (admin ? " (admin)" : ""));
         return login;
+    }
+
+    private Login create(DbExecute tx, String userId, String localpart, String profileName, String hash,
+                         boolean admin, String device, String displayName, boolean inhibitLogin,
+                         boolean withRefresh, long now, String ip) {
+        if (!accounts.create(tx, userId, localpart, hash, admin, false,
+                profileName == null ? localpart : profileName, now)) {
+            return null;
+        }
+        if (inhibitLogin) {
+            return new Login(userId, null, null);
+        }
+        devices.createOrTouch(tx, userId, device, displayName, now, ip);
+        return new Login(userId, device, tokens.issue(tx, userId, device, withRefresh));
     }
 
     /**

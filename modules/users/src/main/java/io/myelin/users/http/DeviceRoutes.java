@@ -9,9 +9,9 @@ import io.helidon.webserver.http.ServerResponse;
 import io.myelin.api.Routes;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
-import io.myelin.api.users.Authentication;
 import io.myelin.api.users.Requester;
 import io.myelin.users.auth.Accounts;
+import io.myelin.users.auth.RateLimiter;
 import io.myelin.users.auth.TokenService;
 import io.myelin.users.auth.Uia;
 import io.myelin.users.store.Device;
@@ -33,17 +33,18 @@ public final class DeviceRoutes {
     private static final List<List<String>> PASSWORD_FLOW = List.of(List.of(PASSWORD));
 
     private final Accounts accounts;
-    private final TokenService tokens;
+    private final Guard guard;
     private final Uia uia;
 
     /**
      * @param accounts account operations
      * @param tokens   the token service
+     * @param limiter  the rate limiter
      * @param uia      user-interactive authentication
      */
-    public DeviceRoutes(Accounts accounts, TokenService tokens, Uia uia) {
+    public DeviceRoutes(Accounts accounts, TokenService tokens, RateLimiter limiter, Uia uia) {
         this.accounts = accounts;
-        this.tokens = tokens;
+        this.guard = new Guard(tokens, limiter);
         this.uia = uia;
     }
 
@@ -61,21 +62,21 @@ public final class DeviceRoutes {
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        Requester who = Authentication.require(req, tokens);
+        Requester who = guard.requester(req, res);
         JsonArrayBuilder devices = jakarta.json.Json.createArrayBuilder();
         accounts.devices().devices(who.userId()).forEach(d -> devices.add(json(d)));
         Json.ok(res, Json.object().add("devices", devices).build());
     }
 
     private void get(ServerRequest req, ServerResponse res) {
-        Requester who = Authentication.require(req, tokens);
+        Requester who = guard.requester(req, res);
         Device device = accounts.devices().device(who.userId(), req.path().pathParameters().get("deviceId"))
                 .orElseThrow(() -> MatrixException.notFound("No such device."));
         Json.ok(res, json(device));
     }
 
     private void rename(ServerRequest req, ServerResponse res) {
-        Requester who = Authentication.require(req, tokens);
+        Requester who = guard.requester(req, res);
         JsonObject body = Json.readObject(req);
         String name = Fields.string(body, "display_name").orElse(null);
         String deviceId = req.path().pathParameters().get("deviceId");
@@ -89,7 +90,7 @@ public final class DeviceRoutes {
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
-        Requester who = Authentication.require(req, tokens);
+        Requester who = guard.requester(req, res);
         String deviceId = req.path().pathParameters().get("deviceId");
         if (accounts.devices().device(who.userId(), deviceId).isEmpty()) {
             throw MatrixException.notFound("No such device.");
@@ -103,7 +104,7 @@ public final class DeviceRoutes {
     }
 
     private void deleteMany(ServerRequest req, ServerResponse res) {
-        Requester who = Authentication.require(req, tokens);
+        Requester who = guard.requester(req, res);
         JsonObject body = Json.readObject(req);
         JsonValue value = body.get("devices");
         if (value == null || value.getValueType() != JsonValue.ValueType.ARRAY) {
@@ -124,7 +125,7 @@ public final class DeviceRoutes {
     }
 
     private void changePassword(ServerRequest req, ServerResponse res) {
-        Requester who = Authentication.require(req, tokens);
+        Requester who = guard.requester(req, res);
         JsonObject body = Json.readObject(req);
         String newPassword = Fields.required(body, "new_password");
         boolean logoutDevices = Fields.bool(body, "logout_devices", true);
@@ -139,7 +140,7 @@ public final class DeviceRoutes {
     }
 
     private void deactivate(ServerRequest req, ServerResponse res) {
-        Requester who = Authentication.require(req, tokens);
+        Requester who = guard.requester(req, res);
         JsonObject body = bodyOrEmpty(req);
         if (!uia.complete(body, "deactivate " + who.userId(), PASSWORD_FLOW, passwordOf(who), res)) {
             return;

@@ -34,6 +34,7 @@ public final class LoginRoutes {
     private final Accounts accounts;
     private final TokenService tokens;
     private final RateLimiter limiter;
+    private final Guard guard;
 
     /**
      * @param accounts account operations
@@ -44,6 +45,7 @@ public final class LoginRoutes {
         this.accounts = accounts;
         this.tokens = tokens;
         this.limiter = limiter;
+        this.guard = new Guard(tokens, limiter);
     }
 
     /**
@@ -131,19 +133,19 @@ public final class LoginRoutes {
     }
 
     private void logout(ServerRequest req, ServerResponse res) {
-        Requester who = Authentication.require(req, tokens);
+        Requester who = guard.requester(req, res);
         accounts.deleteDevices(who.userId(), List.of(who.deviceId()));
         Json.ok(res, Json.empty());
     }
 
     private void logoutAll(ServerRequest req, ServerResponse res) {
-        Requester who = Authentication.require(req, tokens);
+        Requester who = guard.requester(req, res);
         accounts.deleteAllDevices(who.userId(), null);
         Json.ok(res, Json.empty());
     }
 
     private void whoami(ServerRequest req, ServerResponse res) {
-        Requester who = Authentication.require(req, tokens);
+        Requester who = guard.requester(req, res);
         Json.ok(res, Json.object().add("user_id", who.userId()).add("device_id", who.deviceId())
                 .add("is_guest", who.guest()).build());
     }

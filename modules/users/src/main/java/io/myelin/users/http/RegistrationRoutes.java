@@ -51,7 +51,8 @@ public final class RegistrationRoutes {
     public void register(Routes routes) {
         routes.clientV3(Method.POST, "/register", this::registerAccount);
         routes.clientV3(Method.GET, "/register/available", this::available);
-        routes.client(Method.GET, Routes.CLIENT_V3 + "/register/m.login.registration_token/validity",
+        // The spec serves this one under v1 only.
+        routes.client(Method.GET, "/_matrix/client/v1/register/m.login.registration_token/validity",
                 this::tokenValidity);
     }
 
