@@ -92,7 +92,8 @@ abstract class ClientDataTestBase {
     @Test
     void globalAndRoomAccountDataAreKeptApart() throws Exception {
         String global = "/_matrix/client/v3/user/" + userPath + "/account_data/org.example.settings";
-        String room = "/_matrix/client/v3/user/" + userPath + "/rooms/" + ROOM_PATH + "/account_data/org.example.settings";
+        String room = "/_matrix/client/v3/user/" + userPath + "/rooms/" + ROOM_PATH
+                + "/account_data/org.example.settings";
         assertError(server.get(global, token), 404, "M_NOT_FOUND");
         assertEquals(200, server.call("PUT", global, token, "{\"theme\":\"dark\"}").status());
         assertEquals(200, server.call("PUT", global, token, "{\"theme\":\"light\"}").status());

@@ -122,8 +122,8 @@ public final class Accounts {
      * @return the new login, whose device and tokens are null when {@code inhibitLogin}
      * @throws MatrixException 400 {@code M_USER_IN_USE} when the name is taken
      */
-    public Login register(String localpart, String profileName, String password, boolean admin, String deviceId, String displayName,
-                          boolean inhibitLogin, boolean withRefresh, String ip) {
+    public Login register(String localpart, String profileName, String password, boolean admin, String deviceId,
+                          String displayName, boolean inhibitLogin, boolean withRefresh, String ip) {
         String userId = userId(localpart);
         String hash = password == null ? null : hasher.hash(password);
         String device = deviceId == null ? Secrets.deviceId() : deviceId;

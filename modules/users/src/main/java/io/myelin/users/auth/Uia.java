@@ -33,6 +33,8 @@ public final class Uia {
     /** How long a session may stay unfinished. */
     public static final Duration LIFETIME = Duration.ofMinutes(15);
 
+    private static final int MAX_SESSIONS = 100_000;
+
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Clock clock;
 
@@ -118,6 +120,12 @@ public final class Uia {
     }
 
     private String start(String purpose) {
+        // Unauthenticated requests open sessions; past this many, refuse rather than grow without bound.
+        if (sessions.size() >= MAX_SESSIONS) {
+            throw new MatrixException(Status.TOO_MANY_REQUESTS_429, ErrorCode.M_LIMIT_EXCEEDED,
+                    "Too many authentication sessions are open; try again later.", null,
+                    Map.of("retry_after_ms", LIFETIME.toMillis()));
+        }
         String id = Secrets.opaque(18);
         sessions.put(id, new Session(purpose, clock.millis(), new LinkedHashSet<>()));
         return id;

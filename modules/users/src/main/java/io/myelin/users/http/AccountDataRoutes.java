@@ -93,7 +93,8 @@ public final class AccountDataRoutes {
     private void deleteTag(ServerRequest req, ServerResponse res) {
         Requester who = guard.self(req, res);
         String room = roomId(req);
-        JsonObjectBuilder tags = jakarta.json.Json.createObjectBuilder(currentTags(who.userId(), room)).remove(tag(req));
+        JsonObjectBuilder tags = jakarta.json.Json.createObjectBuilder(currentTags(who.userId(), room))
+                .remove(tag(req));
         saveTags(who.userId(), room, tags.build());
         Json.ok(res, Json.empty());
     }

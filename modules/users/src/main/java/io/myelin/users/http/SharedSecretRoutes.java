@@ -12,9 +12,11 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import io.helidon.http.Method;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.myelin.api.Routes;
+import io.myelin.api.http.ErrorCode;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
 import io.myelin.users.auth.Accounts;
@@ -34,6 +36,7 @@ public final class SharedSecretRoutes {
 
     private static final String PATH = "/_synapse/admin/v1/register";
     private static final Duration NONCE_LIFETIME = Duration.ofMinutes(1);
+    private static final int MAX_NONCES = 10_000;
 
     private final Accounts accounts;
     private final String secret;
@@ -63,6 +66,11 @@ public final class SharedSecretRoutes {
         requireEnabled();
         long now = clock.millis();
         nonces.values().removeIf(created -> created < now - NONCE_LIFETIME.toMillis());
+        if (nonces.size() >= MAX_NONCES) {
+            throw new MatrixException(Status.TOO_MANY_REQUESTS_429, ErrorCode.M_LIMIT_EXCEEDED,
+                    "Too many registration nonces are outstanding; try again later.", null,
+                    Map.of("retry_after_ms", NONCE_LIFETIME.toMillis()));
+        }
         String nonce = Secrets.opaque(24);
         nonces.put(nonce, now);
         Json.ok(res, Json.object().add("nonce", nonce).build());
@@ -77,6 +85,9 @@ public final class SharedSecretRoutes {
         String mac = Fields.required(body, "mac");
         boolean admin = Fields.bool(body, "admin", false);
         String displayname = Fields.string(body, "displayname").orElse(null);
+        if (Fields.string(body, "user_type").isPresent()) {
+            throw MatrixException.invalidParam("This server has no user types.");
+        }
 
         // A nonce is good for one attempt, right or wrong, so that a mac cannot be guessed against it.
         Long created = nonces.remove(nonce);

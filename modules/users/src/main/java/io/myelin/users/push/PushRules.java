@@ -219,7 +219,8 @@ public final class PushRules {
             return JsonValue.EMPTY_JSON_ARRAY;
         }
         if (!(value instanceof JsonArray array)
-                || array.stream().anyMatch(c -> !(c instanceof JsonObject o) || !(o.get("kind") instanceof JsonString))) {
+                || array.stream().anyMatch(c -> !(c instanceof JsonObject o)
+                        || !(o.get("kind") instanceof JsonString))) {
             throw MatrixException.invalidParam("'conditions' must be a list of objects with a 'kind'.");
         }
         return array;
