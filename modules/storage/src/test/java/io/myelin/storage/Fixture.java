@@ -3,7 +3,9 @@ package io.myelin.storage;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -23,6 +25,7 @@ final class Fixture implements AutoCloseable {
     private final Backend.TestDatabase testDatabase;
     private final Path dataDir;
     private final Map<String, String> section;
+    private final List<StorageComponent> others = new ArrayList<>();
     private StorageComponent component;
     private Database database;
 
@@ -69,9 +72,24 @@ final class Fixture implements AutoCloseable {
         startComponent();
     }
 
+    /**
+     * Starts a second component on the same database, as a second server sharing it would.
+     *
+     * @return the second component's database, closed with this fixture
+     */
+    Database startAnother() {
+        StorageComponent other = new StorageComponent();
+        // The same registry: a second storage shares (and on stop removes) the meters of the first.
+        TestContext context = context();
+        other.start(context);
+        others.add(other);
+        return context.require(Database.class);
+    }
+
     @Override
     public void close() throws SQLException {
         try {
+            others.forEach(StorageComponent::stop);
             if (component != null) {
                 component.stop();
             }
@@ -80,10 +98,14 @@ final class Fixture implements AutoCloseable {
         }
     }
 
-    private void startComponent() {
+    private TestContext context() {
         Map<String, String> prefixed = new HashMap<>();
         section.forEach((key, value) -> prefixed.put("database." + key, value));
-        TestContext context = new TestContext(config(prefixed).get("database"), dataDir);
+        return new TestContext(config(prefixed).get("database"), dataDir);
+    }
+
+    private void startComponent() {
+        TestContext context = context();
         component = new StorageComponent();
         component.start(context);
         database = context.require(Database.class);
@@ -100,7 +122,10 @@ final class Fixture implements AutoCloseable {
     /**
      * The part of the server's start context the storage component uses.
      */
-    static final class TestContext implements ComponentContext {
+    static class TestContext implements ComponentContext {
+        // One registry for the whole run, as the server has one for its whole life.
+        static final MeterRegistry METERS = MeterRegistry.create();
+
         private final Config config;
         private final ServerIdentity identity;
         private final Map<Class<?>, Object> services = new ConcurrentHashMap<>();
@@ -127,7 +152,7 @@ final class Fixture implements AutoCloseable {
 
         @Override
         public MeterRegistry meters() {
-            throw new UnsupportedOperationException("storage uses no meters");
+            return METERS;
         }
 
         @Override

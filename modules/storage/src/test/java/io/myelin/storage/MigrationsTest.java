@@ -6,6 +6,11 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.helidon.dbclient.DbRow;
 import io.myelin.api.storage.Database;
@@ -21,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MigrationsTest {
 
-    private static final String CREATE = "CREATE TABLE test_items (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL);";
+    private static final String CREATE =
+            "CREATE TABLE test_items (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL);";
     private static final String INSERT = """
             -- seed rows; a semicolon in a string ; does not end the statement
             INSERT INTO test_items (id, name) VALUES (1, 'one; still one');
@@ -99,6 +105,35 @@ class MigrationsTest {
 
     @ParameterizedTest
     @EnumSource(Backend.class)
+    void twoServersMigratingOneDatabaseAtOnceApplyEachFileOnce(Backend backend) throws Exception {
+        Map<String, String> files = files("001-create.sql", CREATE, "002-seed.sql", INSERT, "003-size.sql", ALTER);
+        try (Fixture fixture = Fixture.start(backend, dir);
+             ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            Database first = fixture.database();
+            Database second = fixture.startAnother();
+            CountDownLatch go = new CountDownLatch(1);
+
+            Future<?> a = pool.submit(() -> {
+                go.await();
+                first.migrate(migrations("test", files));
+                return null;
+            });
+            Future<?> b = pool.submit(() -> {
+                go.await();
+                second.migrate(migrations("test", files));
+                return null;
+            });
+            go.countDown();
+            a.get(30, TimeUnit.SECONDS);
+            b.get(30, TimeUnit.SECONDS);
+
+            assertEquals(2L, count(first, "test_items"));
+            assertEquals(List.of("001-create.sql", "002-seed.sql", "003-size.sql"), recorded(second, "test"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
     void failingMigrationNamesItsFileAndLeavesNothingOfIt(Backend backend) throws Exception {
         String broken = """
                 CREATE TABLE test_partial (id INTEGER);
@@ -168,6 +203,9 @@ class MigrationsTest {
             assertEquals(1L, db.client().execute()
                     .get("SELECT count(*) AS n FROM testdb_note_log WHERE body = 'hello'")
                     .orElseThrow().column("n").getLong());
+            assertEquals("seed's; first", db.client().execute()
+                    .get("SELECT body FROM testdb_note_log WHERE kind = 'seed'")
+                    .orElseThrow().column("body").getString());
         }
     }
 

@@ -10,11 +10,15 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Tag;
 import io.myelin.api.ConfigProblems;
 import io.myelin.api.storage.Database;
 import io.myelin.api.storage.Dialect;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -57,6 +61,72 @@ class StorageComponentTest {
             assertEquals(Dialect.SQLITE, db.dialect());
             db.write(tx -> tx.dml("CREATE TABLE test_probe (id INTEGER)"));
             assertTrue(Files.isRegularFile(dataDir.resolve("myelin.db")));
+        } finally {
+            component.stop();
+        }
+    }
+
+    @Test
+    void startFailsAtOnceWhenPostgresIsUnreachable() {
+        Fixture.TestContext context = new Fixture.TestContext(StorageConfigTest.section(Map.of(
+                "url", "jdbc:postgresql://127.0.0.1:1/myelin", "connection_timeout", "1s")), dir);
+
+        RuntimeException e = assertThrows(RuntimeException.class, () -> new StorageComponent().start(context));
+
+        assertTrue(String.valueOf(e.getMessage()).contains("127.0.0.1:1"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> context.require(Database.class));
+    }
+
+    @Test
+    void startFailsWhenTheSqliteDirectoryCannotBeMade() throws Exception {
+        Path blocker = Files.writeString(dir.resolve("taken"), "a file, not a directory");
+        Fixture.TestContext context = new Fixture.TestContext(StorageConfigTest.section(Map.of(
+                "url", "jdbc:sqlite:" + blocker.resolve("sub").resolve("myelin.db"))), dir);
+
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                                               () -> new StorageComponent().start(context));
+
+        assertTrue(e.getMessage().contains("cannot create database directory"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void metersShowPoolsAndWritesAndGoAwayOnStop(Backend backend) throws Exception {
+        MeterRegistry meters = Fixture.TestContext.METERS;
+        String pool = backend == Backend.SQLITE ? "write" : "main";
+        List<Tag> tags = List.of(Tag.create("pool", pool));
+        try (Fixture fixture = Fixture.start(backend, dir)) {
+            long before = meters.timer("myelin.storage.write", List.of()).orElseThrow().count();
+
+            fixture.database().write(tx -> tx.dml("CREATE TABLE test_metered (id INTEGER)"));
+
+            assertEquals(before + 1, meters.timer("myelin.storage.write", List.of()).orElseThrow().count());
+            assertTrue(meters.gauge("myelin.storage.connections.idle", tags).isPresent());
+            assertTrue(meters.gauge("myelin.storage.connections.active", tags).isPresent());
+            assertTrue(meters.gauge("myelin.storage.connections.pending", tags).isPresent());
+            assertEquals(backend == Backend.SQLITE,
+                         meters.gauge("myelin.storage.writers.waiting", List.of()).isPresent());
+        }
+        assertTrue(meters.timer("myelin.storage.write", List.of()).isEmpty());
+        assertTrue(meters.gauge("myelin.storage.connections.idle", tags).isEmpty());
+    }
+
+    @Test
+    void aStartContextWithoutMetersStillGetsADatabase() throws Exception {
+        Fixture.TestContext plain = new Fixture.TestContext(StorageConfigTest.section(Map.of()), dir) {
+            @Override
+            public MeterRegistry meters() {
+                throw new UnsupportedOperationException("no meters here");
+            }
+        };
+        StorageComponent component = new StorageComponent();
+
+        component.start(plain);
+        try {
+            Database db = plain.require(Database.class);
+            db.write(tx -> tx.dml("CREATE TABLE test_plain (id INTEGER)"));
+            long inserted = db.write(tx -> tx.insert("INSERT INTO test_plain (id) VALUES (1)"));
+            assertEquals(1L, inserted);
         } finally {
             component.stop();
         }

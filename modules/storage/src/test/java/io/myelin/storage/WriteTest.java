@@ -3,11 +3,17 @@ package io.myelin.storage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import io.myelin.api.storage.Database;
 import io.myelin.api.storage.Dialect;
@@ -46,6 +52,45 @@ class WriteTest {
             long inserted = db.write(tx -> tx.insert("INSERT INTO test_log (writer, seq) VALUES (?, ?)", 1, 1));
 
             assertEquals(1L, inserted);
+            assertEquals(1L, count(db, "test_log"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void writeThatRunsNoStatementReturnsQuietly(Backend backend) throws Exception {
+        try (Fixture fixture = start(backend)) {
+            Database db = fixture.database();
+            List<String> warnings = new CopyOnWriteArrayList<>();
+            Handler handler = new Handler() {
+                @Override
+                public void publish(LogRecord record) {
+                    if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                        warnings.add(record.getMessage());
+                    }
+                }
+
+                @Override
+                public void flush() {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            Logger helidon = Logger.getLogger("io.helidon.dbclient");
+            helidon.addHandler(handler);
+            try {
+                assertEquals("nothing to do", db.write(tx -> "nothing to do"));
+                assertThrows(IllegalStateException.class, () -> db.write(tx -> {
+                    throw new IllegalStateException("gave up before writing");
+                }));
+            } finally {
+                helidon.removeHandler(handler);
+            }
+
+            assertEquals(List.of(), warnings);
+            db.write(tx -> tx.insert("INSERT INTO test_log (writer, seq) VALUES (?, ?)", 1, 1));
             assertEquals(1L, count(db, "test_log"));
         }
     }
@@ -98,6 +143,54 @@ class WriteTest {
             }));
 
             assertEquals(0L, count(db, "test_log"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void afterCommitActionsSeeTheCommittedWrite(Backend backend) throws Exception {
+        try (Fixture fixture = start(backend)) {
+            Database db = fixture.database();
+            List<Long> seen = new CopyOnWriteArrayList<>();
+
+            db.write(tx -> {
+                tx.insert("INSERT INTO test_log (writer, seq) VALUES (?, ?)", 1, 1);
+                // Registered in a nested write: still waits for the outermost commit.
+                db.write(inner -> {
+                    db.afterCommit(() -> seen.add(count(db, "test_log")));
+                    return inner.insert("INSERT INTO test_log (writer, seq) VALUES (?, ?)", 1, 2);
+                });
+                assertEquals(List.of(), seen, "ran before the commit");
+                return null;
+            });
+
+            assertEquals(List.of(2L), seen);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void afterCommitActionsOfARolledBackWriteNeverRun(Backend backend) throws Exception {
+        try (Fixture fixture = start(backend)) {
+            Database db = fixture.database();
+            List<String> ran = new CopyOnWriteArrayList<>();
+
+            assertThrows(IllegalStateException.class, () -> db.write(tx -> {
+                tx.insert("INSERT INTO test_log (writer, seq) VALUES (?, ?)", 1, 1);
+                db.afterCommit(() -> ran.add("rolled back"));
+                throw new IllegalStateException("abandon");
+            }));
+            db.afterCommit(() -> ran.add("outside any write"));
+            db.write(tx -> {
+                db.afterCommit(() -> {
+                    throw new IllegalArgumentException("a failing action does not fail the write");
+                });
+                db.afterCommit(() -> ran.add("after a failing action"));
+                return tx.insert("INSERT INTO test_log (writer, seq) VALUES (?, ?)", 2, 1);
+            });
+
+            assertEquals(List.of("outside any write", "after a failing action"), ran);
+            assertEquals(1L, count(db, "test_log"));
         }
     }
 
@@ -206,15 +299,20 @@ class WriteTest {
     }
 
     @Test
-    void sqliteRunsInWalModeWithForeignKeys() throws Exception {
+    void sqliteRunsInWalModeWithForeignKeysBusyTimeoutAndFullSync() throws Exception {
         try (Fixture fixture = start(Backend.SQLITE)) {
             Database db = fixture.database();
 
             assertEquals(Dialect.SQLITE, db.dialect());
             assertEquals("wal", db.client().execute().get("PRAGMA journal_mode")
-                    .orElseThrow().column(1).getString().toLowerCase(java.util.Locale.ROOT));
+                    .orElseThrow().column(1).getString().toLowerCase(Locale.ROOT));
             assertEquals(1L, db.client().execute().get("PRAGMA foreign_keys")
                     .orElseThrow().column(1).getLong());
+            assertEquals(5000L, db.client().execute().get("PRAGMA busy_timeout")
+                    .orElseThrow().column(1).getLong());
+            // 2 is FULL: a commit is on disk before write() returns.
+            long sync = db.write(tx -> tx.get("PRAGMA synchronous").orElseThrow().column(1).getLong());
+            assertEquals(2L, sync);
         }
     }
 

@@ -82,11 +82,9 @@ final class Migrator {
                         + " of " + migrations.component());
             }
         }
-        LOG.log(System.Logger.Level.DEBUG, () -> "storage: " + migrations.component() + " has "
-                + scripts.size() + " migrations");
-        if (applied == 0) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "storage: " + migrations.component() + " is up to date");
-        }
+        int fresh = applied;
+        LOG.log(System.Logger.Level.DEBUG, () -> "storage: " + migrations.component() + " has " + scripts.size()
+                + " migrations, " + fresh + " applied now");
     }
 
     private Script load(Migrations migrations, String file) {

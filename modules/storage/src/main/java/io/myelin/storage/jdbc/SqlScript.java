@@ -7,7 +7,7 @@ import java.util.Locale;
 /**
  * Splits a migration file into statements at the semicolons that end them.
  *
- * <p>A semicolon inside a string, a quoted identifier, a comment, a PostgreSQL dollar-quoted body, or a
+ * <p>A semicolon inside a string (also a PostgreSQL {@code E'...'} string), a quoted identifier, a comment, a PostgreSQL dollar-quoted body, or a
  * {@code BEGIN ... END} / {@code CASE ... END} block (as in a SQLite trigger) does not end a statement.
  * JDBC drivers run one statement per call, so a file has to be cut up before it runs.
  */
@@ -55,6 +55,10 @@ public final class SqlScript {
                 current.append(' ');
                 i = end;
                 continue;
+            } else if ((c == 'E' || c == 'e') && i + 1 < n && script.charAt(i + 1) == '\''
+                    && (i == 0 || !isWordChar(script.charAt(i - 1)))) {
+                // A PostgreSQL escape string, E'...', where a backslash escapes the next character.
+                end = escapeStringEnd(script, i + 1);
             } else if (c == '\'' || c == '"' || c == '`') {
                 end = quoteEnd(script, i, c);
             } else if (c == '$' && dollarTag(script, i) != null) {
@@ -63,7 +67,7 @@ public final class SqlScript {
                 end = Math.min(n, end + tag.length());
             } else if (Character.isLetter(c) || c == '_') {
                 end = i + 1;
-                while (end < n && (Character.isLetterOrDigit(script.charAt(end)) || script.charAt(end) == '_')) {
+                while (end < n && isWordChar(script.charAt(end))) {
                     end++;
                 }
                 String word = script.substring(i, end).toUpperCase(Locale.ROOT);
@@ -113,6 +117,30 @@ public final class SqlScript {
             i++;
         }
         return script.length();
+    }
+
+    private static int escapeStringEnd(String script, int quote) {
+        int i = quote + 1;
+        while (i < script.length()) {
+            char c = script.charAt(i);
+            if (c == '\\') {
+                i += 2;
+                continue;
+            }
+            if (c == '\'') {
+                if (i + 1 < script.length() && script.charAt(i + 1) == '\'') {
+                    i += 2;
+                    continue;
+                }
+                return i + 1;
+            }
+            i++;
+        }
+        return script.length();
+    }
+
+    private static boolean isWordChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_';
     }
 
     // $$ or $tag$ opens a PostgreSQL dollar-quoted string; $1 (a parameter) does not.

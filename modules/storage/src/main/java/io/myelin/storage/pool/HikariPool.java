@@ -6,6 +6,7 @@ import java.util.Objects;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.jdbc.CloseableJdbcConnectionPool;
 
@@ -27,7 +28,7 @@ public final class HikariPool implements CloseableJdbcConnectionPool {
     }
 
     /**
-     * Opens a pool; Hikari connects once at once, so an unreachable database fails here.
+     * Opens a pool. Hikari makes its first connection here, so an unreachable database fails at once.
      *
      * @param config the Hikari configuration, with its JDBC URL set
      * @return the open pool
@@ -62,6 +63,15 @@ public final class HikariPool implements CloseableJdbcConnectionPool {
         } catch (SQLException e) {
             throw new DbClientException("No database connection available from pool " + name, e);
         }
+    }
+
+    /**
+     * Connections in use, idle, and callers waiting for one.
+     *
+     * @return the pool's live figures
+     */
+    public HikariPoolMXBean stats() {
+        return dataSource.getHikariPoolMXBean();
     }
 
     @Override

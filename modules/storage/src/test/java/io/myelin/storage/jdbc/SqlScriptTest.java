@@ -35,6 +35,15 @@ class SqlScriptTest {
     }
 
     @Test
+    void escapeStringsMayHoldEscapedQuotes() {
+        List<SqlScript.Statement> statements = SqlScript.split(
+                "INSERT INTO t VALUES (E'it\\'s; \\\\', 'plain\\'); SELECT name FROM t");
+
+        assertEquals(List.of("INSERT INTO t VALUES (E'it\\'s; \\\\', 'plain\\')", "SELECT name FROM t"),
+                     statements.stream().map(SqlScript.Statement::sql).toList());
+    }
+
+    @Test
     void triggerBodiesAndCaseStayWhole() {
         List<SqlScript.Statement> statements = SqlScript.split("""
                 CREATE TRIGGER t AFTER INSERT ON a BEGIN

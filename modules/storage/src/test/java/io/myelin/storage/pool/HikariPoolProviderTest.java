@@ -30,7 +30,8 @@ class HikariPoolProviderTest {
 
         try (DbClient client = DbClient.create(config.get("db"))) {
             assertEquals("sqlite", client.dbType());
-            assertEquals(1, ((Number) client.execute().get("SELECT 1 AS one").orElseThrow().column("one").get()).intValue());
+            Object one = client.execute().get("SELECT 1 AS one").orElseThrow().column("one").get();
+            assertEquals(1, ((Number) one).intValue());
         }
     }
 }

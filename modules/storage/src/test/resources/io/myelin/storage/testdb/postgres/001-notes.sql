@@ -19,3 +19,6 @@ $body$ LANGUAGE plpgsql;
 
 CREATE TRIGGER testdb_notes_logged AFTER INSERT ON testdb_notes
     FOR EACH ROW EXECUTE FUNCTION testdb_log_note();
+
+-- An escape string holding a quote and a semicolon.
+INSERT INTO testdb_note_log (body, kind) VALUES (E'seed\'s; first', 'seed');

@@ -14,3 +14,6 @@ BEGIN
     INSERT INTO testdb_note_log (body, kind)
         VALUES (NEW.body, CASE WHEN length(NEW.body) > 3 THEN 'long' ELSE 'short' END);
 END;
+
+-- A string holding a quote and a semicolon.
+INSERT INTO testdb_note_log (body, kind) VALUES ('seed''s; first', 'seed');
