@@ -11,24 +11,20 @@ import io.myelin.api.DataUnit;
 /**
  * The {@code cache} section of the configuration.
  *
- * @param maxSize     {@code max_size_estimated}: the byte budget of the whole tier, shared by every named cache
- * @param maxAge      {@code max_age}: how long after it was written an entry expires
- * @param heapEntries {@code heap_entries}: how many of the most used entries are also kept as objects on the heap
+ * @param maxSize {@code max_size_estimated}: the byte budget of the whole tier, shared by every named cache
+ * @param maxAge  {@code max_age}: how long after it was written an entry expires
  */
-record CacheSettings(DataUnit maxSize, Duration maxAge, int heapEntries) {
+record CacheSettings(DataUnit maxSize, Duration maxAge) {
 
     static final String MAX_SIZE = "max_size_estimated";
     static final String MAX_AGE = "max_age";
-    static final String HEAP_ENTRIES = "heap_entries";
-    static final List<String> KEYS = List.of(MAX_SIZE, MAX_AGE, HEAP_ENTRIES);
+    static final List<String> KEYS = List.of(MAX_SIZE, MAX_AGE);
 
     static final DataUnit DEFAULT_MAX_SIZE = DataUnit.parse("1gb");
     static final Duration DEFAULT_MAX_AGE = Duration.ofHours(1);
-    static final int DEFAULT_HEAP_ENTRIES = 10_000;
 
-    /** Below this the off-heap store cannot lay out its segments; an operator asking for less means a typo. */
+    /** Less would hold a few thousand small entries at most; an operator asking for it means a typo. */
     static final DataUnit MIN_MAX_SIZE = DataUnit.parse("1mb");
-    static final int MAX_HEAP_ENTRIES = 10_000_000;
 
     /**
      * Reads the section, reporting every bad or unknown key. A bad value is replaced by its default so
@@ -42,9 +38,7 @@ record CacheSettings(DataUnit maxSize, Duration maxAge, int heapEntries) {
         problems.unknownKeys(section, KEYS);
         DataUnit maxSize = value(section.get(MAX_SIZE), problems, DEFAULT_MAX_SIZE, CacheSettings::size);
         Duration maxAge = value(section.get(MAX_AGE), problems, DEFAULT_MAX_AGE, Durations::parse);
-        Integer heapEntries = value(section.get(HEAP_ENTRIES), problems, DEFAULT_HEAP_ENTRIES,
-                CacheSettings::heapEntries);
-        return new CacheSettings(maxSize, maxAge, heapEntries);
+        return new CacheSettings(maxSize, maxAge);
     }
 
     private static DataUnit size(String text) {
@@ -53,18 +47,6 @@ record CacheSettings(DataUnit maxSize, Duration maxAge, int heapEntries) {
             throw new IllegalArgumentException("'" + text + "' is below the smallest budget, 1mb");
         }
         return size;
-    }
-
-    private static Integer heapEntries(String text) {
-        try {
-            int entries = Integer.parseInt(text.trim());
-            if (entries >= 1 && entries <= MAX_HEAP_ENTRIES) {
-                return entries;
-            }
-        } catch (NumberFormatException e) {
-            // reported below, with the accepted range
-        }
-        throw new IllegalArgumentException("'" + text + "' is not a whole number from 1 to " + MAX_HEAP_ENTRIES);
     }
 
     private static <T> T value(Config node, ConfigProblems problems, T fallback, Parser<T> parser) {

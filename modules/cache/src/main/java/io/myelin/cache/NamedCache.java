@@ -16,27 +16,38 @@ import org.ehcache.event.CacheEvent;
 import org.ehcache.event.CacheEventListener;
 
 /**
- * One named cache: a partition of the shared Ehcache tier, with its own meters.
+ * One named cache: a partition of the shared Ehcache heap pool, with its own meters.
  *
- * <p>Hits and misses are counted here; evictions, expirations and the estimated bytes follow Ehcache's
- * events, which name the cache an entry belonged to even when another cache's write pushed it out.
+ * <p>Values are stored as {@link Weighed} records carrying their cost. Hits and misses are counted here;
+ * evictions, expirations and the bytes held follow Ehcache's events, which name the cache an entry belonged to
+ * even when another cache's write pushed it out, and carry the cost the entry was stored with.
  *
  * @param <K> the key type
  * @param <V> the value type
  */
-final class NamedCache<K, V> implements Cache<K, V>, CacheEventListener<K, V> {
+final class NamedCache<K, V> implements Cache<K, V>, CacheEventListener<K, Weighed<V>> {
 
     private final CacheSpec<K, V> spec;
-    private final LongAdder estimatedBytes = new LongAdder();
+    private final EhcacheCaches tier;
+    private final LongAdder bytes = new LongAdder();
+    private final LongAdder tierBytes;
     private final Counter hits;
     private final Counter misses;
     private final Counter evictions;
     private final Counter expirations;
     private final List<Meter> meters;
-    private volatile org.ehcache.Cache<K, V> store;
+    private volatile org.ehcache.Cache<K, Weighed<V>> store;
 
-    NamedCache(CacheSpec<K, V> spec, MeterRegistry registry) {
+    /**
+     * @param spec      what the cache holds
+     * @param tier      the tier, told after each write so that it can keep the pool within the budget
+     * @param tierBytes the bytes of all caches, which this cache's events update along with its own
+     * @param registry  where the meters go
+     */
+    NamedCache(CacheSpec<K, V> spec, EhcacheCaches tier, LongAdder tierBytes, MeterRegistry registry) {
         this.spec = spec;
+        this.tier = tier;
+        this.tierBytes = tierBytes;
         List<Tag> tags = List.of(Tag.create("cache", spec.name()));
         hits = registry.getOrCreate(Counter.builder("myelin.cache.hits").tags(tags)
                 .description("Reads that found an entry"));
@@ -46,13 +57,14 @@ final class NamedCache<K, V> implements Cache<K, V>, CacheEventListener<K, V> {
                 .description("Entries removed to keep the shared tier within cache.max_size_estimated"));
         expirations = registry.getOrCreate(Counter.builder("myelin.cache.expirations").tags(tags)
                 .description("Entries dropped after cache.max_age"));
-        Gauge<Double> bytes = registry.getOrCreate(Gauge.builder("myelin.cache.estimated.bytes", estimatedBytes,
-                LongAdder::doubleValue).tags(tags).description("Estimated bytes of the entries held, by the weigher"));
-        meters = List.of(hits, misses, evictions, expirations, bytes);
+        Gauge<Double> gauge = registry.getOrCreate(Gauge.builder("myelin.cache.estimated.bytes", bytes,
+                LongAdder::doubleValue).tags(tags).description("Bytes of the entries held, as the shared tier"
+                + " counts them: the weigher's estimate plus a fixed overhead per entry"));
+        meters = List.of(hits, misses, evictions, expirations, gauge);
     }
 
     /** Binds the Ehcache partition once it exists; it is created with this object as its listener. */
-    void bind(org.ehcache.Cache<K, V> store) {
+    void bind(org.ehcache.Cache<K, Weighed<V>> store) {
         this.store = store;
     }
 
@@ -64,16 +76,20 @@ final class NamedCache<K, V> implements Cache<K, V>, CacheEventListener<K, V> {
         return meters;
     }
 
-    /** The sum of the weigher's estimates over the entries this cache holds. */
+    /** The bytes this cache's entries count for in the shared tier. */
     long estimatedBytes() {
-        return estimatedBytes.sum();
+        return bytes.sum();
     }
 
     @Override
     public V get(K key) {
-        V value = store.get(key);
-        (value == null ? misses : hits).increment();
-        return value;
+        Weighed<V> entry = store.get(key);
+        if (entry == null) {
+            misses.increment();
+            return null;
+        }
+        hits.increment();
+        return entry.value();
     }
 
     @Override
@@ -86,13 +102,25 @@ final class NamedCache<K, V> implements Cache<K, V>, CacheEventListener<K, V> {
         if (loaded == null) {
             return null;
         }
-        V earlier = store.putIfAbsent(key, loaded);
-        return earlier == null ? loaded : earlier;
+        Weighed<V> entry = Weighed.of(key, loaded, spec.weigher());
+        if (entry.size() > tier.budget()) {
+            return loaded;
+        }
+        Weighed<V> earlier = store.putIfAbsent(key, entry);
+        tier.keepWithinBudget();
+        return earlier == null ? loaded : earlier.value();
     }
 
     @Override
     public void put(K key, V value) {
-        store.put(key, Objects.requireNonNull(value, "value"));
+        Weighed<V> entry = Weighed.of(key, Objects.requireNonNull(value, "value"), spec.weigher());
+        if (entry.size() > tier.budget()) {
+            // Too large to keep at all; an older value under the key would now be stale.
+            store.remove(key);
+            return;
+        }
+        store.put(key, entry);
+        tier.keepWithinBudget();
     }
 
     @Override
@@ -102,30 +130,35 @@ final class NamedCache<K, V> implements Cache<K, V>, CacheEventListener<K, V> {
 
     @Override
     public void clear() {
-        // Ehcache sends no events for a clear, so the estimate starts over here.
+        // Ehcache sends no events for a clear, so the count starts over here; a write racing with the clear may
+        // leave it off by that entry until the entry goes.
         store.clear();
-        estimatedBytes.reset();
+        tierBytes.add(-bytes.sumThenReset());
     }
 
     @Override
-    public void onEvent(CacheEvent<? extends K, ? extends V> event) {
+    public void onEvent(CacheEvent<? extends K, ? extends Weighed<V>> event) {
         switch (event.getType()) {
-            case CREATED -> estimatedBytes.add(weigh(event.getKey(), event.getNewValue()));
-            case UPDATED -> estimatedBytes.add(weigh(event.getKey(), event.getNewValue())
-                    - weigh(event.getKey(), event.getOldValue()));
-            case REMOVED -> estimatedBytes.add(-weigh(event.getKey(), event.getOldValue()));
+            case CREATED -> add(size(event.getNewValue()));
+            case UPDATED -> add(size(event.getNewValue()) - size(event.getOldValue()));
+            case REMOVED -> add(-size(event.getOldValue()));
             case EVICTED -> {
                 evictions.increment();
-                estimatedBytes.add(-weigh(event.getKey(), event.getOldValue()));
+                add(-size(event.getOldValue()));
             }
             case EXPIRED -> {
                 expirations.increment();
-                estimatedBytes.add(-weigh(event.getKey(), event.getOldValue()));
+                add(-size(event.getOldValue()));
             }
         }
     }
 
-    private long weigh(K key, V value) {
-        return value == null ? 0 : Math.max(0, spec.weigher().weigh(key, value));
+    private void add(long delta) {
+        bytes.add(delta);
+        tierBytes.add(delta);
+    }
+
+    private static long size(Weighed<?> entry) {
+        return entry == null ? 0 : entry.size();
     }
 }

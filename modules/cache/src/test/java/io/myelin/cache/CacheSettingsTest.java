@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import io.myelin.api.Component;
 import io.myelin.api.ConfigProblems;
+import io.myelin.api.cache.Caches;
 import org.junit.jupiter.api.Test;
 
 class CacheSettingsTest {
@@ -19,6 +22,17 @@ class CacheSettingsTest {
     }
 
     @Test
+    void theComponentIsFoundAsAServiceAndProvidesTheCaches() {
+        CacheComponent component = new CacheComponent();
+
+        assertEquals("cache", component.configKey());
+        assertEquals(Set.of(Caches.class), component.provides());
+        assertTrue(CacheComponent.class.getModule().getDescriptor().provides().stream()
+                .anyMatch(p -> p.service().equals(Component.class.getName())
+                        && p.providers().contains(CacheComponent.class.getName())));
+    }
+
+    @Test
     void defaultsApplyWhenTheSectionIsMissing() {
         ConfigProblems problems = new ConfigProblems();
         CacheSettings settings = CacheSettings.read(TestContext.section(Map.of()), problems);
@@ -26,20 +40,18 @@ class CacheSettingsTest {
         assertTrue(problems.isEmpty(), problems.list()::toString);
         assertEquals(1L << 30, settings.maxSize().bytes());
         assertEquals(Duration.ofHours(1), settings.maxAge());
-        assertEquals(10_000, settings.heapEntries());
     }
 
     @Test
     void goodValuesAreRead() {
         ConfigProblems problems = new ConfigProblems();
         CacheSettings settings = CacheSettings.read(TestContext.section(Map.of(
-                "cache.max_size_estimated", "256MB", "cache.max_age", "1h30m", "cache.heap_entries", "500")),
+                "cache.max_size_estimated", "256MB", "cache.max_age", "1h30m")),
                 problems);
 
         assertTrue(problems.isEmpty(), problems.list()::toString);
         assertEquals(256L << 20, settings.maxSize().bytes());
         assertEquals(Duration.ofMinutes(90), settings.maxAge());
-        assertEquals(500, settings.heapEntries());
     }
 
     @Test
@@ -48,6 +60,15 @@ class CacheSettingsTest {
         assertEquals("1536mb", CacheComponent.size(1536L << 20));
         assertEquals("1000b", CacheComponent.size(1000));
         assertEquals("0b", CacheComponent.size(0));
+    }
+
+    @Test
+    void aBudgetAboveHalfTheHeapIsWarnedAbout() {
+        assertTrue(CacheComponent.heapWarning(1L << 30, 4L << 30).isEmpty());
+        assertTrue(CacheComponent.heapWarning(2L << 30, 4L << 30).isEmpty());
+        assertEquals("cache: cache.max_size_estimated 1gb is more than half the maximum heap (1024mb); a full"
+                + " cache could run the server out of memory: lower it or raise -Xmx",
+                CacheComponent.heapWarning(1L << 30, 1L << 30).orElseThrow());
     }
 
     @Test
@@ -84,15 +105,17 @@ class CacheSettingsTest {
         List<String> problems = problems(Map.of(
                 "cache.max_size_estimated", "lots",
                 "cache.max_age", "forever",
-                "cache.heap_entries", "0",
+                "cache.heap_entries", "10000",
                 "cache.max_size", "1gb"));
 
         assertEquals(4, problems.size(), problems::toString);
-        assertTrue(problems.contains("cache.max_size: unknown key (known: max_size_estimated, max_age, heap_entries)"),
+        assertTrue(problems.contains("cache.max_size: unknown key (known: max_size_estimated, max_age)"),
                 problems::toString);
-        assertTrue(problems.stream().anyMatch(p -> p.startsWith("cache.max_size_estimated: 'lots'")), problems::toString);
+        assertTrue(problems.contains("cache.heap_entries: unknown key (known: max_size_estimated, max_age)"),
+                problems::toString);
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("cache.max_size_estimated: 'lots'")),
+                problems::toString);
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("cache.max_age: 'forever'")), problems::toString);
-        assertTrue(problems.stream().anyMatch(p -> p.startsWith("cache.heap_entries: '0'")), problems::toString);
     }
 
     @Test

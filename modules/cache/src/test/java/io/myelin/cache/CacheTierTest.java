@@ -7,25 +7,32 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import io.myelin.api.cache.Cache;
 import io.myelin.api.cache.CacheSpec;
 import io.myelin.api.cache.Caches;
-import io.myelin.api.cache.Codec;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class CacheTierTest {
 
     private static final long BUDGET = 2L << 20;
+    private static final long OVERHEAD = Weighed.OVERHEAD;
 
     private final List<CacheComponent> started = new ArrayList<>();
 
@@ -40,7 +47,7 @@ class CacheTierTest {
     }
 
     private Caches start() {
-        return start(Map.of("cache.max_size_estimated", "2mb", "cache.max_age", "1h", "cache.heap_entries", "100"));
+        return start(Map.of("cache.max_size_estimated", "2mb", "cache.max_age", "1h"));
     }
 
     @AfterEach
@@ -56,6 +63,10 @@ class CacheTierTest {
         return (long) context.gauge("myelin.cache.occupied.bytes", List.of());
     }
 
+    private long estimated(String cache) {
+        return (long) context.gauge("myelin.cache.estimated.bytes", tag(cache));
+    }
+
     @Test
     void estimatedSizeStaysWithinTheBudgetWhileManyCachesOverfillIt() {
         Caches caches = start();
@@ -69,25 +80,37 @@ class CacheTierTest {
             byte[] value = new byte[100 + random.nextInt(8_000)];
             all.get(random.nextInt(10) < 6 ? 0 : 1 + i % 2).put("k" + i, value);
             written += value.length;
-            if (i % 200 == 0) {
-                assertTrue(occupied() <= BUDGET, () -> "occupied " + occupied());
-            }
+            assertTrue(occupied() <= BUDGET, "occupied " + occupied() + " after write " + i);
         }
 
         long estimated = 0;
-        long evictions = 0;
         for (String name : names) {
-            estimated += (long) context.gauge("myelin.cache.estimated.bytes", tag(name));
-            evictions += context.counter("myelin.cache.evictions", name);
-        }
-        assertTrue(occupied() <= BUDGET, () -> "occupied " + occupied());
-        assertTrue(occupied() > BUDGET / 2, () -> "the tier should be in use, occupied " + occupied());
-        assertTrue(estimated <= occupied(), "estimated " + estimated + " occupied " + occupied());
-        assertTrue(estimated > 0);
-        assertTrue(evictions > 0, "entries should have been evicted");
-        for (String name : names) {
+            estimated += estimated(name);
             assertTrue(context.counter("myelin.cache.evictions", name) > 0, name + " had no evictions");
         }
+        assertTrue(occupied() > BUDGET * 9 / 10, () -> "the tier should be nearly full, occupied " + occupied());
+        assertEquals(occupied(), estimated, "the caches' bytes are what the tier counts");
+    }
+
+    @Test
+    void largeEntriesReplacingManySmallOnesDoNotOverfillTheTier() {
+        Caches caches = start();
+        Cache<String, byte[]> ids = caches.cache(bytes("ids"));
+        Cache<String, byte[]> events = caches.cache(bytes("events"));
+        // Fill the tier with tiny entries: Ehcache alone evicts two per write, far fewer bytes than one event.
+        for (int i = 0; i < 2 * BUDGET / OVERHEAD; i++) {
+            ids.put("i" + i, new byte[8]);
+        }
+        assertTrue(occupied() > BUDGET - 2 * OVERHEAD, () -> "occupied " + occupied());
+
+        for (int i = 0; i < 200; i++) {
+            events.put("e" + i, new byte[20_000]);
+            assertTrue(occupied() <= BUDGET, "occupied " + occupied() + " after event " + i);
+        }
+
+        assertEquals(occupied(), estimated("ids") + estimated("events"));
+        assertTrue(context.counter("myelin.cache.evictions", "ids") > 10_000);
+        assertArrayEquals(new byte[20_000], events.get("e199"));
     }
 
     @Test
@@ -97,16 +120,19 @@ class CacheTierTest {
 
         cache.put("a", new byte[100]);
         cache.put("bb", new byte[50]);
-        assertEquals(101 + 52, context.gauge("myelin.cache.estimated.bytes", tag("events")));
+        assertEquals(101 + 52 + 2 * OVERHEAD, estimated("events"));
+        assertEquals(occupied(), estimated("events"));
 
         cache.put("a", new byte[10]);
-        assertEquals(11 + 52, context.gauge("myelin.cache.estimated.bytes", tag("events")));
+        assertEquals(11 + 52 + 2 * OVERHEAD, estimated("events"));
 
         cache.remove("bb");
-        assertEquals(11, context.gauge("myelin.cache.estimated.bytes", tag("events")));
+        assertEquals(11 + OVERHEAD, estimated("events"));
+        assertEquals(occupied(), estimated("events"));
 
         cache.clear();
-        assertEquals(0, context.gauge("myelin.cache.estimated.bytes", tag("events")));
+        assertEquals(0, estimated("events"));
+        assertEquals(0, occupied());
         assertNull(cache.get("a"));
     }
 
@@ -184,9 +210,9 @@ class CacheTierTest {
         assertEquals(1, context.counter("myelin.cache.misses", "keys"));
         assertEquals(0, context.counter("myelin.cache.hits", "events"));
         assertEquals(1, context.counter("myelin.cache.misses", "events"));
-        assertEquals(1_001, context.gauge("myelin.cache.estimated.bytes", tag("keys")));
-        assertEquals(0, context.gauge("myelin.cache.estimated.bytes", tag("events")));
-        assertTrue(occupied() >= 1_001, () -> "occupied " + occupied());
+        assertEquals(1_001 + OVERHEAD, estimated("keys"));
+        assertEquals(0, estimated("events"));
+        assertEquals(1_001 + OVERHEAD, occupied());
     }
 
     @Test
@@ -213,7 +239,9 @@ class CacheTierTest {
         Cache<String, byte[]> keys = caches.cache(bytes("keys"));
         keys.put("k", new byte[1_000]);
 
+        // Eviction prefers the entry used longest ago, by the clock: time passes between the writes.
         for (int i = 0; i < 2_000; i++) {
+            context.movableClock().advance(Duration.ofMillis(1));
             events.put("e" + i, new byte[1_000]);
             keys.get("k");
         }
@@ -258,25 +286,7 @@ class CacheTierTest {
         assertArrayEquals(new byte[] {2}, keys.get("a"));
     }
 
-    /** A serializable record, as a component would cache. */
-    record RoomVersion(String roomId, String version) implements Serializable {
-    }
-
-    @Test
-    void serializableRecordsSurviveTheOffHeapTier() {
-        Caches caches = start(Map.of("cache.max_size_estimated", "1mb", "cache.heap_entries", "1"));
-        Cache<String, RoomVersion> cache = caches.cache(CacheSpec.of("room_versions", String.class,
-                RoomVersion.class, v -> 64));
-        cache.put("!a:x", new RoomVersion("!a:x", "10"));
-        cache.put("!b:x", new RoomVersion("!b:x", "11"));
-
-        // With one entry on the heap, at least one of these reads comes back from serialised bytes.
-        assertEquals(new RoomVersion("!a:x", "10"), cache.get("!a:x"));
-        assertEquals(new RoomVersion("!b:x", "11"), cache.get("!b:x"));
-        assertEquals(new RoomVersion("!a:x", "10"), cache.get("!a:x"));
-    }
-
-    /** Not serializable: needs a codec. */
+    /** Neither serializable nor comparable: the tier keeps objects as they are. */
     static final class ServerName {
         private final String name;
 
@@ -295,33 +305,28 @@ class CacheTierTest {
         }
     }
 
+    /** An immutable value as a component would cache, not serializable. */
+    record ServerKeys(ServerName server, List<String> keyIds) {
+    }
+
     @Test
-    void typesThatAreNotSerializableNeedACodec() {
-        Caches caches = start(Map.of("cache.max_size_estimated", "1mb", "cache.heap_entries", "1"));
-        assertThrows(IllegalArgumentException.class,
-                () -> caches.cache(CacheSpec.of("servers", ServerName.class, String.class, String::length)));
+    void valuesAreKeptAsTheObjectsGivenWithoutSerialisation() {
+        Caches caches = start(Map.of("cache.max_size_estimated", "1mb"));
+        Cache<ServerName, ServerKeys> cache = caches.cache(
+                CacheSpec.of("server_keys", ServerName.class, ServerKeys.class, v -> 64L * v.keyIds().size()));
+        ServerKeys keys = new ServerKeys(new ServerName("a.example"), List.of("ed25519:1", "ed25519:2"));
 
-        AtomicInteger decoded = new AtomicInteger();
-        Codec<ServerName> codec = new Codec<>() {
-            @Override
-            public byte[] encode(ServerName value) {
-                return value.name.getBytes(StandardCharsets.UTF_8);
-            }
+        cache.put(new ServerName("a.example"), keys);
 
-            @Override
-            public ServerName decode(byte[] bytes) {
-                decoded.incrementAndGet();
-                return new ServerName(new String(bytes, StandardCharsets.UTF_8));
-            }
-        };
-        Cache<ServerName, String> cache = caches.cache(
-                CacheSpec.of("servers", ServerName.class, String.class, String::length).withKeyCodec(codec));
-        cache.put(new ServerName("a.example"), "A");
-        cache.put(new ServerName("b.example"), "B");
+        assertSame(keys, cache.get(new ServerName("a.example")));
+        assertEquals(128 + OVERHEAD, estimated("server_keys"));
+    }
 
-        assertEquals("A", cache.get(new ServerName("a.example")));
-        assertEquals("B", cache.get(new ServerName("b.example")));
-        assertTrue(decoded.get() > 0, "the codec should have been used");
+    @Test
+    void theInternalEvictorNameIsRefused() {
+        Caches caches = start();
+
+        assertThrows(IllegalArgumentException.class, () -> caches.cache(bytes(EhcacheCaches.EVICTOR)));
     }
 
     @Test
@@ -329,11 +334,71 @@ class CacheTierTest {
         Caches caches = start(Map.of("cache.max_size_estimated", "1mb"));
         Cache<String, byte[]> cache = caches.cache(bytes("media"));
         cache.put("small", new byte[10]);
+        cache.put("huge", new byte[10]);
 
         cache.put("huge", new byte[2 << 20]);
 
-        assertNull(cache.get("huge"));
-        assertTrue(occupied() <= 1 << 20);
+        assertNull(cache.get("huge"), "the stale value must go too");
+        assertArrayEquals(new byte[10], cache.get("small"));
+        assertEquals(15 + OVERHEAD, occupied());
+        assertArrayEquals(new byte[1 << 20], cache.get("loaded", key -> new byte[1 << 20]));
+        assertNull(cache.get("loaded"));
+    }
+
+    @Test
+    void aOneGigabyteBudgetTakesNoMemoryUntilEntriesArrive() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        Assumptions.assumeTrue(Files.isReadable(status), "resident memory is read from /proc");
+        start(Map.of("cache.max_size_estimated", "1mb")).cache(bytes("warm-up")).put("a", new byte[1]);
+        long before = residentKb(status);
+
+        Caches caches = start(Map.of("cache.max_size_estimated", "1gb"));
+        caches.cache(bytes("events")).put("a", new byte[100]);
+
+        long grown = residentKb(status) - before;
+        assertTrue(grown < 32 * 1024, "resident memory grew by " + grown + " kB");
+    }
+
+    private static long residentKb(Path status) throws IOException {
+        return Files.readAllLines(status).stream().filter(line -> line.startsWith("VmRSS:"))
+                .map(line -> Long.parseLong(line.replaceAll("\\D", ""))).findFirst().orElseThrow();
+    }
+
+    @Test
+    void ehcacheNeitherWarnsNorTriesItsReflectiveSizing() {
+        List<LogRecord> warnings = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.WARNING.intValue() && record.getLoggerName() != null
+                        && record.getLoggerName().startsWith("org.ehcache")) {
+                    warnings.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger root = Logger.getLogger("");
+        root.addHandler(handler);
+        try {
+            Caches caches = start();
+            Cache<String, ServerName> cache = caches.cache(CacheSpec.of("names", String.class, ServerName.class,
+                    v -> 40));
+            for (int i = 0; i < 20_000; i++) {
+                cache.put("n" + i, new ServerName("s" + i + ".example"));
+            }
+        } finally {
+            root.removeHandler(handler);
+        }
+
+        assertEquals(List.of(), warnings.stream().map(LogRecord::getMessage).toList());
+        assertTrue(context.counter("myelin.cache.evictions", "names") > 0);
     }
 
     private static List<io.helidon.metrics.api.Tag> tag(String cache) {

@@ -84,7 +84,9 @@ public final class MyelinServer implements AutoCloseable {
         List<Component> order = ComponentGraph.startOrder(components);
 
         Files.createDirectories(core.dataDir());
-        ServerIdentity identity = new ServerIdentity(core.serverName(), core.dataDir().toAbsolutePath());
+        var keys = ServerKeys.loadOrGenerate(core.dataDir());
+        ServerIdentity identity = new ServerIdentity(core.serverName(), core.dataDir().toAbsolutePath(),
+                keys.getFirst(), keys.subList(1, keys.size()));
         MeterRegistry meters = Metrics.globalRegistry();
         Map<Class<?>, Object> services = StartContext.newRegistry();
         List<Component> started = new ArrayList<>();

@@ -1,39 +1,35 @@
 package io.myelin.api.cache;
 
-import java.io.Serializable;
 import java.util.Objects;
 import java.util.function.ToLongFunction;
 
 /**
  * Describes a named cache.
  *
- * <p>Entries are kept serialised (DESIGN.md §6), so keys and values must be {@link Serializable} (strings,
- * boxed numbers, byte arrays and records that implement {@code Serializable} all are) or come with a
- * {@link Codec}; {@link Caches#cache} refuses a spec that breaks this. Keys need value-based {@code equals} and {@code hashCode}. Values should be immutable:
- * the most used entries are also kept as objects and handed out as they are, without a copy.
+ * <p>Entries are kept on the Java heap as the objects given to {@link Cache#put}, without a copy: every reader
+ * gets that same object, so values must be immutable (records of strings, numbers and immutable collections, or
+ * byte arrays nobody writes to after caching them). Keys need value-based {@code equals} and {@code hashCode}.
  *
- * @param name       the cache's name, used in metrics ({@code myelin_cache_hits_total{cache="..."}})
- * @param keyType    the key class
- * @param valueType  the value class
- * @param weigher    estimates an entry's cost in bytes from its key and value; the sum over a cache's
- *                   entries is its {@code myelin.cache.estimated.bytes} gauge
- * @param keyCodec   encodes keys, or null to use Java serialization
- * @param valueCodec encodes values, or null to use Java serialization
- * @param <K>        the key type
- * @param <V>        the value type
+ * <p>The weigher's estimate is what an entry costs against the shared budget, {@code cache.max_size_estimated}:
+ * it should approximate the heap bytes the key and value retain (for a string, about its length plus 40; for a
+ * byte array, its length plus 16). An entry whose estimate exceeds the whole budget is not kept.
+ *
+ * @param name      the cache's name, used in metrics ({@code myelin_cache_hits_total{cache="..."}})
+ * @param keyType   the key class
+ * @param valueType the value class
+ * @param weigher   estimates an entry's cost in bytes from its key and value
+ * @param <K>       the key type
+ * @param <V>       the value type
  */
-public record CacheSpec<K, V>(String name, Class<K> keyType, Class<V> valueType, Weigher<K, V> weigher,
-                              Codec<K> keyCodec, Codec<V> valueCodec) {
+public record CacheSpec<K, V>(String name, Class<K> keyType, Class<V> valueType, Weigher<K, V> weigher) {
 
     /**
-     * Validates the spec. Whether a codec is needed is checked when the cache is created.
+     * Validates the spec.
      *
-     * @param name       the name, not blank
-     * @param keyType    the key class
-     * @param valueType  the value class
-     * @param weigher    the weigher
-     * @param keyCodec   the key codec, or null
-     * @param valueCodec the value codec, or null
+     * @param name      the name, not blank
+     * @param keyType   the key class
+     * @param valueType the value class
+     * @param weigher   the weigher
      */
     public CacheSpec {
         Objects.requireNonNull(name, "name");
@@ -46,18 +42,6 @@ public record CacheSpec<K, V>(String name, Class<K> keyType, Class<V> valueType,
     }
 
     /**
-     * A spec whose keys and values use Java serialization.
-     *
-     * @param name      the name
-     * @param keyType   the key class, {@link Serializable}
-     * @param valueType the value class, {@link Serializable}
-     * @param weigher   estimates an entry's cost in bytes
-     */
-    public CacheSpec(String name, Class<K> keyType, Class<V> valueType, Weigher<K, V> weigher) {
-        this(name, keyType, valueType, weigher, null, null);
-    }
-
-    /**
      * Estimates the cost of an entry in bytes.
      *
      * @param <K> the key type
@@ -66,9 +50,11 @@ public record CacheSpec<K, V>(String name, Class<K> keyType, Class<V> valueType,
     @FunctionalInterface
     public interface Weigher<K, V> {
         /**
+         * Called once per write, on the writing thread; it should be cheap and must not touch the cache.
+         *
          * @param key   the key
          * @param value the value
-         * @return the estimated bytes
+         * @return the estimated bytes of key and value; a negative estimate counts as zero
          */
         long weigh(K key, V value);
     }
@@ -87,38 +73,5 @@ public record CacheSpec<K, V>(String name, Class<K> keyType, Class<V> valueType,
     public static <K, V> CacheSpec<K, V> of(String name, Class<K> keyType, Class<V> valueType,
                                             ToLongFunction<V> weigher) {
         return new CacheSpec<>(name, keyType, valueType, (k, v) -> weigher.applyAsLong(v));
-    }
-
-    /**
-     * @param codec encodes keys
-     * @return a copy of this spec with the key codec
-     */
-    public CacheSpec<K, V> withKeyCodec(Codec<K> codec) {
-        return new CacheSpec<>(name, keyType, valueType, weigher, codec, valueCodec);
-    }
-
-    /**
-     * @param codec encodes values
-     * @return a copy of this spec with the value codec
-     */
-    public CacheSpec<K, V> withValueCodec(Codec<V> codec) {
-        return new CacheSpec<>(name, keyType, valueType, weigher, keyCodec, codec);
-    }
-
-    /**
-     * Checks that keys and values can be stored: each type is {@link Serializable} or has a codec.
-     *
-     * @throws IllegalArgumentException naming the type that cannot be stored
-     */
-    public void requireStorable() {
-        requireStorable("key", keyType, keyCodec);
-        requireStorable("value", valueType, valueCodec);
-    }
-
-    private void requireStorable(String what, Class<?> type, Codec<?> codec) {
-        if (codec == null && !Serializable.class.isAssignableFrom(type)) {
-            throw new IllegalArgumentException("cache " + name + ": " + what + " type " + type.getName()
-                    + " is not Serializable; give the spec a codec for it");
-        }
     }
 }

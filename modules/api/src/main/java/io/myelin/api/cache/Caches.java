@@ -2,8 +2,9 @@ package io.myelin.api.cache;
 
 /**
  * The single cache tier (DESIGN.md §6): every named cache shares one byte budget,
- * {@code cache.max_size_estimated}, and entries expire {@code cache.max_age} after they were written.
- * When the budget is full, the least valuable entries of any cache make room.
+ * {@code cache.max_size_estimated}, by each entry's estimated cost (the weigher of its {@link CacheSpec}), and
+ * entries expire {@code cache.max_age} after they were written. When the budget is full, entries of any cache that
+ * were used least recently make room. Memory is taken only as entries are cached.
  */
 public interface Caches {
 

@@ -8,7 +8,10 @@ import java.util.Optional;
  */
 public final class Commands {
 
-    private static final List<Command> ALL = List.of();
+    private static final List<Command> ALL = List.of(
+            new GenerateKeysCommand(),
+            new SignJsonCommand(),
+            new CanonicalJsonCommand());
 
     private Commands() {
     }
