@@ -21,4 +21,15 @@ public record ServerIdentity(String serverName, Path dataDir, SigningKey signing
     public ServerIdentity {
         oldKeys = List.copyOf(oldKeys);
     }
+
+    /**
+     * An identity with a fresh signing key that is saved nowhere, for tools and tests that never sign
+     * anything another server must verify later.
+     *
+     * @param serverName the server name
+     * @param dataDir    the data directory
+     */
+    public ServerIdentity(String serverName, Path dataDir) {
+        this(serverName, dataDir, SigningKey.generate(), List.of());
+    }
 }

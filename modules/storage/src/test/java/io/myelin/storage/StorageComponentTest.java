@@ -177,11 +177,15 @@ class StorageComponentTest {
             }
         };
         Logger logger = Logger.getLogger("io.myelin.storage");
+        java.util.logging.Level level = logger.getLevel();
+        // Every level an operator might run at, so that nothing secret hides below the test's default.
+        logger.setLevel(java.util.logging.Level.ALL);
         logger.addHandler(handler);
         try {
             work.run();
         } finally {
             logger.removeHandler(handler);
+            logger.setLevel(level);
         }
         return lines;
     }
