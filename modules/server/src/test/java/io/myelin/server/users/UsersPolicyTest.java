@@ -54,6 +54,8 @@ class UsersPolicyTest {
         try (UsersServer server = UsersServer.start(dir, Backend.SQLITE, CHEAP_HASHING + """
                 enable_registration: true
                 registration_tokens: [letmein]
+                rate_limits:
+                  enabled: false
                 """)) {
             Reply challenge = server.post("/_matrix/client/v3/register", null, "{\"username\":\"tina\"}");
             assertEquals(401, challenge.status());

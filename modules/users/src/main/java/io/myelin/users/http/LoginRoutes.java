@@ -151,6 +151,7 @@ public final class LoginRoutes {
     }
 
     private void refresh(ServerRequest req, ServerResponse res) {
+        limiter.request(Clients.ip(req), res);
         JsonObject body = Json.readObject(req);
         String refreshToken = Fields.required(body, "refresh_token");
         TokenService.Issued issued = tokens.refresh(refreshToken)

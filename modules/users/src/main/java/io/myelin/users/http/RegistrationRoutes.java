@@ -93,6 +93,7 @@ public final class RegistrationRoutes {
     }
 
     private void available(ServerRequest req, ServerResponse res) {
+        limiter.request(Clients.ip(req), res);
         String username = req.query().first("username")
                 .orElseThrow(() -> MatrixException.missingParam("'username' is required."));
         String localpart = accounts.checkLocalpart(username);
@@ -104,6 +105,8 @@ public final class RegistrationRoutes {
 
     private void tokenValidity(ServerRequest req, ServerResponse res) {
         requireOpen();
+        // Counted like a registration: this endpoint can be used to guess registration tokens.
+        limiter.registration(Clients.ip(req), res);
         String token = req.query().first("token")
                 .orElseThrow(() -> MatrixException.missingParam("'token' is required."));
         Json.ok(res, Json.object().add("valid", tokenMatches(token)).build());
