@@ -36,7 +36,7 @@ final class Guard {
     Requester self(ServerRequest req, ServerResponse res) {
         Requester who = requester(req, res);
         if (!who.userId().equals(req.path().pathParameters().get("userId"))) {
-            throw MatrixException.forbidden("Cannot change another user's data.");
+            throw MatrixException.forbidden("Cannot access another user's data.");
         }
         return who;
     }
