@@ -145,16 +145,23 @@ class UsersPolicyTest {
                   login:
                     per_second: 0.01
                     burst: 3
+                  login_ip:
+                    per_second: 100
+                    burst: 100
                   registration:
                     per_second: 100
                     burst: 100
                 """)) {
             register(server, "bob", "pw");
+            // However the account is spelled, the attempts count against one bucket.
+            String[] spellings = {"bob", "@bob:test.local", "Bob"};
             for (int i = 0; i < 3; i++) {
-                assertError(login(server, "bob", "guess" + i), 403, "M_FORBIDDEN");
+                assertError(login(server, spellings[i], "guess" + i), 403, "M_FORBIDDEN");
             }
             Reply limited = login(server, "bob", "pw");
             assertError(limited, 429, "M_LIMIT_EXCEEDED");
+            // Another account from the same address is not limited: wrong password, not 429.
+            assertError(login(server, "nobody", "pw"), 403, "M_FORBIDDEN");
             assertTrue(limited.json().getJsonNumber("retry_after_ms").longValue() > 0);
             assertTrue(Long.parseLong(limited.raw().headers().firstValue("Retry-After").orElseThrow()) > 0);
         }

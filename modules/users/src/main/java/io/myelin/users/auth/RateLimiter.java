@@ -45,7 +45,7 @@ public final class RateLimiter {
      */
     public void loginAttempt(String account, String ip, ServerResponse res) {
         take("login-account " + account, limits.login(), res);
-        take("login-ip " + ip, limits.login(), res);
+        take("login-ip " + ip, limits.loginIp(), res);
     }
 
     /**

@@ -104,10 +104,12 @@ public final class Uia {
                     "Authentication failed for stage " + type + ".");
             return false;
         }
-        synchronized (session) {
+        boolean done;
+        synchronized (session.completed()) {
             session.completed().add(type);
+            done = flows.stream().anyMatch(flow -> session.completed().containsAll(flow));
         }
-        if (flows.stream().anyMatch(flow -> session.completed().containsAll(flow))) {
+        if (done) {
             if (sessions.remove(sessionId, session)) {
                 return true;
             }

@@ -30,7 +30,8 @@ public record UsersConfig(boolean enableRegistration,
     /** Every key of the section. */
     public static final List<String> KEYS = List.of("enable_registration", "registration_tokens",
             "registration_shared_secret", "password_hashing", "access_token_lifetime", "rate_limits");
-    private static final List<String> LIMITS_KEYS = List.of("enabled", "login", "registration", "requests");
+    private static final List<String> LIMITS_KEYS = List.of("enabled", "login", "login_ip", "registration",
+            "requests");
     private static final List<String> LIMIT_KEYS = List.of("per_second", "burst");
     private static final List<String> HASHING_KEYS = List.of("memory", "iterations", "parallelism");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
@@ -71,13 +72,15 @@ public record UsersConfig(boolean enableRegistration,
      * The rate limits.
      *
      * @param enabled      whether any limit applies
-     * @param login        login attempts, per account and per client address
+     * @param login        login attempts per account
+     * @param loginIp      login attempts per client address
      * @param registration registration attempts per client address
      * @param requests     other requests of the users endpoints, per user (per address when unauthenticated)
      */
-    public record RateLimits(boolean enabled, RateLimit login, RateLimit registration, RateLimit requests) {
+    public record RateLimits(boolean enabled, RateLimit login, RateLimit loginIp, RateLimit registration,
+                             RateLimit requests) {
         /** The defaults: generous for people, tight enough to slow password guessing. */
-        public static final RateLimits DEFAULT = new RateLimits(true, new RateLimit(0.2, 5),
+        public static final RateLimits DEFAULT = new RateLimits(true, new RateLimit(0.2, 5), new RateLimit(0.5, 10),
                 new RateLimit(0.1, 5), new RateLimit(10, 50));
     }
 
@@ -91,7 +94,7 @@ public record UsersConfig(boolean enableRegistration,
         problems.unknownKeys(section, KEYS);
         problems.unknownKeys(section.get("password_hashing"), HASHING_KEYS);
         problems.unknownKeys(section.get("rate_limits"), LIMITS_KEYS);
-        for (String key : List.of("login", "registration", "requests")) {
+        for (String key : List.of("login", "login_ip", "registration", "requests")) {
             problems.unknownKeys(section.get("rate_limits").get(key), LIMIT_KEYS);
         }
         read(section, problems);
@@ -148,6 +151,7 @@ public record UsersConfig(boolean enableRegistration,
             }
         }
         return new RateLimits(enabled, limit(node.get("login"), d.login(), problems),
+                limit(node.get("login_ip"), d.loginIp(), problems),
                 limit(node.get("registration"), d.registration(), problems),
                 limit(node.get("requests"), d.requests(), problems));
     }

@@ -91,7 +91,9 @@ public final class LoginRoutes {
         String displayName = Fields.string(body, "initial_device_display_name").orElse(null);
         boolean refresh = Fields.bool(body, "refresh_token", false);
 
-        limiter.loginAttempt(user.toLowerCase(java.util.Locale.ROOT), Clients.ip(req), res);
+        // One bucket per account however the client spells it: "bob", "Bob" and "@bob:server" are one account.
+        String bucket = user.startsWith("@") ? user : "@" + user + ":" + accounts.serverName();
+        limiter.loginAttempt(bucket.toLowerCase(java.util.Locale.ROOT), Clients.ip(req), res);
         Optional<Account> account = accounts.byIdentifier(user);
         if (!accounts.passwordMatches(account, password)) {
             throw MatrixException.forbidden("Invalid username or password.");
