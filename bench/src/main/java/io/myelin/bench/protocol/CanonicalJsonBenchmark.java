@@ -1,6 +1,5 @@
 package io.myelin.bench.protocol;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.json.JsonObject;
@@ -34,8 +33,6 @@ public class CanonicalJsonBenchmark {
         if (eventBytes.length < 900 || eventBytes.length > 1300) {
             throw new IllegalStateException("sample event is " + eventBytes.length + " bytes");
         }
-        System.err.println("sample event: " + eventBytes.length + " bytes: "
-                + new String(eventBytes, StandardCharsets.UTF_8));
     }
 
     /** @return the canonical bytes */
