@@ -3,6 +3,7 @@ package io.myelin.protocol.crypto;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -97,7 +98,7 @@ public record ServerKeys(String serverName, long validUntilTs, Map<String, Verif
         // Every current key must have signed the document, so a key cannot be listed by someone else.
         for (VerifyKey key : current.values()) {
             KeyLookup self = (server, keyId) -> keyId.equals(key.keyId())
-                    ? java.util.Optional.of(new ServerKey(key, Long.MAX_VALUE)) : java.util.Optional.empty();
+                    ? Optional.of(new ServerKey(key, Long.MAX_VALUE)) : Optional.empty();
             if (!JsonSignatures.keyIds(document, expectedServer).contains(key.keyId())) {
                 throw new ProtocolException("key document is not signed with " + key.keyId());
             }
