@@ -4,6 +4,9 @@
  */
 module io.myelin.protocol {
     requires transitive jakarta.json;
+    // Ed25519 (lightweight API only, no JCA provider): the same artifact jnats brings, measured faster
+    // than the JDK's provider; see docs/benchmarks-protocol.md.
+    requires org.bouncycastle.lts.prov;
 
     uses jakarta.json.spi.JsonProvider;
 

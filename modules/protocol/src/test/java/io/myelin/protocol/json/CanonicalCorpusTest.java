@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CanonicalCorpusTest {
 
-    private static final SigningKey SPEC_KEY = SigningKey.parse("ed25519 1 YJDBA9Xnr2sVqXD9Vj7XVUnmFZcZrlw8Md7kMW+3XA1");
+    private static final SigningKey SPEC_KEY =
+            SigningKey.parse("ed25519 1 YJDBA9Xnr2sVqXD9Vj7XVUnmFZcZrlw8Md7kMW+3XA1");
 
     record Case(int line, byte[] source, byte[] expected, String signature, boolean strict) {
     }
