@@ -8,6 +8,7 @@ import io.myelin.api.Component;
 import io.myelin.api.ComponentContext;
 import io.myelin.api.ConfigProblems;
 import io.myelin.api.Routes;
+import io.myelin.api.bus.Bus;
 import io.myelin.api.cache.Caches;
 import io.myelin.api.storage.Database;
 import io.myelin.api.storage.Migrations;
@@ -55,7 +56,7 @@ public final class UsersComponent implements Component {
 
     @Override
     public Set<Class<?>> needs() {
-        return Set.of(Database.class, Caches.class);
+        return Set.of(Database.class, Caches.class, Bus.class);
     }
 
     @Override
@@ -87,9 +88,7 @@ public final class UsersComponent implements Component {
                 context.clock());
         login = new LoginRoutes(accounts, tokens, limiter);
         devices = new DeviceRoutes(accounts, tokens, limiter, uia);
-        // Account data changes are not yet published: the bus component does not provide Bus yet, and
-        // needing it would stop start-up. Pass context.bus() here, and add Bus to needs(), once it does.
-        client = new ClientRoutes(db, tokens, limiter, context.identity().serverName(), null);
+        client = new ClientRoutes(db, tokens, limiter, context.identity().serverName(), context.bus());
         LOG.log(System.Logger.Level.INFO, "users: started; registration "
                 + (config.enableRegistration() ? "open" + (config.registrationTokens().isEmpty() ? ""
                 : " with registration tokens") : "closed")

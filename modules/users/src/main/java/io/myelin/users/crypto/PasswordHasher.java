@@ -24,16 +24,6 @@ public final class PasswordHasher {
     private static final Base64.Decoder B64D = Base64.getDecoder();
     private static final int SALT_BYTES = 16;
     private static final int HASH_BYTES = 32;
-    private static final String NATIVE_VARIANT = "org.bouncycastle.native.cpu_variant";
-
-    static {
-        // Argon2 is pure Java in BouncyCastle. Without this, the LTS provider's native loader unpacks CPU-specific
-        // libraries to the temporary directory and loads them, a restricted call the JVM warns about, for
-        // primitives this server does not use. An operator's own choice of variant is kept.
-        if (System.getProperty(NATIVE_VARIANT) == null) {
-            System.setProperty(NATIVE_VARIANT, "java");
-        }
-    }
 
     private final PasswordHashing cost;
     // A hash of a random password, checked when the account does not exist so that a login for an

@@ -10,25 +10,19 @@ import io.myelin.api.http.Json;
  * Tells other components that a user's account data changed, on the bus stream
  * {@link Streams#OUTPUT_CLIENT_DATA}, subject the user id, payload {@code {"user_id","room_id","type"}}
  * ({@code room_id} empty for global data).
- *
- * <p>Publishing is off until the bus component provides {@link Bus}; until then nothing is published and
- * {@code /sync} will not learn of account data changes from this component.
  */
 final class ClientDataEvents {
 
     private final Bus bus;
 
     /**
-     * @param bus the bus, or null when there is none to publish on
+     * @param bus the bus to publish on
      */
     ClientDataEvents(Bus bus) {
         this.bus = bus;
     }
 
     void changed(String userId, String roomId, String type) {
-        if (bus == null) {
-            return;
-        }
         String payload = Json.object().add("user_id", userId).add("room_id", roomId).add("type", type).build()
                 .toString();
         bus.publish(Streams.OUTPUT_CLIENT_DATA, userId, payload.getBytes(StandardCharsets.UTF_8));

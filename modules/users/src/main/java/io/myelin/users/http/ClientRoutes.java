@@ -26,7 +26,7 @@ public final class ClientRoutes {
      * @param tokens     the token service
      * @param limiter    the rate limiter
      * @param serverName this server's name
-     * @param bus        the bus account data changes are published on, or null for none
+     * @param bus        the bus account data changes are published on
      */
     public ClientRoutes(Database db, AccessTokens tokens, RateLimiter limiter, String serverName, Bus bus) {
         Guard guard = new Guard(tokens, limiter);
