@@ -16,6 +16,7 @@ module io.myelin.api {
     exports io.myelin.api.cache;
     exports io.myelin.api.http;
     exports io.myelin.api.storage;
+    exports io.myelin.api.users;
 
     uses io.myelin.api.Component;
 }

@@ -1,16 +1,26 @@
 package io.myelin.bus;
 
+import java.util.Set;
+
+import io.helidon.config.Config;
 import io.myelin.api.Component;
 import io.myelin.api.ComponentContext;
+import io.myelin.api.ConfigProblems;
+import io.myelin.api.bus.Bus;
+import io.myelin.api.storage.Database;
+import io.myelin.bus.dispatch.ManagedBus;
+import io.myelin.bus.embedded.EmbeddedBus;
+import io.myelin.bus.nats.NatsBus;
 
 /**
- * Message streams: an embedded durable log or NATS JetStream.
- *
- * <p>Its features arrive with their issues; until then it starts and stops and serves nothing.
+ * Message streams (DESIGN.md §5): provides the {@link Bus}, either NATS JetStream when
+ * {@code bus.nats.urls} is set, or the embedded durable log in the server's database.
  */
 public final class BusComponent implements Component {
 
     private static final System.Logger LOG = System.getLogger(BusComponent.class.getName());
+
+    private volatile ManagedBus bus;
 
     @Override
     public String name() {
@@ -18,7 +28,52 @@ public final class BusComponent implements Component {
     }
 
     @Override
+    public String configKey() {
+        return "bus";
+    }
+
+    @Override
+    public Set<Class<?>> provides() {
+        return Set.of(Bus.class);
+    }
+
+    @Override
+    public Set<Class<?>> needs() {
+        return Set.of(Database.class);
+    }
+
+    @Override
+    public void verify(Config section, ConfigProblems problems) {
+        BusSettings.verify(section, problems);
+    }
+
+    @Override
     public void start(ComponentContext context) {
-        LOG.log(System.Logger.Level.INFO, "bus: started, no endpoints yet");
+        BusSettings settings = BusSettings.from(context.config());
+        ManagedBus opened = settings.nats()
+                ? NatsBus.connect(settings)
+                : EmbeddedBus.open(context.require(Database.class), settings);
+        bus = opened;
+        context.provide(Bus.class, opened);
+        LOG.log(System.Logger.Level.INFO, "bus: using {0}", opened.description());
+    }
+
+    @Override
+    public void stop() {
+        ManagedBus current = bus;
+        if (current != null) {
+            current.close();
+            bus = null;
+            LOG.log(System.Logger.Level.INFO, "bus: stopped");
+        }
+    }
+
+    /**
+     * The running bus, for tests of this module.
+     *
+     * @return the bus, or null when not started
+     */
+    ManagedBus bus() {
+        return bus;
     }
 }

@@ -7,6 +7,7 @@ import io.helidon.config.Config;
 import io.myelin.api.Component;
 import io.myelin.api.ComponentContext;
 import io.myelin.api.ConfigProblems;
+import io.myelin.api.Durations;
 import io.myelin.api.cache.Caches;
 
 /**

@@ -7,6 +7,7 @@ import java.util.Optional;
 import io.helidon.config.Config;
 import io.myelin.api.ConfigProblems;
 import io.myelin.api.DataUnit;
+import io.myelin.api.Durations;
 
 /**
  * The {@code cache} section of the configuration.

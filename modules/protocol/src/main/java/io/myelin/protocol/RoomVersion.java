@@ -99,6 +99,11 @@ public enum RoomVersion {
         return number < 6;
     }
 
+    /** @return whether auth rule "if type is {@code m.room.redaction}" with the redact level applies (v1-v2) */
+    public boolean redactionAuthRule() {
+        return number < 3;
+    }
+
     /** @return whether the {@code notifications} key of power levels is checked by auth (v6+) */
     public boolean limitsNotificationsPowerLevels() {
         return number >= 6;

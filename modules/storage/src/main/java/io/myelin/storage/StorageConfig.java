@@ -2,16 +2,14 @@ package io.myelin.storage;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigException;
 import io.myelin.api.ConfigProblems;
+import io.myelin.api.Durations;
 import io.myelin.api.storage.Dialect;
 import io.myelin.storage.jdbc.JdbcUrls;
 
@@ -49,7 +47,6 @@ public record StorageConfig(String url,
     private static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);
     // Hikari refuses to wait less than this for a connection.
     private static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
-    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     /**
      * Describes the configuration without its password or any credential in the URL.
@@ -162,32 +159,14 @@ public record StorageConfig(String url,
     }
 
     /**
-     * Parses a duration written as {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h} or ISO-8601.
+     * Parses a duration as {@link Durations} reads it: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h30m} or ISO-8601.
      *
      * @param node the node
      * @return the duration, empty when the node is absent
      * @throws IllegalArgumentException when the text is no duration
      */
     static Optional<Duration> duration(Config node) {
-        Optional<String> text = node.asString().asOptional();
-        if (text.isEmpty()) {
-            return Optional.empty();
-        }
-        String value = text.get().trim().toLowerCase(Locale.ROOT);
-        Matcher simple = SIMPLE_DURATION.matcher(value);
-        if (simple.matches()) {
-            long amount = Long.parseLong(simple.group(1));
-            return Optional.of(switch (simple.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-            });
-        }
-        try {
-            return Optional.of(Duration.parse(value.toUpperCase(Locale.ROOT)));
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("not a duration: " + value, e);
-        }
+        return node.asString().asOptional().map(Durations::parse);
     }
+
 }

@@ -1,28 +1,71 @@
 package io.myelin.api.bus;
 
+import java.time.Duration;
+
 /**
- * A message delivered to a consumer.
+ * A message delivered to a consumer. It may be acknowledged from any thread, also after the handler
+ * returned, as long as that happens within the consumer's acknowledgement timeout.
  */
 public interface Message {
 
-    /** @return the stream it was published to */
+    /**
+     * The stream it was published to.
+     *
+     * @return the stream name
+     */
     String stream();
 
-    /** @return its subject */
+    /**
+     * The subject it was published with.
+     *
+     * @return the subject
+     */
     String subject();
 
-    /** @return its sequence number in the stream */
+    /**
+     * Its sequence number in the stream.
+     *
+     * @return the sequence number
+     */
     long sequence();
 
-    /** @return how many times it has been delivered, 1 the first time */
+    /**
+     * How many times it has been delivered, 1 the first time.
+     *
+     * @return the delivery count
+     */
     int deliveries();
 
-    /** @return its body */
+    /**
+     * Its body.
+     *
+     * @return the payload
+     */
     byte[] payload();
 
-    /** Marks it handled; it is never delivered to this consumer again. */
+    /**
+     * Marks it handled; returns once that is stored, after which it is never delivered to this consumer
+     * again. Acknowledging a delivery that already timed out or was settled has no effect.
+     *
+     * <p>On the embedded bus, an acknowledgement made inside a
+     * {@link io.myelin.api.storage.Database#write} joins that transaction, so that a handler's effects and
+     * its acknowledgement commit together; if the write rolls back, the message is delivered again after
+     * the acknowledgement timeout.
+     *
+     * @throws BusException when the acknowledgement could not be stored; the message is then delivered
+     *                      again
+     */
     void ack();
 
-    /** Asks for it to be delivered again (after the provider's redelivery delay). */
+    /**
+     * Asks for it to be delivered again after the configured redelivery delay ({@code bus.nak_delay}).
+     */
     void nak();
+
+    /**
+     * Asks for it to be delivered again after {@code delay}, for example a backoff a handler chose.
+     *
+     * @param delay how long to wait before the next delivery
+     */
+    void nak(Duration delay);
 }

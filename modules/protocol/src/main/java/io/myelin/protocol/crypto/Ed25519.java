@@ -1,31 +1,21 @@
 package io.myelin.protocol.crypto;
 
-import java.security.GeneralSecurityException;
-import java.security.InvalidKeyException;
-import java.security.KeyFactory;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.security.SecureRandom;
-import java.security.Signature;
-import java.security.SignatureException;
-import java.security.spec.EdECPrivateKeySpec;
-import java.security.spec.NamedParameterSpec;
-import java.security.spec.X509EncodedKeySpec;
-import java.util.Arrays;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 
 import io.myelin.protocol.ProtocolException;
 
 /**
- * Ed25519 through the JDK's own provider ({@code SunEC}), chosen over BouncyCastle by measurement (see
- * docs/benchmarks-protocol.md) and because it keeps the protocol module free of dependencies. Keys are
- * handled as raw 32-byte seeds and public keys, the form Matrix writes them in.
+ * Ed25519 through BouncyCastle's lightweight API. The JDK's own provider was measured first and verified
+ * about an eighth as many signatures per second on the same machine, far below the target of half of
+ * libsodium's rate (docs/benchmarks-protocol.md). The artifact is {@code bcprov-lts8on}, the one jnats
+ * already brings, so the server carries one copy of BouncyCastle and no split packages.
+ *
+ * <p>Keys are handled as raw 32-byte seeds and public keys, the form Matrix writes them in. A decoded
+ * public key keeps its curve point, so verifying many signatures with it skips point decompression.
  */
 final class Ed25519 {
 
-    /** DER prefix of an X.509 SubjectPublicKeyInfo for Ed25519; the 32 raw key bytes follow it. */
-    private static final byte[] X509_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
     static final int KEY_BYTES = 32;
     static final int SIGNATURE_BYTES = 64;
 
@@ -33,87 +23,40 @@ final class Ed25519 {
     }
 
     /** A private key and the raw public key derived from the same seed. */
-    record KeyMaterial(PrivateKey privateKey, byte[] publicKey) {
+    record KeyMaterial(Ed25519PrivateKeyParameters privateKey, byte[] publicKey) {
     }
 
     static KeyMaterial fromSeed(byte[] seed) {
         if (seed.length != KEY_BYTES) {
             throw new ProtocolException("an Ed25519 seed has 32 bytes, not " + seed.length);
         }
-        try {
-            // The JDK derives the public key only while generating a pair, taking the seed from its random
-            // source; handing it a source that yields exactly our seed derives the pair for that seed.
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
-            generator.initialize(NamedParameterSpec.ED25519, new SeedSource(seed));
-            KeyPair pair = generator.generateKeyPair();
-            PrivateKey privateKey = KeyFactory.getInstance("Ed25519")
-                    .generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, seed));
-            return new KeyMaterial(privateKey, rawPublicKey(pair.getPublic()));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the runtime lacks Ed25519, which Java 15 and later provide", e);
-        }
+        Ed25519PrivateKeyParameters privateKey = new Ed25519PrivateKeyParameters(seed, 0);
+        return new KeyMaterial(privateKey, privateKey.generatePublicKey().getEncoded());
     }
 
-    static PublicKey publicKey(byte[] raw) {
+    static Ed25519PublicKeyParameters publicKey(byte[] raw) {
         if (raw.length != KEY_BYTES) {
             throw new ProtocolException("an Ed25519 public key has 32 bytes, not " + raw.length);
         }
-        byte[] encoded = Arrays.copyOf(X509_PREFIX, X509_PREFIX.length + KEY_BYTES);
-        System.arraycopy(raw, 0, encoded, X509_PREFIX.length, KEY_BYTES);
         try {
-            return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(encoded));
-        } catch (GeneralSecurityException e) {
+            return new Ed25519PublicKeyParameters(raw, 0);
+        } catch (IllegalArgumentException e) {
             throw new ProtocolException("invalid Ed25519 public key", e);
         }
     }
 
-    static byte[] sign(PrivateKey key, byte[] message) {
-        try {
-            Signature signature = Signature.getInstance("Ed25519");
-            signature.initSign(key);
-            signature.update(message);
-            return signature.sign();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Ed25519 signing failed", e);
-        }
+    static byte[] sign(Ed25519PrivateKeyParameters key, byte[] message) {
+        byte[] signature = new byte[SIGNATURE_BYTES];
+        key.sign(org.bouncycastle.math.ec.rfc8032.Ed25519.Algorithm.Ed25519, null, message, 0, message.length,
+                signature, 0);
+        return signature;
     }
 
-    static boolean verify(PublicKey key, byte[] message, byte[] signatureBytes) {
-        if (signatureBytes.length != SIGNATURE_BYTES) {
+    static boolean verify(Ed25519PublicKeyParameters key, byte[] message, byte[] signature) {
+        if (signature.length != SIGNATURE_BYTES) {
             return false;
         }
-        try {
-            Signature signature = Signature.getInstance("Ed25519");
-            signature.initVerify(key);
-            signature.update(message);
-            return signature.verify(signatureBytes);
-        } catch (InvalidKeyException | SignatureException e) {
-            // A point that is not on the curve or a malformed signature: simply not a valid signature.
-            return false;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Ed25519 verification unavailable", e);
-        }
-    }
-
-    private static byte[] rawPublicKey(PublicKey key) {
-        byte[] encoded = key.getEncoded();
-        return Arrays.copyOfRange(encoded, encoded.length - KEY_BYTES, encoded.length);
-    }
-
-    /** A random source that yields one fixed seed; used only to derive a key pair from that seed. */
-    private static final class SeedSource extends SecureRandom {
-        private final byte[] seed;
-
-        SeedSource(byte[] seed) {
-            this.seed = seed.clone();
-        }
-
-        @Override
-        public void nextBytes(byte[] bytes) {
-            if (bytes.length != seed.length) {
-                throw new IllegalStateException("unexpected request for " + bytes.length + " random bytes");
-            }
-            System.arraycopy(seed, 0, bytes, 0, bytes.length);
-        }
+        return key.verify(org.bouncycastle.math.ec.rfc8032.Ed25519.Algorithm.Ed25519, null, message, 0,
+                message.length, signature, 0);
     }
 }

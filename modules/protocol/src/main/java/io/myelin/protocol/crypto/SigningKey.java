@@ -1,9 +1,10 @@
 package io.myelin.protocol.crypto;
 
-import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 
 import io.myelin.protocol.ProtocolException;
 import io.myelin.protocol.json.UnpaddedBase64;
@@ -23,7 +24,7 @@ public final class SigningKey {
 
     private final String version;
     private final byte[] seed;
-    private final PrivateKey privateKey;
+    private final Ed25519PrivateKeyParameters privateKey;
     private final VerifyKey verifyKey;
 
     private SigningKey(String version, byte[] seed) {

@@ -1,7 +1,8 @@
 package io.myelin.protocol.crypto;
 
-import java.security.PublicKey;
 import java.util.Arrays;
+
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 
 import io.myelin.protocol.json.UnpaddedBase64;
 
@@ -12,7 +13,7 @@ public final class VerifyKey {
 
     private final String keyId;
     private final byte[] raw;
-    private final PublicKey publicKey;
+    private final Ed25519PublicKeyParameters publicKey;
 
     private VerifyKey(String keyId, byte[] raw) {
         this.keyId = KeyIds.requireEd25519(keyId);

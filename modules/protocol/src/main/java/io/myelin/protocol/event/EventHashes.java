@@ -1,5 +1,7 @@
 package io.myelin.protocol.event;
 
+import java.security.MessageDigest;
+
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
@@ -69,7 +71,7 @@ public final class EventHashes {
         } catch (ProtocolException e) {
             return false;
         }
-        return java.security.MessageDigest.isEqual(claimed, contentHash(event, version));
+        return MessageDigest.isEqual(claimed, contentHash(event, version));
     }
 
     /**

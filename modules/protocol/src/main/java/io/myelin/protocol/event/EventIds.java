@@ -1,5 +1,7 @@
 package io.myelin.protocol.event;
 
+import java.security.SecureRandom;
+
 import jakarta.json.JsonObject;
 
 import io.myelin.protocol.ProtocolException;
@@ -13,6 +15,8 @@ import io.myelin.protocol.json.UnpaddedBase64;
  * {@code m.room.create} event.
  */
 public final class EventIds {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private EventIds() {
     }
@@ -52,6 +56,35 @@ public final class EventIds {
             case SERVER_SCOPED -> throw new IllegalArgumentException(
                     "room version " + version.id() + " does not derive event ids from hashes");
         };
+    }
+
+    /**
+     * Makes a new event id for room versions 1 and 2, where the creating server chooses it.
+     *
+     * @param serverName this server's name
+     * @return {@code $} and 18 random letters, {@code :} and the server name
+     */
+    public static String newServerScopedId(String serverName) {
+        return "$" + randomLetters(18) + ":" + serverName;
+    }
+
+    /**
+     * Makes a new room id for room versions 1 to 11, where the creating server chooses it.
+     *
+     * @param serverName this server's name
+     * @return {@code !} and 18 random letters, {@code :} and the server name
+     */
+    public static String newServerScopedRoomId(String serverName) {
+        return "!" + randomLetters(18) + ":" + serverName;
+    }
+
+    private static String randomLetters(int count) {
+        String letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        StringBuilder out = new StringBuilder(count);
+        for (int i = 0; i < count; i++) {
+            out.append(letters.charAt(RANDOM.nextInt(letters.length())));
+        }
+        return out.toString();
     }
 
     /**

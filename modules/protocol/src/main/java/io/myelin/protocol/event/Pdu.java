@@ -11,6 +11,7 @@ import jakarta.json.JsonValue;
 
 import io.myelin.protocol.ProtocolException;
 import io.myelin.protocol.RoomVersion;
+import io.myelin.protocol.crypto.SigningKey;
 import io.myelin.protocol.json.JsonSupport;
 
 /**
@@ -79,6 +80,21 @@ public final class Pdu implements EventView {
             throw new ProtocolException("depth must not be negative");
         }
         return pdu;
+    }
+
+    /**
+     * Hashes and signs an event this server creates, then parses it: the path of every local event.
+     *
+     * @param version the room version
+     * @param event the event without hashes and signatures; in versions 1-2 with its {@code event_id}
+     * @param serverName this server's name
+     * @param key this server's signing key
+     * @return the signed event
+     * @throws ProtocolException when the event does not have the format of its version
+     */
+    public static Pdu signNew(RoomVersion version, JsonObject event, String serverName,
+                              SigningKey key) {
+        return parse(version, EventSigning.hashAndSign(event, version, serverName, key));
     }
 
     /** @return the room version the event was parsed for */

@@ -39,7 +39,8 @@ public record UserId(String localpart, ServerName serverName) {
     public static UserId parseCompliant(String text) {
         UserId id = parse(text);
         if (!isCompliantLocalpart(id.localpart)) {
-            throw new ProtocolException("user id localpart may contain only a-z, 0-9, '.', '_', '=', '-', '/' and '+'");
+            throw new ProtocolException(
+                    "user id localpart may contain only a-z, 0-9, '.', '_', '=', '-', '/' and '+'");
         }
         return id;
     }

@@ -75,11 +75,11 @@ public final class JsonParser {
         if (utf8.length > maxBytes) {
             throw new ProtocolException("JSON input of " + utf8.length + " bytes exceeds " + maxBytes);
         }
-        Reader reader = new Reader(utf8, maxDepth);
-        reader.skipWhitespace();
-        if (reader.pos + 2 < utf8.length && (utf8[0] & 0xFF) == 0xEF && (utf8[1] & 0xFF) == 0xBB) {
+        if (utf8.length >= 3 && (utf8[0] & 0xFF) == 0xEF && (utf8[1] & 0xFF) == 0xBB && (utf8[2] & 0xFF) == 0xBF) {
             throw new ProtocolException("JSON must not start with a byte-order mark");
         }
+        Reader reader = new Reader(utf8, maxDepth);
+        reader.skipWhitespace();
         JsonValue value = reader.value(0);
         reader.skipWhitespace();
         if (reader.pos != utf8.length) {

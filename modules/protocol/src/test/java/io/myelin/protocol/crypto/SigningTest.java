@@ -43,7 +43,8 @@ class SigningTest {
         assertEquals("{\"signatures\":{\"domain\":{\"ed25519:1\":\"K8280/U9SSy9IVtjBuVeLr+HpOB4BQFWbg+UZaADMtTdGYI7"
                         + "Geitb76LTrr5QV/7Xg4ahLwYGYZzuHGZKM5ZAQ\"}}}",
                 canonical(JsonSignatures.sign(json("{}"), "domain", SPEC_KEY, true)));
-        assertEquals("{\"one\":1,\"signatures\":{\"domain\":{\"ed25519:1\":\"KqmLSbO39/Bzb0QIYE82zqLwsA+PDzYIpIRA2sRQ4sL5"
+        assertEquals("{\"one\":1,\"signatures\":{\"domain\":{\"ed25519:1\":"
+                        + "\"KqmLSbO39/Bzb0QIYE82zqLwsA+PDzYIpIRA2sRQ4sL5"
                         + "3+sN6/fpNSoqE7BP7vBZhG6kYdD13EIMJpvhJI+6Bw\"}},\"two\":\"Two\"}",
                 canonical(JsonSignatures.sign(json("{\"one\": 1, \"two\": \"Two\"}"), "domain", SPEC_KEY, true)));
     }

@@ -11,7 +11,8 @@ public final class Commands {
     private static final List<Command> ALL = List.of(
             new GenerateKeysCommand(),
             new SignJsonCommand(),
-            new CanonicalJsonCommand());
+            new CanonicalJsonCommand(),
+            new ResolveStateCommand());
 
     private Commands() {
     }

@@ -1,4 +1,4 @@
-package io.myelin.cache;
+package io.myelin.api;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * spaces), such as {@code 90s}, {@code 30m}, {@code 1h} or {@code 1h30m}. An ISO-8601 duration such as
  * {@code PT1H} is accepted too, since Helidon's own settings use that form.
  */
-final class Durations {
+public final class Durations {
 
     private static final Pattern PART = Pattern.compile("(\\d{1,18})\\s*(ms|s|m|h|d)\\s*");
 
@@ -25,7 +25,7 @@ final class Durations {
      * @return the duration, longer than zero
      * @throws IllegalArgumentException when the text is not a positive duration
      */
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("a duration is required, such as 30m or 1h");
         }
@@ -43,7 +43,7 @@ final class Durations {
      * @param duration a duration, not negative
      * @return its text
      */
-    static String format(Duration duration) {
+    public static String format(Duration duration) {
         if (duration.isZero()) {
             return "0s";
         }

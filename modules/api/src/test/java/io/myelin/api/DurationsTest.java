@@ -1,4 +1,4 @@
-package io.myelin.cache;
+package io.myelin.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

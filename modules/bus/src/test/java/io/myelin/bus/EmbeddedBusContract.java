@@ -1,0 +1,145 @@
+package io.myelin.bus;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.myelin.api.bus.Message;
+
+import io.myelin.api.storage.Database;
+import io.myelin.bus.dispatch.ManagedBus;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What only the embedded log promises beyond the shared semantics.
+ */
+abstract class EmbeddedBusContract extends BusContract {
+
+    @Test
+    void rowsEveryConsumerAcknowledgedAreDeleted() throws Exception {
+        ManagedBus bus = open(harness().settings());
+        AtomicInteger handled = new AtomicInteger();
+        bus.subscribe("Retention", "one", m -> {
+            m.ack();
+            handled.incrementAndGet();
+        });
+        bus.subscribe("Retention", "two", m -> {
+            m.ack();
+            handled.incrementAndGet();
+        });
+
+        for (int i = 0; i < 300; i++) {
+            bus.publish("Retention", "!room:example.org", bytes(i));
+        }
+
+        await(() -> handled.get() == 600);
+        Database database = ((EmbeddedHarness.WithStorage) bus).database();
+        await(() -> rows(database) < 100);
+        assertTrue(rows(database) < 100, "at most a pruning batch is left");
+    }
+
+    @Test
+    void consumersCanSubscribeWhilePublishersAreBusy() throws Exception {
+        ManagedBus bus = open(harness().settings());
+        bus.subscribe("Busy", "first", Message::ack);
+        AtomicInteger published = new AtomicInteger();
+        List<Thread> publishers = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            publishers.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 100; i++) {
+                    bus.publish("Busy", "!room" + i % 5 + ":example.org", bytes(i));
+                    published.incrementAndGet();
+                }
+            }));
+        }
+
+        List<AtomicInteger> counts = new ArrayList<>();
+        for (int c = 0; c < 5; c++) {
+            AtomicInteger count = new AtomicInteger();
+            counts.add(count);
+            bus.subscribe("Busy", "late" + c, m -> {
+                count.incrementAndGet();
+                m.ack();
+            });
+        }
+        for (Thread publisher : publishers) {
+            publisher.join(Duration.ofSeconds(20));
+        }
+
+        assertEquals(400, published.get(), "every publisher finished");
+        bus.publish("Busy", "!last:example.org", bytes(-1));
+        await(() -> counts.stream().allMatch(n -> n.get() > 0));
+    }
+
+    @Test
+    void publishInsideAWriteIsPartOfThatTransaction() throws Exception {
+        ManagedBus bus = open(harness().settings());
+        Database database = ((EmbeddedHarness.WithStorage) bus).database();
+        List<Integer> seen = new CopyOnWriteArrayList<>();
+        bus.subscribe("Outbox", "reader", m -> {
+            seen.add(value(m));
+            m.ack();
+        });
+
+        assertThrows(IllegalStateException.class, () -> database.write(tx -> {
+            bus.publish("Outbox", "!room:example.org", bytes(1));
+            throw new IllegalStateException("roll back on purpose");
+        }));
+        database.write(tx -> bus.publish("Outbox", "!room:example.org", bytes(2)));
+        bus.publish("Outbox", "!room:example.org", bytes(3));
+
+        await(() -> seen.contains(3));
+        assertEquals(List.of(2, 3), seen, "the rolled-back message never existed");
+    }
+
+    @Test
+    void acknowledgementInsideAWriteCountsOnlyWhenItCommits() throws Exception {
+        ManagedBus bus = open(harness().settings());
+        Database database = ((EmbeddedHarness.WithStorage) bus).database();
+        List<String> log = new CopyOnWriteArrayList<>();
+        bus.subscribe("TxAck", "reader", Duration.ofMillis(300), m -> {
+            log.add(value(m) + "#" + m.deliveries());
+            if (value(m) == 0 && m.deliveries() == 1) {
+                assertThrows(IllegalStateException.class, () -> database.write(tx -> {
+                    m.ack();
+                    throw new IllegalStateException("roll back on purpose");
+                }));
+            } else {
+                database.write(tx -> {
+                    m.ack();
+                    return null;
+                });
+            }
+        });
+
+        bus.publish("TxAck", "!room:example.org", bytes(0));
+        bus.publish("TxAck", "!room:example.org", bytes(1));
+
+        await(() -> log.contains("1#1"));
+        assertEquals(List.of("0#1", "0#2", "1#1"), log);
+        close(bus);
+
+        ManagedBus reopened = open(harness().settings());
+        List<Integer> after = new CopyOnWriteArrayList<>();
+        reopened.subscribe("TxAck", "reader", m -> {
+            after.add(value(m));
+            m.ack();
+        });
+        reopened.publish("TxAck", "!room:example.org", bytes(2));
+        await(() -> after.contains(2));
+        assertEquals(List.of(2), after, "both acknowledgements were stored with their transactions");
+    }
+
+    private static long rows(Database database) {
+        return database.client().execute()
+                .get("SELECT COUNT(*) AS n FROM bus_messages WHERE stream = ?", "Retention")
+                .map(r -> ((Number) r.column("n").get()).longValue())
+                .orElseThrow();
+    }
+}

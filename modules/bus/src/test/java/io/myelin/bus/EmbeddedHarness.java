@@ -1,0 +1,165 @@
+package io.myelin.bus;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.myelin.api.Component;
+import io.myelin.api.bus.MessageHandler;
+import io.myelin.api.bus.Subscription;
+import io.myelin.api.storage.Database;
+import io.myelin.bus.dispatch.ManagedBus;
+import io.myelin.bus.embedded.EmbeddedBus;
+
+/**
+ * The embedded bus on the real storage component: a temporary SQLite file, or a fresh PostgreSQL
+ * database made for the run and dropped after it.
+ */
+final class EmbeddedHarness implements BusHarness {
+
+    private final String kind;
+    private final String url;
+    private final Path dataDir;
+    private final Runnable drop;
+
+    private EmbeddedHarness(String kind, String url, Path dataDir, Runnable drop) {
+        this.kind = kind;
+        this.url = url;
+        this.dataDir = dataDir;
+        this.drop = drop;
+    }
+
+    static EmbeddedHarness sqlite() {
+        try {
+            Path dir = Files.createTempDirectory("myelin-bus-test");
+            return new EmbeddedHarness("sqlite", "jdbc:sqlite:" + dir.resolve("bus.db"), dir, () -> delete(dir));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static EmbeddedHarness postgres() {
+        String admin = Backends.postgresUrl();
+        String name = "myelin_bus_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        Path dir = tempDir();
+        adminStatement(admin, dir, "CREATE DATABASE " + name);
+        return new EmbeddedHarness("postgres", withDatabase(admin, name), dir, () -> {
+            adminStatement(admin, dir, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            delete(dir);
+        });
+    }
+
+    static EmbeddedHarness reopen(List<String> args) {
+        // The database URL says where everything is; the data directory is never written.
+        Path unused = Path.of(System.getProperty("java.io.tmpdir"));
+        return new EmbeddedHarness(args.get(0), args.get(1), unused, () -> { });
+    }
+
+    @Override
+    public BusSettings settings() {
+        return BusHarness.testSettings("Myelin", List.of());
+    }
+
+    @Override
+    public ManagedBus open(BusSettings settings) {
+        Component storage = TestContext.component("storage");
+        TestContext context = new TestContext(Map.of("url", url), dataDir);
+        try {
+            storage.start(context);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start storage on " + kind, e);
+        }
+        Database database = context.require(Database.class);
+        return new WithStorage(EmbeddedBus.open(database, settings), storage, database);
+    }
+
+    @Override
+    public List<String> args() {
+        return List.of(kind, url);
+    }
+
+    @Override
+    public void close() {
+        drop.run();
+    }
+
+    private static void adminStatement(String admin, Path dir, String sql) {
+        Component storage = TestContext.component("storage");
+        TestContext context = new TestContext(Map.of("url", admin), dir);
+        try {
+            storage.start(context);
+            context.require(Database.class).client().execute().dml(sql);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot run '" + sql + "' on the PostgreSQL test server", e);
+        } finally {
+            storage.stop();
+        }
+    }
+
+    // jdbc:postgresql://host:port/postgres?user=postgres becomes jdbc:postgresql://host:port/<name>?user=postgres
+    private static String withDatabase(String url, String name) {
+        int hostStart = url.indexOf("//") + 2;
+        int query = url.indexOf('?');
+        String head = query < 0 ? url : url.substring(0, query);
+        String tail = query < 0 ? "" : url.substring(query);
+        int slash = head.indexOf('/', hostStart);
+        return (slash < 0 ? head : head.substring(0, slash)) + "/" + name + tail;
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("myelin-bus-test");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A leftover temporary directory harms nothing.
+        }
+    }
+
+    /**
+     * The embedded bus and the storage under it, closed together like a server stopping.
+     */
+    record WithStorage(EmbeddedBus bus, Component storage, Database database) implements ManagedBus {
+        @Override
+        public String description() {
+            return bus.description();
+        }
+
+        @Override
+        public long publisherWaits() {
+            return bus.publisherWaits();
+        }
+
+        @Override
+        public long publish(String stream, String subject, byte[] payload) {
+            return bus.publish(stream, subject, payload);
+        }
+
+        @Override
+        public Subscription subscribe(String stream, String durable, Duration ackTimeout, MessageHandler handler) {
+            return bus.subscribe(stream, durable, ackTimeout, handler);
+        }
+
+        @Override
+        public Subscription subscribe(String stream, String durable, MessageHandler handler) {
+            return bus.subscribe(stream, durable, handler);
+        }
+
+        @Override
+        public void close() {
+            bus.close();
+            storage.stop();
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package io.myelin.server.users;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.myelin.server.MyelinServer;
+import io.myelin.server.config.Settings;
+
+import jakarta.json.JsonObject;
+
+/**
+ * A whole Myelin on free loopback ports with a temporary data directory, on SQLite or on a fresh PostgreSQL
+ * database, spoken to over real HTTP.
+ */
+final class UsersServer implements AutoCloseable {
+
+    /** The databases the users tests run on. */
+    enum Backend { SQLITE, POSTGRES }
+
+    static final String SERVER_NAME = "test.local";
+    private static final String POSTGRES_VARIABLE = "MYELIN_TEST_POSTGRES_URL";
+
+    private final MyelinServer server;
+    private final Runnable dropDatabase;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private UsersServer(MyelinServer server, Runnable dropDatabase) {
+        this.server = server;
+        this.dropDatabase = dropDatabase;
+    }
+
+    /**
+     * Starts a server.
+     *
+     * @param dir     a temporary directory
+     * @param backend the database
+     * @param users   the {@code users} section's body, indented by two spaces
+     */
+    static UsersServer start(Path dir, Backend backend, String users) throws Exception {
+        String url;
+        Runnable drop = () -> { };
+        if (backend == Backend.SQLITE) {
+            url = "jdbc:sqlite:" + dir.resolve("data").resolve("myelin.db");
+        } else {
+            String admin = postgresUrl();
+            String name = "myelin_users_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+            sql(admin, "CREATE DATABASE " + name);
+            url = withDatabase(admin, name);
+            drop = () -> {
+                try {
+                    sql(admin, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+        }
+        String yaml = """
+                version: 1
+                server:
+                  name: %s
+                  data_dir: %s
+                listeners:
+                  client:
+                    host: 127.0.0.1
+                    port: 0
+                  federation:
+                    host: 127.0.0.1
+                    port: 0
+                    plain_http: true
+                database:
+                  url: "%s"
+                users:
+                %s
+                """.formatted(SERVER_NAME, dir.resolve("data"), url, users.indent(2));
+        Path file = dir.resolve("myelin.yaml");
+        Files.writeString(file, yaml);
+        try {
+            return new UsersServer(MyelinServer.start(Settings.load(file, Map.of()), false), drop);
+        } catch (Exception | Error e) {
+            drop.run();
+            throw e;
+        }
+    }
+
+    private static void sql(String url, String statement) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url);
+             Statement s = connection.createStatement()) {
+            s.execute(statement);
+        }
+    }
+
+    private static String postgresUrl() {
+        String url = System.getenv(POSTGRES_VARIABLE);
+        if (url == null || url.isBlank()) {
+            if ("true".equals(System.getenv("CI"))) {
+                fail(POSTGRES_VARIABLE + " must be set when CI=true: PostgreSQL tests may not be skipped");
+            }
+            assumeTrue(false, POSTGRES_VARIABLE + " is not set; PostgreSQL tests skipped");
+        }
+        return url;
+    }
+
+    // jdbc:postgresql://host:port/postgres?user=postgres -> jdbc:postgresql://host:port/<name>?user=postgres
+    private static String withDatabase(String url, String name) {
+        int hostStart = url.indexOf("//") + 2;
+        int query = url.indexOf('?');
+        String head = query < 0 ? url : url.substring(0, query);
+        String tail = query < 0 ? "" : url.substring(query);
+        int slash = head.indexOf('/', hostStart);
+        return (slash < 0 ? head : head.substring(0, slash)) + "/" + name + tail;
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.clientPort() + path);
+    }
+
+    /** A response with its body parsed. */
+    record Reply(int status, JsonObject json, HttpResponse<String> raw) {
+        String string(String key) {
+            return json.getString(key);
+        }
+    }
+
+    Reply call(String method, String path, String token, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response = http.send(request.build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        JsonObject json = response.body().isEmpty() ? null
+                : jakarta.json.Json.createReader(new StringReader(response.body())).readObject();
+        return new Reply(response.statusCode(), json, response);
+    }
+
+    Reply get(String path, String token) throws IOException, InterruptedException {
+        return call("GET", path, token, null);
+    }
+
+    Reply post(String path, String token, String body) throws IOException, InterruptedException {
+        return call("POST", path, token, body);
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } finally {
+            dropDatabase.run();
+        }
+    }
+}

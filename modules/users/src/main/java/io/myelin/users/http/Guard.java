@@ -1,0 +1,43 @@
+package io.myelin.users.http;
+
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.myelin.api.http.MatrixException;
+import io.myelin.api.users.AccessTokens;
+import io.myelin.api.users.Authentication;
+import io.myelin.api.users.Requester;
+import io.myelin.users.auth.RateLimiter;
+
+/**
+ * Authenticates a request to one of this component's endpoints and counts it against the user's rate limit.
+ */
+final class Guard {
+
+    private final AccessTokens tokens;
+    private final RateLimiter limiter;
+
+    Guard(AccessTokens tokens, RateLimiter limiter) {
+        this.tokens = tokens;
+        this.limiter = limiter;
+    }
+
+    Requester requester(ServerRequest req, ServerResponse res) {
+        Requester who = Authentication.require(req, tokens);
+        limiter.request(who.userId(), res);
+        return who;
+    }
+
+    /**
+     * Authenticates a request about the user in its path, which must be the requester.
+     *
+     * @return the requester
+     * @throws MatrixException 403 when the path names someone else
+     */
+    Requester self(ServerRequest req, ServerResponse res) {
+        Requester who = requester(req, res);
+        if (!who.userId().equals(req.path().pathParameters().get("userId"))) {
+            throw MatrixException.forbidden("Cannot access another user's data.");
+        }
+        return who;
+    }
+}
