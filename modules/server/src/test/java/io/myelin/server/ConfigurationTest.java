@@ -97,6 +97,7 @@ class ConfigurationTest {
                         "MYELIN_CACHE__MAX_SIZE_ESTIMATED", "2gb",
                         "MYELIN_LISTENERS__FEDERATION__PLAIN_HTTP", "true",
                         "MYELIN_CONFIG", "/ignored",
+                        "MYELIN_JAVA_OPTS", "-Xmx1g",
                         "OTHER", "x"));
         var problems = new ConfigProblems();
         var core = CoreConfig.read(root, false, COMPONENT_KEYS, problems);
@@ -105,6 +106,7 @@ class ConfigurationTest {
         assertEquals("2gb", root.get("cache.max_size_estimated").asString().get());
         assertTrue(core.federation().plainHttp());
         assertFalse(root.get("config").exists());
+        assertFalse(root.get("java_opts").exists());
     }
 
     @Test

@@ -25,6 +25,8 @@ public final class Settings {
     public static final int VERSION = 1;
 
     private static final String ENV_PREFIX = "MYELIN_";
+    /** Variables of the launcher and the command line that are not configuration keys. */
+    private static final java.util.Set<String> NOT_KEYS = java.util.Set.of("MYELIN_CONFIG", "MYELIN_JAVA_OPTS");
 
     private Settings() {
     }
@@ -60,8 +62,8 @@ public final class Settings {
     static Map<String, String> overrides(Map<String, String> env) {
         Map<String, String> keys = new HashMap<>();
         env.forEach((name, value) -> {
-            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()
-                    && !name.equals("MYELIN_CONFIG") && !name.startsWith("MYELIN_TEST_")) {
+            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length() && !NOT_KEYS.contains(name)
+                    && !name.startsWith("MYELIN_TEST_")) {
                 String path = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace("__", ".");
                 keys.put(path, value);
             }
