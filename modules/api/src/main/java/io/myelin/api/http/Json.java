@@ -26,7 +26,10 @@ import jakarta.json.stream.JsonParsingException;
  */
 public final class Json {
 
-    private static final Jsonb JSONB = JsonbBuilder.create();
+    /** JSON-B starts slowly, so it is made on first use, not when this class loads. */
+    private static final class Binding {
+        private static final Jsonb JSONB = JsonbBuilder.create();
+    }
 
     private Json() {
     }
@@ -78,7 +81,7 @@ public final class Json {
     public static <T> T read(ServerRequest request, Class<T> type) {
         JsonObject object = readObject(request);
         try {
-            return JSONB.fromJson(object.toString(), type);
+            return Binding.JSONB.fromJson(object.toString(), type);
         } catch (JsonbException e) {
             throw new MatrixException(Status.BAD_REQUEST_400, ErrorCode.M_BAD_JSON,
                     "The body does not have the expected fields.", e.getMessage(), Map.of());
@@ -95,7 +98,7 @@ public final class Json {
         if (value instanceof JsonValue json) {
             return json;
         }
-        try (JsonReader reader = jakarta.json.Json.createReader(new StringReader(JSONB.toJson(value)))) {
+        try (JsonReader reader = jakarta.json.Json.createReader(new StringReader(Binding.JSONB.toJson(value)))) {
             return reader.readValue();
         }
     }
@@ -106,7 +109,7 @@ public final class Json {
      * @return JSON-B
      */
     public static Jsonb jsonb() {
-        return JSONB;
+        return Binding.JSONB;
     }
 
     /**
@@ -117,7 +120,7 @@ public final class Json {
      * @param body     a {@link JsonValue} or anything JSON-B can write
      */
     public static void send(ServerResponse response, Status status, Object body) {
-        String text = body instanceof JsonValue json ? json.toString() : JSONB.toJson(body);
+        String text = body instanceof JsonValue json ? json.toString() : Binding.JSONB.toJson(body);
         response.status(status);
         response.header(HeaderValues.CONTENT_TYPE_JSON);
         response.send(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -28,14 +28,13 @@ public final class PasswordHasher {
     private final PasswordHashing cost;
     // A hash of a random password, checked when the account does not exist so that a login for an
     // unknown user takes as long as one with a wrong password.
-    private final String decoy;
+    private volatile String decoy;
 
     /**
      * @param cost the parameters of new hashes
      */
     public PasswordHasher(PasswordHashing cost) {
         this.cost = cost;
-        this.decoy = hash(Secrets.opaque(16));
     }
 
     /**
@@ -60,7 +59,7 @@ public final class PasswordHasher {
      */
     public boolean verify(String password, String stored) {
         boolean real = stored != null;
-        Matcher m = PHC.matcher(real ? stored : decoy);
+        Matcher m = PHC.matcher(real ? stored : decoy());
         if (!m.matches()) {
             return false;
         }
@@ -84,5 +83,20 @@ public final class PasswordHasher {
         byte[] out = new byte[HASH_BYTES];
         generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
         return out;
+    }
+
+    /** Made on first use rather than at start-up: one hash costs as much as a login. */
+    private String decoy() {
+        String made = decoy;
+        if (made == null) {
+            synchronized (this) {
+                made = decoy;
+                if (made == null) {
+                    made = hash(Secrets.opaque(16));
+                    decoy = made;
+                }
+            }
+        }
+        return made;
     }
 }
