@@ -1,6 +1,10 @@
 package io.myelin.bus.dispatch;
 
+import java.util.Collection;
+import java.util.List;
+
 import io.myelin.api.bus.Bus;
+import io.myelin.api.bus.Subscription;
 
 /**
  * A bus provider as the component holds it: a {@link Bus} that can be closed and observed.
@@ -27,4 +31,24 @@ public interface ManagedBus extends Bus, AutoCloseable {
      */
     @Override
     void close();
+
+    /**
+     * Closes subscriptions side by side, so that stopping takes one drain (or one last pull), not one per
+     * consumer, and returns once all are closed.
+     *
+     * @param subscriptions the subscriptions to close
+     */
+    static void closeAll(Collection<? extends Subscription> subscriptions) {
+        List<Thread> closing = List.copyOf(subscriptions).stream()
+                .map(subscription -> Thread.ofVirtual().name("bus-close").start(subscription::close))
+                .toList();
+        for (Thread thread : closing) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
 }

@@ -144,18 +144,7 @@ public final class EmbeddedBus implements ManagedBus {
     @Override
     public void close() {
         closed = true;
-        // Subscriptions drain their handlers side by side, so stopping takes one drain, not one per consumer.
-        List<Thread> closing = List.copyOf(subscriptions.values()).stream()
-                .map(subscription -> Thread.ofVirtual().name("bus-close").start(subscription::close))
-                .toList();
-        for (Thread thread : closing) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        ManagedBus.closeAll(subscriptions.values());
         for (StreamState state : streams.values()) {
             state.lock.lock();
             try {

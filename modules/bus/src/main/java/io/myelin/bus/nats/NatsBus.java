@@ -165,18 +165,7 @@ public final class NatsBus implements ManagedBus {
     @Override
     public void close() {
         closed = true;
-        // Each subscription waits out its last pull (about a second); close them side by side.
-        List<Thread> closing = List.copyOf(subscriptions.keySet()).stream()
-                .map(subscription -> Thread.ofVirtual().name("bus-close").start(subscription::close))
-                .toList();
-        for (Thread thread : closing) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        ManagedBus.closeAll(subscriptions.keySet());
         closeQuietly(connection);
     }
 
