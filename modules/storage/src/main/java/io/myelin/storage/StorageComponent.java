@@ -3,7 +3,6 @@ package io.myelin.storage;
 import java.util.Set;
 
 import io.helidon.config.Config;
-import io.helidon.metrics.api.MeterRegistry;
 import io.myelin.api.Component;
 import io.myelin.api.ComponentContext;
 import io.myelin.api.ConfigProblems;
@@ -51,23 +50,12 @@ public final class StorageComponent implements Component {
     @Override
     public void start(ComponentContext context) {
         StorageConfig config = StorageConfig.create(context.config(), context.identity().dataDir());
-        JdbcDatabase opened = JdbcDatabase.open(config, context.clock(), meters(context));
+        JdbcDatabase opened = JdbcDatabase.open(config, context.clock(), context.meters());
         database = opened;
         LOG.log(System.Logger.Level.INFO, "storage: using " + opened.dialect().folder() + " database "
                 + JdbcUrls.redact(config.url()) + " with at most " + config.maxConnections() + " connections"
                 + (opened.dialect() == Dialect.SQLITE ? " reading and one writing" : ""));
         context.provide(Database.class, opened);
-    }
-
-    private static MeterRegistry meters(ComponentContext context) {
-        try {
-            return context.meters();
-        } catch (UnsupportedOperationException e) {
-            // Start contexts made for other components' tests may have no registry; a database
-            // without meters serves them just as well.
-            LOG.log(System.Logger.Level.DEBUG, "storage: no meter registry, database meters are off");
-            return null;
-        }
     }
 
     @Override

@@ -112,27 +112,6 @@ class StorageComponentTest {
     }
 
     @Test
-    void aStartContextWithoutMetersStillGetsADatabase() throws Exception {
-        Fixture.TestContext plain = new Fixture.TestContext(StorageConfigTest.section(Map.of()), dir) {
-            @Override
-            public MeterRegistry meters() {
-                throw new UnsupportedOperationException("no meters here");
-            }
-        };
-        StorageComponent component = new StorageComponent();
-
-        component.start(plain);
-        try {
-            Database db = plain.require(Database.class);
-            db.write(tx -> tx.dml("CREATE TABLE test_plain (id INTEGER)"));
-            long inserted = db.write(tx -> tx.insert("INSERT INTO test_plain (id) VALUES (1)"));
-            assertEquals(1L, inserted);
-        } finally {
-            component.stop();
-        }
-    }
-
-    @Test
     void stopClosesTheDatabase() throws Exception {
         try (Fixture fixture = Fixture.start(Backend.SQLITE, dir)) {
             Database db = fixture.database();
