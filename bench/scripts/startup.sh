@@ -22,7 +22,7 @@ done
 # Probes with bash's own /dev/tcp rather than curl: a process spawned every few milliseconds would take
 # CPU from the server it is timing on a 2-core machine.
 answers_200() {
-  exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null || return 1
+  { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 1
   printf 'GET /_matrix/client/versions HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' >&3
   local status=""
   read -r -t 2 status <&3 || true
