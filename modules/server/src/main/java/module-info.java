@@ -11,6 +11,7 @@ module io.myelin.server {
     requires io.helidon.webserver.observe;
     requires io.helidon.webserver.observe.metrics;
     requires java.logging;
+    requires java.net.http;
     requires jdk.unsupported;
 
     uses io.myelin.api.Component;

@@ -159,6 +159,7 @@ class DebPackageIT {
 
         for (String setting : List.of(
                 "ExecStart=/opt/myelin/bin/myelin --config /etc/myelin/myelin.yaml",
+                "ExecStartPost=/opt/myelin/bin/myelin wait-ready --config /etc/myelin/myelin.yaml --timeout 110s",
                 "User=myelin", "Restart=on-failure", "LimitNOFILE=65535", "NoNewPrivileges=yes",
                 "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes", "ReadWritePaths=/var/lib/myelin",
                 "CapabilityBoundingSet=", "TimeoutStopSec=60s", "WantedBy=multi-user.target")) {

@@ -53,6 +53,18 @@ class ImageIT {
     }
 
     @Test
+    void waitReadyReturnsOnceTheImageServes(@TempDir Path work) throws Exception {
+        try (ServerProcess server = ServerProcess.start(IMAGE.resolve("bin/myelin"), work, Map.of())) {
+            // What the systemd unit's ExecStartPost runs, started as soon as the server process is.
+            Shell.Result ready = Shell.run(List.of(IMAGE.resolve("bin/myelin").toString(), "wait-ready", "--config",
+                    work.resolve("myelin.yaml").toString(), "--timeout", "60s"), work, Map.of("PATH", "/usr/bin:/bin"));
+            assertEquals(0, ready.status(), ready.output());
+            server.awaitVersions(Duration.ofSeconds(1));
+            assertEquals(0, server.terminate(STOP), server.log());
+        }
+    }
+
+    @Test
     void imageCarriesTheServerModulesAndOnlyTheLinuxX64SqliteLibrary() throws IOException {
         try (FileSystem jrt = FileSystems.newFileSystem(URI.create("jrt:/"), Map.of("java.home", IMAGE.toString()))) {
             assertTrue(Files.isDirectory(jrt.getPath("/modules/io.myelin.server")));

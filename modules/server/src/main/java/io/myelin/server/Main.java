@@ -54,7 +54,7 @@ public final class Main {
      */
     static int run(List<String> args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
         if (!args.isEmpty() && !args.getFirst().startsWith("-")) {
-            var command = Commands.find(args.getFirst());
+            var command = Commands.find(args.getFirst(), env);
             if (command.isEmpty()) {
                 err.println("myelin: unknown command '" + args.getFirst() + "'; see myelin --help");
                 return Command.USAGE;
@@ -69,7 +69,7 @@ public final class Main {
             String arg = rest.removeFirst();
             switch (arg) {
                 case "-h", "--help" -> {
-                    out.print(help());
+                    out.print(help(env));
                     return Command.OK;
                 }
                 case "-V", "--version" -> {
@@ -130,7 +130,7 @@ public final class Main {
         LOG.log(System.Logger.Level.INFO, "Stopping on signal");
     }
 
-    private static String help() {
+    private static String help(Map<String, String> env) {
         StringBuilder text = new StringBuilder("""
                 Usage: myelin [--config FILE] [--exit-after-start]
                        myelin COMMAND [ARGS...]
@@ -149,9 +149,10 @@ public final class Main {
 
                 Exit status: 0 ok, 1 failure, 2 usage error.
                 """);
-        if (!Commands.all().isEmpty()) {
+        List<Command> commands = Commands.all(env);
+        if (!commands.isEmpty()) {
             text.append("\nCommands:\n");
-            for (Command c : Commands.all()) {
+            for (Command c : commands) {
                 text.append(String.format("  %-20s %s%n", c.name(), c.summary()));
             }
         }

@@ -1,6 +1,7 @@
 package io.myelin.server.cli;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -8,25 +9,28 @@ import java.util.Optional;
  */
 public final class Commands {
 
-    private static final List<Command> ALL = List.of(
-            new GenerateKeysCommand(),
-            new SignJsonCommand(),
-            new CanonicalJsonCommand(),
-            new ResolveStateCommand());
-
     private Commands() {
     }
 
-    /** @return every sub-command, in the order {@code --help} lists them */
-    public static List<Command> all() {
-        return ALL;
+    /**
+     * @param env the environment the command line runs in
+     * @return every sub-command, in the order {@code --help} lists them
+     */
+    public static List<Command> all(Map<String, String> env) {
+        return List.of(
+                new GenerateKeysCommand(),
+                new SignJsonCommand(),
+                new CanonicalJsonCommand(),
+                new ResolveStateCommand(),
+                new WaitReadyCommand(env));
     }
 
     /**
      * @param name the name typed
+     * @param env  the environment the command line runs in
      * @return the command, if there is one of that name
      */
-    public static Optional<Command> find(String name) {
-        return ALL.stream().filter(c -> c.name().equals(name)).findFirst();
+    public static Optional<Command> find(String name, Map<String, String> env) {
+        return all(env).stream().filter(c -> c.name().equals(name)).findFirst();
     }
 }
