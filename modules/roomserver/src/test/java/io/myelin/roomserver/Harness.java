@@ -1,0 +1,190 @@
+package io.myelin.roomserver;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.metrics.api.MeterRegistry;
+import io.myelin.api.Component;
+import io.myelin.api.ComponentContext;
+import io.myelin.api.ServerIdentity;
+import io.myelin.api.roomserver.RoomserverApi;
+import io.myelin.api.storage.Database;
+import io.myelin.protocol.crypto.SigningKey;
+
+/**
+ * The roomserver on the real storage, cache and bus components, as the server would start them, on SQLite in a
+ * temporary directory or on a fresh PostgreSQL database.
+ */
+final class Harness implements AutoCloseable {
+
+    static final String SERVER_NAME = "test.local";
+    private static final String POSTGRES_VARIABLE = "MYELIN_TEST_POSTGRES_URL";
+    private static final MeterRegistry METERS = MeterRegistry.create();
+
+    private final String url;
+    private final Path dir;
+    private final Runnable drop;
+    private final SigningKey key = SigningKey.generate();
+    private final List<Component> started = new ArrayList<>();
+    private RoomserverApi api;
+
+    private Harness(String url, Path dir, Runnable drop) {
+        this.url = url;
+        this.dir = dir;
+        this.drop = drop;
+    }
+
+    static Harness sqlite() throws Exception {
+        Path dir = Files.createTempDirectory("myelin-roomserver-test");
+        Harness h = new Harness("jdbc:sqlite:" + dir.resolve("myelin.db"), dir, () -> delete(dir));
+        h.start();
+        return h;
+    }
+
+    static Harness postgres() throws Exception {
+        String admin = System.getenv(POSTGRES_VARIABLE);
+        if (admin == null || admin.isBlank()) {
+            if ("true".equals(System.getenv("CI"))) {
+                fail(POSTGRES_VARIABLE + " must be set when CI=true: PostgreSQL tests may not be skipped");
+            }
+            assumeTrue(false, POSTGRES_VARIABLE + " is not set; PostgreSQL tests skipped");
+        }
+        Path dir = Files.createTempDirectory("myelin-roomserver-test");
+        String name = "myelin_roomserver_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        adminStatement(admin, dir, "CREATE DATABASE " + name);
+        Harness h = new Harness(withDatabase(admin, name), dir, () -> {
+            adminStatement(admin, dir, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            delete(dir);
+        });
+        h.start();
+        return h;
+    }
+
+    RoomserverApi api() {
+        return api;
+    }
+
+    /** Stops every component and starts them again on the same database, like a server restart. */
+    void restart() throws Exception {
+        stop();
+        start();
+    }
+
+    private void start() throws Exception {
+        Map<Class<?>, Object> services = new HashMap<>();
+        ServerIdentity identity = new ServerIdentity(SERVER_NAME, dir, key, List.of());
+        for (String name : List.of("storage", "cache", "bus", "roomserver")) {
+            Component c = component(name);
+            Map<String, String> section = name.equals("storage") ? Map.of("url", url) : Map.of();
+            c.start(new Context(section, identity, services));
+            started.add(c);
+        }
+        api = (RoomserverApi) services.get(RoomserverApi.class);
+    }
+
+    private void stop() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            started.get(i).stop();
+        }
+        started.clear();
+    }
+
+    @Override
+    public void close() {
+        try {
+            stop();
+        } finally {
+            drop.run();
+        }
+    }
+
+    static Component component(String name) {
+        return ServiceLoader.load(Component.class).stream().map(ServiceLoader.Provider::get)
+                .filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no component " + name + " on the module path"));
+    }
+
+    private static void adminStatement(String admin, Path dir, String sql) {
+        Component storage = component("storage");
+        Map<Class<?>, Object> services = new HashMap<>();
+        try {
+            storage.start(new Context(Map.of("url", admin), new ServerIdentity(SERVER_NAME, dir), services));
+            ((Database) services.get(Database.class)).client().execute().dml(sql);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot run '" + sql + "' on the PostgreSQL test server", e);
+        } finally {
+            storage.stop();
+        }
+    }
+
+    private static String withDatabase(String url, String name) {
+        int hostStart = url.indexOf("//") + 2;
+        int query = url.indexOf('?');
+        String head = query < 0 ? url : url.substring(0, query);
+        String tail = query < 0 ? "" : url.substring(query);
+        int slash = head.indexOf('/', hostStart);
+        return (slash < 0 ? head : head.substring(0, slash)) + "/" + name + tail;
+    }
+
+    private static void delete(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A leftover temporary directory harms nothing.
+        }
+    }
+
+    /** A start context with a shared service registry. */
+    private record Context(Map<String, String> section, ServerIdentity identity, Map<Class<?>, Object> services)
+            implements ComponentContext {
+
+        @Override
+        public Config config() {
+            return Config.builder().addSource(ConfigSources.create(section)).disableEnvironmentVariablesSource()
+                    .disableSystemPropertiesSource().build();
+        }
+
+        @Override
+        public Config rootConfig() {
+            return config();
+        }
+
+        @Override
+        public MeterRegistry meters() {
+            return METERS;
+        }
+
+        @Override
+        public Clock clock() {
+            return Clock.systemUTC();
+        }
+
+        @Override
+        public <T> void provide(Class<T> type, T service) {
+            services.put(type, service);
+        }
+
+        @Override
+        public <T> T require(Class<T> type) {
+            Object service = services.get(type);
+            if (service == null) {
+                throw new IllegalStateException("nothing provides " + type.getName());
+            }
+            return type.cast(service);
+        }
+    }
+}
