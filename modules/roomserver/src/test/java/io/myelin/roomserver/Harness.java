@@ -13,6 +13,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.helidon.config.Config;
@@ -21,6 +23,9 @@ import io.helidon.metrics.api.MeterRegistry;
 import io.myelin.api.Component;
 import io.myelin.api.ComponentContext;
 import io.myelin.api.ServerIdentity;
+import io.myelin.api.bus.Bus;
+import io.myelin.api.bus.Streams;
+import io.myelin.api.bus.Subscription;
 import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.storage.Database;
 import io.myelin.protocol.crypto.SigningKey;
@@ -40,6 +45,8 @@ final class Harness implements AutoCloseable {
     private final Runnable drop;
     private final SigningKey key = SigningKey.generate();
     private final List<Component> started = new ArrayList<>();
+    private final BlockingQueue<jakarta.json.JsonObject> outputs = new LinkedBlockingQueue<>();
+    private Subscription outputSubscription;
     private RoomserverApi api;
 
     private Harness(String url, Path dir, Runnable drop) {
@@ -90,13 +97,33 @@ final class Harness implements AutoCloseable {
         for (String name : List.of("storage", "cache", "bus", "roomserver")) {
             Component c = component(name);
             Map<String, String> section = name.equals("storage") ? Map.of("url", url) : Map.of();
+            if (name.equals("roomserver")) {
+                // Subscribed before the roomserver starts, so that the stream keeps every output from the first.
+                outputSubscription = ((Bus) services.get(Bus.class)).subscribe(Streams.OUTPUT_ROOM_EVENT, "test",
+                        message -> {
+                            try (var reader = jakarta.json.Json.createReader(
+                                    new java.io.ByteArrayInputStream(message.payload()))) {
+                                outputs.add(reader.readObject());
+                            }
+                            message.ack();
+                        });
+            }
             c.start(new Context(section, identity, services));
             started.add(c);
         }
         api = (RoomserverApi) services.get(RoomserverApi.class);
     }
 
+    /** @return the records the roomserver published on {@code OutputRoomEvent}, in order */
+    BlockingQueue<jakarta.json.JsonObject> outputs() {
+        return outputs;
+    }
+
     private void stop() {
+        if (outputSubscription != null) {
+            outputSubscription.close();
+            outputSubscription = null;
+        }
         for (int i = started.size() - 1; i >= 0; i--) {
             started.get(i).stop();
         }

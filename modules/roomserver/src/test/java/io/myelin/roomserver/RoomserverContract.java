@@ -302,6 +302,101 @@ abstract class RoomserverContract {
                 .isEmpty());
     }
 
+    @Test
+    void outlierIsStoredOutsideTheGraph() {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        Pdu topic = remote(roomId, RoomVersion.V12, ALICE, "m.room.topic", "",
+                Json.createObjectBuilder().add("topic", "aside").build(), 0);
+        List<String> latest = api().latestEvents(new RoomRequest(roomId)).eventIds();
+
+        assertEquals(InputOutcome.ACCEPTED, input(topic, InputKind.OUTLIER).status());
+
+        assertTrue(api().event(new EventRequest(topic.eventId())).event().outlier());
+        assertEquals(latest, api().latestEvents(new RoomRequest(roomId)).eventIds());
+        assertNull(state(roomId).get(new StateKey("m.room.topic", "")));
+
+        // The same event arriving later as part of the graph takes its place there.
+        assertEquals(InputOutcome.ACCEPTED, input(topic, InputKind.NEW).status());
+        assertFalse(api().event(new EventRequest(topic.eventId())).event().outlier());
+        assertEquals("aside", content(state(roomId), "m.room.topic", "").getString("topic"));
+    }
+
+    @Test
+    void oldEventNeverBecomesAForwardExtremity() {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        List<String> latest = api().latestEvents(new RoomRequest(roomId)).eventIds();
+        Pdu old = remote(roomId, RoomVersion.V12, ALICE, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "from backfill").build(), 0);
+
+        assertEquals(InputOutcome.ACCEPTED, input(old, InputKind.OLD).status());
+
+        assertEquals(latest, api().latestEvents(new RoomRequest(roomId)).eventIds());
+        assertFalse(api().state(new StateRequest(roomId, old.eventId(), List.of())).events().isEmpty());
+    }
+
+    @Test
+    void eventAllowedByItsPastButNotByTheCurrentStateIsSoftFailed() {
+        String roomId = api().createRoom(new CreateRoomRequest(ALICE, "public_chat", null, null, null, null,
+                List.of(), List.of(), null, null, null, false)).roomId();
+        api().changeMembership(new MembershipRequest(roomId, BOB, null, "join", null));
+        Pdu message = remote(roomId, RoomVersion.V12, BOB, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "sent before the ban").build(), 0);
+        api().changeMembership(new MembershipRequest(roomId, ALICE, BOB, "ban", null));
+
+        assertEquals(InputOutcome.SOFT_FAILED, input(message, InputKind.NEW).status());
+
+        RoomEvent stored = api().event(new EventRequest(message.eventId())).event();
+        assertTrue(stored.softFailed());
+        assertFalse(stored.rejected());
+        assertFalse(api().latestEvents(new RoomRequest(roomId)).eventIds().contains(message.eventId()));
+    }
+
+    @Test
+    void outputsTellWhatChanged() throws Exception {
+        harness.outputs().clear();
+        String roomId = api().createRoom(new CreateRoomRequest(ALICE, "public_chat", null, null, null, null,
+                List.of(BOB), List.of(), null, null, null, false)).roomId();
+        JsonObject invite = awaitOutput(roomId, "new_invite");
+        assertEquals(BOB, invite.getString("targetUserId"));
+
+        String join = api().changeMembership(new MembershipRequest(roomId, BOB, null, "join", null)).eventId();
+        JsonObject joined = awaitOutput(roomId, "new_room_event");
+        while (!joined.getJsonObject("event").getString("type").equals("m.room.member")
+                || !joined.getJsonObject("event").getString("state_key").equals(BOB)
+                || !joined.getJsonObject("event").getJsonObject("content").getString("membership").equals("join")) {
+            joined = awaitOutput(roomId, "new_room_event");
+        }
+        assertEquals(List.of(join), strings(joined, "addsStateEventIds"));
+        assertEquals(1, strings(joined, "removesStateEventIds").size());
+        assertEquals(BOB, awaitOutput(roomId, "retire_invite").getString("targetUserId"));
+
+        String message = api().sendEvent(new SendEventRequest(roomId, BOB, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "hello").build(), null)).eventId();
+        api().redact(new RedactRequest(roomId, ALICE, message, null, null));
+        assertEquals(message, awaitOutput(roomId, "redacted_event").getString("redactedEventId"));
+    }
+
+    private static List<String> strings(JsonObject o, String key) {
+        return o.getJsonArray(key).getValuesAs(jakarta.json.JsonString.class).stream()
+                .map(jakarta.json.JsonString::getString).toList();
+    }
+
+    /** The next output of a type in a room, skipping others; fails after ten seconds without one. */
+    private static JsonObject awaitOutput(String roomId, String type) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            long left = deadline - System.nanoTime();
+            JsonObject o = left <= 0 ? null
+                    : harness.outputs().poll(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (o == null) {
+                throw new AssertionError("no " + type + " output in " + roomId);
+            }
+            if (o.getString("roomId").equals(roomId) && o.getString("type").equals(type)) {
+                return o;
+            }
+        }
+    }
+
     private InputOutcome input(Pdu pdu, InputKind kind) {
         return api().input(new InputRequest(List.of(new InputRoomEvent(kind, null, pdu.json(), "elsewhere.example",
                 null)), false)).outcomes().getFirst();

@@ -56,10 +56,11 @@ public final class EventBuilder {
      * @param roomId the room
      * @param build  {@code sender}, {@code type}, optional {@code state_key}, {@code content}, optional
      *               {@code redacts} and {@code txn_id}
+     * @param inTransaction run inside the event's transaction
      * @return the outcome; never rejected, since a refused event throws instead
      * @throws MatrixException {@code M_NOT_FOUND} for an unknown room, {@code M_FORBIDDEN} when the rules refuse
      */
-    InputOutcome build(String roomId, JsonObject build) {
+    InputOutcome build(String roomId, JsonObject build, Runnable inTransaction) {
         RoomContext room = rooms.get(roomId);
         if (room == null || room.head().snapshotNid() == 0) {
             throw MatrixException.notFound("Unknown room " + roomId);
@@ -112,7 +113,7 @@ public final class EventBuilder {
             throw MatrixException.forbidden(reasonOf(allowed));
         }
         InputOutcome outcome = pipeline.input(roomId, InputKind.NEW, null, pdu.json(), null,
-                txnId == null ? null : new InputPipeline.Txn(sender, txnId));
+                new InputPipeline.Extras(true, sender, txnId, inTransaction));
         if (!InputOutcome.ACCEPTED.equals(outcome.status())) {
             throw MatrixException.forbidden("The event was not accepted: " + outcome.reason());
         }

@@ -75,8 +75,17 @@ public final class InputPipeline {
         rooms.forget(roomId);
     }
 
-    /** A client transaction to record with a local event. */
-    record Txn(String userId, String txnId) {
+    /**
+     * What the caller adds to one input.
+     *
+     * @param local          whether this server built the event just now (nothing can name it yet)
+     * @param txnUserId      the local sender whose transaction id to record, or null
+     * @param txnId          the transaction id, or null
+     * @param inTransaction  run inside the event's transaction, last (the bus acknowledgement, so that on the
+     *                       embedded bus it commits with the event); may be null
+     */
+    record Extras(boolean local, String txnUserId, String txnId, Runnable inTransaction) {
+        static final Extras NONE = new Extras(false, null, null, null);
     }
 
     /**
@@ -91,7 +100,7 @@ public final class InputPipeline {
      * @return the outcome
      */
     InputOutcome input(String roomId, InputKind kind, String versionHint, JsonObject json, List<String> stateEventIds,
-                       Txn txn) {
+                       Extras txn) {
         long start = System.nanoTime();
         InputOutcome outcome;
         try {
@@ -104,7 +113,7 @@ public final class InputPipeline {
     }
 
     private InputOutcome process(String roomId, InputKind kind, String versionHint, JsonObject json,
-                                 List<String> stateEventIds, Txn txn) {
+                                 List<String> stateEventIds, Extras txn) {
         RoomContext room = rooms.get(roomId);
         RoomVersion version = room != null ? room.version() : versionOf(versionHint, json);
         Pdu pdu = Pdu.parse(version, json);
@@ -260,7 +269,7 @@ public final class InputPipeline {
     }
 
     private InputOutcome store(RoomContext room, Pdu pdu, StoredEvent existing, InputKind kind, String rejection,
-                               boolean softFailed, Before before, Txn txn) {
+                               boolean softFailed, Before before, Extras txn) {
         boolean outlier = kind == InputKind.OUTLIER;
         boolean accepted = rejection == null && !softFailed;
         boolean extends_ = kind == InputKind.NEW && accepted;
@@ -288,7 +297,7 @@ public final class InputPipeline {
         if (extends_) {
             List<String> next = new ArrayList<>(head.extremities());
             next.removeAll(pdu.prevEventIds());
-            if (!events.referenced(events.db().client().execute(), pdu.eventId())) {
+            if (txn.local() || !events.referenced(events.db().client().execute(), pdu.eventId())) {
                 next.add(pdu.eventId());
             }
             extremities = List.copyOf(next);
@@ -312,12 +321,12 @@ public final class InputPipeline {
         List<Runnable> afterCommit = new ArrayList<>();
 
         long[] result = events.db().write(tx -> {
-            long nid = events.insertEvent(tx, room.nid(), pdu, existing, outlier, rejection, softFailed);
-            long afterNid = 0;
-            if (!outlier) {
-                boolean changesState = pdu.stateKey() != null && rejection == null;
-                afterNid = !changesState && before.snapshotNid != 0 ? before.snapshotNid
-                        : states.save(tx, room.nid(), nids(stateAfter, pdu, nid));
+            boolean changesState = !outlier && pdu.stateKey() != null && rejection == null;
+            long afterNid = !outlier && !changesState ? before.snapshotNid : 0;
+            long nid = events.insertEvent(tx, room.nid(), pdu, existing, outlier, rejection, softFailed, afterNid);
+            if (!outlier && afterNid == 0) {
+                // The state after a state event holds the event itself, whose numeric id exists only now.
+                afterNid = states.save(tx, room.nid(), nids(stateAfter, pdu, nid));
                 events.setEventSnapshot(tx, nid, afterNid);
             }
             long currentNid = head.snapshotNid();
@@ -335,8 +344,8 @@ public final class InputPipeline {
                     events.setRoomSnapshot(tx, room.nid(), currentNid);
                 }
             }
-            if (txn != null) {
-                tables.addTransaction(tx, room.roomId(), txn.userId(), txn.txnId(), pdu.eventId());
+            if (txn.txnId() != null) {
+                tables.addTransaction(tx, room.roomId(), txn.txnUserId(), txn.txnId(), pdu.eventId());
             }
             if (accepted && !outlier) {
                 redactions(tx, room, pdu, stateAfter, afterCommit);
@@ -346,6 +355,9 @@ public final class InputPipeline {
             } else if (kind == InputKind.OLD && accepted) {
                 publish(room, new OutputRoomEvent(OutputRoomEvent.OLD_ROOM_EVENT, room.roomId(), room.version().id(),
                         pdu.json(), List.of(), List.of(), null, null));
+            }
+            if (txn.inTransaction() != null) {
+                txn.inTransaction().run();
             }
             return new long[] {nid, afterNid, currentNid};
         });

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.myelin.api.bus.Bus;
 import io.myelin.api.bus.Message;
@@ -37,6 +38,7 @@ public final class InputWorker implements MessageHandler {
     private final InputPipeline pipeline;
     private final EventBuilder builder;
     private final Map<String, CompletableFuture<InputOutcome>> waiting = new ConcurrentHashMap<>();
+    private final Map<String, ReentrantLock> roomLocks = new ConcurrentHashMap<>();
 
     /**
      * @param bus      the bus
@@ -104,6 +106,18 @@ public final class InputWorker implements MessageHandler {
 
     @Override
     public void handle(Message message) {
+        // The bus hands out a room's next message once this one is acknowledged, which happens inside the
+        // event's transaction; the room's lock holds the next one back until the room's memory is up to date too.
+        ReentrantLock lock = roomLocks.computeIfAbsent(message.subject(), s -> new ReentrantLock());
+        lock.lock();
+        try {
+            handleLocked(message);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void handleLocked(Message message) {
         JsonObject body;
         try (var reader = Json.createReader(new StringReader(new String(message.payload(), StandardCharsets.UTF_8)))) {
             body = reader.readObject();
@@ -114,12 +128,19 @@ public final class InputWorker implements MessageHandler {
         }
         String request = body.getString("request", "");
         CompletableFuture<InputOutcome> future = waiting.remove(request);
+        // The acknowledgement joins the event's transaction, so that on the embedded bus both commit at once.
+        boolean[] acked = {false};
+        Runnable ack = () -> {
+            message.ack();
+            acked[0] = true;
+        };
         try {
             InputOutcome outcome = body.containsKey("build")
-                    ? builder.build(message.subject(), body.getJsonObject("build"))
+                    ? builder.build(message.subject(), body.getJsonObject("build"), ack)
                     : pipeline.input(message.subject(), InputKind.valueOf(body.getString("kind")),
                             body.getString("room_version", null), body.getJsonObject("event"),
-                            strings(body.getJsonArray("state_event_ids")), null);
+                            strings(body.getJsonArray("state_event_ids")),
+                            new InputPipeline.Extras(false, null, null, ack));
             if (future != null) {
                 future.complete(outcome);
             }
@@ -130,6 +151,7 @@ public final class InputWorker implements MessageHandler {
         } catch (RuntimeException e) {
             // One bad event never blocks its room: retry a few times in case the cause was passing, then give up.
             pipeline.forgetRoom(message.subject());
+            acked[0] = false;
             if (message.deliveries() < ATTEMPTS) {
                 LOG.log(System.Logger.Level.WARNING, "input failed in room " + message.subject() + ", retrying", e);
                 if (future != null) {
@@ -143,7 +165,9 @@ public final class InputWorker implements MessageHandler {
                 future.completeExceptionally(e);
             }
         }
-        message.ack();
+        if (!acked[0]) {
+            message.ack();
+        }
     }
 
     private static List<String> strings(JsonArray array) {

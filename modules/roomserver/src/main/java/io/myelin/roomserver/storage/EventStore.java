@@ -50,10 +50,10 @@ public final class EventStore {
             + " JOIN roomserver_rooms r ON r.room_nid = e.room_nid";
     private static final String SELECT_EVENT = EVENT_COLUMNS + " WHERE e.event_id = ?";
     private static final String INSERT_EVENT = "INSERT INTO roomserver_events (room_nid, event_id, event_type_nid,"
-            + " event_state_key_nid, depth, event_json, outlier, rejected, rejection_reason, soft_failed)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING event_nid";
+            + " event_state_key_nid, depth, event_json, outlier, rejected, rejection_reason, soft_failed,"
+            + " state_snapshot_nid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING event_nid";
     private static final String UPGRADE_OUTLIER = "UPDATE roomserver_events SET outlier = 0, rejected = ?,"
-            + " rejection_reason = ?, soft_failed = ? WHERE event_nid = ?";
+            + " rejection_reason = ?, soft_failed = ?, state_snapshot_nid = ? WHERE event_nid = ?";
     private static final String UPDATE_EVENT_SNAPSHOT =
             "UPDATE roomserver_events SET state_snapshot_nid = ? WHERE event_nid = ?";
     private static final String UPDATE_REDACTED_BY =
@@ -264,21 +264,23 @@ public final class EventStore {
      * @param outlier        whether it is an outlier
      * @param rejection      why it was rejected, or null
      * @param softFailed     whether it soft-failed
+     * @param snapshotNid    the state after it when known already, else 0
      * @return its numeric id
      */
     public long insertEvent(DbExecute tx, long roomNid, Pdu pdu, StoredEvent previous, boolean outlier,
-                            String rejection, boolean softFailed) {
+                            String rejection, boolean softFailed, long snapshotNid) {
         long nid;
         if (previous != null) {
             nid = previous.nid();
-            tx.update(UPGRADE_OUTLIER, rejection == null ? 0 : 1, rejection, softFailed ? 1 : 0, nid);
+            tx.update(UPGRADE_OUTLIER, rejection == null ? 0 : 1, rejection, softFailed ? 1 : 0, snapshotNid, nid);
         } else {
             Long stateKeyNid = pdu.stateKey() == null ? null : stateKeyNid(pdu.stateKey());
             nid = tx.get(INSERT_EVENT, roomNid, pdu.eventId(), typeNid(pdu.type()), stateKeyNid, pdu.depth(),
                     pdu.json().toString(), outlier ? 1 : 0, rejection == null ? 0 : 1, rejection,
-                    softFailed ? 1 : 0).map(r -> Rows.number(r, "event_nid")).orElseThrow();
+                    softFailed ? 1 : 0, snapshotNid).map(r -> Rows.number(r, "event_nid")).orElseThrow();
         }
-        if (!outlier) {
+        // Only events of the graph count as naming their previous events; a rejected one names nothing.
+        if (!outlier && rejection == null && !softFailed) {
             for (String prev : pdu.prevEventIds()) {
                 tx.insert(INSERT_PREVIOUS, prev, nid);
             }
