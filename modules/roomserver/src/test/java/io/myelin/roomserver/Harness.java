@@ -48,6 +48,7 @@ final class Harness implements AutoCloseable {
     private final BlockingQueue<jakarta.json.JsonObject> outputs = new LinkedBlockingQueue<>();
     private Subscription outputSubscription;
     private RoomserverApi api;
+    private Database database;
 
     private Harness(String url, Path dir, Runnable drop) {
         this.url = url;
@@ -81,6 +82,17 @@ final class Harness implements AutoCloseable {
         return h;
     }
 
+    /**
+     * Counts rows of a table.
+     *
+     * @param table the table
+     * @return its row count
+     */
+    long rows(String table) {
+        return database.client().execute().get("SELECT COUNT(*) AS n FROM " + table)
+                .map(r -> ((Number) r.column("n").get()).longValue()).orElseThrow();
+    }
+
     RoomserverApi api() {
         return api;
     }
@@ -112,6 +124,7 @@ final class Harness implements AutoCloseable {
             started.add(c);
         }
         api = (RoomserverApi) services.get(RoomserverApi.class);
+        database = (Database) services.get(Database.class);
     }
 
     /** @return the records the roomserver published on {@code OutputRoomEvent}, in order */

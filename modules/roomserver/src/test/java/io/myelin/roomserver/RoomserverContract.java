@@ -303,6 +303,24 @@ abstract class RoomserverContract {
     }
 
     @Test
+    void identicalStateIsStoredOnce() {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        long snapshots = harness.rows("roomserver_state_snapshots");
+        long blocks = harness.rows("roomserver_state_blocks");
+
+        for (int i = 0; i < 10; i++) {
+            api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.message", null,
+                    Json.createObjectBuilder().add("body", "no state change " + i).build(), null));
+        }
+        assertEquals(snapshots, harness.rows("roomserver_state_snapshots"), "messages share their state");
+
+        api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.topic", "",
+                Json.createObjectBuilder().add("topic", "new").build(), null));
+        assertEquals(snapshots + 1, harness.rows("roomserver_state_snapshots"));
+        assertEquals(blocks + 1, harness.rows("roomserver_state_blocks"), "only the topic's block is new");
+    }
+
+    @Test
     void outlierIsStoredOutsideTheGraph() {
         String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
         Pdu topic = remote(roomId, RoomVersion.V12, ALICE, "m.room.topic", "",

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import io.helidon.dbclient.DbExecute;
 import io.myelin.api.bus.Bus;
 import io.myelin.api.bus.Streams;
 import io.myelin.api.roomserver.InputKind;
@@ -394,7 +395,7 @@ public final class InputPipeline {
         return nids;
     }
 
-    private void publishNew(io.helidon.dbclient.DbExecute tx, RoomContext room, Pdu pdu, Map<StateKey, String> old,
+    private void publishNew(DbExecute tx, RoomContext room, Pdu pdu, Map<StateKey, String> old,
                             Map<StateKey, String> current, boolean changed, long nid) {
         List<String> adds = new ArrayList<>();
         List<String> removes = new ArrayList<>();
@@ -408,7 +409,8 @@ public final class InputPipeline {
                         removes.add(was);
                     }
                     if (entry.getKey().type().equals(EventTypes.MEMBER)) {
-                        invites.addAll(membership(tx, room, entry.getKey().stateKey(), was, entry.getValue(), pdu, nid));
+                        invites.addAll(membership(tx, room, entry.getKey().stateKey(), was, entry.getValue(),
+                                pdu, nid));
                     }
                 }
             }
@@ -423,7 +425,7 @@ public final class InputPipeline {
         invites.forEach(o -> publish(room, o));
     }
 
-    private List<OutputRoomEvent> membership(io.helidon.dbclient.DbExecute tx, RoomContext room, String userId,
+    private List<OutputRoomEvent> membership(DbExecute tx, RoomContext room, String userId,
                                              String oldId, String newId, Pdu pdu, long nid) {
         Pdu now = newId.equals(pdu.eventId()) ? pdu : events.event(newId).pdu();
         long nowNid = newId.equals(pdu.eventId()) ? nid : events.event(newId).nid();
@@ -442,7 +444,7 @@ public final class InputPipeline {
         return out;
     }
 
-    private void redactions(io.helidon.dbclient.DbExecute tx, RoomContext room, Pdu pdu, Map<StateKey, String> state,
+    private void redactions(DbExecute tx, RoomContext room, Pdu pdu, Map<StateKey, String> state,
                             List<Runnable> afterCommit) {
         if (EventTypes.REDACTION.equals(pdu.type()) && pdu.redacts() != null) {
             StoredEvent target = events.event(pdu.redacts());
@@ -463,7 +465,7 @@ public final class InputPipeline {
         }
     }
 
-    private void redact(io.helidon.dbclient.DbExecute tx, RoomContext room, Pdu redaction, StoredEvent target,
+    private void redact(DbExecute tx, RoomContext room, Pdu redaction, StoredEvent target,
                         List<Runnable> afterCommit) {
         events.setRedactedBy(tx, target.eventId(), redaction.eventId());
         afterCommit.add(() -> events.forget(target.eventId()));
@@ -475,7 +477,8 @@ public final class InputPipeline {
      * Whether a redaction may apply: the redacting user is of the same server as the redacted event's sender, or
      * holds the redact power level (from version 3 on, the authorization rules leave this to the server).
      */
-    private boolean redactionAllowed(RoomContext room, Pdu redaction, StoredEvent target, Map<StateKey, String> state) {
+    private boolean redactionAllowed(RoomContext room, Pdu redaction, StoredEvent target,
+                                     Map<StateKey, String> state) {
         if (!Objects.equals(target.pdu().roomId(), redaction.roomId())) {
             return false;
         }

@@ -9,7 +9,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.helidon.http.Status;
 import io.myelin.api.ServerIdentity;
+import io.myelin.api.http.ErrorCode;
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.roomserver.CreateRoomRequest;
 import io.myelin.api.roomserver.CreateRoomResponse;
@@ -139,11 +141,11 @@ public final class Performer {
     public CreateRoomResponse createRoom(CreateRoomRequest request) {
         RoomVersion version = request.roomVersion() == null ? defaultVersion
                 : RoomVersion.of(request.roomVersion()).orElseThrow(() -> new MatrixException(
-                        io.helidon.http.Status.BAD_REQUEST_400, io.myelin.api.http.ErrorCode.M_UNSUPPORTED_ROOM_VERSION,
+                        Status.BAD_REQUEST_400, ErrorCode.M_UNSUPPORTED_ROOM_VERSION,
                         "Unsupported room version " + request.roomVersion()));
         if (version.eventFormat() == RoomVersion.EventFormat.V1) {
-            throw new MatrixException(io.helidon.http.Status.BAD_REQUEST_400,
-                    io.myelin.api.http.ErrorCode.M_UNSUPPORTED_ROOM_VERSION,
+            throw new MatrixException(Status.BAD_REQUEST_400,
+                    ErrorCode.M_UNSUPPORTED_ROOM_VERSION,
                     "Creating rooms of version " + version.id() + " is not supported");
         }
         String creator = request.creator();
@@ -173,7 +175,7 @@ public final class Performer {
         if (request.roomAliasName() != null && !request.roomAliasName().isBlank()) {
             alias = "#" + request.roomAliasName() + ":" + identity.serverName();
             if (!tables.addAlias(alias, roomId, creator)) {
-                throw new MatrixException(io.helidon.http.Status.BAD_REQUEST_400, io.myelin.api.http.ErrorCode.M_ROOM_IN_USE,
+                throw new MatrixException(Status.BAD_REQUEST_400, ErrorCode.M_ROOM_IN_USE,
                         "Room alias already taken");
             }
             sent.add(state(roomId, creator, "m.room.canonical_alias", "",

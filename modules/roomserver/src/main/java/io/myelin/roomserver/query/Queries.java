@@ -69,7 +69,8 @@ public final class Queries {
     }
 
     private RoomEvent view(StoredEvent e) {
-        JsonObject json = e.redactedBy() == null ? e.pdu().json() : Redaction.redact(e.pdu().json(), e.pdu().roomVersion());
+        JsonObject json = e.redactedBy() == null ? e.pdu().json()
+                : Redaction.redact(e.pdu().json(), e.pdu().roomVersion());
         return new RoomEvent(e.eventId(), e.pdu().roomId(), e.pdu().roomVersion().id(), json, e.outlier(),
                 e.rejected(), e.softFailed(), e.redactedBy());
     }

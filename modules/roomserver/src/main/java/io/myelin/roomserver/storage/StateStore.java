@@ -27,9 +27,10 @@ import io.myelin.protocol.auth.StateKey;
 public final class StateStore {
 
     private static final int MEMBER_BUCKETS = 16;
-    private static final String SELECT_BLOCK = "SELECT state_block_nid FROM roomserver_state_blocks WHERE block_hash = ?";
-    private static final String INSERT_BLOCK = "INSERT INTO roomserver_state_blocks (block_hash, entries) VALUES (?, ?)"
-            + " RETURNING state_block_nid";
+    private static final String SELECT_BLOCK =
+            "SELECT state_block_nid FROM roomserver_state_blocks WHERE block_hash = ?";
+    private static final String INSERT_BLOCK =
+            "INSERT INTO roomserver_state_blocks (block_hash, entries) VALUES (?, ?) RETURNING state_block_nid";
     private static final String SELECT_SNAPSHOT =
             "SELECT state_snapshot_nid FROM roomserver_state_snapshots WHERE snapshot_hash = ?";
     private static final String INSERT_SNAPSHOT = "INSERT INTO roomserver_state_snapshots (snapshot_hash, room_nid,"
