@@ -50,10 +50,50 @@ final class Harness implements AutoCloseable {
     private RoomserverApi api;
     private Database database;
 
+    private Map<String, String> busSection = Map.of();
+
     private Harness(String url, Path dir, Runnable drop) {
         this.url = url;
         this.dir = dir;
         this.drop = drop;
+    }
+
+    /**
+     * The roomserver on SQLite with NATS JetStream as its bus ({@code MYELIN_TEST_NATS_URL}), under a fresh stream
+     * prefix whose streams are deleted afterwards.
+     */
+    static Harness nats() throws Exception {
+        String nats = System.getenv("MYELIN_TEST_NATS_URL");
+        if (nats == null || nats.isBlank()) {
+            if ("true".equals(System.getenv("CI"))) {
+                fail("MYELIN_TEST_NATS_URL must be set when CI=true: NATS tests may not be skipped");
+            }
+            assumeTrue(false, "MYELIN_TEST_NATS_URL is not set; NATS tests skipped");
+        }
+        Path dir = Files.createTempDirectory("myelin-roomserver-test");
+        String prefix = "MyelinRoomserverTest" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        Harness h = new Harness("jdbc:sqlite:" + dir.resolve("myelin.db"), dir, () -> {
+            deleteStreams(nats, prefix);
+            delete(dir);
+        });
+        h.busSection = Map.of("prefix", prefix, "nats.urls.0", nats);
+        h.start();
+        return h;
+    }
+
+    private static void deleteStreams(String url, String prefix) {
+        try (io.nats.client.Connection connection = io.nats.client.Nats.connect(url)) {
+            var management = connection.jetStreamManagement();
+            for (String name : management.getStreamNames()) {
+                if (name.startsWith(prefix)) {
+                    management.deleteStream(name);
+                }
+            }
+        } catch (IOException | io.nats.client.JetStreamApiException e) {
+            throw new IllegalStateException("cannot delete the test streams", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static Harness sqlite() throws Exception {
@@ -108,7 +148,11 @@ final class Harness implements AutoCloseable {
         ServerIdentity identity = new ServerIdentity(SERVER_NAME, dir, key, List.of());
         for (String name : List.of("storage", "cache", "bus", "roomserver")) {
             Component c = component(name);
-            Map<String, String> section = name.equals("storage") ? Map.of("url", url) : Map.of();
+            Map<String, String> section = switch (name) {
+                case "storage" -> Map.of("url", url);
+                case "bus" -> busSection;
+                default -> Map.of();
+            };
             if (name.equals("roomserver")) {
                 // Subscribed before the roomserver starts, so that the stream keeps every output from the first.
                 outputSubscription = ((Bus) services.get(Bus.class)).subscribe(Streams.OUTPUT_ROOM_EVENT, "test",
