@@ -10,7 +10,6 @@ import io.myelin.api.roomserver.InputOutcome;
 import io.myelin.protocol.RoomVersion;
 import io.myelin.protocol.auth.AuthEventsSelector;
 import io.myelin.protocol.auth.AuthResult;
-import io.myelin.protocol.auth.AuthRules;
 import io.myelin.protocol.auth.StateKey;
 import io.myelin.protocol.event.Pdu;
 import io.myelin.roomserver.storage.RoomTables;

@@ -77,8 +77,9 @@ public final class EventStore {
      */
     public EventStore(Database db, Caches caches) {
         this.db = db;
+        // An event's cost is estimated from its content's size, without serialising it again.
         this.events = caches.cache(new CacheSpec<>("roomserver_events", String.class, StoredEvent.class,
-                (id, e) -> 200L + 2L * id.length() + 3L * e.pdu().json().toString().length()));
+                (id, e) -> 600L + 2L * id.length() + 400L * e.pdu().content().size()));
         this.eventIds = caches.cache(new CacheSpec<>("roomserver_event_ids", Long.class, String.class,
                 (nid, id) -> 64L + 2L * id.length()));
     }
