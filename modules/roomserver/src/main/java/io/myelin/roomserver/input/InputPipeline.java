@@ -315,7 +315,10 @@ public final class InputPipeline {
         }
         Map<StateKey, String> newCurrent = current;
         List<String> newExtremities = extremities;
-        boolean currentChanged = extends_ && !newCurrent.equals(head.state());
+        // A message on top of the current state leaves it as it is; no need to compare whole maps.
+        boolean unchanged = currentIsAfter && before.snapshotNid != 0 && before.snapshotNid == head.snapshotNid()
+                && (pdu.stateKey() == null || rejection != null);
+        boolean currentChanged = extends_ && !unchanged && !newCurrent.equals(head.state());
         final Map<StateKey, String> stateAfter = after;
         final boolean isAfter = currentIsAfter;
         List<Runnable> afterCommit = new ArrayList<>();
@@ -353,8 +356,8 @@ public final class InputPipeline {
             if (extends_) {
                 effects.publishNew(tx, room, pdu, head.state(), newCurrent, currentChanged, nid);
             } else if (kind == InputKind.OLD && accepted) {
-                effects.publish(room, new OutputRoomEvent(OutputRoomEvent.OLD_ROOM_EVENT, room.roomId(), room.version().id(),
-                        pdu.json(), List.of(), List.of(), null, null));
+                effects.publish(room, new OutputRoomEvent(OutputRoomEvent.OLD_ROOM_EVENT, room.roomId(),
+                        room.version().id(), pdu.json(), List.of(), List.of(), null, null));
             }
             if (txn.inTransaction() != null) {
                 txn.inTransaction().run();
@@ -365,13 +368,16 @@ public final class InputPipeline {
         events.remember(new StoredEvent(result[0], room.nid(), pdu, outlier, rejection != null, softFailed, result[1],
                 existing == null ? null : existing.redactedBy()));
         afterCommit.forEach(Runnable::run);
-        if (!outlier) {
+        if (!outlier && result[1] != before.snapshotNid) {
             states.remember(result[1], stateAfter);
         }
         if (extends_) {
             long depth = Math.max(head.maxDepth(), pdu.depth());
-            room.head(new RoomContext.Head(result[2], Map.copyOf(newCurrent), newExtremities, depth));
-            states.remember(result[2], newCurrent);
+            room.head(new RoomContext.Head(result[2], currentChanged ? Map.copyOf(newCurrent) : head.state(),
+                    newExtremities, depth));
+            if (currentChanged) {
+                states.remember(result[2], newCurrent);
+            }
         }
         if (rejection != null) {
             LOG.log(System.Logger.Level.INFO, () -> "rejected event " + pdu.eventId() + " in " + room.roomId()
