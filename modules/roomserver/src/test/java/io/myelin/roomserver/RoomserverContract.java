@@ -130,6 +130,14 @@ abstract class RoomserverContract {
     }
 
     @Test
+    void remoteUsersCannotSendThroughThisServer() {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        assertThrows(MatrixException.class, () -> api().sendEvent(new SendEventRequest(roomId, MALLORY,
+                "m.room.message", null, Json.createObjectBuilder().add("body", "hi").build(), null)));
+        assertThrows(MatrixException.class, () -> api().createRoom(CreateRoomRequest.simple(MALLORY)));
+    }
+
+    @Test
     void concurrentSendsToOneRoomFormOneLinearGraph() throws Exception {
         String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
         int threads = 8;

@@ -33,12 +33,22 @@ public final class InputWorker implements MessageHandler {
 
     private static final System.Logger LOG = System.getLogger(InputWorker.class.getName());
     private static final int ATTEMPTS = 3;
+    private static final int RECENT_REQUESTS = 10_000;
 
     private final Bus bus;
     private final InputPipeline pipeline;
     private final EventBuilder builder;
     private final Map<String, CompletableFuture<InputOutcome>> waiting = new ConcurrentHashMap<>();
     private final Map<String, ReentrantLock> roomLocks = new ConcurrentHashMap<>();
+    // Requests handled lately, so that a message delivered again (its acknowledgement timed out while it ran)
+    // never builds a second event; remote events are idempotent by event id anyway.
+    private final Map<String, InputOutcome> handled = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, InputOutcome> eldest) {
+                    return size() > RECENT_REQUESTS;
+                }
+            });
 
     /**
      * @param bus      the bus
@@ -128,6 +138,14 @@ public final class InputWorker implements MessageHandler {
         }
         String request = body.getString("request", "");
         CompletableFuture<InputOutcome> future = waiting.remove(request);
+        InputOutcome earlier = handled.get(request);
+        if (earlier != null) {
+            if (future != null) {
+                future.complete(earlier);
+            }
+            message.ack();
+            return;
+        }
         // The acknowledgement joins the event's transaction, so that on the embedded bus both commit at once.
         boolean[] acked = {false};
         Runnable ack = () -> {
@@ -141,6 +159,7 @@ public final class InputWorker implements MessageHandler {
                             body.getString("room_version", null), body.getJsonObject("event"),
                             strings(body.getJsonArray("state_event_ids")),
                             new InputPipeline.Extras(false, null, null, ack));
+            handled.put(request, outcome);
             if (future != null) {
                 future.complete(outcome);
             }

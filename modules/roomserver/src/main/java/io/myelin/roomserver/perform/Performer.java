@@ -70,6 +70,7 @@ public final class Performer {
      * @return its id
      */
     public SendEventResponse send(SendEventRequest request) {
+        requireLocal(request.sender());
         JsonObjectBuilder build = Json.createObjectBuilder()
                 .add("sender", request.sender())
                 .add("type", request.type())
@@ -116,6 +117,7 @@ public final class Performer {
      * @return the redaction's id
      */
     public SendEventResponse redact(RedactRequest request) {
+        requireLocal(request.sender());
         JsonObjectBuilder content = Json.createObjectBuilder().add("redacts", request.eventId());
         if (request.reason() != null) {
             content.add("reason", request.reason());
@@ -149,6 +151,7 @@ public final class Performer {
                     "Creating rooms of version " + version.id() + " is not supported");
         }
         String creator = request.creator();
+        requireLocal(creator);
         String preset = request.preset() != null ? request.preset()
                 : "public".equals(request.visibility()) ? "public_chat" : "private_chat";
         if (!List.of("public_chat", "private_chat", "trusted_private_chat").contains(preset)) {
@@ -210,6 +213,12 @@ public final class Performer {
             await(f);
         }
         return new CreateRoomResponse(roomId, alias);
+    }
+
+    private void requireLocal(String userId) {
+        if (userId == null || !userId.startsWith("@") || !userId.endsWith(":" + identity.serverName())) {
+            throw MatrixException.forbidden("Only users of this server can send from it");
+        }
     }
 
     private CompletableFuture<InputOutcome> state(String roomId, String sender, String type, String stateKey,
