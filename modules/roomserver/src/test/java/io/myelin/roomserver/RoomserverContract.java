@@ -202,6 +202,30 @@ abstract class RoomserverContract {
     }
 
     @Test
+    void demotionOnOneSideOfAForkUndoesWhatTheDemotedUserDidOnTheOther() {
+        String roomId = api().createRoom(new CreateRoomRequest(ALICE, "public_chat", null, null, "original", null,
+                List.of(), List.of(), null, null, null, false)).roomId();
+        api().changeMembership(new MembershipRequest(roomId, BOB, null, "join", null));
+        JsonObject levels = content(state(roomId), "m.room.power_levels", "");
+        api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.power_levels", "", Json.createObjectBuilder(levels)
+                .add("users", Json.createObjectBuilder().add(BOB, 50)).build(), null));
+
+        // Both sides of the fork name the same previous event.
+        Pdu demotion = remote(roomId, RoomVersion.V12, ALICE, "m.room.power_levels", "",
+                Json.createObjectBuilder(levels).add("users", Json.createObjectBuilder()).build(), 0);
+        Pdu topic = remote(roomId, RoomVersion.V12, BOB, "m.room.topic", "",
+                Json.createObjectBuilder().add("topic", "Bob's").build(), 0);
+        assertEquals(InputOutcome.ACCEPTED, input(topic, InputKind.NEW).status());
+        assertEquals("Bob's", content(state(roomId), "m.room.topic", "").getString("topic"));
+        assertEquals(InputOutcome.ACCEPTED, input(demotion, InputKind.NEW).status());
+
+        // Power events resolve first; Bob's topic then fails against the resolved power levels.
+        Map<StateKey, RoomEvent> resolved = state(roomId);
+        assertEquals(demotion.eventId(), resolved.get(StateKey.POWER_LEVELS).eventId());
+        assertEquals("original", content(resolved, "m.room.topic", "").getString("topic"));
+    }
+
+    @Test
     void replayingAnInputChangesNothing() {
         String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
         Pdu topic = remote(roomId, RoomVersion.V12, ALICE, "m.room.topic", "",

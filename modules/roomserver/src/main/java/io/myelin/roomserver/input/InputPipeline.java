@@ -249,13 +249,19 @@ public final class InputPipeline {
         }
         metrics.statePath("resolved");
         List<Map<StateKey, String>> sets = snapshotNids.stream().map(states::load).toList();
-        return new Before(resolve(room, sets), 0);
+        return new Before(resolve(room, sets, null), 0);
     }
 
-    private Map<StateKey, String> resolve(RoomContext room, List<Map<StateKey, String>> sets) {
+    /**
+     * Resolves states; {@code pending} is the event being input, which the sets may hold before it is stored.
+     */
+    private Map<StateKey, String> resolve(RoomContext room, List<Map<StateKey, String>> sets, Pdu pending) {
         EventSource source = new EventSource() {
             @Override
             public EventView event(String eventId) {
+                if (pending != null && pending.eventId().equals(eventId)) {
+                    return pending;
+                }
                 StoredEvent e = events.event(eventId);
                 return e == null ? null : e.pdu();
             }
@@ -310,7 +316,7 @@ public final class InputPipeline {
                     sets.add(id.equals(pdu.eventId()) ? after : states.load(events.event(id).stateNid()));
                 }
                 metrics.statePath("current_resolved");
-                current = resolve(room, sets);
+                current = resolve(room, sets, pdu);
             }
         }
         Map<StateKey, String> newCurrent = current;
