@@ -104,6 +104,16 @@ abstract class RoomserverContract {
         assertEquals(100, content(state, "m.room.power_levels", "").getJsonObject("users").getInt(ALICE));
         assertEquals("invite", content(state, "m.room.join_rules", "").getString("join_rule"));
         assertEquals("10", api().roomInfo(new RoomRequest(roomId)).roomVersion());
+
+        // Events of a v10 room cite the create event among their auth events.
+        api().changeMembership(new MembershipRequest(roomId, ALICE, BOB, "invite", null));
+        api().changeMembership(new MembershipRequest(roomId, BOB, null, "join", null));
+        String message = api().sendEvent(new SendEventRequest(roomId, BOB, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "hello").build(), null)).eventId();
+        assertTrue(api().event(new EventRequest(message)).event().json().getJsonArray("auth_events").stream()
+                .anyMatch(id -> ((jakarta.json.JsonString) id).getString()
+                        .equals(state.get(StateKey.CREATE).eventId())));
+        assertEquals(List.of(ALICE, BOB), api().joined(new RoomRequest(roomId)).users());
     }
 
     @Test
@@ -382,6 +392,28 @@ abstract class RoomserverContract {
 
         assertEquals(latest, api().latestEvents(new RoomRequest(roomId)).eventIds());
         assertFalse(api().state(new StateRequest(roomId, old.eventId(), List.of())).events().isEmpty());
+    }
+
+    @Test
+    void eventWithUnknownPreviousEventsIsAcceptedWithSuppliedState() {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        Map<StateKey, String> current = new HashMap<>();
+        state(roomId).forEach((k, v) -> current.put(k, v.eventId()));
+        JsonObject content = Json.createObjectBuilder().add("body", "from far back").build();
+        Pdu backfilled = Pdu.signNew(RoomVersion.V12, Json.createObjectBuilder()
+                .add("room_id", roomId).add("sender", ALICE).add("type", "m.room.message").add("content", content)
+                .add("prev_events", Json.createArrayBuilder().add("$not-fetched"))
+                .add("auth_events", Json.createArrayBuilder(AuthEventsSelector.authEventIds(RoomVersion.V12,
+                        "m.room.message", null, ALICE, content, current)))
+                .add("depth", 3).add("origin_server_ts", 1).build(), "elsewhere.example", REMOTE_KEY);
+
+        InputOutcome outcome = api().input(new InputRequest(List.of(new InputRoomEvent(InputKind.OLD, null,
+                backfilled.json(), "elsewhere.example", List.copyOf(current.values()))), false)).outcomes()
+                .getFirst();
+
+        assertEquals(InputOutcome.ACCEPTED, outcome.status());
+        assertEquals(current.size(), api().state(new StateRequest(roomId, backfilled.eventId(), List.of()))
+                .events().size());
     }
 
     @Test
