@@ -58,6 +58,7 @@ public final class RoomserverComponent implements Component {
 
     @Override
     public void verify(Config section, ConfigProblems problems) {
+        problems.unknownKeys(section, List.of("default_room_version"));
         section.get("default_room_version").asString().ifPresent(v -> {
             if (RoomVersion.of(v).isEmpty()) {
                 problems.add("roomserver.default_room_version", "unknown room version " + v);
