@@ -6,7 +6,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
@@ -64,10 +63,10 @@ public final class EventStore {
             "SELECT event_nid FROM roomserver_previous_events WHERE previous_event_id = ? LIMIT 1";
 
     private final Database db;
-    private final Map<String, Long> typeNids = new ConcurrentHashMap<>();
-    private final Map<Long, String> typeNames = new ConcurrentHashMap<>();
-    private final Map<String, Long> stateKeyNids = new ConcurrentHashMap<>();
-    private final Map<Long, String> stateKeyNames = new ConcurrentHashMap<>();
+    private final Cache<String, Long> typeNids;
+    private final Cache<Long, String> typeNames;
+    private final Cache<String, Long> stateKeyNids;
+    private final Cache<Long, String> stateKeyNames;
     private final Cache<String, StoredEvent> events;
     private final Cache<Long, String> eventIds;
 
@@ -82,6 +81,13 @@ public final class EventStore {
                 (id, e) -> 600L + 2L * id.length() + 400L * e.pdu().content().size()));
         this.eventIds = caches.cache(new CacheSpec<>("roomserver_event_ids", Long.class, String.class,
                 (nid, id) -> 64L + 2L * id.length()));
+        CacheSpec.Weigher<String, Long> byName = (name, nid) -> 96L + 2L * name.length();
+        CacheSpec.Weigher<Long, String> byNid = (nid, name) -> 96L + 2L * name.length();
+        this.typeNids = caches.cache(new CacheSpec<>("roomserver_event_type_nids", String.class, Long.class, byName));
+        this.typeNames = caches.cache(new CacheSpec<>("roomserver_event_types", Long.class, String.class, byNid));
+        this.stateKeyNids = caches.cache(new CacheSpec<>("roomserver_state_key_nids", String.class, Long.class,
+                byName));
+        this.stateKeyNames = caches.cache(new CacheSpec<>("roomserver_state_keys", Long.class, String.class, byNid));
     }
 
     /** @return the database */
@@ -150,7 +156,7 @@ public final class EventStore {
      * @return the type
      */
     public String type(long nid) {
-        return typeNames.computeIfAbsent(nid, n -> db.client().execute().get(SELECT_TYPE_NAME, n)
+        return typeNames.get(nid, n -> db.client().execute().get(SELECT_TYPE_NAME, n)
                 .map(r -> Rows.text(r, "event_type")).orElseThrow());
     }
 
@@ -159,12 +165,12 @@ public final class EventStore {
      * @return the state key
      */
     public String stateKey(long nid) {
-        return stateKeyNames.computeIfAbsent(nid, n -> db.client().execute().get(SELECT_STATE_KEY_NAME, n)
+        return stateKeyNames.get(nid, n -> db.client().execute().get(SELECT_STATE_KEY_NAME, n)
                 .map(r -> Rows.text(r, "event_state_key")).orElseThrow());
     }
 
-    private long nid(String name, Map<String, Long> nids, Map<Long, String> names, String insert, String select,
-                     String column) {
+    private long nid(String name, Cache<String, Long> nids, Cache<Long, String> names, String insert,
+                     String select, String column) {
         Long known = nids.get(name);
         if (known != null) {
             return known;
