@@ -88,7 +88,7 @@ public final class RoomserverComponent implements Component {
 
         subscription = context.bus().subscribe(Streams.INPUT_ROOM_EVENT, DURABLE, worker);
         context.provide(RoomserverApi.class, new RoomserverService(worker, performer,
-                new Queries(events, states, tables, rooms)));
+                new Queries(events, states, tables, rooms), tables));
         LOG.log(System.Logger.Level.INFO, "roomserver: started, new rooms get version " + defaultVersion.id());
     }
 

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import io.helidon.http.Status;
+import io.myelin.api.http.ErrorCode;
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.roomserver.AuthChainRequest;
 import io.myelin.api.roomserver.AuthChainResponse;
@@ -11,6 +13,8 @@ import io.myelin.api.roomserver.CreateRoomRequest;
 import io.myelin.api.roomserver.CreateRoomResponse;
 import io.myelin.api.roomserver.EventRequest;
 import io.myelin.api.roomserver.EventResponse;
+import io.myelin.api.roomserver.ForgetRequest;
+import io.myelin.api.roomserver.ForgetResponse;
 import io.myelin.api.roomserver.InputOutcome;
 import io.myelin.api.roomserver.InputRequest;
 import io.myelin.api.roomserver.InputResponse;
@@ -31,6 +35,7 @@ import io.myelin.api.roomserver.StateResponse;
 import io.myelin.roomserver.input.InputWorker;
 import io.myelin.roomserver.perform.Performer;
 import io.myelin.roomserver.query.Queries;
+import io.myelin.roomserver.storage.RoomTables;
 
 /**
  * {@link RoomserverApi} over the room queues, the performer and the queries.
@@ -40,11 +45,13 @@ final class RoomserverService implements RoomserverApi {
     private final InputWorker worker;
     private final Performer performer;
     private final Queries queries;
+    private final RoomTables tables;
 
-    RoomserverService(InputWorker worker, Performer performer, Queries queries) {
+    RoomserverService(InputWorker worker, Performer performer, Queries queries, RoomTables tables) {
         this.worker = worker;
         this.performer = performer;
         this.queries = queries;
+        this.tables = tables;
     }
 
     @Override
@@ -91,6 +98,19 @@ final class RoomserverService implements RoomserverApi {
     @Override
     public SendEventResponse redact(RedactRequest request) {
         return performer.redact(request);
+    }
+
+    @Override
+    public ForgetResponse forget(ForgetRequest request) {
+        if (!tables.forget(request.roomId(), request.userId())) {
+            boolean member = !tables.memberships(request.roomId(), request.userId(), null).isEmpty();
+            if (member) {
+                throw new MatrixException(Status.BAD_REQUEST_400, ErrorCode.M_UNKNOWN,
+                        "The user is still in the room or invited to it");
+            }
+            throw MatrixException.notFound("The user was never in this room");
+        }
+        return new ForgetResponse(request.roomId());
     }
 
     @Override

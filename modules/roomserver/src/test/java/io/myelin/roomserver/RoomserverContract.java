@@ -22,6 +22,7 @@ import java.util.concurrent.Future;
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.roomserver.CreateRoomRequest;
 import io.myelin.api.roomserver.EventRequest;
+import io.myelin.api.roomserver.ForgetRequest;
 import io.myelin.api.roomserver.InputKind;
 import io.myelin.api.roomserver.InputOutcome;
 import io.myelin.api.roomserver.InputRequest;
@@ -289,6 +290,22 @@ abstract class RoomserverContract {
         api().changeMembership(new MembershipRequest(roomId, ALICE, BOB, "invite", null));
         assertEquals("invite", api().memberships(new MembershipsRequest(null, BOB, "invite")).memberships()
                 .stream().filter(m -> m.roomId().equals(roomId)).findFirst().orElseThrow().membership());
+    }
+
+    @Test
+    void roomCanBeForgottenOnlyAfterLeaving() {
+        String roomId = api().createRoom(new CreateRoomRequest(ALICE, "public_chat", null, null, null, null,
+                List.of(), List.of(), null, null, null, false)).roomId();
+        api().changeMembership(new MembershipRequest(roomId, BOB, null, "join", null));
+        assertThrows(MatrixException.class, () -> api().forget(new ForgetRequest(roomId, BOB)));
+
+        api().changeMembership(new MembershipRequest(roomId, BOB, null, "leave", null));
+        api().forget(new ForgetRequest(roomId, BOB));
+        assertTrue(api().memberships(new MembershipsRequest(roomId, BOB, null)).memberships().getFirst().forgotten());
+
+        api().changeMembership(new MembershipRequest(roomId, BOB, null, "join", null));
+        assertFalse(api().memberships(new MembershipsRequest(roomId, BOB, null)).memberships().getFirst()
+                .forgotten());
     }
 
     @Test

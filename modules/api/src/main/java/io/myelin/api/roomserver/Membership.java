@@ -8,6 +8,8 @@ package io.myelin.api.roomserver;
  * @param membership {@code join}, {@code invite}, {@code leave}, {@code ban} or {@code knock}
  * @param sender     who sent the membership event
  * @param eventId    the membership event
+ * @param forgotten  whether the user, having left, forgot the room
  */
-public record Membership(String roomId, String userId, String membership, String sender, String eventId) {
+public record Membership(String roomId, String userId, String membership, String sender, String eventId,
+                         boolean forgotten) {
 }

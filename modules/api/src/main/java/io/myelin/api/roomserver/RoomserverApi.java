@@ -50,6 +50,16 @@ public interface RoomserverApi {
     SendEventResponse redact(RedactRequest request);
 
     /**
+     * Forgets a room for a user who left it or was banned; a later membership change undoes it.
+     *
+     * @param request the room and the user
+     * @return the room
+     * @throws io.myelin.api.http.MatrixException {@code M_UNKNOWN} (400) when the user is still in the room or
+     *         invited, {@code M_NOT_FOUND} when the user never was in it
+     */
+    ForgetResponse forget(ForgetRequest request);
+
+    /**
      * Looks up an event by id, with redaction applied.
      *
      * @param request the event id

@@ -21,10 +21,14 @@ public final class RoomTables {
             "INSERT INTO roomserver_forward_extremities (room_nid, event_nid) VALUES (?, ?) ON CONFLICT DO NOTHING";
     private static final String UPSERT_MEMBERSHIP = "INSERT INTO roomserver_membership (room_nid, user_id,"
             + " membership, sender, event_nid) VALUES (?, ?, ?, ?, ?) ON CONFLICT (room_nid, user_id) DO UPDATE"
-            + " SET membership = excluded.membership, sender = excluded.sender, event_nid = excluded.event_nid";
+            + " SET membership = excluded.membership, sender = excluded.sender, event_nid = excluded.event_nid,"
+            + " forgotten = 0";
+    private static final String FORGET = "UPDATE roomserver_membership SET forgotten = 1 WHERE user_id = ?"
+            + " AND membership IN ('leave', 'ban') AND room_nid = (SELECT room_nid FROM roomserver_rooms"
+            + " WHERE room_id = ?)";
     private static final String MEMBERSHIP_COLUMNS = "SELECT r.room_id, m.user_id, m.membership, m.sender,"
-            + " e.event_id FROM roomserver_membership m JOIN roomserver_rooms r ON r.room_nid = m.room_nid"
-            + " JOIN roomserver_events e ON e.event_nid = m.event_nid WHERE 1 = 1";
+            + " e.event_id, m.forgotten FROM roomserver_membership m"
+            + " JOIN roomserver_rooms r ON r.room_nid = m.room_nid JOIN roomserver_events e ON e.event_nid = m.event_nid WHERE 1 = 1";
     private static final String INSERT_REDACTION = "INSERT INTO roomserver_redactions (redaction_event_id,"
             + " redacts_event_id, validated) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
     private static final String SELECT_REDACTIONS_OF = "SELECT redaction_event_id FROM roomserver_redactions"
@@ -111,8 +115,19 @@ public final class RoomTables {
         sql.append(" ORDER BY r.room_id, m.user_id");
         return db.client().execute().query(sql.toString(), args.toArray())
                 .map(r -> new Membership(Rows.text(r, "room_id"), Rows.text(r, "user_id"), Rows.text(r, "membership"),
-                        Rows.text(r, "sender"), Rows.text(r, "event_id")))
+                        Rows.text(r, "sender"), Rows.text(r, "event_id"), Rows.flag(r, "forgotten")))
                 .toList();
+    }
+
+    /**
+     * Marks a room forgotten by a user who left it or was banned from it.
+     *
+     * @param roomId the room
+     * @param userId the user
+     * @return whether the user had such a membership
+     */
+    public boolean forget(String roomId, String userId) {
+        return db.write(tx -> tx.update(FORGET, userId, roomId)) > 0;
     }
 
     /**

@@ -65,13 +65,14 @@ CREATE TABLE roomserver_previous_events (
     PRIMARY KEY (previous_event_id, event_nid)
 );
 
--- Memberships in each room's current state.
+-- Memberships in each room's current state; forgotten is set when a user who left forgets the room.
 CREATE TABLE roomserver_membership (
-    room_nid   BIGINT NOT NULL,
-    user_id    TEXT   NOT NULL,
-    membership TEXT   NOT NULL,
-    sender     TEXT   NOT NULL,
-    event_nid  BIGINT NOT NULL,
+    room_nid   BIGINT   NOT NULL,
+    user_id    TEXT     NOT NULL,
+    membership TEXT     NOT NULL,
+    sender     TEXT     NOT NULL,
+    event_nid  BIGINT   NOT NULL,
+    forgotten  SMALLINT NOT NULL DEFAULT 0,
     PRIMARY KEY (room_nid, user_id)
 );
 CREATE INDEX roomserver_membership_user ON roomserver_membership (user_id);
