@@ -28,7 +28,8 @@ public final class RoomTables {
             + " WHERE room_id = ?)";
     private static final String MEMBERSHIP_COLUMNS = "SELECT r.room_id, m.user_id, m.membership, m.sender,"
             + " e.event_id, m.forgotten FROM roomserver_membership m"
-            + " JOIN roomserver_rooms r ON r.room_nid = m.room_nid JOIN roomserver_events e ON e.event_nid = m.event_nid WHERE 1 = 1";
+            + " JOIN roomserver_rooms r ON r.room_nid = m.room_nid"
+            + " JOIN roomserver_events e ON e.event_nid = m.event_nid WHERE 1 = 1";
     private static final String INSERT_REDACTION = "INSERT INTO roomserver_redactions (redaction_event_id,"
             + " redacts_event_id, validated) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
     private static final String SELECT_REDACTIONS_OF = "SELECT redaction_event_id FROM roomserver_redactions"
