@@ -84,7 +84,6 @@ public final class InputPipeline {
      *                       embedded bus it commits with the event); may be null
      */
     record Extras(boolean local, String txnUserId, String txnId, Runnable inTransaction) {
-        static final Extras NONE = new Extras(false, null, null, null);
     }
 
     /**
