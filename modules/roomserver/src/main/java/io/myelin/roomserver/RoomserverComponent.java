@@ -84,11 +84,12 @@ public final class RoomserverComponent implements Component {
         InputPipeline pipeline = new InputPipeline(events, states, tables, rooms, context.bus(), metrics);
         EventBuilder builder = new EventBuilder(rooms, pipeline, tables, context.identity(), context.clock());
         InputWorker worker = new InputWorker(context.bus(), pipeline, builder);
-        Performer performer = new Performer(worker, tables, context.identity(), context.clock(), defaultVersion);
+        Queries queries = new Queries(events, states, tables, rooms);
+        Performer performer = new Performer(worker, tables, queries, context.identity(), context.clock(),
+                defaultVersion);
 
         subscription = context.bus().subscribe(Streams.INPUT_ROOM_EVENT, DURABLE, worker);
-        context.provide(RoomserverApi.class, new RoomserverService(worker, performer,
-                new Queries(events, states, tables, rooms), tables));
+        context.provide(RoomserverApi.class, new RoomserverService(worker, performer, queries, tables));
         LOG.log(System.Logger.Level.INFO, "roomserver: started, new rooms get version " + defaultVersion.id());
     }
 

@@ -32,6 +32,8 @@ import io.myelin.api.roomserver.SendEventRequest;
 import io.myelin.api.roomserver.SendEventResponse;
 import io.myelin.api.roomserver.StateRequest;
 import io.myelin.api.roomserver.StateResponse;
+import io.myelin.api.roomserver.UpgradeRoomRequest;
+import io.myelin.api.roomserver.UpgradeRoomResponse;
 import io.myelin.roomserver.input.InputWorker;
 import io.myelin.roomserver.perform.Performer;
 import io.myelin.roomserver.query.Queries;
@@ -98,6 +100,11 @@ final class RoomserverService implements RoomserverApi {
     @Override
     public SendEventResponse redact(RedactRequest request) {
         return performer.redact(request);
+    }
+
+    @Override
+    public UpgradeRoomResponse upgradeRoom(UpgradeRoomRequest request) {
+        return performer.upgradeRoom(request);
     }
 
     @Override

@@ -36,6 +36,7 @@ import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.roomserver.SendEventRequest;
 import io.myelin.api.roomserver.StateRequest;
 import io.myelin.api.roomserver.StateTuple;
+import io.myelin.api.roomserver.UpgradeRoomRequest;
 import io.myelin.protocol.RoomVersion;
 import io.myelin.protocol.auth.AuthEventsSelector;
 import io.myelin.protocol.auth.StateKey;
@@ -290,6 +291,35 @@ abstract class RoomserverContract {
         api().changeMembership(new MembershipRequest(roomId, ALICE, BOB, "invite", null));
         assertEquals("invite", api().memberships(new MembershipsRequest(null, BOB, "invite")).memberships()
                 .stream().filter(m -> m.roomId().equals(roomId)).findFirst().orElseThrow().membership());
+    }
+
+    @Test
+    void upgradeMovesTheStateToAReplacementAndClosesTheOldRoom() {
+        String oldRoom = api().createRoom(new CreateRoomRequest(ALICE, "public_chat", null, "Old", "kept", null,
+                List.of(), List.of(), null, null, "10", false)).roomId();
+        api().changeMembership(new MembershipRequest(oldRoom, BOB, null, "join", null));
+        assertThrows(MatrixException.class,
+                () -> api().upgradeRoom(new UpgradeRoomRequest(oldRoom, BOB, "12")), "Bob may not upgrade");
+
+        String newRoom = api().upgradeRoom(new UpgradeRoomRequest(oldRoom, ALICE, "12")).replacementRoom();
+
+        Map<StateKey, RoomEvent> replacement = state(newRoom);
+        assertEquals(oldRoom, content(replacement, "m.room.create", "").getJsonObject("predecessor")
+                .getString("room_id"));
+        assertEquals("Old", content(replacement, "m.room.name", "").getString("name"));
+        assertEquals("kept", content(replacement, "m.room.topic", "").getString("topic"));
+        assertEquals("public", content(replacement, "m.room.join_rules", "").getString("join_rule"));
+        assertFalse(content(replacement, "m.room.power_levels", "").getJsonObject("users").containsKey(ALICE));
+        assertEquals(List.of(ALICE), api().joined(new RoomRequest(newRoom)).users());
+
+        Map<StateKey, RoomEvent> closed = state(oldRoom);
+        assertEquals(newRoom, content(closed, "m.room.tombstone", "").getString("replacement_room"));
+        assertThrows(MatrixException.class, () -> api().sendEvent(new SendEventRequest(oldRoom, BOB,
+                "m.room.message", null, Json.createObjectBuilder().add("body", "still here?").build(), null)));
+
+        api().changeMembership(new MembershipRequest(newRoom, BOB, null, "join", null));
+        assertNotNull(api().sendEvent(new SendEventRequest(newRoom, BOB, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "moved").build(), null)).eventId());
     }
 
     @Test

@@ -50,6 +50,15 @@ public interface RoomserverApi {
     SendEventResponse redact(RedactRequest request);
 
     /**
+     * Upgrades a room: creates the replacement with the old room's transferable state, sends the tombstone and
+     * stops ordinary users from sending in the old room.
+     *
+     * @param request the room, the user and the new version
+     * @return the replacement room
+     */
+    UpgradeRoomResponse upgradeRoom(UpgradeRoomRequest request);
+
+    /**
      * Forgets a room for a user who left it or was banned; a later membership change undoes it.
      *
      * @param request the room and the user

@@ -3,7 +3,9 @@ package io.myelin.roomserver.perform;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -20,12 +22,20 @@ import io.myelin.api.roomserver.InputOutcome;
 import io.myelin.api.roomserver.InputRoomEvent;
 import io.myelin.api.roomserver.MembershipRequest;
 import io.myelin.api.roomserver.RedactRequest;
+import io.myelin.api.roomserver.RoomEvent;
+import io.myelin.api.roomserver.RoomRequest;
 import io.myelin.api.roomserver.SendEventRequest;
 import io.myelin.api.roomserver.SendEventResponse;
+import io.myelin.api.roomserver.StateRequest;
+import io.myelin.api.roomserver.UpgradeRoomRequest;
+import io.myelin.api.roomserver.UpgradeRoomResponse;
 import io.myelin.protocol.RoomVersion;
+import io.myelin.protocol.auth.PowerLevels;
+import io.myelin.protocol.event.EventView;
 import io.myelin.protocol.event.Pdu;
 import io.myelin.roomserver.input.EventBuilder;
 import io.myelin.roomserver.input.InputWorker;
+import io.myelin.roomserver.query.Queries;
 import io.myelin.roomserver.storage.RoomTables;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -43,6 +53,7 @@ public final class Performer {
 
     private final InputWorker worker;
     private final RoomTables tables;
+    private final Queries queries;
     private final ServerIdentity identity;
     private final Clock clock;
     private final RoomVersion defaultVersion;
@@ -50,14 +61,16 @@ public final class Performer {
     /**
      * @param worker         the room queues
      * @param tables         the room tables, for aliases
+     * @param queries        the read side, for upgrades
      * @param identity       this server
      * @param clock          the clock
      * @param defaultVersion the version of new rooms unless a request names one
      */
-    public Performer(InputWorker worker, RoomTables tables, ServerIdentity identity, Clock clock,
+    public Performer(InputWorker worker, RoomTables tables, Queries queries, ServerIdentity identity, Clock clock,
                      RoomVersion defaultVersion) {
         this.worker = worker;
         this.tables = tables;
+        this.queries = queries;
         this.identity = identity;
         this.clock = clock;
         this.defaultVersion = defaultVersion;
@@ -213,6 +226,108 @@ public final class Performer {
             await(f);
         }
         return new CreateRoomResponse(roomId, alias);
+    }
+
+    /** State that moves to a replacement room, as the spec recommends; power levels are handled apart. */
+    private static final List<String> TRANSFERABLE = List.of("m.room.server_acl", "m.room.encryption",
+            "m.room.name", "m.room.avatar", "m.room.topic", "m.room.guest_access", "m.room.history_visibility",
+            "m.room.join_rules");
+
+    /**
+     * Upgrades a room: checks the sender may send the tombstone, creates the replacement with a
+     * {@code predecessor}, copies the transferable state, sends the tombstone, and raises the old room's
+     * {@code events_default} and {@code invite} levels so that ordinary users stop there.
+     *
+     * @param request the room, the user and the version
+     * @return the replacement room
+     */
+    public UpgradeRoomResponse upgradeRoom(UpgradeRoomRequest request) {
+        requireLocal(request.sender());
+        RoomVersion version = RoomVersion.of(request.newVersion()).filter(v -> v.eventFormat()
+                != RoomVersion.EventFormat.V1).orElseThrow(() -> new MatrixException(Status.BAD_REQUEST_400,
+                ErrorCode.M_UNSUPPORTED_ROOM_VERSION, "Unsupported room version " + request.newVersion()));
+        var old = queries.state(StateRequest.current(request.roomId()));
+        if (old.roomVersion() == null) {
+            throw MatrixException.notFound("Unknown room " + request.roomId());
+        }
+        RoomVersion oldVersion = RoomVersion.of(old.roomVersion()).orElseThrow();
+        Map<String, RoomEvent> state = new HashMap<>();
+        old.events().forEach(e -> state.put(e.json().getString("type") + "|" + e.json().getString("state_key"), e));
+        RoomEvent create = state.get("m.room.create|");
+        RoomEvent levels = state.get("m.room.power_levels|");
+        PowerLevels power = PowerLevels.of(oldVersion, pdu(create), pdu(levels));
+        if (power.user(request.sender()) < power.required("m.room.tombstone", true)) {
+            throw MatrixException.forbidden("You may not upgrade this room");
+        }
+
+        // The replacement names its predecessor; before v12 also the old room's latest event.
+        JsonObjectBuilder creation = Json.createObjectBuilder();
+        JsonObject oldCreation = create.json().getJsonObject("content");
+        if (oldCreation.containsKey("type")) {
+            creation.add("type", oldCreation.get("type"));
+        }
+        JsonObjectBuilder predecessor = Json.createObjectBuilder().add("room_id", request.roomId());
+        if (!version.v12Rules()) {
+            List<String> latest = queries.latestEvents(new RoomRequest(request.roomId())).eventIds();
+            if (!latest.isEmpty()) {
+                predecessor.add("event_id", latest.getLast());
+            }
+        }
+        creation.add("predecessor", predecessor);
+        Pdu newCreate = EventBuilder.createEvent(version, request.sender(), creation.build(), identity, clock);
+        String roomId = newCreate.roomId();
+        await(worker.submit(roomId, new InputRoomEvent(InputKind.NEW, version.id(), newCreate.json(), null, null),
+                true));
+
+        List<CompletableFuture<InputOutcome>> sent = new ArrayList<>();
+        sent.add(state(roomId, request.sender(), "m.room.member", request.sender(),
+                Json.createObjectBuilder().add("membership", "join").build()));
+        if (levels != null) {
+            sent.add(state(roomId, request.sender(), "m.room.power_levels", "",
+                    upgradedLevels(levels.json().getJsonObject("content"), request.sender(), version)));
+        }
+        for (String type : TRANSFERABLE) {
+            RoomEvent e = state.get(type + "|");
+            if (e != null) {
+                sent.add(state(roomId, request.sender(), type, "", e.json().getJsonObject("content")));
+            }
+        }
+        for (CompletableFuture<InputOutcome> f : sent) {
+            await(f);
+        }
+
+        send(new SendEventRequest(request.roomId(), request.sender(), "m.room.tombstone", "",
+                Json.createObjectBuilder().add("body", "This room has been replaced")
+                        .add("replacement_room", roomId).build(), null));
+        if (levels != null) {
+            JsonObject content = levels.json().getJsonObject("content");
+            int floor = Math.max(50, content.getInt("users_default", 0) + 1);
+            JsonObjectBuilder restricted = Json.createObjectBuilder(content)
+                    .add("events_default", Math.max(floor, content.getInt("events_default", 0)))
+                    .add("invite", Math.max(floor, content.getInt("invite", 0)));
+            send(new SendEventRequest(request.roomId(), request.sender(), "m.room.power_levels", "",
+                    restricted.build(), null));
+        }
+        return new UpgradeRoomResponse(roomId);
+    }
+
+    private static EventView pdu(RoomEvent event) {
+        return event == null ? null : Pdu.parse(RoomVersion.of(event.roomVersion()).orElseThrow(), event.json());
+    }
+
+    /**
+     * The old power levels for the new room: the upgrading user keeps full power before v12 and, from v12 on,
+     * is its creator, whom power levels may not name.
+     */
+    private static JsonObject upgradedLevels(JsonObject old, String sender, RoomVersion version) {
+        JsonObjectBuilder users = Json.createObjectBuilder(old.getJsonObject("users") == null
+                ? JsonValue.EMPTY_JSON_OBJECT : old.getJsonObject("users"));
+        if (version.v12Rules()) {
+            users.remove(sender);
+        } else {
+            users.add(sender, 100);
+        }
+        return Json.createObjectBuilder(old).add("users", users).build();
     }
 
     private void requireLocal(String userId) {
