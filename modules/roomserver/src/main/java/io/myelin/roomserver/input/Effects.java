@@ -23,6 +23,9 @@ import io.myelin.roomserver.storage.StoredEvent;
 /**
  * What an accepted event does beyond being stored, inside its transaction: the membership table follows the
  * current state, redactions apply to their targets, and the {@code OutputRoomEvent} records are published.
+ *
+ * <p>Not yet: an invite received over federation for a room this server is not in (an outlier) publishes no
+ * {@code new_invite}; invites are announced only when they enter a room's current state here.
  */
 final class Effects {
 

@@ -114,6 +114,8 @@ public final class InputPipeline {
                                  List<String> stateEventIds, Extras txn) {
         RoomContext room = rooms.get(roomId);
         RoomVersion version = room != null ? room.version() : versionOf(versionHint, json);
+        // Not checked here: signatures, content hashes and size limits (PduValidator); the federation component
+        // checks them on receipt, before input, so an event from elsewhere is trusted to have passed them.
         Pdu pdu = Pdu.parse(version, json);
         if (!pdu.roomId().equals(roomId)) {
             return invalid(pdu, "event belongs to room " + pdu.roomId() + ", not " + roomId);

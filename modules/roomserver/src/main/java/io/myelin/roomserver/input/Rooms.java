@@ -12,6 +12,10 @@ import io.myelin.roomserver.storage.StoredEvent;
 
 /**
  * The in-memory contexts of the rooms in use, loaded from storage on first use.
+ *
+ * <p>Not yet: a context is trusted for the life of the process, so two processes must never take input for the
+ * same room (one roomserver per deployment for now); a context is not reloaded when another process moved the
+ * room on.
  */
 public final class Rooms {
 
