@@ -4,5 +4,8 @@
 module io.myelin.roomserver {
     requires io.myelin.api;
 
+    // Tests start the storage, bus and cache components through the SPI; the roomserver itself loads none.
+    uses io.myelin.api.Component;
+
     provides io.myelin.api.Component with io.myelin.roomserver.RoomserverComponent;
 }

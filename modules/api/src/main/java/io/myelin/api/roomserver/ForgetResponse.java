@@ -1,0 +1,9 @@
+package io.myelin.api.roomserver;
+
+/**
+ * A forgotten room.
+ *
+ * @param roomId the room
+ */
+public record ForgetResponse(String roomId) {
+}

@@ -1,0 +1,35 @@
+package io.myelin.api.roomserver;
+
+import java.util.List;
+
+import jakarta.json.JsonObject;
+
+/**
+ * A record on the bus stream {@code OutputRoomEvent}, one subject per room, in the order the roomserver
+ * decided. Consumers read {@code type} first.
+ *
+ * @param type                  {@code new_room_event}, {@code old_room_event}, {@code new_invite},
+ *                              {@code retire_invite} or {@code redacted_event}
+ * @param roomId                the room
+ * @param roomVersion           the room's version
+ * @param event                 the event JSON (for {@code retire_invite}, the event that ended the invite)
+ * @param addsStateEventIds     for a new event: state event ids current state gained
+ * @param removesStateEventIds  for a new event: state event ids current state lost
+ * @param redactedEventId       for a redaction: the event it redacts
+ * @param targetUserId          for an invite or a retired invite: the invited user
+ */
+public record OutputRoomEvent(String type, String roomId, String roomVersion, JsonObject event,
+                              List<String> addsStateEventIds, List<String> removesStateEventIds,
+                              String redactedEventId, String targetUserId) {
+
+    /** A new event extending the room. */
+    public static final String NEW_ROOM_EVENT = "new_room_event";
+    /** An earlier event from backfill. */
+    public static final String OLD_ROOM_EVENT = "old_room_event";
+    /** A user was invited. */
+    public static final String NEW_INVITE = "new_invite";
+    /** An invite ended: joined, rejected, withdrawn. */
+    public static final String RETIRE_INVITE = "retire_invite";
+    /** An event was redacted. */
+    public static final String REDACTED_EVENT = "redacted_event";
+}

@@ -1,0 +1,126 @@
+package io.myelin.api.roomserver;
+
+/**
+ * The roomserver's operations. Writes to one room are serialised by the room's input queue; every method
+ * that changes a room returns once the outcome is committed (or, for asynchronous input, once queued).
+ *
+ * <p>Failures a client caused are thrown as {@link io.myelin.api.http.MatrixException} (for example
+ * {@code M_FORBIDDEN} when the authorization rules refuse an event).
+ */
+public interface RoomserverApi {
+
+    /**
+     * Adds events received from elsewhere (federation, backfill, imports) to their rooms.
+     *
+     * @param request the events and whether to wait for them
+     * @return one outcome per event, in order; empty outcomes when the request was asynchronous
+     */
+    InputResponse input(InputRequest request);
+
+    /**
+     * Creates a room as the client-server API's {@code POST /createRoom} describes.
+     *
+     * @param request the creator and the request body's fields
+     * @return the new room's id
+     */
+    CreateRoomResponse createRoom(CreateRoomRequest request);
+
+    /**
+     * Builds, signs and sends a local event to a room whose current state allows it.
+     *
+     * @param request the event
+     * @return the event id
+     */
+    SendEventResponse sendEvent(SendEventRequest request);
+
+    /**
+     * Changes a membership: join, leave, invite, kick, ban, unban or knock, in rooms this server takes part in.
+     *
+     * @param request the change
+     * @return the membership event's id
+     */
+    SendEventResponse changeMembership(MembershipRequest request);
+
+    /**
+     * Redacts an event.
+     *
+     * @param request the redaction
+     * @return the redaction event's id
+     */
+    SendEventResponse redact(RedactRequest request);
+
+    /**
+     * Upgrades a room: creates the replacement with the old room's transferable state, sends the tombstone and
+     * stops ordinary users from sending in the old room.
+     *
+     * @param request the room, the user and the new version
+     * @return the replacement room
+     */
+    UpgradeRoomResponse upgradeRoom(UpgradeRoomRequest request);
+
+    /**
+     * Forgets a room for a user who left it or was banned; a later membership change undoes it.
+     *
+     * @param request the room and the user
+     * @return the room
+     * @throws io.myelin.api.http.MatrixException {@code M_UNKNOWN} (400) when the user is still in the room or
+     *         invited, {@code M_NOT_FOUND} when the user never was in it
+     */
+    ForgetResponse forget(ForgetRequest request);
+
+    /**
+     * Looks up an event by id, with redaction applied.
+     *
+     * @param request the event id
+     * @return the event, or a response whose {@code event} is null when it is unknown
+     */
+    EventResponse event(EventRequest request);
+
+    /**
+     * Reads room state: the current state, or the state after an event, whole or for some keys.
+     *
+     * @param request the room, the point and the keys
+     * @return the state events
+     */
+    StateResponse state(StateRequest request);
+
+    /**
+     * Reads memberships of a room or of a user.
+     *
+     * @param request the room or the user, and an optional membership to filter by
+     * @return the memberships
+     */
+    MembershipsResponse memberships(MembershipsRequest request);
+
+    /**
+     * Reads the joined users of a room and their servers.
+     *
+     * @param request the room
+     * @return the users and servers
+     */
+    JoinedResponse joined(RoomRequest request);
+
+    /**
+     * Reads a room's forward extremities: the events a new event would name as {@code prev_events}.
+     *
+     * @param request the room
+     * @return the latest events and the greatest depth
+     */
+    LatestEventsResponse latestEvents(RoomRequest request);
+
+    /**
+     * Reads the auth chain of events: every event reachable through {@code auth_events}.
+     *
+     * @param request the events
+     * @return the chain's events, without the given events unless one is in another's chain
+     */
+    AuthChainResponse authChain(AuthChainRequest request);
+
+    /**
+     * Reads what the roomserver knows of a room.
+     *
+     * @param request the room
+     * @return the room's version and whether it is known
+     */
+    RoomInfo roomInfo(RoomRequest request);
+}

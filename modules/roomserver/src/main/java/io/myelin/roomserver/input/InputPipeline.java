@@ -1,0 +1,424 @@
+package io.myelin.roomserver.input;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.myelin.api.bus.Bus;
+import io.myelin.api.roomserver.InputKind;
+import io.myelin.api.roomserver.InputOutcome;
+import io.myelin.api.roomserver.OutputRoomEvent;
+import io.myelin.protocol.ProtocolException;
+import io.myelin.protocol.RoomVersion;
+import io.myelin.protocol.auth.AuthResult;
+import io.myelin.protocol.auth.AuthRules;
+import io.myelin.protocol.auth.AuthState;
+import io.myelin.protocol.auth.EventTypes;
+import io.myelin.protocol.auth.StateKey;
+import io.myelin.protocol.event.EventView;
+import io.myelin.protocol.event.Pdu;
+import io.myelin.protocol.state.EventSource;
+import io.myelin.protocol.state.StateResolver;
+import io.myelin.roomserver.storage.EventStore;
+import io.myelin.roomserver.storage.RoomTables;
+import io.myelin.roomserver.storage.StateStore;
+import io.myelin.roomserver.storage.StoredEvent;
+import jakarta.json.JsonObject;
+
+/**
+ * The input path every event takes, local or remote, run by the room's worker one event at a time: parse, check
+ * against its auth events, work out the state before it, check against that state and the current state, then
+ * store it and move the room's extremities and current state in one transaction, and publish what changed.
+ */
+public final class InputPipeline {
+
+    private static final System.Logger LOG = System.getLogger(InputPipeline.class.getName());
+
+    private final EventStore events;
+    private final StateStore states;
+    private final RoomTables tables;
+    private final Rooms rooms;
+    private final Bus bus;
+    private final InputMetrics metrics;
+    private final Effects effects;
+
+    /**
+     * @param events  the events
+     * @param states  the snapshots
+     * @param tables  the room tables
+     * @param rooms   the room contexts
+     * @param bus     the bus, for outputs
+     * @param metrics where counts go
+     */
+    public InputPipeline(EventStore events, StateStore states, RoomTables tables, Rooms rooms, Bus bus,
+                         InputMetrics metrics) {
+        this.events = events;
+        this.states = states;
+        this.tables = tables;
+        this.rooms = rooms;
+        this.bus = bus;
+        this.metrics = metrics;
+        this.effects = new Effects(events, tables, bus, this);
+    }
+
+    /**
+     * Drops a room's in-memory context after a failure, so that the next event reloads it from storage.
+     *
+     * @param roomId the room
+     */
+    void forgetRoom(String roomId) {
+        rooms.forget(roomId);
+    }
+
+    /**
+     * What the caller adds to one input.
+     *
+     * @param local          whether this server built the event just now (nothing can name it yet)
+     * @param txnUserId      the local sender whose transaction id to record, or null
+     * @param txnId          the transaction id, or null
+     * @param inTransaction  run inside the event's transaction, last (the bus acknowledgement, so that on the
+     *                       embedded bus it commits with the event); may be null
+     */
+    record Extras(boolean local, String txnUserId, String txnId, Runnable inTransaction) {
+    }
+
+    /**
+     * Handles one event of a room.
+     *
+     * @param roomId        the room the queue belongs to
+     * @param kind          how it joins the room
+     * @param versionHint   the room version when the room is new here, or null
+     * @param json          the event
+     * @param stateEventIds the state before it, when supplied, else null
+     * @param txn           the local sender's transaction, or null
+     * @return the outcome
+     */
+    InputOutcome input(String roomId, InputKind kind, String versionHint, JsonObject json, List<String> stateEventIds,
+                       Extras txn) {
+        long start = System.nanoTime();
+        InputOutcome outcome;
+        try {
+            outcome = process(roomId, kind, versionHint, json, stateEventIds, txn);
+        } catch (ProtocolException e) {
+            outcome = new InputOutcome(null, InputOutcome.INVALID, e.getMessage());
+        }
+        metrics.input(outcome.status(), System.nanoTime() - start);
+        return outcome;
+    }
+
+    private InputOutcome process(String roomId, InputKind kind, String versionHint, JsonObject json,
+                                 List<String> stateEventIds, Extras txn) {
+        RoomContext room = rooms.get(roomId);
+        RoomVersion version = room != null ? room.version() : versionOf(versionHint, json);
+        // Not checked here: signatures, content hashes and size limits (PduValidator); the federation component
+        // checks them on receipt, before input, so an event from elsewhere is trusted to have passed them.
+        Pdu pdu = Pdu.parse(version, json);
+        if (!pdu.roomId().equals(roomId)) {
+            return invalid(pdu, "event belongs to room " + pdu.roomId() + ", not " + roomId);
+        }
+
+        // Replaying an input is harmless: a stored event keeps its first outcome.
+        // (An event this server built just now is new: no need to look.)
+        StoredEvent existing = txn.local() ? null : events.event(pdu.eventId());
+        if (existing != null && !(existing.outlier() && kind != InputKind.OUTLIER)) {
+            return outcomeOf(existing);
+        }
+        if (room == null) {
+            if (!EventTypes.CREATE.equals(pdu.type()) && versionHint == null) {
+                return invalid(pdu, "unknown room and no room version given");
+            }
+            events.createRoom(roomId, version);
+            room = rooms.get(roomId);
+        }
+        AuthRules rules = room.rules();
+
+        // Auth events: every one must be known, and the event must pass the rules against them.
+        Map<String, StoredEvent> auth = events.events(pdu.authEventIds());
+        if (auth.size() != new HashSet<>(pdu.authEventIds()).size()) {
+            return invalid(pdu, "missing auth events");
+        }
+        EventView create = createEvent(room, pdu);
+        List<EventView> authPdus = auth.values().stream().map(e -> (EventView) e.pdu()).toList();
+        AuthResult result = rules.checkAgainstAuthEvents(pdu, authPdus, create, this::rejected);
+        String rejection = result.allowed() ? null : result.toString();
+        if (kind == InputKind.OUTLIER) {
+            return store(room, pdu, existing, kind, rejection, false, null, txn);
+        }
+
+        // The state before the event: as supplied, the state after its one previous event, or resolved.
+        Before before = stateBefore(room, pdu, stateEventIds);
+        if (before == null) {
+            return invalid(pdu, "missing previous events");
+        }
+        if (rejection == null) {
+            AuthResult againstState = rules.check(pdu, authState(before.state).withCreate(create));
+            rejection = againstState.allowed() ? null : againstState.toString();
+        }
+
+        // Soft failure: allowed by its own history, but not by the room as it is now.
+        boolean softFailed = false;
+        RoomContext.Head head = room.head();
+        if (rejection == null && kind == InputKind.NEW && !pdu.type().equals(EventTypes.CREATE)
+                && before.snapshotNid != head.snapshotNid()) {
+            softFailed = !rules.check(pdu, authState(head.state()).withCreate(create)).allowed();
+        }
+        return store(room, pdu, existing, kind, rejection, softFailed, before, txn);
+    }
+
+    private static RoomVersion versionOf(String hint, JsonObject json) {
+        String id = hint;
+        if (id == null && EventTypes.CREATE.equals(json.getString("type", null))) {
+            JsonObject content = json.getJsonObject("content");
+            id = content == null ? "1" : content.getString("room_version", "1");
+        }
+        if (id == null) {
+            throw new ProtocolException("unknown room and no room version given");
+        }
+        String known = id;
+        return RoomVersion.of(id).orElseThrow(() -> new ProtocolException("unknown room version " + known));
+    }
+
+    private EventView createEvent(RoomContext room, Pdu pdu) {
+        if (pdu.type().equals(EventTypes.CREATE)) {
+            return null;
+        }
+        String id = room.head().state().get(StateKey.CREATE);
+        if (id == null && room.version().v12Rules()) {
+            id = AuthRules.createEventIdOf(room.roomId());
+        }
+        StoredEvent create = id == null ? null : events.event(id);
+        return create == null ? null : create.pdu();
+    }
+
+    private boolean rejected(String eventId) {
+        StoredEvent e = events.event(eventId);
+        return e != null && e.rejected();
+    }
+
+    StoredEvent event(String eventId) {
+        return events.event(eventId);
+    }
+
+    AuthState authState(Map<StateKey, String> state) {
+        return (type, stateKey) -> {
+            String id = state.get(new StateKey(type, stateKey));
+            StoredEvent e = id == null ? null : events.event(id);
+            return e == null ? null : e.pdu();
+        };
+    }
+
+    /** The state before an event, and its snapshot when one already exists (else 0). */
+    private record Before(Map<StateKey, String> state, long snapshotNid) {
+    }
+
+    private Before stateBefore(RoomContext room, Pdu pdu, List<String> supplied) {
+        if (supplied != null) {
+            Map<String, StoredEvent> found = events.events(supplied);
+            if (found.size() != new HashSet<>(supplied).size()) {
+                return null;
+            }
+            Map<StateKey, String> state = new HashMap<>();
+            for (StoredEvent e : found.values()) {
+                if (e.pdu().stateKey() != null) {
+                    state.put(new StateKey(e.pdu().type(), e.pdu().stateKey()), e.eventId());
+                }
+            }
+            metrics.statePath("supplied");
+            return new Before(state, 0);
+        }
+        if (pdu.prevEventIds().isEmpty()) {
+            metrics.statePath("empty");
+            return new Before(Map.of(), 0);
+        }
+        Map<String, StoredEvent> prevs = events.events(pdu.prevEventIds());
+        Set<Long> snapshotNids = new LinkedHashSet<>();
+        for (String id : pdu.prevEventIds()) {
+            StoredEvent prev = prevs.get(id);
+            if (prev == null || prev.stateNid() == 0) {
+                return null;
+            }
+            snapshotNids.add(prev.stateNid());
+        }
+        if (snapshotNids.size() == 1) {
+            long nid = snapshotNids.iterator().next();
+            metrics.statePath(nid == room.head().snapshotNid() ? "current" : "single");
+            return new Before(states.load(nid), nid);
+        }
+        metrics.statePath("resolved");
+        List<Map<StateKey, String>> sets = snapshotNids.stream().map(states::load).toList();
+        return new Before(resolve(room, sets, null), 0);
+    }
+
+    /**
+     * Resolves states; {@code pending} is the event being input, which the sets may hold before it is stored.
+     */
+    private Map<StateKey, String> resolve(RoomContext room, List<Map<StateKey, String>> sets, Pdu pending) {
+        EventSource source = new EventSource() {
+            @Override
+            public EventView event(String eventId) {
+                if (pending != null && pending.eventId().equals(eventId)) {
+                    return pending;
+                }
+                StoredEvent e = events.event(eventId);
+                return e == null ? null : e.pdu();
+            }
+
+            @Override
+            public boolean rejected(String eventId) {
+                return InputPipeline.this.rejected(eventId);
+            }
+        };
+        return StateResolver.resolve(room.rules(), sets, source);
+    }
+
+    private InputOutcome store(RoomContext room, Pdu pdu, StoredEvent existing, InputKind kind, String rejection,
+                               boolean softFailed, Before before, Extras txn) {
+        boolean outlier = kind == InputKind.OUTLIER;
+        boolean accepted = rejection == null && !softFailed;
+        boolean extends_ = kind == InputKind.NEW && accepted;
+
+        // Numeric ids of the type and state key get their own transactions, before the event's.
+        events.typeNid(pdu.type());
+        if (pdu.stateKey() != null) {
+            events.stateKeyNid(pdu.stateKey());
+        }
+
+        Map<StateKey, String> after = null;
+        if (!outlier) {
+            after = before.state;
+            if (pdu.stateKey() != null && rejection == null) {
+                after = new HashMap<>(before.state);
+                after.put(new StateKey(pdu.type(), pdu.stateKey()), pdu.eventId());
+            }
+        }
+
+        // Where the room goes: worked out before the write, so that no resolution runs under the write lock.
+        RoomContext.Head head = room.head();
+        List<String> extremities = head.extremities();
+        Map<StateKey, String> current = head.state();
+        boolean currentIsAfter = false;
+        if (extends_) {
+            List<String> next = new ArrayList<>(head.extremities());
+            next.removeAll(pdu.prevEventIds());
+            if (txn.local() || !events.referenced(events.db().client().execute(), pdu.eventId())) {
+                next.add(pdu.eventId());
+            }
+            extremities = List.copyOf(next);
+            if (extremities.equals(List.of(pdu.eventId()))) {
+                current = after;
+                currentIsAfter = true;
+            } else if (!extremities.equals(head.extremities())) {
+                List<Map<StateKey, String>> sets = new ArrayList<>();
+                for (String id : extremities) {
+                    sets.add(id.equals(pdu.eventId()) ? after : states.load(events.event(id).stateNid()));
+                }
+                metrics.statePath("current_resolved");
+                current = resolve(room, sets, pdu);
+            }
+        }
+        Map<StateKey, String> newCurrent = current;
+        List<String> newExtremities = extremities;
+        // A message on top of the current state leaves it as it is; no need to compare whole maps.
+        boolean unchanged = currentIsAfter && before.snapshotNid != 0 && before.snapshotNid == head.snapshotNid()
+                && (pdu.stateKey() == null || rejection != null);
+        boolean currentChanged = extends_ && !unchanged && !newCurrent.equals(head.state());
+        final Map<StateKey, String> stateAfter = after;
+        final boolean isAfter = currentIsAfter;
+        List<Runnable> afterCommit = new ArrayList<>();
+
+        long[] result = events.db().write(tx -> {
+            boolean changesState = !outlier && pdu.stateKey() != null && rejection == null;
+            long afterNid = !outlier && !changesState ? before.snapshotNid : 0;
+            long nid = events.insertEvent(tx, room.nid(), pdu, existing, outlier, rejection, softFailed, afterNid);
+            if (!outlier && afterNid == 0) {
+                // The state after a state event holds the event itself, whose numeric id exists only now.
+                afterNid = states.save(tx, room.nid(), nids(stateAfter, pdu, nid));
+                events.setEventSnapshot(tx, nid, afterNid);
+            }
+            long currentNid = head.snapshotNid();
+            if (extends_) {
+                for (String prev : pdu.prevEventIds()) {
+                    if (head.extremities().contains(prev)) {
+                        tables.removeExtremity(tx, room.nid(), events.event(prev).nid());
+                    }
+                }
+                if (newExtremities.contains(pdu.eventId())) {
+                    tables.addExtremity(tx, room.nid(), nid);
+                }
+                if (currentChanged) {
+                    currentNid = isAfter ? afterNid : states.save(tx, room.nid(), nids(newCurrent, pdu, nid));
+                    events.setRoomSnapshot(tx, room.nid(), currentNid);
+                }
+            }
+            if (txn.txnId() != null) {
+                tables.addTransaction(tx, room.roomId(), txn.txnUserId(), txn.txnId(), pdu.eventId());
+            }
+            if (accepted && !outlier) {
+                effects.redactions(tx, room, pdu, stateAfter, afterCommit);
+            }
+            if (extends_) {
+                effects.publishNew(tx, room, pdu, head.state(), newCurrent, currentChanged, nid);
+            } else if (kind == InputKind.OLD && accepted) {
+                effects.publish(room, new OutputRoomEvent(OutputRoomEvent.OLD_ROOM_EVENT, room.roomId(),
+                        room.version().id(), pdu.json(), List.of(), List.of(), null, null));
+            }
+            if (txn.inTransaction() != null) {
+                txn.inTransaction().run();
+            }
+            return new long[] {nid, afterNid, currentNid};
+        });
+
+        events.remember(new StoredEvent(result[0], room.nid(), pdu, outlier, rejection != null, softFailed, result[1],
+                existing == null ? null : existing.redactedBy()));
+        afterCommit.forEach(Runnable::run);
+        if (!outlier && result[1] != before.snapshotNid) {
+            states.remember(result[1], stateAfter);
+        }
+        if (extends_) {
+            long depth = Math.max(head.maxDepth(), pdu.depth());
+            room.head(new RoomContext.Head(result[2], currentChanged ? Map.copyOf(newCurrent) : head.state(),
+                    newExtremities, depth));
+            if (currentChanged) {
+                states.remember(result[2], newCurrent);
+            }
+        }
+        if (rejection != null) {
+            LOG.log(System.Logger.Level.INFO, () -> "rejected event " + pdu.eventId() + " in " + room.roomId()
+                    + ": " + rejection);
+            return new InputOutcome(pdu.eventId(), InputOutcome.REJECTED, rejection);
+        }
+        if (softFailed) {
+            return new InputOutcome(pdu.eventId(), InputOutcome.SOFT_FAILED, "fails against current state");
+        }
+        return new InputOutcome(pdu.eventId(), InputOutcome.ACCEPTED, null);
+    }
+
+    private Map<StateKey, Long> nids(Map<StateKey, String> state, Pdu self, long selfNid) {
+        Map<StateKey, Long> nids = new HashMap<>();
+        for (var entry : state.entrySet()) {
+            String id = entry.getValue();
+            long nid = id.equals(self.eventId()) ? selfNid : events.event(id).nid();
+            nids.put(entry.getKey(), nid);
+        }
+        return nids;
+    }
+
+    private InputOutcome invalid(Pdu pdu, String reason) {
+        LOG.log(System.Logger.Level.WARNING, () -> "dropped event " + pdu.eventId() + ": " + reason);
+        return new InputOutcome(pdu.eventId(), InputOutcome.INVALID, reason);
+    }
+
+    private static InputOutcome outcomeOf(StoredEvent e) {
+        if (e.rejected()) {
+            return new InputOutcome(e.eventId(), InputOutcome.REJECTED, "rejected earlier");
+        }
+        if (e.softFailed()) {
+            return new InputOutcome(e.eventId(), InputOutcome.SOFT_FAILED, "soft-failed earlier");
+        }
+        return new InputOutcome(e.eventId(), InputOutcome.ACCEPTED, null);
+    }
+}

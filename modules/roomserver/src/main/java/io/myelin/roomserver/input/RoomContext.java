@@ -1,0 +1,69 @@
+package io.myelin.roomserver.input;
+
+import java.util.List;
+import java.util.Map;
+
+import io.myelin.protocol.RoomVersion;
+import io.myelin.protocol.auth.AuthRules;
+import io.myelin.protocol.auth.StateKey;
+
+/**
+ * What the roomserver keeps in memory of an active room, so that an event never re-reads the whole state. Only
+ * the room's input worker replaces {@link #head()}; readers see one consistent head at a time.
+ */
+public final class RoomContext {
+
+    /**
+     * The room's current position: state, its snapshot, and the forward extremities.
+     *
+     * @param snapshotNid the snapshot of the current state, 0 before the room has state
+     * @param state       the current state, immutable
+     * @param extremities the forward extremities, immutable
+     * @param maxDepth    the greatest depth among the extremities
+     */
+    public record Head(long snapshotNid, Map<StateKey, String> state, List<String> extremities, long maxDepth) {
+    }
+
+    private final long nid;
+    private final String roomId;
+    private final RoomVersion version;
+    private final AuthRules rules;
+    private volatile Head head;
+
+    RoomContext(long nid, String roomId, RoomVersion version, Head head) {
+        this.nid = nid;
+        this.roomId = roomId;
+        this.version = version;
+        this.rules = AuthRules.of(version);
+        this.head = head;
+    }
+
+    /** @return the room's numeric id */
+    public long nid() {
+        return nid;
+    }
+
+    /** @return the room id */
+    public String roomId() {
+        return roomId;
+    }
+
+    /** @return the room version */
+    public RoomVersion version() {
+        return version;
+    }
+
+    /** @return the version's authorization rules */
+    public AuthRules rules() {
+        return rules;
+    }
+
+    /** @return the current position */
+    public Head head() {
+        return head;
+    }
+
+    void head(Head head) {
+        this.head = head;
+    }
+}

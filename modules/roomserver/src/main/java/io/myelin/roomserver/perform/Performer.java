@@ -1,0 +1,424 @@
+package io.myelin.roomserver.perform;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.helidon.http.Status;
+import io.myelin.api.ServerIdentity;
+import io.myelin.api.http.ErrorCode;
+import io.myelin.api.http.MatrixException;
+import io.myelin.api.roomserver.CreateRoomRequest;
+import io.myelin.api.roomserver.CreateRoomResponse;
+import io.myelin.api.roomserver.InputKind;
+import io.myelin.api.roomserver.InputOutcome;
+import io.myelin.api.roomserver.InputRoomEvent;
+import io.myelin.api.roomserver.MembershipRequest;
+import io.myelin.api.roomserver.RedactRequest;
+import io.myelin.api.roomserver.RoomEvent;
+import io.myelin.api.roomserver.RoomRequest;
+import io.myelin.api.roomserver.SendEventRequest;
+import io.myelin.api.roomserver.SendEventResponse;
+import io.myelin.api.roomserver.StateRequest;
+import io.myelin.api.roomserver.UpgradeRoomRequest;
+import io.myelin.api.roomserver.UpgradeRoomResponse;
+import io.myelin.protocol.RoomVersion;
+import io.myelin.protocol.auth.PowerLevels;
+import io.myelin.protocol.event.EventView;
+import io.myelin.protocol.event.Pdu;
+import io.myelin.roomserver.input.EventBuilder;
+import io.myelin.roomserver.input.InputWorker;
+import io.myelin.roomserver.query.Queries;
+import io.myelin.roomserver.storage.RoomTables;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+
+/**
+ * Local changes to rooms: creating rooms, sending events, membership changes and redactions. Each event is
+ * queued for its room's worker, which builds it from the room's state at its turn; this class waits for the
+ * outcome.
+ */
+public final class Performer {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final InputWorker worker;
+    private final RoomTables tables;
+    private final Queries queries;
+    private final ServerIdentity identity;
+    private final Clock clock;
+    private final RoomVersion defaultVersion;
+
+    /**
+     * @param worker         the room queues
+     * @param tables         the room tables, for aliases
+     * @param queries        the read side, for upgrades
+     * @param identity       this server
+     * @param clock          the clock
+     * @param defaultVersion the version of new rooms unless a request names one
+     */
+    public Performer(InputWorker worker, RoomTables tables, Queries queries, ServerIdentity identity, Clock clock,
+                     RoomVersion defaultVersion) {
+        this.worker = worker;
+        this.tables = tables;
+        this.queries = queries;
+        this.identity = identity;
+        this.clock = clock;
+        this.defaultVersion = defaultVersion;
+    }
+
+    /**
+     * Sends a local event.
+     *
+     * @param request the event
+     * @return its id
+     */
+    public SendEventResponse send(SendEventRequest request) {
+        requireLocal(request.sender());
+        JsonObjectBuilder build = Json.createObjectBuilder()
+                .add("sender", request.sender())
+                .add("type", request.type())
+                .add("content", request.content() == null ? JsonValue.EMPTY_JSON_OBJECT : request.content());
+        if (request.stateKey() != null) {
+            build.add("state_key", request.stateKey());
+        }
+        if (request.txnId() != null) {
+            build.add("txn_id", request.txnId());
+        }
+        return new SendEventResponse(await(worker.submitBuild(request.roomId(), build.build())).eventId());
+    }
+
+    /**
+     * Changes a membership.
+     *
+     * @param request the change
+     * @return the membership event's id
+     */
+    public SendEventResponse membership(MembershipRequest request) {
+        String action = request.action();
+        String membership = switch (action) {
+            case "join" -> "join";
+            case "leave", "kick", "unban" -> "leave";
+            case "invite" -> "invite";
+            case "ban" -> "ban";
+            case "knock" -> "knock";
+            default -> throw MatrixException.invalidParam("Unknown membership action " + action);
+        };
+        boolean self = action.equals("join") || action.equals("leave") || action.equals("knock");
+        String target = self || request.target() == null ? request.sender() : request.target();
+        JsonObjectBuilder content = Json.createObjectBuilder().add("membership", membership);
+        if (request.reason() != null) {
+            content.add("reason", request.reason());
+        }
+        return send(new SendEventRequest(request.roomId(), request.sender(), "m.room.member", target,
+                content.build(), null));
+    }
+
+    /**
+     * Redacts an event.
+     *
+     * @param request the redaction
+     * @return the redaction's id
+     */
+    public SendEventResponse redact(RedactRequest request) {
+        requireLocal(request.sender());
+        JsonObjectBuilder content = Json.createObjectBuilder().add("redacts", request.eventId());
+        if (request.reason() != null) {
+            content.add("reason", request.reason());
+        }
+        JsonObjectBuilder build = Json.createObjectBuilder()
+                .add("sender", request.sender())
+                .add("type", "m.room.redaction")
+                .add("content", content)
+                .add("redacts", request.eventId());
+        if (request.txnId() != null) {
+            build.add("txn_id", request.txnId());
+        }
+        return new SendEventResponse(await(worker.submitBuild(request.roomId(), build.build())).eventId());
+    }
+
+    /**
+     * Creates a room: the create event, the creator's join, power levels, the preset's rules, the initial state,
+     * name and topic, then the invites, as the client-server API orders them.
+     *
+     * @param request the request
+     * @return the room id
+     */
+    public CreateRoomResponse createRoom(CreateRoomRequest request) {
+        RoomVersion version = request.roomVersion() == null ? defaultVersion
+                : RoomVersion.of(request.roomVersion()).orElseThrow(() -> new MatrixException(
+                        Status.BAD_REQUEST_400, ErrorCode.M_UNSUPPORTED_ROOM_VERSION,
+                        "Unsupported room version " + request.roomVersion()));
+        if (version.eventFormat() == RoomVersion.EventFormat.V1) {
+            throw new MatrixException(Status.BAD_REQUEST_400,
+                    ErrorCode.M_UNSUPPORTED_ROOM_VERSION,
+                    "Creating rooms of version " + version.id() + " is not supported");
+        }
+        String creator = request.creator();
+        requireLocal(creator);
+        String preset = request.preset() != null ? request.preset()
+                : "public".equals(request.visibility()) ? "public_chat" : "private_chat";
+        if (!List.of("public_chat", "private_chat", "trusted_private_chat").contains(preset)) {
+            throw MatrixException.invalidParam("Unknown preset " + preset);
+        }
+        boolean trusted = preset.equals("trusted_private_chat");
+
+        JsonObject creation = request.creationContent();
+        if (trusted && version.v12Rules() && !request.invite().isEmpty()) {
+            // From v12 trusted invitees become creators, since creators cannot be named in power levels.
+            JsonObjectBuilder c = creation == null ? Json.createObjectBuilder() : Json.createObjectBuilder(creation);
+            c.add("additional_creators", Json.createArrayBuilder(request.invite()));
+            creation = c.build();
+        }
+        Pdu create = EventBuilder.createEvent(version, creator, creation, identity, clock);
+        String roomId = create.roomId();
+        await(worker.submit(roomId, new InputRoomEvent(InputKind.NEW, version.id(), create.json(), null, null), true));
+
+        List<CompletableFuture<InputOutcome>> sent = new ArrayList<>();
+        sent.add(state(roomId, creator, "m.room.member", creator, Json.createObjectBuilder()
+                .add("membership", "join").build()));
+        sent.add(state(roomId, creator, "m.room.power_levels", "", powerLevels(version, creator, request, trusted)));
+        String alias = null;
+        if (request.roomAliasName() != null && !request.roomAliasName().isBlank()) {
+            alias = "#" + request.roomAliasName() + ":" + identity.serverName();
+            if (!tables.addAlias(alias, roomId, creator)) {
+                throw new MatrixException(Status.BAD_REQUEST_400, ErrorCode.M_ROOM_IN_USE,
+                        "Room alias already taken");
+            }
+            sent.add(state(roomId, creator, "m.room.canonical_alias", "",
+                    Json.createObjectBuilder().add("alias", alias).build()));
+        }
+        sent.add(state(roomId, creator, "m.room.join_rules", "", Json.createObjectBuilder()
+                .add("join_rule", preset.equals("public_chat") ? "public" : "invite").build()));
+        sent.add(state(roomId, creator, "m.room.history_visibility", "", Json.createObjectBuilder()
+                .add("history_visibility", "shared").build()));
+        sent.add(state(roomId, creator, "m.room.guest_access", "", Json.createObjectBuilder()
+                .add("guest_access", preset.equals("public_chat") ? "forbidden" : "can_join").build()));
+        for (JsonObject initial : request.initialState()) {
+            sent.add(state(roomId, creator, initial.getString("type"), initial.getString("state_key", ""),
+                    initial.getJsonObject("content")));
+        }
+        if (request.name() != null) {
+            sent.add(state(roomId, creator, "m.room.name", "",
+                    Json.createObjectBuilder().add("name", request.name()).build()));
+        }
+        if (request.topic() != null) {
+            sent.add(state(roomId, creator, "m.room.topic", "",
+                    Json.createObjectBuilder().add("topic", request.topic()).build()));
+        }
+        for (String invitee : request.invite()) {
+            JsonObjectBuilder content = Json.createObjectBuilder().add("membership", "invite");
+            if (request.isDirect()) {
+                content.add("is_direct", true);
+            }
+            sent.add(state(roomId, creator, "m.room.member", invitee, content.build()));
+        }
+        for (CompletableFuture<InputOutcome> f : sent) {
+            await(f);
+        }
+        return new CreateRoomResponse(roomId, alias);
+    }
+
+    /** State that moves to a replacement room, as the spec recommends; power levels are handled apart. */
+    private static final List<String> TRANSFERABLE = List.of("m.room.server_acl", "m.room.encryption",
+            "m.room.name", "m.room.avatar", "m.room.topic", "m.room.guest_access", "m.room.history_visibility",
+            "m.room.join_rules");
+
+    /**
+     * Upgrades a room: checks the sender may send the tombstone, creates the replacement with a
+     * {@code predecessor}, copies the transferable state, sends the tombstone, and raises the old room's
+     * {@code events_default} and {@code invite} levels so that ordinary users stop there.
+     *
+     * @param request the room, the user and the version
+     * @return the replacement room
+     */
+    public UpgradeRoomResponse upgradeRoom(UpgradeRoomRequest request) {
+        requireLocal(request.sender());
+        RoomVersion version = RoomVersion.of(request.newVersion()).filter(v -> v.eventFormat()
+                != RoomVersion.EventFormat.V1).orElseThrow(() -> new MatrixException(Status.BAD_REQUEST_400,
+                ErrorCode.M_UNSUPPORTED_ROOM_VERSION, "Unsupported room version " + request.newVersion()));
+        var old = queries.state(StateRequest.current(request.roomId()));
+        if (old.roomVersion() == null) {
+            throw MatrixException.notFound("Unknown room " + request.roomId());
+        }
+        RoomVersion oldVersion = RoomVersion.of(old.roomVersion()).orElseThrow();
+        Map<String, RoomEvent> state = new HashMap<>();
+        old.events().forEach(e -> state.put(e.json().getString("type") + "|" + e.json().getString("state_key"), e));
+        RoomEvent create = state.get("m.room.create|");
+        RoomEvent levels = state.get("m.room.power_levels|");
+        PowerLevels power = PowerLevels.of(oldVersion, pdu(create), pdu(levels));
+        if (power.user(request.sender()) < power.required("m.room.tombstone", true)) {
+            throw MatrixException.forbidden("You may not upgrade this room");
+        }
+
+        // The replacement names its predecessor; before v12 also the old room's latest event.
+        JsonObjectBuilder creation = Json.createObjectBuilder();
+        JsonObject oldCreation = create.json().getJsonObject("content");
+        if (oldCreation.containsKey("type")) {
+            creation.add("type", oldCreation.get("type"));
+        }
+        JsonObjectBuilder predecessor = Json.createObjectBuilder().add("room_id", request.roomId());
+        if (!version.v12Rules()) {
+            List<String> latest = queries.latestEvents(new RoomRequest(request.roomId())).eventIds();
+            if (!latest.isEmpty()) {
+                predecessor.add("event_id", latest.getLast());
+            }
+        }
+        creation.add("predecessor", predecessor);
+        Pdu newCreate = EventBuilder.createEvent(version, request.sender(), creation.build(), identity, clock);
+        String roomId = newCreate.roomId();
+        await(worker.submit(roomId, new InputRoomEvent(InputKind.NEW, version.id(), newCreate.json(), null, null),
+                true));
+
+        List<CompletableFuture<InputOutcome>> sent = new ArrayList<>();
+        sent.add(state(roomId, request.sender(), "m.room.member", request.sender(),
+                Json.createObjectBuilder().add("membership", "join").build()));
+        if (levels != null) {
+            sent.add(state(roomId, request.sender(), "m.room.power_levels", "",
+                    upgradedLevels(levels.json().getJsonObject("content"), request.sender(), version)));
+        }
+        for (String type : TRANSFERABLE) {
+            RoomEvent e = state.get(type + "|");
+            if (e != null) {
+                sent.add(state(roomId, request.sender(), type, "", e.json().getJsonObject("content")));
+            }
+        }
+        for (CompletableFuture<InputOutcome> f : sent) {
+            await(f);
+        }
+
+        send(new SendEventRequest(request.roomId(), request.sender(), "m.room.tombstone", "",
+                Json.createObjectBuilder().add("body", "This room has been replaced")
+                        .add("replacement_room", roomId).build(), null));
+        if (levels != null) {
+            JsonObject content = levels.json().getJsonObject("content");
+            int floor = Math.max(50, content.getInt("users_default", 0) + 1);
+            JsonObjectBuilder restricted = Json.createObjectBuilder(content)
+                    .add("events_default", Math.max(floor, content.getInt("events_default", 0)))
+                    .add("invite", Math.max(floor, content.getInt("invite", 0)));
+            send(new SendEventRequest(request.roomId(), request.sender(), "m.room.power_levels", "",
+                    restricted.build(), null));
+        }
+        return new UpgradeRoomResponse(roomId);
+    }
+
+    private static EventView pdu(RoomEvent event) {
+        return event == null ? null : Pdu.parse(RoomVersion.of(event.roomVersion()).orElseThrow(), event.json());
+    }
+
+    /**
+     * The old power levels for the new room: the upgrading user keeps full power before v12 and, from v12 on,
+     * is its creator, whom power levels may not name.
+     */
+    private static JsonObject upgradedLevels(JsonObject old, String sender, RoomVersion version) {
+        JsonObjectBuilder users = Json.createObjectBuilder(old.getJsonObject("users") == null
+                ? JsonValue.EMPTY_JSON_OBJECT : old.getJsonObject("users"));
+        if (version.v12Rules()) {
+            users.remove(sender);
+        } else {
+            users.add(sender, 100);
+        }
+        return Json.createObjectBuilder(old).add("users", users).build();
+    }
+
+    private void requireLocal(String userId) {
+        if (userId == null || !userId.startsWith("@") || !userId.endsWith(":" + identity.serverName())) {
+            throw MatrixException.forbidden("Only users of this server can send from it");
+        }
+    }
+
+    private CompletableFuture<InputOutcome> state(String roomId, String sender, String type, String stateKey,
+                                                  JsonObject content) {
+        return worker.submitBuild(roomId, Json.createObjectBuilder()
+                .add("sender", sender)
+                .add("type", type)
+                .add("state_key", stateKey)
+                .add("content", content)
+                .build());
+    }
+
+    private static JsonObject powerLevels(RoomVersion version, String creator, CreateRoomRequest request,
+                                          boolean trusted) {
+        JsonObjectBuilder users = Json.createObjectBuilder();
+        if (!version.v12Rules()) {
+            users.add(creator, 100);
+            if (trusted) {
+                request.invite().forEach(u -> users.add(u, 100));
+            }
+        }
+        JsonObjectBuilder levels = Json.createObjectBuilder()
+                .add("users", users)
+                .add("users_default", 0)
+                .add("events", Json.createObjectBuilder()
+                        .add("m.room.name", 50)
+                        .add("m.room.power_levels", 100)
+                        .add("m.room.history_visibility", 100)
+                        .add("m.room.canonical_alias", 50)
+                        .add("m.room.avatar", 50)
+                        .add("m.room.tombstone", 100)
+                        .add("m.room.server_acl", 100)
+                        .add("m.room.encryption", 100))
+                .add("events_default", 0)
+                .add("state_default", 50)
+                .add("ban", 50)
+                .add("kick", 50)
+                .add("redact", 50)
+                .add("invite", 0)
+                .add("notifications", Json.createObjectBuilder().add("room", 50));
+        if (request.powerLevelContentOverride() != null) {
+            request.powerLevelContentOverride().forEach(levels::add);
+        }
+        return levels.build();
+    }
+
+    private static InputOutcome await(CompletableFuture<InputOutcome> future) {
+        try {
+            InputOutcome outcome = future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (outcome != null && !InputOutcome.ACCEPTED.equals(outcome.status())) {
+                throw MatrixException.forbidden("The event was not accepted: " + outcome.reason());
+            }
+            return outcome;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof MatrixException m) {
+                throw m;
+            }
+            throw new IllegalStateException("room input failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("room input did not finish within " + WAIT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for room input", e);
+        }
+    }
+
+    /**
+     * Waits for an input's outcome.
+     *
+     * @param future the outcome's future
+     * @return the outcome
+     */
+    public static InputOutcome outcome(CompletableFuture<InputOutcome> future) {
+        try {
+            return future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof MatrixException m) {
+                throw m;
+            }
+            return new InputOutcome(null, InputOutcome.INVALID, String.valueOf(e.getCause().getMessage()));
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("room input did not finish within " + WAIT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for room input", e);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package io.myelin.roomserver.storage;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.helidon.dbclient.DbExecute;
+import io.myelin.api.roomserver.Membership;
+import io.myelin.api.storage.Database;
+
+/**
+ * The per-room tables beside the events: {@code roomserver_forward_extremities}, {@code roomserver_membership},
+ * {@code roomserver_redactions}, {@code roomserver_transactions} and {@code roomserver_room_aliases}.
+ */
+public final class RoomTables {
+
+    private static final String SELECT_EXTREMITIES = "SELECT e.event_id FROM roomserver_forward_extremities f"
+            + " JOIN roomserver_events e ON e.event_nid = f.event_nid WHERE f.room_nid = ? ORDER BY f.event_nid";
+    private static final String DELETE_EXTREMITY =
+            "DELETE FROM roomserver_forward_extremities WHERE room_nid = ? AND event_nid = ?";
+    private static final String INSERT_EXTREMITY =
+            "INSERT INTO roomserver_forward_extremities (room_nid, event_nid) VALUES (?, ?) ON CONFLICT DO NOTHING";
+    private static final String UPSERT_MEMBERSHIP = "INSERT INTO roomserver_membership (room_nid, user_id,"
+            + " membership, sender, event_nid) VALUES (?, ?, ?, ?, ?) ON CONFLICT (room_nid, user_id) DO UPDATE"
+            + " SET membership = excluded.membership, sender = excluded.sender, event_nid = excluded.event_nid,"
+            + " forgotten = 0";
+    private static final String FORGET = "UPDATE roomserver_membership SET forgotten = 1 WHERE user_id = ?"
+            + " AND membership IN ('leave', 'ban') AND room_nid = (SELECT room_nid FROM roomserver_rooms"
+            + " WHERE room_id = ?)";
+    private static final String MEMBERSHIP_COLUMNS = "SELECT r.room_id, m.user_id, m.membership, m.sender,"
+            + " e.event_id, m.forgotten FROM roomserver_membership m"
+            + " JOIN roomserver_rooms r ON r.room_nid = m.room_nid"
+            + " JOIN roomserver_events e ON e.event_nid = m.event_nid WHERE 1 = 1";
+    private static final String INSERT_REDACTION = "INSERT INTO roomserver_redactions (redaction_event_id,"
+            + " redacts_event_id, validated) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
+    private static final String SELECT_REDACTIONS_OF = "SELECT redaction_event_id FROM roomserver_redactions"
+            + " WHERE redacts_event_id = ? AND validated = 0";
+    private static final String VALIDATE_REDACTION =
+            "UPDATE roomserver_redactions SET validated = 1 WHERE redaction_event_id = ?";
+    private static final String SELECT_TXN =
+            "SELECT event_id FROM roomserver_transactions WHERE room_id = ? AND user_id = ? AND txn_id = ?";
+    private static final String INSERT_TXN = "INSERT INTO roomserver_transactions (room_id, user_id, txn_id,"
+            + " event_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";
+    private static final String INSERT_ALIAS =
+            "INSERT INTO roomserver_room_aliases (alias, room_id, creator) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
+    private static final String SELECT_ALIAS = "SELECT room_id FROM roomserver_room_aliases WHERE alias = ?";
+
+    private final Database db;
+
+    /**
+     * @param db the database
+     */
+    public RoomTables(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * @param roomNid the room
+     * @return its forward extremities, oldest first
+     */
+    public List<String> extremities(long roomNid) {
+        return db.client().execute().query(SELECT_EXTREMITIES, roomNid).map(r -> Rows.text(r, "event_id")).toList();
+    }
+
+    /**
+     * @param tx       the transaction
+     * @param roomNid  the room
+     * @param eventNid an event that is no longer an extremity
+     */
+    public void removeExtremity(DbExecute tx, long roomNid, long eventNid) {
+        tx.delete(DELETE_EXTREMITY, roomNid, eventNid);
+    }
+
+    /**
+     * @param tx       the transaction
+     * @param roomNid  the room
+     * @param eventNid a new extremity
+     */
+    public void addExtremity(DbExecute tx, long roomNid, long eventNid) {
+        tx.insert(INSERT_EXTREMITY, roomNid, eventNid);
+    }
+
+    /**
+     * @param tx         the transaction
+     * @param roomNid    the room
+     * @param userId     the member
+     * @param membership the membership
+     * @param sender     the sender of the membership event
+     * @param eventNid   the membership event
+     */
+    public void setMembership(DbExecute tx, long roomNid, String userId, String membership, String sender,
+                              long eventNid) {
+        tx.insert(UPSERT_MEMBERSHIP, roomNid, userId, membership, sender, eventNid);
+    }
+
+    /**
+     * @param roomId     the room, or null
+     * @param userId     the user, or null
+     * @param membership the membership, or null
+     * @return the matching memberships
+     */
+    public List<Membership> memberships(String roomId, String userId, String membership) {
+        StringBuilder sql = new StringBuilder(MEMBERSHIP_COLUMNS);
+        List<Object> args = new ArrayList<>();
+        if (roomId != null) {
+            sql.append(" AND r.room_id = ?");
+            args.add(roomId);
+        }
+        if (userId != null) {
+            sql.append(" AND m.user_id = ?");
+            args.add(userId);
+        }
+        if (membership != null) {
+            sql.append(" AND m.membership = ?");
+            args.add(membership);
+        }
+        sql.append(" ORDER BY r.room_id, m.user_id");
+        return db.client().execute().query(sql.toString(), args.toArray())
+                .map(r -> new Membership(Rows.text(r, "room_id"), Rows.text(r, "user_id"), Rows.text(r, "membership"),
+                        Rows.text(r, "sender"), Rows.text(r, "event_id"), Rows.flag(r, "forgotten")))
+                .toList();
+    }
+
+    /**
+     * Marks a room forgotten by a user who left it or was banned from it.
+     *
+     * @param roomId the room
+     * @param userId the user
+     * @return whether the user had such a membership
+     */
+    public boolean forget(String roomId, String userId) {
+        return db.write(tx -> tx.update(FORGET, userId, roomId)) > 0;
+    }
+
+    /**
+     * @param tx          the transaction
+     * @param redactionId the redaction event
+     * @param redactsId   the event it names
+     * @param validated   whether it was found valid
+     */
+    public void addRedaction(DbExecute tx, String redactionId, String redactsId, boolean validated) {
+        tx.insert(INSERT_REDACTION, redactionId, redactsId, validated ? 1 : 0);
+    }
+
+    /**
+     * @param tx      the transaction
+     * @param eventId an event that just arrived
+     * @return the redactions that named it before it was known
+     */
+    public List<String> pendingRedactionsOf(DbExecute tx, String eventId) {
+        return tx.query(SELECT_REDACTIONS_OF, eventId).map(r -> Rows.text(r, "redaction_event_id")).toList();
+    }
+
+    /**
+     * @param tx          the transaction
+     * @param redactionId a redaction now found valid
+     */
+    public void validateRedaction(DbExecute tx, String redactionId) {
+        tx.update(VALIDATE_REDACTION, redactionId);
+    }
+
+    /**
+     * @param roomId the room
+     * @param userId the sender
+     * @param txnId  the client's transaction id
+     * @return the event sent with it, or null
+     */
+    public String transaction(String roomId, String userId, String txnId) {
+        return db.client().execute().get(SELECT_TXN, roomId, userId, txnId).map(r -> Rows.text(r, "event_id"))
+                .orElse(null);
+    }
+
+    /**
+     * @param tx      the transaction
+     * @param roomId  the room
+     * @param userId  the sender
+     * @param txnId   the client's transaction id
+     * @param eventId the event sent
+     */
+    public void addTransaction(DbExecute tx, String roomId, String userId, String txnId, String eventId) {
+        tx.insert(INSERT_TXN, roomId, userId, txnId, eventId);
+    }
+
+    /**
+     * Records an alias unless it is taken.
+     *
+     * @param alias   the alias
+     * @param roomId  the room
+     * @param creator who asked
+     * @return whether the alias now names this room
+     */
+    public boolean addAlias(String alias, String roomId, String creator) {
+        return db.write(tx -> {
+            tx.insert(INSERT_ALIAS, alias, roomId, creator);
+            return tx.get(SELECT_ALIAS, alias).map(r -> roomId.equals(Rows.text(r, "room_id"))).orElse(false);
+        });
+    }
+}

@@ -1,0 +1,274 @@
+package io.myelin.roomserver;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.metrics.api.MeterRegistry;
+import io.myelin.api.Component;
+import io.myelin.api.ComponentContext;
+import io.myelin.api.ServerIdentity;
+import io.myelin.api.bus.Bus;
+import io.myelin.api.bus.Streams;
+import io.myelin.api.bus.Subscription;
+import io.myelin.api.roomserver.RoomserverApi;
+import io.myelin.api.storage.Database;
+import io.myelin.protocol.crypto.SigningKey;
+
+/**
+ * The roomserver on the real storage, cache and bus components, as the server would start them, on SQLite in a
+ * temporary directory or on a fresh PostgreSQL database.
+ */
+final class Harness implements AutoCloseable {
+
+    static final String SERVER_NAME = "test.local";
+    private static final String POSTGRES_VARIABLE = "MYELIN_TEST_POSTGRES_URL";
+    private static final MeterRegistry METERS = MeterRegistry.create();
+
+    private final String url;
+    private final Path dir;
+    private final Runnable drop;
+    private final SigningKey key = SigningKey.generate();
+    private final List<Component> started = new ArrayList<>();
+    private final BlockingQueue<jakarta.json.JsonObject> outputs = new LinkedBlockingQueue<>();
+    private Subscription outputSubscription;
+    private RoomserverApi api;
+    private Database database;
+
+    private Map<String, String> busSection = Map.of();
+
+    private Harness(String url, Path dir, Runnable drop) {
+        this.url = url;
+        this.dir = dir;
+        this.drop = drop;
+    }
+
+    /**
+     * The roomserver on SQLite with NATS JetStream as its bus ({@code MYELIN_TEST_NATS_URL}), under a fresh stream
+     * prefix whose streams are deleted afterwards.
+     */
+    static Harness nats() throws Exception {
+        String nats = System.getenv("MYELIN_TEST_NATS_URL");
+        if (nats == null || nats.isBlank()) {
+            if ("true".equals(System.getenv("CI"))) {
+                fail("MYELIN_TEST_NATS_URL must be set when CI=true: NATS tests may not be skipped");
+            }
+            assumeTrue(false, "MYELIN_TEST_NATS_URL is not set; NATS tests skipped");
+        }
+        Path dir = Files.createTempDirectory("myelin-roomserver-test");
+        String prefix = "MyelinRoomserverTest" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        Harness h = new Harness("jdbc:sqlite:" + dir.resolve("myelin.db"), dir, () -> {
+            deleteStreams(nats, prefix);
+            delete(dir);
+        });
+        h.busSection = Map.of("prefix", prefix, "nats.urls.0", nats);
+        h.start();
+        return h;
+    }
+
+    private static void deleteStreams(String url, String prefix) {
+        try (io.nats.client.Connection connection = io.nats.client.Nats.connect(url)) {
+            var management = connection.jetStreamManagement();
+            for (String name : management.getStreamNames()) {
+                if (name.startsWith(prefix)) {
+                    management.deleteStream(name);
+                }
+            }
+        } catch (IOException | io.nats.client.JetStreamApiException e) {
+            throw new IllegalStateException("cannot delete the test streams", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static Harness sqlite() throws Exception {
+        Path dir = Files.createTempDirectory("myelin-roomserver-test");
+        Harness h = new Harness("jdbc:sqlite:" + dir.resolve("myelin.db"), dir, () -> delete(dir));
+        h.start();
+        return h;
+    }
+
+    static Harness postgres() throws Exception {
+        String admin = System.getenv(POSTGRES_VARIABLE);
+        if (admin == null || admin.isBlank()) {
+            if ("true".equals(System.getenv("CI"))) {
+                fail(POSTGRES_VARIABLE + " must be set when CI=true: PostgreSQL tests may not be skipped");
+            }
+            assumeTrue(false, POSTGRES_VARIABLE + " is not set; PostgreSQL tests skipped");
+        }
+        Path dir = Files.createTempDirectory("myelin-roomserver-test");
+        String name = "myelin_roomserver_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        adminStatement(admin, dir, "CREATE DATABASE " + name);
+        Harness h = new Harness(withDatabase(admin, name), dir, () -> {
+            adminStatement(admin, dir, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            delete(dir);
+        });
+        h.start();
+        return h;
+    }
+
+    /**
+     * Counts rows of a table.
+     *
+     * @param table the table
+     * @return its row count
+     */
+    long rows(String table) {
+        return database.client().execute().get("SELECT COUNT(*) AS n FROM " + table)
+                .map(r -> ((Number) r.column("n").get()).longValue()).orElseThrow();
+    }
+
+    RoomserverApi api() {
+        return api;
+    }
+
+    /** Stops every component and starts them again on the same database, like a server restart. */
+    void restart() throws Exception {
+        stop();
+        start();
+    }
+
+    private void start() throws Exception {
+        Map<Class<?>, Object> services = new HashMap<>();
+        ServerIdentity identity = new ServerIdentity(SERVER_NAME, dir, key, List.of());
+        for (String name : List.of("storage", "cache", "bus", "roomserver")) {
+            Component c = component(name);
+            Map<String, String> section = switch (name) {
+                case "storage" -> Map.of("url", url);
+                case "bus" -> busSection;
+                default -> Map.of();
+            };
+            if (name.equals("roomserver")) {
+                // Subscribed before the roomserver starts, so that the stream keeps every output from the first.
+                outputSubscription = ((Bus) services.get(Bus.class)).subscribe(Streams.OUTPUT_ROOM_EVENT, "test",
+                        message -> {
+                            try (var reader = jakarta.json.Json.createReader(
+                                    new java.io.ByteArrayInputStream(message.payload()))) {
+                                outputs.add(reader.readObject());
+                            }
+                            message.ack();
+                        });
+            }
+            c.start(new Context(section, identity, services));
+            started.add(c);
+        }
+        api = (RoomserverApi) services.get(RoomserverApi.class);
+        database = (Database) services.get(Database.class);
+    }
+
+    /** @return the records the roomserver published on {@code OutputRoomEvent}, in order */
+    BlockingQueue<jakarta.json.JsonObject> outputs() {
+        return outputs;
+    }
+
+    private void stop() {
+        if (outputSubscription != null) {
+            outputSubscription.close();
+            outputSubscription = null;
+        }
+        for (int i = started.size() - 1; i >= 0; i--) {
+            started.get(i).stop();
+        }
+        started.clear();
+    }
+
+    @Override
+    public void close() {
+        try {
+            stop();
+        } finally {
+            drop.run();
+        }
+    }
+
+    static Component component(String name) {
+        return ServiceLoader.load(Component.class).stream().map(ServiceLoader.Provider::get)
+                .filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no component " + name + " on the module path"));
+    }
+
+    private static void adminStatement(String admin, Path dir, String sql) {
+        Component storage = component("storage");
+        Map<Class<?>, Object> services = new HashMap<>();
+        try {
+            storage.start(new Context(Map.of("url", admin), new ServerIdentity(SERVER_NAME, dir), services));
+            ((Database) services.get(Database.class)).client().execute().dml(sql);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot run '" + sql + "' on the PostgreSQL test server", e);
+        } finally {
+            storage.stop();
+        }
+    }
+
+    private static String withDatabase(String url, String name) {
+        int hostStart = url.indexOf("//") + 2;
+        int query = url.indexOf('?');
+        String head = query < 0 ? url : url.substring(0, query);
+        String tail = query < 0 ? "" : url.substring(query);
+        int slash = head.indexOf('/', hostStart);
+        return (slash < 0 ? head : head.substring(0, slash)) + "/" + name + tail;
+    }
+
+    private static void delete(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A leftover temporary directory harms nothing.
+        }
+    }
+
+    /** A start context with a shared service registry. */
+    private record Context(Map<String, String> section, ServerIdentity identity, Map<Class<?>, Object> services)
+            implements ComponentContext {
+
+        @Override
+        public Config config() {
+            return Config.builder().addSource(ConfigSources.create(section)).disableEnvironmentVariablesSource()
+                    .disableSystemPropertiesSource().build();
+        }
+
+        @Override
+        public Config rootConfig() {
+            return config();
+        }
+
+        @Override
+        public MeterRegistry meters() {
+            return METERS;
+        }
+
+        @Override
+        public Clock clock() {
+            return Clock.systemUTC();
+        }
+
+        @Override
+        public <T> void provide(Class<T> type, T service) {
+            services.put(type, service);
+        }
+
+        @Override
+        public <T> T require(Class<T> type) {
+            Object service = services.get(type);
+            if (service == null) {
+                throw new IllegalStateException("nothing provides " + type.getName());
+            }
+            return type.cast(service);
+        }
+    }
+}

@@ -1,0 +1,565 @@
+package io.myelin.roomserver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.myelin.api.http.MatrixException;
+import io.myelin.api.roomserver.CreateRoomRequest;
+import io.myelin.api.roomserver.EventRequest;
+import io.myelin.api.roomserver.ForgetRequest;
+import io.myelin.api.roomserver.InputKind;
+import io.myelin.api.roomserver.InputOutcome;
+import io.myelin.api.roomserver.InputRequest;
+import io.myelin.api.roomserver.InputRoomEvent;
+import io.myelin.api.roomserver.MembershipRequest;
+import io.myelin.api.roomserver.MembershipsRequest;
+import io.myelin.api.roomserver.RedactRequest;
+import io.myelin.api.roomserver.RoomEvent;
+import io.myelin.api.roomserver.RoomRequest;
+import io.myelin.api.roomserver.RoomserverApi;
+import io.myelin.api.roomserver.SendEventRequest;
+import io.myelin.api.roomserver.StateRequest;
+import io.myelin.api.roomserver.StateTuple;
+import io.myelin.api.roomserver.UpgradeRoomRequest;
+import io.myelin.protocol.RoomVersion;
+import io.myelin.protocol.auth.AuthEventsSelector;
+import io.myelin.protocol.auth.StateKey;
+import io.myelin.protocol.crypto.SigningKey;
+import io.myelin.protocol.event.Pdu;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The roomserver's behaviour, on one database; subclasses choose it.
+ */
+abstract class RoomserverContract {
+
+    static final String ALICE = "@alice:test.local";
+    static final String BOB = "@bob:test.local";
+    static final String MALLORY = "@mallory:elsewhere.example";
+    private static final SigningKey REMOTE_KEY = SigningKey.generate();
+
+    static Harness harness;
+
+    @AfterAll
+    static void stop() {
+        if (harness != null) {
+            harness.close();
+            harness = null;
+        }
+    }
+
+    RoomserverApi api() {
+        return harness.api();
+    }
+
+    @Test
+    void createdRoomHasTheExpectedStateInVersion12() {
+        CreateRoomRequest request = new CreateRoomRequest(ALICE, "public_chat", null, "Lobby", "Say hello", null,
+                List.of(BOB), List.of(), null, null, null, false);
+        String roomId = api().createRoom(request).roomId();
+
+        assertFalse(roomId.contains(":"), "a v12 room id has no server part: " + roomId);
+        Map<StateKey, RoomEvent> state = state(roomId);
+        assertEquals("12", state.get(StateKey.CREATE).json().getJsonObject("content").getString("room_version"));
+        assertEquals("join", content(state, "m.room.member", ALICE).getString("membership"));
+        assertEquals("invite", content(state, "m.room.member", BOB).getString("membership"));
+        assertEquals("public", content(state, "m.room.join_rules", "").getString("join_rule"));
+        assertEquals("shared", content(state, "m.room.history_visibility", "").getString("history_visibility"));
+        assertEquals("Lobby", content(state, "m.room.name", "").getString("name"));
+        assertEquals("Say hello", content(state, "m.room.topic", "").getString("topic"));
+        assertFalse(content(state, "m.room.power_levels", "").getJsonObject("users").containsKey(ALICE),
+                "v12 creators are not listed in power levels");
+        assertEquals(List.of(ALICE), api().joined(new RoomRequest(roomId)).users());
+        assertEquals(1, api().latestEvents(new RoomRequest(roomId)).eventIds().size());
+        assertEquals("invite", api().memberships(new MembershipsRequest(roomId, BOB, null)).memberships()
+                .getFirst().membership());
+    }
+
+    @Test
+    void createdRoomInVersion10HasAServerPartAndListsTheCreator() {
+        CreateRoomRequest request = new CreateRoomRequest(ALICE, "private_chat", null, null, null, null, List.of(),
+                List.of(), null, null, "10", false);
+        String roomId = api().createRoom(request).roomId();
+
+        assertTrue(roomId.endsWith(":test.local"), roomId);
+        Map<StateKey, RoomEvent> state = state(roomId);
+        assertEquals(ALICE, content(state, "m.room.create", "").getString("creator"));
+        assertEquals(100, content(state, "m.room.power_levels", "").getJsonObject("users").getInt(ALICE));
+        assertEquals("invite", content(state, "m.room.join_rules", "").getString("join_rule"));
+        assertEquals("10", api().roomInfo(new RoomRequest(roomId)).roomVersion());
+
+        // Events of a v10 room cite the create event among their auth events.
+        api().changeMembership(new MembershipRequest(roomId, ALICE, BOB, "invite", null));
+        api().changeMembership(new MembershipRequest(roomId, BOB, null, "join", null));
+        String message = api().sendEvent(new SendEventRequest(roomId, BOB, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "hello").build(), null)).eventId();
+        assertTrue(api().event(new EventRequest(message)).event().json().getJsonArray("auth_events").stream()
+                .anyMatch(id -> ((jakarta.json.JsonString) id).getString()
+                        .equals(state.get(StateKey.CREATE).eventId())));
+        assertEquals(List.of(ALICE, BOB), api().joined(new RoomRequest(roomId)).users());
+    }
+
+    @Test
+    void stateEventFromANonMemberIsStoredAsRejected() {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        Pdu topic = remote(roomId, RoomVersion.V12, MALLORY, "m.room.topic", "",
+                Json.createObjectBuilder().add("topic", "taken over").build(), 0);
+
+        InputOutcome outcome = input(topic, InputKind.NEW);
+
+        assertEquals(InputOutcome.REJECTED, outcome.status());
+        RoomEvent stored = api().event(new EventRequest(topic.eventId())).event();
+        assertTrue(stored.rejected());
+        assertNull(state(roomId).get(new StateKey("m.room.topic", "")));
+        assertFalse(api().latestEvents(new RoomRequest(roomId)).eventIds().contains(topic.eventId()));
+    }
+
+    @Test
+    void localMessageFromANonMemberIsRefused() {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        MatrixException e = assertThrows(MatrixException.class, () -> api().sendEvent(new SendEventRequest(roomId,
+                BOB, "m.room.message", null, Json.createObjectBuilder().add("body", "hi").build(), null)));
+        assertEquals("M_FORBIDDEN", e.code().name());
+    }
+
+    @Test
+    void remoteUsersCannotSendThroughThisServer() {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        assertThrows(MatrixException.class, () -> api().sendEvent(new SendEventRequest(roomId, MALLORY,
+                "m.room.message", null, Json.createObjectBuilder().add("body", "hi").build(), null)));
+        assertThrows(MatrixException.class, () -> api().createRoom(CreateRoomRequest.simple(MALLORY)));
+    }
+
+    @Test
+    void concurrentSendsToOneRoomFormOneLinearGraph() throws Exception {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        int threads = 8;
+        int each = 25;
+        Set<String> sent = ConcurrentHashMap.newKeySet();
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        sent.add(api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.message", null,
+                                Json.createObjectBuilder().add("body", thread + "/" + i).build(), null)).eventId());
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        }
+        assertEquals(threads * each, sent.size());
+
+        // Walk back from the single extremity: every message names exactly one previous event.
+        List<String> latest = api().latestEvents(new RoomRequest(roomId)).eventIds();
+        assertEquals(1, latest.size());
+        String at = latest.getFirst();
+        long depth = Long.MAX_VALUE;
+        Set<String> walked = new HashSet<>();
+        while (sent.contains(at)) {
+            JsonObject json = api().event(new EventRequest(at)).event().json();
+            assertTrue(json.getJsonNumber("depth").longValue() < depth);
+            depth = json.getJsonNumber("depth").longValue();
+            assertEquals(1, json.getJsonArray("prev_events").size());
+            walked.add(at);
+            at = json.getJsonArray("prev_events").getString(0);
+        }
+        assertEquals(sent, walked);
+    }
+
+    @Test
+    void conflictingTopicsResolveToTheLaterOne() {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        long now = System.currentTimeMillis();
+        Pdu first = remote(roomId, RoomVersion.V12, ALICE, "m.room.topic", "",
+                Json.createObjectBuilder().add("topic", "first").build(), now + 1000);
+        Pdu second = remote(roomId, RoomVersion.V12, ALICE, "m.room.topic", "",
+                Json.createObjectBuilder().add("topic", "second").build(), now + 2000);
+
+        // Both name the same previous event: a fork, whose two sides the current state must resolve.
+        assertEquals(InputOutcome.ACCEPTED, input(second, InputKind.NEW).status());
+        assertEquals(InputOutcome.ACCEPTED, input(first, InputKind.NEW).status());
+
+        assertEquals(2, api().latestEvents(new RoomRequest(roomId)).eventIds().size());
+        assertEquals("second", content(state(roomId), "m.room.topic", "").getString("topic"));
+
+        // A local event merges the fork and keeps the resolved state.
+        String merge = api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "merged").build(), null)).eventId();
+        assertEquals(List.of(merge), api().latestEvents(new RoomRequest(roomId)).eventIds());
+        assertEquals(2, api().event(new EventRequest(merge)).event().json().getJsonArray("prev_events").size());
+        assertEquals("second", content(state(roomId), "m.room.topic", "").getString("topic"));
+    }
+
+    @Test
+    void demotionOnOneSideOfAForkUndoesWhatTheDemotedUserDidOnTheOther() {
+        String roomId = api().createRoom(new CreateRoomRequest(ALICE, "public_chat", null, null, "original", null,
+                List.of(), List.of(), null, null, null, false)).roomId();
+        api().changeMembership(new MembershipRequest(roomId, BOB, null, "join", null));
+        JsonObject levels = content(state(roomId), "m.room.power_levels", "");
+        api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.power_levels", "", Json.createObjectBuilder(levels)
+                .add("users", Json.createObjectBuilder().add(BOB, 50)).build(), null));
+
+        // Both sides of the fork name the same previous event.
+        Pdu demotion = remote(roomId, RoomVersion.V12, ALICE, "m.room.power_levels", "",
+                Json.createObjectBuilder(levels).add("users", Json.createObjectBuilder()).build(), 0);
+        Pdu topic = remote(roomId, RoomVersion.V12, BOB, "m.room.topic", "",
+                Json.createObjectBuilder().add("topic", "Bob's").build(), 0);
+        assertEquals(InputOutcome.ACCEPTED, input(topic, InputKind.NEW).status());
+        assertEquals("Bob's", content(state(roomId), "m.room.topic", "").getString("topic"));
+        assertEquals(InputOutcome.ACCEPTED, input(demotion, InputKind.NEW).status());
+
+        // Power events resolve first; Bob's topic then fails against the resolved power levels.
+        Map<StateKey, RoomEvent> resolved = state(roomId);
+        assertEquals(demotion.eventId(), resolved.get(StateKey.POWER_LEVELS).eventId());
+        assertEquals("original", content(resolved, "m.room.topic", "").getString("topic"));
+    }
+
+    @Test
+    void replayingAnInputChangesNothing() {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        Pdu topic = remote(roomId, RoomVersion.V12, ALICE, "m.room.topic", "",
+                Json.createObjectBuilder().add("topic", "once").build(), 0);
+
+        assertEquals(InputOutcome.ACCEPTED, input(topic, InputKind.NEW).status());
+        List<String> latest = api().latestEvents(new RoomRequest(roomId)).eventIds();
+        assertEquals(InputOutcome.ACCEPTED, input(topic, InputKind.NEW).status());
+
+        assertEquals(latest, api().latestEvents(new RoomRequest(roomId)).eventIds());
+        assertEquals(List.of(topic.eventId()), latest);
+    }
+
+    @Test
+    void aBadEventDoesNotBlockItsRoom() {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        JsonObject orphan = Pdu.signNew(RoomVersion.V12, Json.createObjectBuilder()
+                .add("room_id", roomId).add("sender", ALICE).add("type", "m.room.message")
+                .add("content", Json.createObjectBuilder().add("body", "lost"))
+                .add("prev_events", Json.createArrayBuilder().add("$unknown"))
+                .add("auth_events", Json.createArrayBuilder()).add("depth", 5)
+                .add("origin_server_ts", 1).build(), "elsewhere.example", REMOTE_KEY).json();
+
+        InputOutcome outcome = api().input(new InputRequest(List.of(
+                new InputRoomEvent(InputKind.NEW, null, orphan, "elsewhere.example", null)), false)).outcomes()
+                .getFirst();
+
+        assertEquals(InputOutcome.INVALID, outcome.status());
+        assertNotNull(api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "still here").build(), null)).eventId());
+    }
+
+    @Test
+    void membershipChangesFollowTheRules() {
+        String roomId = api().createRoom(new CreateRoomRequest(ALICE, "public_chat", null, null, null, null,
+                List.of(), List.of(), null, null, null, false)).roomId();
+
+        api().changeMembership(new MembershipRequest(roomId, BOB, null, "join", null));
+        assertEquals(List.of(ALICE, BOB), api().joined(new RoomRequest(roomId)).users());
+
+        api().changeMembership(new MembershipRequest(roomId, ALICE, BOB, "ban", "spam"));
+        assertEquals("ban", api().memberships(new MembershipsRequest(roomId, BOB, null)).memberships()
+                .getFirst().membership());
+        assertThrows(MatrixException.class,
+                () -> api().changeMembership(new MembershipRequest(roomId, BOB, null, "join", null)));
+
+        api().changeMembership(new MembershipRequest(roomId, ALICE, BOB, "unban", null));
+        api().changeMembership(new MembershipRequest(roomId, BOB, null, "join", null));
+        api().changeMembership(new MembershipRequest(roomId, ALICE, BOB, "kick", null));
+        assertEquals(List.of(ALICE), api().joined(new RoomRequest(roomId)).users());
+        api().changeMembership(new MembershipRequest(roomId, ALICE, BOB, "invite", null));
+        assertEquals("invite", api().memberships(new MembershipsRequest(null, BOB, "invite")).memberships()
+                .stream().filter(m -> m.roomId().equals(roomId)).findFirst().orElseThrow().membership());
+    }
+
+    @Test
+    void upgradeMovesTheStateToAReplacementAndClosesTheOldRoom() {
+        String oldRoom = api().createRoom(new CreateRoomRequest(ALICE, "public_chat", null, "Old", "kept", null,
+                List.of(), List.of(), null, null, "10", false)).roomId();
+        api().changeMembership(new MembershipRequest(oldRoom, BOB, null, "join", null));
+        assertThrows(MatrixException.class,
+                () -> api().upgradeRoom(new UpgradeRoomRequest(oldRoom, BOB, "12")), "Bob may not upgrade");
+
+        String newRoom = api().upgradeRoom(new UpgradeRoomRequest(oldRoom, ALICE, "12")).replacementRoom();
+
+        Map<StateKey, RoomEvent> replacement = state(newRoom);
+        assertEquals(oldRoom, content(replacement, "m.room.create", "").getJsonObject("predecessor")
+                .getString("room_id"));
+        assertEquals("Old", content(replacement, "m.room.name", "").getString("name"));
+        assertEquals("kept", content(replacement, "m.room.topic", "").getString("topic"));
+        assertEquals("public", content(replacement, "m.room.join_rules", "").getString("join_rule"));
+        assertFalse(content(replacement, "m.room.power_levels", "").getJsonObject("users").containsKey(ALICE));
+        assertEquals(List.of(ALICE), api().joined(new RoomRequest(newRoom)).users());
+
+        Map<StateKey, RoomEvent> closed = state(oldRoom);
+        assertEquals(newRoom, content(closed, "m.room.tombstone", "").getString("replacement_room"));
+        assertThrows(MatrixException.class, () -> api().sendEvent(new SendEventRequest(oldRoom, BOB,
+                "m.room.message", null, Json.createObjectBuilder().add("body", "still here?").build(), null)));
+
+        api().changeMembership(new MembershipRequest(newRoom, BOB, null, "join", null));
+        assertNotNull(api().sendEvent(new SendEventRequest(newRoom, BOB, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "moved").build(), null)).eventId());
+    }
+
+    @Test
+    void roomCanBeForgottenOnlyAfterLeaving() {
+        String roomId = api().createRoom(new CreateRoomRequest(ALICE, "public_chat", null, null, null, null,
+                List.of(), List.of(), null, null, null, false)).roomId();
+        api().changeMembership(new MembershipRequest(roomId, BOB, null, "join", null));
+        assertThrows(MatrixException.class, () -> api().forget(new ForgetRequest(roomId, BOB)));
+
+        api().changeMembership(new MembershipRequest(roomId, BOB, null, "leave", null));
+        api().forget(new ForgetRequest(roomId, BOB));
+        assertTrue(api().memberships(new MembershipsRequest(roomId, BOB, null)).memberships().getFirst().forgotten());
+
+        api().changeMembership(new MembershipRequest(roomId, BOB, null, "join", null));
+        assertFalse(api().memberships(new MembershipsRequest(roomId, BOB, null)).memberships().getFirst()
+                .forgotten());
+    }
+
+    @Test
+    void redactionStripsTheEventAndTransactionIdsAreNotSentTwice() {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        SendEventRequest send = new SendEventRequest(roomId, ALICE, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "oops").build(), "txn1");
+        String eventId = api().sendEvent(send).eventId();
+        assertEquals(eventId, api().sendEvent(send).eventId());
+
+        String redaction = api().redact(new RedactRequest(roomId, ALICE, eventId, "typo", null)).eventId();
+
+        RoomEvent redacted = api().event(new EventRequest(eventId)).event();
+        assertEquals(redaction, redacted.redactedBy());
+        assertTrue(redacted.json().getJsonObject("content").isEmpty());
+    }
+
+    @Test
+    void stateSurvivesARestart() throws Exception {
+        String roomId = api().createRoom(new CreateRoomRequest(ALICE, null, null, "Kept", null, null, List.of(),
+                List.of(), null, null, null, false)).roomId();
+        String message = api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "before").build(), null)).eventId();
+        Map<StateKey, RoomEvent> before = state(roomId);
+
+        harness.restart();
+
+        assertEquals(before.keySet(), state(roomId).keySet());
+        assertEquals(List.of(message), api().latestEvents(new RoomRequest(roomId)).eventIds());
+        assertEquals("Kept", content(state(roomId), "m.room.name", "").getString("name"));
+        String after = api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "after").build(), null)).eventId();
+        assertNotEquals(message, after);
+        assertEquals(List.of(message), api().event(new EventRequest(after)).event().json()
+                .getJsonArray("prev_events").getValuesAs(jakarta.json.JsonString.class).stream()
+                .map(jakarta.json.JsonString::getString).toList());
+    }
+
+    @Test
+    void stateCanBeReadByKeyAndAfterAnEvent() {
+        String roomId = api().createRoom(new CreateRoomRequest(ALICE, null, null, "One", null, null, List.of(),
+                List.of(), null, null, null, false)).roomId();
+        String firstName = state(roomId).get(new StateKey("m.room.name", "")).eventId();
+        api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.name", "",
+                Json.createObjectBuilder().add("name", "Two").build(), null));
+
+        var byKey = api().state(new StateRequest(roomId, null, List.of(new StateTuple("m.room.name", ""))));
+        assertEquals(1, byKey.events().size());
+        assertEquals("Two", byKey.events().getFirst().json().getJsonObject("content").getString("name"));
+        var then = api().state(new StateRequest(roomId, firstName, List.of(new StateTuple("m.room.name", ""))));
+        assertEquals("One", then.events().getFirst().json().getJsonObject("content").getString("name"));
+        assertFalse(api().authChain(new io.myelin.api.roomserver.AuthChainRequest(List.of(firstName))).events()
+                .isEmpty());
+    }
+
+    @Test
+    void identicalStateIsStoredOnce() {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        long snapshots = harness.rows("roomserver_state_snapshots");
+        long blocks = harness.rows("roomserver_state_blocks");
+
+        for (int i = 0; i < 10; i++) {
+            api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.message", null,
+                    Json.createObjectBuilder().add("body", "no state change " + i).build(), null));
+        }
+        assertEquals(snapshots, harness.rows("roomserver_state_snapshots"), "messages share their state");
+
+        api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.topic", "",
+                Json.createObjectBuilder().add("topic", "new").build(), null));
+        assertEquals(snapshots + 1, harness.rows("roomserver_state_snapshots"));
+        assertEquals(blocks + 1, harness.rows("roomserver_state_blocks"), "only the topic's block is new");
+    }
+
+    @Test
+    void outlierIsStoredOutsideTheGraph() {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        Pdu topic = remote(roomId, RoomVersion.V12, ALICE, "m.room.topic", "",
+                Json.createObjectBuilder().add("topic", "aside").build(), 0);
+        List<String> latest = api().latestEvents(new RoomRequest(roomId)).eventIds();
+
+        assertEquals(InputOutcome.ACCEPTED, input(topic, InputKind.OUTLIER).status());
+
+        assertTrue(api().event(new EventRequest(topic.eventId())).event().outlier());
+        assertEquals(latest, api().latestEvents(new RoomRequest(roomId)).eventIds());
+        assertNull(state(roomId).get(new StateKey("m.room.topic", "")));
+
+        // The same event arriving later as part of the graph takes its place there.
+        assertEquals(InputOutcome.ACCEPTED, input(topic, InputKind.NEW).status());
+        assertFalse(api().event(new EventRequest(topic.eventId())).event().outlier());
+        assertEquals("aside", content(state(roomId), "m.room.topic", "").getString("topic"));
+    }
+
+    @Test
+    void oldEventNeverBecomesAForwardExtremity() {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        List<String> latest = api().latestEvents(new RoomRequest(roomId)).eventIds();
+        Pdu old = remote(roomId, RoomVersion.V12, ALICE, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "from backfill").build(), 0);
+
+        assertEquals(InputOutcome.ACCEPTED, input(old, InputKind.OLD).status());
+
+        assertEquals(latest, api().latestEvents(new RoomRequest(roomId)).eventIds());
+        assertFalse(api().state(new StateRequest(roomId, old.eventId(), List.of())).events().isEmpty());
+    }
+
+    @Test
+    void eventWithUnknownPreviousEventsIsAcceptedWithSuppliedState() {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        Map<StateKey, String> current = new HashMap<>();
+        state(roomId).forEach((k, v) -> current.put(k, v.eventId()));
+        JsonObject content = Json.createObjectBuilder().add("body", "from far back").build();
+        Pdu backfilled = Pdu.signNew(RoomVersion.V12, Json.createObjectBuilder()
+                .add("room_id", roomId).add("sender", ALICE).add("type", "m.room.message").add("content", content)
+                .add("prev_events", Json.createArrayBuilder().add("$not-fetched"))
+                .add("auth_events", Json.createArrayBuilder(AuthEventsSelector.authEventIds(RoomVersion.V12,
+                        "m.room.message", null, ALICE, content, current)))
+                .add("depth", 3).add("origin_server_ts", 1).build(), "elsewhere.example", REMOTE_KEY);
+
+        InputOutcome outcome = api().input(new InputRequest(List.of(new InputRoomEvent(InputKind.OLD, null,
+                backfilled.json(), "elsewhere.example", List.copyOf(current.values()))), false)).outcomes()
+                .getFirst();
+
+        assertEquals(InputOutcome.ACCEPTED, outcome.status());
+        assertEquals(current.size(), api().state(new StateRequest(roomId, backfilled.eventId(), List.of()))
+                .events().size());
+    }
+
+    @Test
+    void eventAllowedByItsPastButNotByTheCurrentStateIsSoftFailed() {
+        String roomId = api().createRoom(new CreateRoomRequest(ALICE, "public_chat", null, null, null, null,
+                List.of(), List.of(), null, null, null, false)).roomId();
+        api().changeMembership(new MembershipRequest(roomId, BOB, null, "join", null));
+        Pdu message = remote(roomId, RoomVersion.V12, BOB, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "sent before the ban").build(), 0);
+        api().changeMembership(new MembershipRequest(roomId, ALICE, BOB, "ban", null));
+
+        assertEquals(InputOutcome.SOFT_FAILED, input(message, InputKind.NEW).status());
+
+        RoomEvent stored = api().event(new EventRequest(message.eventId())).event();
+        assertTrue(stored.softFailed());
+        assertFalse(stored.rejected());
+        assertFalse(api().latestEvents(new RoomRequest(roomId)).eventIds().contains(message.eventId()));
+    }
+
+    @Test
+    void outputsTellWhatChanged() throws Exception {
+        harness.outputs().clear();
+        String roomId = api().createRoom(new CreateRoomRequest(ALICE, "public_chat", null, null, null, null,
+                List.of(BOB), List.of(), null, null, null, false)).roomId();
+        JsonObject invite = awaitOutput(roomId, "new_invite");
+        assertEquals(BOB, invite.getString("targetUserId"));
+
+        String join = api().changeMembership(new MembershipRequest(roomId, BOB, null, "join", null)).eventId();
+        JsonObject joined = awaitOutput(roomId, "new_room_event");
+        while (!joined.getJsonObject("event").getString("type").equals("m.room.member")
+                || !joined.getJsonObject("event").getString("state_key").equals(BOB)
+                || !joined.getJsonObject("event").getJsonObject("content").getString("membership").equals("join")) {
+            joined = awaitOutput(roomId, "new_room_event");
+        }
+        assertEquals(List.of(join), strings(joined, "addsStateEventIds"));
+        assertEquals(1, strings(joined, "removesStateEventIds").size());
+        assertEquals(BOB, awaitOutput(roomId, "retire_invite").getString("targetUserId"));
+
+        String message = api().sendEvent(new SendEventRequest(roomId, BOB, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "hello").build(), null)).eventId();
+        api().redact(new RedactRequest(roomId, ALICE, message, null, null));
+        assertEquals(message, awaitOutput(roomId, "redacted_event").getString("redactedEventId"));
+    }
+
+    private static List<String> strings(JsonObject o, String key) {
+        return o.getJsonArray(key).getValuesAs(jakarta.json.JsonString.class).stream()
+                .map(jakarta.json.JsonString::getString).toList();
+    }
+
+    /** The next output of a type in a room, skipping others; fails after ten seconds without one. */
+    private static JsonObject awaitOutput(String roomId, String type) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            long left = deadline - System.nanoTime();
+            JsonObject o = left <= 0 ? null
+                    : harness.outputs().poll(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (o == null) {
+                throw new AssertionError("no " + type + " output in " + roomId);
+            }
+            if (o.getString("roomId").equals(roomId) && o.getString("type").equals(type)) {
+                return o;
+            }
+        }
+    }
+
+    private InputOutcome input(Pdu pdu, InputKind kind) {
+        return api().input(new InputRequest(List.of(new InputRoomEvent(kind, null, pdu.json(), "elsewhere.example",
+                null)), false)).outcomes().getFirst();
+    }
+
+    /** An event built as a remote server would, on the room's current extremities. */
+    private Pdu remote(String roomId, RoomVersion version, String sender, String type, String stateKey,
+                       JsonObject content, long ts) {
+        Map<StateKey, String> current = new HashMap<>();
+        state(roomId).forEach((k, v) -> current.put(k, v.eventId()));
+        var latest = api().latestEvents(new RoomRequest(roomId));
+        List<String> auth = AuthEventsSelector.authEventIds(version, type, stateKey, sender, content, current);
+        var event = Json.createObjectBuilder()
+                .add("room_id", roomId).add("sender", sender).add("type", type).add("content", content)
+                .add("prev_events", Json.createArrayBuilder(latest.eventIds()))
+                .add("auth_events", Json.createArrayBuilder(auth))
+                .add("depth", latest.depth() + 1).add("origin_server_ts", ts == 0 ? System.currentTimeMillis() : ts);
+        if (stateKey != null) {
+            event.add("state_key", stateKey);
+        }
+        return Pdu.signNew(version, event.build(), "elsewhere.example", REMOTE_KEY);
+    }
+
+    private Map<StateKey, RoomEvent> state(String roomId) {
+        Map<StateKey, RoomEvent> state = new HashMap<>();
+        for (RoomEvent e : api().state(StateRequest.current(roomId)).events()) {
+            state.put(new StateKey(e.json().getString("type"), e.json().getString("state_key")), e);
+        }
+        return state;
+    }
+
+    private static JsonObject content(Map<StateKey, RoomEvent> state, String type, String stateKey) {
+        RoomEvent e = state.get(new StateKey(type, stateKey));
+        assertNotNull(e, "no " + type + " in state");
+        return e.json().getJsonObject("content");
+    }
+}
