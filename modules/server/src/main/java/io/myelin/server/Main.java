@@ -108,7 +108,8 @@ public final class Main {
             return Command.FAILURE;
         }
         if (configFile == null) {
-            LOG.log(System.Logger.Level.INFO, "No configuration file: development defaults, listening on loopback only");
+            LOG.log(System.Logger.Level.INFO,
+                    "No configuration file: development defaults, listening on loopback only");
         }
         if (!exitAfterStart) {
             awaitSignal();

@@ -19,6 +19,10 @@ import io.myelin.protocol.crypto.SigningKey;
  */
 final class ServerKeys {
 
+    /** Key files are readable by their owner only, from the moment they exist. */
+    private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
     static final String FILE = "signing.key";
     private static final System.Logger LOG = System.getLogger(ServerKeys.class.getName());
 
@@ -39,7 +43,7 @@ final class ServerKeys {
             SigningKey key = SigningKey.generate();
             try {
                 // Created readable by the owner only, before any secret is written into it.
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(file, OWNER_ONLY);
                 Files.writeString(file, key.format(), StandardOpenOption.TRUNCATE_EXISTING);
                 LOG.log(System.Logger.Level.INFO, "Generated signing key " + key.keyId() + " in " + file);
                 return List.of(key);

@@ -159,7 +159,8 @@ public record StorageConfig(String url,
     }
 
     /**
-     * Parses a duration as {@link Durations} reads it: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h30m} or ISO-8601.
+     * Parses a duration as {@link Durations} reads it: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h30m}
+     * or ISO-8601.
      *
      * @param node the node
      * @return the duration, empty when the node is absent

@@ -20,6 +20,10 @@ import io.myelin.protocol.crypto.SigningKey;
  */
 public final class GenerateKeysCommand implements Command {
 
+    /** Key files are readable by their owner only, from the moment they exist. */
+    private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
     @Override
     public String name() {
         return "generate-keys";
@@ -61,7 +65,7 @@ public final class GenerateKeysCommand implements Command {
             return OK;
         }
         try {
-            Files.createFile(output, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(output, OWNER_ONLY);
             Files.writeString(output, key.format());
             err.println("wrote " + key.keyId() + " to " + output);
             return OK;

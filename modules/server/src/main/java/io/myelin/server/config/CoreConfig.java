@@ -110,7 +110,8 @@ public record CoreConfig(String serverName,
         if (name == null || name.isBlank()) {
             problems.add("server.name", "required: the Matrix server name, such as example.org");
         } else if (!name.matches("[A-Za-z0-9.\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+](:\\d{1,5})?")) {
-            problems.add("server.name", "'" + name + "' is not a server name (a DNS name or IP literal, optional port)");
+            problems.add("server.name", "'" + name + "' is not a server name (a DNS name or IP literal, "
+                    + "optional port)");
         }
         Path dataDir = Path.of(server.get("data_dir").asString().orElse("./data"));
         DataUnit maxRequest = size(server.get("max_request_size"), "50mb", problems);
@@ -143,7 +144,8 @@ public record CoreConfig(String serverName,
         problems.unknownKeys(logging, List.of("level"));
         String level = logging.get("level").asString().orElse("INFO").toUpperCase(java.util.Locale.ROOT);
         if (!LOG_LEVELS.contains(level)) {
-            problems.add("logging.level", "'" + level + "' is not a level (one of " + String.join(", ", LOG_LEVELS) + ")");
+            problems.add("logging.level", "'" + level + "' is not a level (one of "
+                    + String.join(", ", LOG_LEVELS) + ")");
         }
         return new CoreConfig(name, dataDir, maxRequest, known, client, federation, metrics, level);
     }

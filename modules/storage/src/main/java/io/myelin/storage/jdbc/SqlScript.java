@@ -7,8 +7,9 @@ import java.util.Locale;
 /**
  * Splits a migration file into statements at the semicolons that end them.
  *
- * <p>A semicolon inside a string (also a PostgreSQL {@code E'...'} string), a quoted identifier, a comment, a PostgreSQL dollar-quoted body, or a
- * {@code BEGIN ... END} / {@code CASE ... END} block (as in a SQLite trigger) does not end a statement.
+ * <p>A semicolon inside a string (also a PostgreSQL {@code E'...'} string), a quoted identifier, a comment,
+ * a PostgreSQL dollar-quoted body, or a {@code BEGIN ... END} / {@code CASE ... END} block (as in a SQLite
+ * trigger) does not end a statement.
  * JDBC drivers run one statement per call, so a file has to be cut up before it runs.
  */
 public final class SqlScript {
