@@ -10,6 +10,7 @@ import io.myelin.api.ConfigProblems;
 import io.myelin.api.Routes;
 import io.myelin.api.bus.Bus;
 import io.myelin.api.cache.Caches;
+import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.storage.Database;
 import io.myelin.api.storage.Migrations;
 import io.myelin.api.users.AccessTokens;
@@ -56,7 +57,8 @@ public final class UsersComponent implements Component {
 
     @Override
     public Set<Class<?>> needs() {
-        return Set.of(Database.class, Caches.class, Bus.class);
+        // The roomserver needs only storage, bus and cache, so it starts before users without a cycle.
+        return Set.of(Database.class, Caches.class, Bus.class, RoomserverApi.class);
     }
 
     @Override
@@ -88,7 +90,8 @@ public final class UsersComponent implements Component {
                 context.clock());
         login = new LoginRoutes(accounts, tokens, limiter);
         devices = new DeviceRoutes(accounts, tokens, limiter, uia);
-        client = new ClientRoutes(db, tokens, limiter, context.identity().serverName(), context.bus());
+        client = new ClientRoutes(db, tokens, limiter, context.identity().serverName(), context.bus(),
+                context.require(RoomserverApi.class));
         LOG.log(System.Logger.Level.INFO, "users: started; registration "
                 + (config.enableRegistration() ? "open" + (config.registrationTokens().isEmpty() ? ""
                 : " with registration tokens") : "closed")

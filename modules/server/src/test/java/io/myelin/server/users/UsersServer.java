@@ -18,9 +18,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.myelin.api.Component;
+import io.myelin.server.ExtraComponents;
 import io.myelin.server.MyelinServer;
 import io.myelin.server.config.Settings;
 
@@ -55,6 +58,18 @@ final class UsersServer implements AutoCloseable {
      * @param users   the {@code users} section's body, indented by two spaces
      */
     static UsersServer start(Path dir, Backend backend, String users) throws Exception {
+        return start(dir, backend, users, List.of());
+    }
+
+    /**
+     * Starts a server with added test components.
+     *
+     * @param dir     a temporary directory
+     * @param backend the database
+     * @param users   the {@code users} section's body
+     * @param extra   components started along with the real ones
+     */
+    static UsersServer start(Path dir, Backend backend, String users, List<Component> extra) throws Exception {
         String url;
         Runnable drop = () -> { };
         if (backend == Backend.SQLITE) {
@@ -93,7 +108,7 @@ final class UsersServer implements AutoCloseable {
         Path file = dir.resolve("myelin.yaml");
         Files.writeString(file, yaml);
         try {
-            return new UsersServer(MyelinServer.start(Settings.load(file, Map.of()), false), drop);
+            return new UsersServer(ExtraComponents.start(Settings.load(file, Map.of()), extra), drop);
         } catch (Exception | Error e) {
             drop.run();
             throw e;

@@ -2,6 +2,7 @@ package io.myelin.users.http;
 
 import io.myelin.api.Routes;
 import io.myelin.api.bus.Bus;
+import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.storage.Database;
 import io.myelin.api.users.AccessTokens;
 import io.myelin.users.auth.RateLimiter;
@@ -27,10 +28,13 @@ public final class ClientRoutes {
      * @param limiter    the rate limiter
      * @param serverName this server's name
      * @param bus        the bus account data changes are published on
+     * @param rooms      the roomserver profile changes are sent to the user's rooms through
      */
-    public ClientRoutes(Database db, AccessTokens tokens, RateLimiter limiter, String serverName, Bus bus) {
+    public ClientRoutes(Database db, AccessTokens tokens, RateLimiter limiter, String serverName, Bus bus,
+                        RoomserverApi rooms) {
         Guard guard = new Guard(tokens, limiter);
-        this.profiles = new ProfileRoutes(new AccountStore(db), guard, serverName);
+        this.profiles = new ProfileRoutes(new AccountStore(db), guard, serverName,
+                new ProfilePropagation(rooms));
         ClientDataEvents events = new ClientDataEvents(bus);
         this.accountData = new AccountDataRoutes(new AccountDataStore(db), guard, events);
         this.config = new ClientConfigRoutes(new FilterStore(db), guard);

@@ -18,8 +18,8 @@ import jakarta.json.JsonObjectBuilder;
 /**
  * Display names and avatars of local users (client-server API, "Profiles").
  *
- * <p>Not yet: a change is not propagated into the rooms the user has joined (that needs new membership
- * events from the roomserver), and profiles of users on other servers are not fetched over federation.
+ * <p>A change is sent on into the rooms the user has joined as a new membership event. Not yet: profiles of
+ * users on other servers are not fetched over federation.
  */
 public final class ProfileRoutes {
 
@@ -29,11 +29,13 @@ public final class ProfileRoutes {
     private final AccountStore accounts;
     private final Guard guard;
     private final String serverName;
+    private final ProfilePropagation propagation;
 
-    ProfileRoutes(AccountStore accounts, Guard guard, String serverName) {
+    ProfileRoutes(AccountStore accounts, Guard guard, String serverName, ProfilePropagation propagation) {
         this.accounts = accounts;
         this.guard = guard;
         this.serverName = serverName;
+        this.propagation = propagation;
     }
 
     void register(Routes routes) {
@@ -81,6 +83,7 @@ public final class ProfileRoutes {
             }
             accounts.setAvatarUrl(who.userId(), value.filter(v -> !v.isEmpty()).orElse(null));
         }
+        accounts.profile(who.userId()).ifPresent(profile -> propagation.propagate(who.userId(), profile));
         Json.ok(res, Json.empty());
     }
 
