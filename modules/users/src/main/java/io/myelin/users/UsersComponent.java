@@ -15,6 +15,7 @@ import io.myelin.api.storage.Database;
 import io.myelin.api.storage.Migrations;
 import io.myelin.api.users.AccessTokens;
 import io.myelin.users.auth.Accounts;
+import io.myelin.users.auth.LoginTokens;
 import io.myelin.users.auth.RateLimiter;
 import io.myelin.users.auth.TokenService;
 import io.myelin.users.auth.Uia;
@@ -88,10 +89,11 @@ public final class UsersComponent implements Component {
         registration = new RegistrationRoutes(accounts, uia, config, limiter);
         sharedSecret = new SharedSecretRoutes(accounts, config.registrationSharedSecret().orElse(null),
                 context.clock());
-        login = new LoginRoutes(accounts, tokens, limiter);
+        login = new LoginRoutes(accounts, tokens, limiter, uia,
+                new LoginTokens(context.clock(), config.loginTokens().lifetime()), config.loginTokens().enabled());
         devices = new DeviceRoutes(accounts, tokens, limiter, uia);
         client = new ClientRoutes(db, tokens, limiter, context.identity().serverName(), context.bus(),
-                context.require(RoomserverApi.class));
+                context.require(RoomserverApi.class), config.loginTokens().enabled());
         LOG.log(System.Logger.Level.INFO, "users: started; registration "
                 + (config.enableRegistration() ? "open" + (config.registrationTokens().isEmpty() ? ""
                 : " with registration tokens") : "closed")

@@ -232,8 +232,10 @@ abstract class AccountsTestBase {
         assertError(login(server, name, "wrong"), 403, "M_FORBIDDEN");
         assertError(login(server, "nobody" + name, "right"), 403, "M_FORBIDDEN");
         assertError(login(server, "@" + name + ":elsewhere.example", "right"), 403, "M_FORBIDDEN");
-        assertError(server.post("/_matrix/client/v3/login", null, "{\"type\":\"m.login.token\",\"token\":\"x\"}"),
+        assertError(server.post("/_matrix/client/v3/login", null, "{\"type\":\"m.login.fancy\",\"token\":\"x\"}"),
                 400, "M_UNKNOWN");
+        assertError(server.post("/_matrix/client/v3/login", null, "{\"type\":\"m.login.token\",\"token\":\"x\"}"),
+                403, "M_FORBIDDEN");
         assertError(server.post("/_matrix/client/v3/login", null, "{\"type\":\"m.login.password\"}"),
                 400, "M_MISSING_PARAM");
     }

@@ -19,17 +19,23 @@ import io.myelin.api.DataUnit;
  * @param passwordHashing          the Argon2id cost of password hashes
  * @param accessTokenLifetime      how long an access token issued with a refresh token stays valid
  * @param rateLimits               the rate limits
+ * @param loginTokens              whether and for how long {@code POST /login/get_token} hands out login tokens
+ * @param allowGuestAccess         whether {@code /register?kind=guest} creates guest accounts
  */
 public record UsersConfig(boolean enableRegistration,
                           List<String> registrationTokens,
                           Optional<String> registrationSharedSecret,
                           PasswordHashing passwordHashing,
                           Duration accessTokenLifetime,
-                          RateLimits rateLimits) {
+                          RateLimits rateLimits,
+                          LoginTokens loginTokens,
+                          boolean allowGuestAccess) {
 
     /** Every key of the section. */
     public static final List<String> KEYS = List.of("enable_registration", "registration_tokens",
-            "registration_shared_secret", "password_hashing", "access_token_lifetime", "rate_limits");
+            "registration_shared_secret", "password_hashing", "access_token_lifetime", "rate_limits",
+            "login_token", "allow_guest_access");
+    private static final List<String> LOGIN_TOKEN_KEYS = List.of("enabled", "lifetime");
     private static final List<String> LIMITS_KEYS = List.of("enabled", "login", "login_ip", "registration",
             "requests");
     private static final List<String> LIMIT_KEYS = List.of("per_second", "burst");
@@ -57,6 +63,17 @@ public record UsersConfig(boolean enableRegistration,
          * 0.2 s of one core, so that logins stay cheap while guessing stays expensive.
          */
         public static final PasswordHashing DEFAULT = new PasswordHashing(19 * 1024, 2, 1);
+    }
+
+    /**
+     * Login tokens, which let a logged-in user sign in another client (client-server API, {@code m.login.token}).
+     *
+     * @param enabled  whether users may generate them; off unless configured, as the specification advises
+     * @param lifetime how long one stays usable
+     */
+    public record LoginTokens(boolean enabled, Duration lifetime) {
+        /** Off; two minutes when turned on, the lifetime the specification suggests. */
+        public static final LoginTokens DEFAULT = new LoginTokens(false, Duration.ofMinutes(2));
     }
 
     /**
@@ -94,6 +111,7 @@ public record UsersConfig(boolean enableRegistration,
         problems.unknownKeys(section, KEYS);
         problems.unknownKeys(section.get("password_hashing"), HASHING_KEYS);
         problems.unknownKeys(section.get("rate_limits"), LIMITS_KEYS);
+        problems.unknownKeys(section.get("login_token"), LOGIN_TOKEN_KEYS);
         for (String key : List.of("login", "login_ip", "registration", "requests")) {
             problems.unknownKeys(section.get("rate_limits").get(key), LIMIT_KEYS);
         }
@@ -108,16 +126,7 @@ public record UsersConfig(boolean enableRegistration,
      * @return the configuration
      */
     public static UsersConfig read(Config section, ConfigProblems problems) {
-        boolean enable = false;
-        Config node = section.get("enable_registration");
-        if (node.exists()) {
-            String text = node.asString().orElse("");
-            if (text.equals("true") || text.equals("false")) {
-                enable = Boolean.parseBoolean(text);
-            } else {
-                problems.add(node, "must be true or false");
-            }
-        }
+        boolean enable = bool(section.get("enable_registration"), false, problems);
 
         List<String> tokens = List.of();
         Config tokensNode = section.get("registration_tokens");
@@ -135,7 +144,22 @@ public record UsersConfig(boolean enableRegistration,
 
         return new UsersConfig(enable, tokens, secret, hashing(section.get("password_hashing"), problems),
                 duration(section.get("access_token_lifetime"), Duration.ofMinutes(5), problems),
-                rateLimits(section.get("rate_limits"), problems));
+                rateLimits(section.get("rate_limits"), problems),
+                new LoginTokens(bool(section.get("login_token").get("enabled"), false, problems),
+                        duration(section.get("login_token").get("lifetime"), LoginTokens.DEFAULT.lifetime(), problems)),
+                bool(section.get("allow_guest_access"), false, problems));
+    }
+
+    private static boolean bool(Config node, boolean fallback, ConfigProblems problems) {
+        if (!node.exists()) {
+            return fallback;
+        }
+        String text = node.asString().orElse("");
+        if (text.equals("true") || text.equals("false")) {
+            return Boolean.parseBoolean(text);
+        }
+        problems.add(node, "must be true or false");
+        return fallback;
     }
 
     private static RateLimits rateLimits(Config node, ConfigProblems problems) {

@@ -24,10 +24,12 @@ public final class ClientConfigRoutes {
 
     private final FilterStore filters;
     private final Guard guard;
+    private final boolean loginTokens;
 
-    ClientConfigRoutes(FilterStore filters, Guard guard) {
+    ClientConfigRoutes(FilterStore filters, Guard guard, boolean loginTokens) {
         this.filters = filters;
         this.guard = guard;
+        this.loginTokens = loginTokens;
     }
 
     void register(Routes routes) {
@@ -81,7 +83,7 @@ public final class ClientConfigRoutes {
     }
 
     private void capabilities(ServerRequest req, ServerResponse res) {
-        guard.requester(req, res);
+        Requester who = guard.requester(req, res);
         JsonObjectBuilder versions = Json.object();
         for (int v = 1; v <= ROOM_VERSIONS; v++) {
             versions.add(Integer.toString(v), "stable");
@@ -94,6 +96,6 @@ public final class ClientConfigRoutes {
                 .add("m.set_displayname", enabled)
                 .add("m.set_avatar_url", enabled)
                 .add("m.3pid_changes", disabled)
-                .add("m.get_login_token", disabled)).build());
+                .add("m.get_login_token", loginTokens && !who.guest() ? enabled : disabled)).build());
     }
 }

@@ -29,15 +29,16 @@ public final class ClientRoutes {
      * @param serverName this server's name
      * @param bus        the bus account data changes are published on
      * @param rooms      the roomserver profile changes are sent to the user's rooms through
+     * @param loginTokens whether users may generate login tokens, which the capabilities say
      */
     public ClientRoutes(Database db, AccessTokens tokens, RateLimiter limiter, String serverName, Bus bus,
-                        RoomserverApi rooms) {
+                        RoomserverApi rooms, boolean loginTokens) {
         Guard guard = new Guard(tokens, limiter);
         this.profiles = new ProfileRoutes(new AccountStore(db), guard, serverName,
                 new ProfilePropagation(rooms));
         ClientDataEvents events = new ClientDataEvents(bus);
         this.accountData = new AccountDataRoutes(new AccountDataStore(db), guard, events);
-        this.config = new ClientConfigRoutes(new FilterStore(db), guard);
+        this.config = new ClientConfigRoutes(new FilterStore(db), guard, loginTokens);
         this.pushRules = new PushRuleRoutes(new PushRuleStore(db), guard, events);
     }
 

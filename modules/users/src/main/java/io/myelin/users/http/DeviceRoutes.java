@@ -151,6 +151,18 @@ public final class DeviceRoutes {
     }
 
     private Uia.StageCheck passwordOf(Requester who) {
+        return passwordOf(accounts, who);
+    }
+
+    /**
+     * The check of the {@code m.login.password} stage for an operation of a logged-in user: the password must be
+     * that user's.
+     *
+     * @param accounts account operations
+     * @param who      the requester
+     * @return the check
+     */
+    static Uia.StageCheck passwordOf(Accounts accounts, Requester who) {
         return (type, auth) -> {
             String user = LoginRoutes.identifiedUser(auth);
             String password = Fields.required(auth, "password");

@@ -1,7 +1,9 @@
 package io.myelin.users.http;
 
+import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.myelin.api.http.ErrorCode;
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.users.AccessTokens;
 import io.myelin.api.users.Authentication;
@@ -39,5 +41,15 @@ final class Guard {
             throw MatrixException.forbidden("Cannot access another user's data.");
         }
         return who;
+    }
+
+    /**
+     * The refusal of an endpoint guests may not use.
+     *
+     * @return the 403 {@code M_GUEST_ACCESS_FORBIDDEN}
+     */
+    static MatrixException guestForbidden() {
+        return new MatrixException(Status.FORBIDDEN_403, ErrorCode.M_GUEST_ACCESS_FORBIDDEN,
+                "Guest accounts cannot do this; register a full account.");
     }
 }

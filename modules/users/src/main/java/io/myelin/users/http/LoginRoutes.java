@@ -16,8 +16,10 @@ import io.myelin.api.users.Requester;
 import io.myelin.protocol.ProtocolException;
 import io.myelin.protocol.id.DeviceId;
 import io.myelin.users.auth.Accounts;
+import io.myelin.users.auth.LoginTokens;
 import io.myelin.users.auth.RateLimiter;
 import io.myelin.users.auth.TokenService;
+import io.myelin.users.auth.Uia;
 import io.myelin.users.store.Account;
 
 import jakarta.json.JsonObject;
@@ -30,32 +32,53 @@ import jakarta.json.JsonObjectBuilder;
 public final class LoginRoutes {
 
     private static final String PASSWORD = "m.login.password";
+    private static final String TOKEN = "m.login.token";
+    private static final List<List<String>> PASSWORD_FLOW = List.of(List.of(PASSWORD));
 
     private final Accounts accounts;
     private final TokenService tokens;
     private final RateLimiter limiter;
     private final Guard guard;
+    private final Uia uia;
+    private final LoginTokens loginTokens;
+    private final boolean loginTokensEnabled;
 
     /**
-     * @param accounts account operations
-     * @param tokens   the token service
-     * @param limiter  limits login attempts
+     * @param accounts           account operations
+     * @param tokens             the token service
+     * @param limiter            limits login attempts
+     * @param uia                user-interactive authentication, which guards login token generation
+     * @param loginTokens        the open login tokens
+     * @param loginTokensEnabled whether users may generate login tokens
      */
-    public LoginRoutes(Accounts accounts, TokenService tokens, RateLimiter limiter) {
+    public LoginRoutes(Accounts accounts, TokenService tokens, RateLimiter limiter, Uia uia, LoginTokens loginTokens,
+                       boolean loginTokensEnabled) {
         this.accounts = accounts;
         this.tokens = tokens;
         this.limiter = limiter;
         this.guard = new Guard(tokens, limiter);
+        this.uia = uia;
+        this.loginTokens = loginTokens;
+        this.loginTokensEnabled = loginTokensEnabled;
     }
 
     /**
      * @param routes where the routes go
      */
     public void register(Routes routes) {
-        routes.clientV3(Method.GET, "/login", (req, res) -> Json.ok(res, Json.object()
-                .add("flows", jakarta.json.Json.createArrayBuilder().add(Json.object().add("type", PASSWORD)))
-                .build()));
+        // Token login stays listed when generation is off: tokens may come from elsewhere (an admin, SSO later).
+        JsonObjectBuilder token = Json.object().add("type", TOKEN);
+        if (loginTokensEnabled) {
+            token.add("get_login_token", true);
+        }
+        JsonObject flows = Json.object().add("flows", jakarta.json.Json.createArrayBuilder()
+                .add(Json.object().add("type", PASSWORD)).add(token)).build();
+        routes.clientV3(Method.GET, "/login", (req, res) -> Json.ok(res, flows));
         routes.clientV3(Method.POST, "/login", this::login);
+        if (loginTokensEnabled) {
+            // Not routed at all when off, so the client gets the usual 404 M_UNRECOGNIZED of an unknown endpoint.
+            routes.client(Method.POST, "/_matrix/client/v1/login/get_token", this::getToken);
+        }
         routes.clientV3(Method.POST, "/logout", this::logout);
         routes.clientV3(Method.POST, "/logout/all", this::logoutAll);
         routes.clientV3(Method.GET, "/account/whoami", this::whoami);
@@ -82,14 +105,32 @@ public final class LoginRoutes {
     private void login(ServerRequest req, ServerResponse res) {
         JsonObject body = Json.readObject(req);
         String type = Fields.required(body, "type");
-        if (!type.equals(PASSWORD)) {
+        if (!type.equals(PASSWORD) && !type.equals(TOKEN)) {
             throw new MatrixException(Status.BAD_REQUEST_400, ErrorCode.M_UNKNOWN, "Unknown login type " + type + ".");
         }
-        String user = identifiedUser(body);
-        String password = Fields.required(body, "password");
         String deviceId = Fields.string(body, "device_id").map(LoginRoutes::checkDeviceId).orElse(null);
         String displayName = Fields.string(body, "initial_device_display_name").orElse(null);
         boolean refresh = Fields.bool(body, "refresh_token", false);
+        String userId = type.equals(TOKEN) ? userOfToken(body, req, res) : userOfPassword(body, req, res);
+        Accounts.Login login = accounts.login(userId, deviceId, displayName, refresh, Clients.ip(req));
+        JsonObjectBuilder out = Json.object().add("user_id", login.userId());
+        addTokens(out, login);
+        out.add("home_server", accounts.serverName());
+        Json.ok(res, out.build());
+    }
+
+    private String userOfToken(JsonObject body, ServerRequest req, ServerResponse res) {
+        String token = Fields.required(body, "token");
+        // The token names no account, so guessing is limited by the client's address alone.
+        limiter.loginAttempt("token " + Clients.ip(req), Clients.ip(req), res);
+        return loginTokens.take(token)
+                .filter(userId -> accounts.byIdentifier(userId).filter(a -> !a.deactivated()).isPresent())
+                .orElseThrow(() -> MatrixException.forbidden("Invalid or expired login token."));
+    }
+
+    private String userOfPassword(JsonObject body, ServerRequest req, ServerResponse res) {
+        String user = identifiedUser(body);
+        String password = Fields.required(body, "password");
 
         // One bucket per account however the client spells it: "bob", "Bob" and "@bob:server" are one account.
         String bucket = user.startsWith("@") ? user : "@" + user + ":" + accounts.serverName();
@@ -98,12 +139,22 @@ public final class LoginRoutes {
         if (!accounts.passwordMatches(account, password)) {
             throw MatrixException.forbidden("Invalid username or password.");
         }
-        Accounts.Login login = accounts.login(account.get().userId(), deviceId, displayName, refresh,
-                Clients.ip(req));
-        JsonObjectBuilder out = Json.object().add("user_id", login.userId());
-        addTokens(out, login);
-        out.add("home_server", accounts.serverName());
-        Json.ok(res, out.build());
+        return account.get().userId();
+    }
+
+    private void getToken(ServerRequest req, ServerResponse res) {
+        Requester who = guard.requester(req, res);
+        if (who.guest()) {
+            throw Guard.guestForbidden();
+        }
+        JsonObject body = req.content().hasEntity() ? Json.readObject(req) : Json.empty();
+        if (!uia.complete(body, "login_token " + who.userId(), PASSWORD_FLOW,
+                DeviceRoutes.passwordOf(accounts, who), res)) {
+            return;
+        }
+        String token = loginTokens.issue(who.userId());
+        Json.ok(res, Json.object().add("login_token", token)
+                .add("expires_in_ms", loginTokens.lifetime().toMillis()).build());
     }
 
     /**

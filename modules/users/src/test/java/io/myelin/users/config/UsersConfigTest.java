@@ -31,6 +31,21 @@ class UsersConfigTest {
         assertEquals(UsersConfig.PasswordHashing.DEFAULT, config.passwordHashing());
         assertEquals(Duration.ofMinutes(5), config.accessTokenLifetime());
         assertEquals(UsersConfig.RateLimits.DEFAULT, config.rateLimits());
+        assertEquals(UsersConfig.LoginTokens.DEFAULT, config.loginTokens());
+        assertFalse(config.loginTokens().enabled());
+        assertFalse(config.allowGuestAccess());
+    }
+
+    @Test
+    void loginTokensAndGuestAccessAreRead() {
+        ConfigProblems problems = new ConfigProblems();
+        UsersConfig config = UsersConfig.read(users(Map.of(
+                "users.login_token.enabled", "true",
+                "users.login_token.lifetime", "30s",
+                "users.allow_guest_access", "true")), problems);
+        assertTrue(problems.isEmpty(), problems.list().toString());
+        assertEquals(new UsersConfig.LoginTokens(true, Duration.ofSeconds(30)), config.loginTokens());
+        assertTrue(config.allowGuestAccess());
     }
 
     @Test
@@ -63,9 +78,13 @@ class UsersConfigTest {
                 "users.password_hashing.parallelism", "0",
                 "users.rate_limits.requests.burst", "-3",
                 "users.rate_limits.login.rate", "3",
-                "users.colour", "blue")), problems);
+                "users.colour", "blue",
+                "users.login_token.enabled", "sometimes",
+                "users.login_token.ttl", "1m",
+                "users.allow_guest_access", "1")), problems);
         String text = String.join("\n", problems.list());
         for (String key : List.of("users.enable_registration", "users.password_hashing.parallelism",
+                "users.login_token.enabled", "users.login_token.ttl", "users.allow_guest_access",
                 "users.rate_limits.requests.burst", "users.rate_limits.login.rate", "users.colour")) {
             assertTrue(text.contains(key + ":"), key + " in " + text);
         }
