@@ -130,8 +130,8 @@ public final class Accounts {
         long now = clock.millis();
         Login login;
         try {
-            login = db.write(tx -> create(tx, userId, localpart, profileName, hash, admin, device, displayName,
-                    inhibitLogin, withRefresh, now, ip));
+            login = db.write(tx -> create(tx, userId, localpart, profileName, hash, admin, false, device,
+                    displayName, inhibitLogin, withRefresh, now, ip));
         } catch (RuntimeException e) {
             // Two registrations of one name at once: on PostgreSQL the loser fails on the primary key.
             if (accounts.taken(localpart)) {
@@ -146,10 +146,30 @@ public final class Accounts {
         return login;
     }
 
+    /**
+     * Creates a guest account, without a password, with one device and an access token that does not expire.
+     *
+     * @param localpart   a generated, checked localpart
+     * @param displayName the device's name, or null
+     * @param ip          the client's address
+     * @return the new login
+     * @throws MatrixException 400 {@code M_USER_IN_USE} when the generated name happens to be taken
+     */
+    public Login registerGuest(String localpart, String displayName, String ip) {
+        String userId = userId(localpart);
+        Login login = db.write(tx -> create(tx, userId, localpart, null, null, false, true, Secrets.deviceId(),
+                displayName, false, false, clock.millis(), ip));
+        if (login == null) {
+            throw userInUse();
+        }
+        LOG.log(System.Logger.Level.INFO, "users: registered guest user_id=" + userId);
+        return login;
+    }
+
     private Login create(DbExecute tx, String userId, String localpart, String profileName, String hash,
-                         boolean admin, String device, String displayName, boolean inhibitLogin,
+                         boolean admin, boolean guest, String device, String displayName, boolean inhibitLogin,
                          boolean withRefresh, long now, String ip) {
-        if (!accounts.create(tx, userId, localpart, hash, admin, false,
+        if (!accounts.create(tx, userId, localpart, hash, admin, guest,
                 profileName == null ? localpart : profileName, now)) {
             return null;
         }

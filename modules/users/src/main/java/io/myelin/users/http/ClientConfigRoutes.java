@@ -83,7 +83,9 @@ public final class ClientConfigRoutes {
     }
 
     private void capabilities(ServerRequest req, ServerResponse res) {
-        Requester who = guard.requester(req, res);
+        // Not on the specification's list for guests, but read-only facts about the server that clients ask for
+        // before anything else; guests learn here what they cannot do.
+        Requester who = guard.requesterOrGuest(req, res);
         JsonObjectBuilder versions = Json.object();
         for (int v = 1; v <= ROOM_VERSIONS; v++) {
             versions.add(Integer.toString(v), "stable");
@@ -91,10 +93,10 @@ public final class ClientConfigRoutes {
         JsonObject enabled = Json.object().add("enabled", true).build();
         JsonObject disabled = Json.object().add("enabled", false).build();
         Json.ok(res, Json.object().add("capabilities", Json.object()
-                .add("m.change_password", enabled)
+                .add("m.change_password", who.guest() ? disabled : enabled)
                 .add("m.room_versions", Json.object().add("default", DEFAULT_ROOM_VERSION).add("available", versions))
                 .add("m.set_displayname", enabled)
-                .add("m.set_avatar_url", enabled)
+                .add("m.set_avatar_url", who.guest() ? disabled : enabled)
                 .add("m.3pid_changes", disabled)
                 .add("m.get_login_token", loginTokens && !who.guest() ? enabled : disabled)).build());
     }

@@ -62,21 +62,21 @@ public final class DeviceRoutes {
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        Requester who = guard.requester(req, res);
+        Requester who = guard.requesterOrGuest(req, res);
         JsonArrayBuilder devices = jakarta.json.Json.createArrayBuilder();
         accounts.devices().devices(who.userId()).forEach(d -> devices.add(json(d)));
         Json.ok(res, Json.object().add("devices", devices).build());
     }
 
     private void get(ServerRequest req, ServerResponse res) {
-        Requester who = guard.requester(req, res);
+        Requester who = guard.requesterOrGuest(req, res);
         Device device = accounts.devices().device(who.userId(), req.path().pathParameters().get("deviceId"))
                 .orElseThrow(() -> MatrixException.notFound("No such device."));
         Json.ok(res, json(device));
     }
 
     private void rename(ServerRequest req, ServerResponse res) {
-        Requester who = guard.requester(req, res);
+        Requester who = guard.requesterOrGuest(req, res);
         JsonObject body = Json.readObject(req);
         String name = Fields.string(body, "display_name").orElse(null);
         String deviceId = req.path().pathParameters().get("deviceId");

@@ -23,7 +23,27 @@ final class Guard {
         this.limiter = limiter;
     }
 
+    /**
+     * Authenticates a request of a full account. Guests are refused here unless the endpoint uses
+     * {@link #requesterOrGuest}: the specification lists what guests may do, and everything else is closed to them.
+     *
+     * @return the requester
+     * @throws MatrixException 403 {@code M_GUEST_ACCESS_FORBIDDEN} for a guest
+     */
     Requester requester(ServerRequest req, ServerResponse res) {
+        Requester who = requesterOrGuest(req, res);
+        if (who.guest()) {
+            throw guestForbidden();
+        }
+        return who;
+    }
+
+    /**
+     * Authenticates a request of an endpoint guests may use too.
+     *
+     * @return the requester
+     */
+    Requester requesterOrGuest(ServerRequest req, ServerResponse res) {
         Requester who = Authentication.require(req, tokens);
         limiter.request(who.userId(), res);
         return who;
@@ -36,7 +56,18 @@ final class Guard {
      * @throws MatrixException 403 when the path names someone else
      */
     Requester self(ServerRequest req, ServerResponse res) {
-        Requester who = requester(req, res);
+        return self(req, res, false);
+    }
+
+    /**
+     * Authenticates a request about the user in its path, which must be the requester.
+     *
+     * @param guests whether guests may use the endpoint
+     * @return the requester
+     * @throws MatrixException 403 when the path names someone else, or the requester is a guest and may not
+     */
+    Requester self(ServerRequest req, ServerResponse res, boolean guests) {
+        Requester who = guests ? requesterOrGuest(req, res) : requester(req, res);
         if (!who.userId().equals(req.path().pathParameters().get("userId"))) {
             throw MatrixException.forbidden("Cannot access another user's data.");
         }

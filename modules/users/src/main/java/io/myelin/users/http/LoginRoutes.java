@@ -144,9 +144,6 @@ public final class LoginRoutes {
 
     private void getToken(ServerRequest req, ServerResponse res) {
         Requester who = guard.requester(req, res);
-        if (who.guest()) {
-            throw Guard.guestForbidden();
-        }
         JsonObject body = req.content().hasEntity() ? Json.readObject(req) : Json.empty();
         if (!uia.complete(body, "login_token " + who.userId(), PASSWORD_FLOW,
                 DeviceRoutes.passwordOf(accounts, who), res)) {
@@ -198,7 +195,7 @@ public final class LoginRoutes {
     }
 
     private void whoami(ServerRequest req, ServerResponse res) {
-        Requester who = guard.requester(req, res);
+        Requester who = guard.requesterOrGuest(req, res);
         Json.ok(res, Json.object().add("user_id", who.userId()).add("device_id", who.deviceId())
                 .add("is_guest", who.guest()).build());
     }

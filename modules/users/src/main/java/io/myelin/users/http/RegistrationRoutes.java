@@ -59,7 +59,8 @@ public final class RegistrationRoutes {
     private void registerAccount(ServerRequest req, ServerResponse res) {
         String kind = req.query().first("kind").orElse("user");
         if (kind.equals("guest")) {
-            throw MatrixException.forbidden("Guest access is not enabled on this server.");
+            registerGuest(req, res);
+            return;
         }
         if (!kind.equals("user")) {
             throw MatrixException.invalidParam("kind must be user or guest.");
@@ -89,6 +90,22 @@ public final class RegistrationRoutes {
             LoginRoutes.addTokens(out, login);
             out.add("home_server", accounts.serverName());
         }
+        Json.ok(res, out.build());
+    }
+
+    private void registerGuest(ServerRequest req, ServerResponse res) {
+        if (!config.allowGuestAccess()) {
+            // The registration API's 403 for a kind of account the server does not offer.
+            throw MatrixException.forbidden("Guest access is not enabled on this server.");
+        }
+        limiter.registration(Clients.ip(req), res);
+        // The specification has the server ignore everything in a guest's request but the device name.
+        JsonObject body = req.content().hasEntity() ? Json.readObject(req) : Json.empty();
+        String displayName = Fields.string(body, "initial_device_display_name").orElse(null);
+        Accounts.Login login = accounts.registerGuest(generatedLocalpart(), displayName, Clients.ip(req));
+        JsonObjectBuilder out = Json.object().add("user_id", login.userId());
+        LoginRoutes.addTokens(out, login);
+        out.add("home_server", accounts.serverName());
         Json.ok(res, out.build());
     }
 
