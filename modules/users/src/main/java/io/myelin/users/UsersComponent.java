@@ -97,7 +97,9 @@ public final class UsersComponent implements Component {
         LOG.log(System.Logger.Level.INFO, "users: started; registration "
                 + (config.enableRegistration() ? "open" + (config.registrationTokens().isEmpty() ? ""
                 : " with registration tokens") : "closed")
-                + (config.registrationSharedSecret().isPresent() ? ", shared-secret registration on" : ""));
+                + (config.registrationSharedSecret().isPresent() ? ", shared-secret registration on" : "")
+                + (config.loginTokens().enabled() ? ", login tokens on" : "")
+                + (config.allowGuestAccess() ? ", guest access on" : ""));
     }
 
     @Override

@@ -79,7 +79,7 @@ final class Guard {
      *
      * @return the 403 {@code M_GUEST_ACCESS_FORBIDDEN}
      */
-    static MatrixException guestForbidden() {
+    private static MatrixException guestForbidden() {
         return new MatrixException(Status.FORBIDDEN_403, ErrorCode.M_GUEST_ACCESS_FORBIDDEN,
                 "Guest accounts cannot do this; register a full account.");
     }

@@ -66,7 +66,8 @@ public final class LoginRoutes {
      * @param routes where the routes go
      */
     public void register(Routes routes) {
-        // Token login stays listed when generation is off: tokens may come from elsewhere (an admin, SSO later).
+        // Token login is always accepted; get_login_token tells a client not yet logged in whether a logged-in
+        // user can make such a token here.
         JsonObjectBuilder token = Json.object().add("type", TOKEN);
         if (loginTokensEnabled) {
             token.add("get_login_token", true);
