@@ -44,8 +44,8 @@ import jakarta.json.Json;
  * latency counted from the scheduled start) for the latency under moderate load.
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.myelin.bench.roomserver.RoomserverLoad
- * [--seconds N] [--senders N] [--rooms 1,100] [--postgres JDBC_URL]}. With {@code --postgres} the URL names an
- * administrative connection; the driver creates and drops its own database there. The storage, cache, bus and
+ * [--seconds N] [--senders N] [--rooms 1,100] [--postgres JDBC_URL] [--sqlite-synchronous full|normal]}.
+ * With {@code --postgres} the URL names an administrative connection; the driver creates and drops its own database there. The storage, cache, bus and
  * roomserver components are started by class name (the benchmark jar is on the class path, where the module
  * descriptors' {@code provides} do not apply), on the embedded bus.
  */
@@ -57,6 +57,9 @@ public final class RoomserverLoad {
     private static final List<String> COMPONENTS = List.of("io.myelin.storage.StorageComponent",
             "io.myelin.cache.CacheComponent", "io.myelin.bus.BusComponent",
             "io.myelin.roomserver.RoomserverComponent");
+
+    /** The storage's {@code sqlite_synchronous}, or null for its default. */
+    private static String synchronous;
 
     private RoomserverLoad() {
     }
@@ -74,12 +77,14 @@ public final class RoomserverLoad {
         int[] roomCounts = Arrays.stream(options.getOrDefault("rooms", "1,100").split(","))
                 .mapToInt(Integer::parseInt).toArray();
         String postgres = options.get("postgres");
+        synchronous = options.get("sqlite-synchronous");
 
         out("roomserver load driver, " + Instant.now());
         out("machine: nproc=" + Runtime.getRuntime().availableProcessors() + ", model=" + cpuModel()
                 + ", java " + Runtime.version() + ", " + System.getProperty("os.name") + " "
                 + System.getProperty("os.version"));
-        out("senders=" + senders + ", seconds per phase=" + seconds + ", rooms=" + Arrays.toString(roomCounts));
+        out("senders=" + senders + ", seconds per phase=" + seconds + ", rooms=" + Arrays.toString(roomCounts)
+                + ", sqlite_synchronous=" + (synchronous == null ? "default (full)" : synchronous));
         run("sqlite", null, roomCounts, seconds, senders);
         if (postgres != null) {
             run("postgresql", postgres, roomCounts, seconds, senders);
@@ -106,9 +111,12 @@ public final class RoomserverLoad {
                 }
                 // Warm-up: the JIT and the rooms' in-memory contexts.
                 closedLoop(server.api, ids, senders, Math.max(2, seconds / 3));
+                long cpu0 = processCpuNanos();
                 Result full = closedLoop(server.api, ids, senders, seconds);
-                out(String.format("%-10s rooms=%-3d closed loop: %8.0f events/s  p50 %6.2f ms  p99 %7.2f ms  (%d events)",
-                        label, rooms, full.rate(), full.p50(), full.p99(), full.count()));
+                double cpuPerEvent = (processCpuNanos() - cpu0) / 1e3 / Math.max(1, full.count());
+                out(String.format("%-10s rooms=%-3d closed loop: %8.0f events/s  p50 %6.2f ms  p99 %7.2f ms  (%d events,"
+                        + " %.0f us CPU of this process per event)",
+                        label, rooms, full.rate(), full.p50(), full.p99(), full.count(), cpuPerEvent));
                 double half = full.rate() / 2;
                 Result paced = openLoop(server.api, ids, half, seconds);
                 out(String.format("%-10s rooms=%-3d at %5.0f/s:   %8.0f events/s  p50 %6.2f ms  p99 %7.2f ms  (%d events)",
@@ -171,6 +179,11 @@ public final class RoomserverLoad {
     private static void send(RoomserverApi api, String room) {
         api.sendEvent(new SendEventRequest(room, SENDER, "m.room.message", null,
                 Json.createObjectBuilder().add("msgtype", "m.text").add("body", "load").build(), null));
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static String cpuModel() {
@@ -263,7 +276,11 @@ public final class RoomserverLoad {
             try {
                 for (String name : COMPONENTS) {
                     Component c = (Component) Class.forName(name).getConstructor().newInstance();
-                    Map<String, String> section = name.endsWith("StorageComponent") ? Map.of("url", url) : Map.of();
+                    Map<String, String> section = Map.of();
+                    if (name.endsWith("StorageComponent")) {
+                        section = synchronous == null || !url.startsWith("jdbc:sqlite:") ? Map.of("url", url)
+                                : Map.of("url", url, "sqlite_synchronous", synchronous);
+                    }
                     c.start(new Context(section, identity, services));
                     server.started.add(c);
                 }
