@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,9 +46,9 @@ import jakarta.json.Json;
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.myelin.bench.roomserver.RoomserverLoad
  * [--seconds N] [--senders N] [--rooms 1,100] [--postgres JDBC_URL] [--sqlite-synchronous full|normal]}.
- * With {@code --postgres} the URL names an administrative connection; the driver creates and drops its own database there. The storage, cache, bus and
- * roomserver components are started by class name (the benchmark jar is on the class path, where the module
- * descriptors' {@code provides} do not apply), on the embedded bus.
+ * With {@code --postgres} the URL names an administrative connection; the driver creates and drops its own
+ * database there. The storage, cache, bus and roomserver components are started by class name (the benchmark
+ * jar is on the class path, where the module descriptors' {@code provides} do not apply), on the embedded bus.
  */
 public final class RoomserverLoad {
 
@@ -114,12 +115,13 @@ public final class RoomserverLoad {
                 long cpu0 = processCpuNanos();
                 Result full = closedLoop(server.api, ids, senders, seconds);
                 double cpuPerEvent = (processCpuNanos() - cpu0) / 1e3 / Math.max(1, full.count());
-                out(String.format("%-10s rooms=%-3d closed loop: %8.0f events/s  p50 %6.2f ms  p99 %7.2f ms  (%d events,"
-                        + " %.0f us CPU of this process per event)",
+                out(String.format(Locale.ROOT, "%-10s rooms=%-3d closed loop: %8.0f events/s  p50 %6.2f ms"
+                        + "  p99 %7.2f ms  (%d events, %.0f us CPU of this process per event)",
                         label, rooms, full.rate(), full.p50(), full.p99(), full.count(), cpuPerEvent));
                 double half = full.rate() / 2;
                 Result paced = openLoop(server.api, ids, half, seconds);
-                out(String.format("%-10s rooms=%-3d at %5.0f/s:   %8.0f events/s  p50 %6.2f ms  p99 %7.2f ms  (%d events)",
+                out(String.format(Locale.ROOT, "%-10s rooms=%-3d at %5.0f/s:   %8.0f events/s  p50 %6.2f ms"
+                        + "  p99 %7.2f ms  (%d events)",
                         label, rooms, half, paced.rate(), paced.p50(), paced.p99(), paced.count()));
             } finally {
                 if (database != null) {
@@ -229,9 +231,8 @@ public final class RoomserverLoad {
         }
     }
 
-    @SuppressWarnings("java:S106")
     private static void out(String line) {
-        // A command-line tool's report.
+        // A command-line tool's report, for a person or a script.
         System.out.println(line);
     }
 
