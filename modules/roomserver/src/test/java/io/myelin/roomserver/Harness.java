@@ -103,6 +103,20 @@ final class Harness implements AutoCloseable {
         return h;
     }
 
+    /**
+     * The roomserver on a SQLite file in a given directory, for a test that opens the same database in two
+     * processes one after the other.
+     *
+     * @param dir    the directory of {@code myelin.db}
+     * @param remove whether closing the harness deletes the directory
+     */
+    static Harness sqliteIn(Path dir, boolean remove) throws Exception {
+        Harness h = new Harness("jdbc:sqlite:" + dir.resolve("myelin.db"), dir, remove ? () -> delete(dir) : () -> {
+        });
+        h.start();
+        return h;
+    }
+
     static Harness postgres() throws Exception {
         String admin = System.getenv(POSTGRES_VARIABLE);
         if (admin == null || admin.isBlank()) {
@@ -130,6 +144,18 @@ final class Harness implements AutoCloseable {
      */
     long rows(String table) {
         return database.client().execute().get("SELECT COUNT(*) AS n FROM " + table)
+                .map(r -> ((Number) r.column("n").get()).longValue()).orElseThrow();
+    }
+
+    /**
+     * Reads one number.
+     *
+     * @param sql a query with one row and a column {@code n}
+     * @param params its parameters
+     * @return the number
+     */
+    long number(String sql, Object... params) {
+        return database.client().execute().get(sql, params)
                 .map(r -> ((Number) r.column("n").get()).longValue()).orElseThrow();
     }
 

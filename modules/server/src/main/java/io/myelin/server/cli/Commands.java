@@ -21,7 +21,7 @@ public final class Commands {
                 new GenerateKeysCommand(),
                 new SignJsonCommand(),
                 new CanonicalJsonCommand(),
-                new ResolveStateCommand(),
+                new ResolveStateCommand(env),
                 new WaitReadyCommand(env));
     }
 
