@@ -1,11 +1,14 @@
 package io.myelin.client;
 
+import java.util.List;
 import java.util.Set;
 
 import io.myelin.api.Component;
 import io.myelin.api.ComponentContext;
 import io.myelin.api.Routes;
 import io.myelin.api.roomserver.RoomserverApi;
+import io.myelin.api.storage.Database;
+import io.myelin.api.storage.Migrations;
 import io.myelin.api.users.AccessTokens;
 
 /**
@@ -18,8 +21,12 @@ public final class ClientComponent implements Component {
 
     private static final System.Logger LOG = System.getLogger(ClientComponent.class.getName());
 
+    private static final Migrations MIGRATIONS = new Migrations("client", "/io/myelin/client/db",
+            List.of("001-reports.sql"), ClientComponent.class::getResourceAsStream);
+
     private RoomRoutes rooms;
     private EventRoutes events;
+    private ReportRoutes reports;
 
     @Override
     public String name() {
@@ -28,7 +35,7 @@ public final class ClientComponent implements Component {
 
     @Override
     public Set<Class<?>> needs() {
-        return Set.of(AccessTokens.class, RoomserverApi.class);
+        return Set.of(Database.class, AccessTokens.class, RoomserverApi.class);
     }
 
     @Override
@@ -38,6 +45,9 @@ public final class ClientComponent implements Component {
         Visibility visibility = new Visibility(roomserver);
         rooms = new RoomRoutes(tokens, roomserver);
         events = new EventRoutes(tokens, roomserver, visibility);
+        Database db = context.database();
+        db.migrate(MIGRATIONS);
+        reports = new ReportRoutes(tokens, roomserver, visibility, db, context.clock());
         LOG.log(System.Logger.Level.INFO, "client: started");
     }
 
@@ -45,5 +55,6 @@ public final class ClientComponent implements Component {
     public void routes(Routes routes) {
         rooms.register(routes);
         events.register(routes);
+        reports.register(routes);
     }
 }

@@ -17,6 +17,7 @@ import io.myelin.api.roomserver.ForgetRequest;
 import io.myelin.api.roomserver.MembershipRequest;
 import io.myelin.api.roomserver.RoomRequest;
 import io.myelin.api.roomserver.RoomserverApi;
+import io.myelin.api.roomserver.UpgradeRoomRequest;
 import io.myelin.api.users.AccessTokens;
 import io.myelin.api.users.Authentication;
 import io.myelin.api.users.Requester;
@@ -49,6 +50,7 @@ final class RoomRoutes {
         routes.clientV3(Method.POST, "/rooms/{roomId}/join", this::join);
         routes.clientV3(Method.POST, "/rooms/{roomId}/leave", this::leave);
         routes.clientV3(Method.POST, "/rooms/{roomId}/forget", this::forget);
+        routes.clientV3(Method.POST, "/rooms/{roomId}/upgrade", this::upgrade);
         for (String action : List.of("invite", "kick", "ban", "unban")) {
             routes.clientV3(Method.POST, "/rooms/{roomId}/" + action, (req, res) -> other(req, res, action));
         }
@@ -149,6 +151,15 @@ final class RoomRoutes {
         Requester who = Authentication.require(req, tokens);
         roomserver.forget(new ForgetRequest(roomId(req), who.userId()));
         Json.ok(res, Json.empty());
+    }
+
+    private void upgrade(ServerRequest req, ServerResponse res) {
+        Requester who = Authentication.require(req, tokens);
+        String roomId = roomId(req);
+        String version = Bodies.requiredString(Bodies.optional(req), "new_version");
+        String replacement = roomserver.upgradeRoom(new UpgradeRoomRequest(roomId, who.userId(), version))
+                .replacementRoom();
+        Json.ok(res, Json.object().add("replacement_room", replacement).build());
     }
 
     private void change(MembershipRequest request) {

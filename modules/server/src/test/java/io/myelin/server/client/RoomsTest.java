@@ -316,4 +316,46 @@ class RoomsTest {
         assertError(server.put("/rooms/" + enc(roomId) + "/send/m.room.message/w1", stranger.token(),
                 message("no")), 403, "M_FORBIDDEN");
     }
+
+    @Test
+    void upgradeNeedsPowerAndPointsTheOldRoomAtTheNewOne() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\",\"room_version\":\"10\"}");
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+        String path = "/rooms/" + enc(roomId) + "/upgrade";
+        assertError(server.post(path, bob.token(), "{\"new_version\":\"11\"}"), 403, "M_FORBIDDEN");
+        assertError(server.post(path, alice.token(), "{}"), 400, "M_BAD_JSON");
+        assertError(server.post(path, alice.token(), "{\"new_version\":\"no-such-version\"}"), 400,
+                "M_UNSUPPORTED_ROOM_VERSION");
+        Reply upgraded = server.post(path, alice.token(), "{\"new_version\":\"11\"}");
+        assertEquals(200, upgraded.status(), upgraded.raw());
+        String replacement = upgraded.string("replacement_room");
+        assertEquals(replacement, server.get("/rooms/" + enc(roomId) + "/state/m.room.tombstone", alice.token())
+                .string("replacement_room"));
+        assertEquals("11", server.get("/rooms/" + enc(replacement) + "/state/m.room.create", alice.token())
+                .string("room_version"));
+    }
+
+    @Test
+    void reportsNeedAJoinedReporterAndAKnownEvent() throws Exception {
+        User alice = user();
+        User bob = user();
+        User stranger = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+        String eventId = send(alice, roomId, message("rude"));
+        String path = "/rooms/" + enc(roomId) + "/report/" + enc(eventId);
+        Reply report = server.post(path, bob.token(), "{\"reason\":\"rude\"}");
+        assertEquals(200, report.status(), report.raw());
+        assertTrue(report.json().isEmpty());
+        assertError(server.post(path, stranger.token(), "{\"reason\":\"rude\"}"), 404, "M_NOT_FOUND");
+        assertError(server.post("/rooms/" + enc(roomId) + "/report/" + enc("$nothing"), bob.token(), "{}"), 404,
+                "M_NOT_FOUND");
+        assertEquals(200, server.post("/rooms/" + enc(roomId) + "/report", stranger.token(),
+                "{\"reason\":\"spam room\"}").status());
+        assertError(server.post("/rooms/" + enc(roomId) + "/report", stranger.token(), "{}"), 400, "M_BAD_JSON");
+        assertError(server.post("/rooms/" + enc("!unknown:test.local") + "/report", stranger.token(),
+                "{\"reason\":\"x\"}"), 404, "M_NOT_FOUND");
+    }
 }
