@@ -1,9 +1,11 @@
 package io.myelin.client;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import io.myelin.api.http.MatrixException;
+import io.myelin.api.roomserver.EventRequest;
 import io.myelin.api.roomserver.Membership;
 import io.myelin.api.roomserver.MembershipsRequest;
 import io.myelin.api.roomserver.RoomEvent;
@@ -11,6 +13,11 @@ import io.myelin.api.roomserver.RoomRequest;
 import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.roomserver.StateRequest;
 import io.myelin.api.roomserver.StateTuple;
+
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 
 /**
  * History visibility (client-server API, "Room History Visibility"): who may read which events and which state.
@@ -52,8 +59,54 @@ final class Visibility {
         if (visibility.equals("invited") && membershipAt.equals("invite")) {
             return true;
         }
-        return visibility.equals("shared") && membership(event.roomId(), userId).filter(
-                m -> m.membership().equals("join")).isPresent();
+        return visibility.equals("shared") && joinedLater(userId, event);
+    }
+
+    private boolean joinedLater(String userId, RoomEvent event) {
+        Optional<Membership> now = membership(event.roomId(), userId);
+        if (now.isEmpty()) {
+            return false;
+        }
+        String m = now.get().membership();
+        if (m.equals("join")) {
+            return true;
+        }
+        if (!m.equals("leave") && !m.equals("ban")) {
+            return false;
+        }
+        RoomEvent left = roomserver.event(new EventRequest(now.get().eventId())).event();
+        if (left == null || depth(event) >= depth(left)) {
+            return false;
+        }
+        for (String before : prevEvents(left.json())) {
+            List<RoomEvent> state = roomserver.state(new StateRequest(event.roomId(), before,
+                    List.of(new StateTuple("m.room.member", userId)))).events();
+            if (state.stream().anyMatch(e -> "join".equals(e.json().getJsonObject("content")
+                    .getString("membership", "")))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long depth(RoomEvent event) {
+        return event.json().containsKey("depth") ? event.json().getJsonNumber("depth").longValue() : 0;
+    }
+
+    // Room versions 1 and 2 list [id, hashes] pairs; later ones list the ids.
+    private static List<String> prevEvents(JsonObject json) {
+        List<String> ids = new ArrayList<>();
+        if (!(json.get("prev_events") instanceof JsonArray prev)) {
+            return ids;
+        }
+        for (JsonValue value : prev) {
+            if (value instanceof JsonString id) {
+                ids.add(id.getString());
+            } else if (value instanceof JsonArray pair && !pair.isEmpty() && pair.get(0) instanceof JsonString id) {
+                ids.add(id.getString());
+            }
+        }
+        return ids;
     }
 
     /**

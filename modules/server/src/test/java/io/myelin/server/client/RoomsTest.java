@@ -290,6 +290,10 @@ class RoomsTest {
         assertError(event(bob, shared, early), 404, "M_NOT_FOUND");
         assertEquals(200, server.post("/join/" + enc(shared), bob.token(), "{}").status());
         assertEquals(200, event(bob, shared, early).status());
+        assertEquals(200, membership(bob, shared, "leave", null).status());
+        String late = send(alice, shared, message("late"));
+        assertEquals(200, event(bob, shared, early).status());
+        assertError(event(bob, shared, late), 404, "M_NOT_FOUND");
 
         User carol = user();
         String invited = createRoom(alice, "{\"initial_state\":[{\"type\":\"m.room.history_visibility\","
