@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,18 +22,20 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The room endpoints of the client-server API over real HTTP: creation, memberships, sending, state, redaction,
- * reading events and members, and history visibility.
+ * reading events and members, and history visibility; run once per database by the subclasses.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RoomsTest {
+abstract class RoomsTestBase {
 
     private static final AtomicInteger NAMES = new AtomicInteger();
 
     private ClientServer server;
 
+    abstract ClientServer.Backend backend();
+
     @BeforeAll
     void start() throws Exception {
-        server = ClientServer.start(Files.createTempDirectory("myelin-client-"));
+        server = ClientServer.start(Files.createTempDirectory("myelin-client-"), backend());
     }
 
     @AfterAll
