@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -177,7 +178,22 @@ final class ClientServer implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         JsonStructure json = response.body().isEmpty() ? null
                 : jakarta.json.Json.createReader(new StringReader(response.body())).read();
+        record(method, path, response.statusCode(), json);
         return new Reply(response.statusCode(), json, response.body());
+    }
+
+    // With MYELIN_TEST_RESPONSE_LOG set, every response is appended there as one JSON line, so that a run can
+    // be checked against the spec's schemas afterwards.
+    private static synchronized void record(String method, String path, int status, JsonStructure body)
+            throws IOException {
+        String log = System.getenv("MYELIN_TEST_RESPONSE_LOG");
+        if (log == null || log.isBlank() || body == null) {
+            return;
+        }
+        String line = jakarta.json.Json.createObjectBuilder().add("method", method).add("path", path)
+                .add("status", status).add("body", body).build() + "\n";
+        Files.writeString(Path.of(log), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
     }
 
     Reply get(String path, String token) throws IOException, InterruptedException {
