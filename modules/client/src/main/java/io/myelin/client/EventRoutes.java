@@ -70,6 +70,7 @@ final class EventRoutes {
         Requester who = Authentication.require(req, tokens);
         var path = req.path().pathParameters();
         JsonObject content = Bodies.eventContent(req);
+        Bodies.checkEventSize(content, path.get("roomId"), who.userId(), path.get("eventType"));
         String eventId = roomserver.sendEvent(new SendEventRequest(path.get("roomId"), who.userId(),
                 path.get("eventType"), null, content, deviceTxn(who, path.get("txnId")))).eventId();
         Json.ok(res, Json.object().add("event_id", eventId).build());
@@ -81,6 +82,7 @@ final class EventRoutes {
         String type = path.get("eventType");
         JsonObject content = Bodies.eventContent(req);
         StateContent.check(type, content);
+        Bodies.checkEventSize(content, path.get("roomId"), who.userId(), type, stateKey(req));
         String eventId = roomserver.sendEvent(new SendEventRequest(path.get("roomId"), who.userId(), type,
                 stateKey(req), content, null)).eventId();
         Json.ok(res, Json.object().add("event_id", eventId).build());

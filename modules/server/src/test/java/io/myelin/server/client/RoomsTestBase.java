@@ -211,6 +211,12 @@ abstract class RoomsTestBase {
         assertError(server.put(path, mallory.token(), message("spam")), 403, "M_FORBIDDEN");
         assertError(server.put("/rooms/" + enc(roomId) + "/send/m.room.message/big", alice.token(),
                 message("x".repeat(70_000))), 413, "M_TOO_LARGE");
+        assertError(server.put("/rooms/" + enc(roomId) + "/send/m.room.message/big2", alice.token(),
+                message("x".repeat(65_480))), 413, "M_TOO_LARGE");
+        assertEquals(200, server.put("/rooms/" + enc(roomId) + "/send/m.room.message/fits", alice.token(),
+                message("x".repeat(60_000))).status());
+        assertError(server.put("/rooms/" + enc(roomId) + "/state/org.example.big", alice.token(),
+                "{\"v\":\"" + "x".repeat(65_530) + "\"}"), 413, "M_TOO_LARGE");
         assertError(server.put("/rooms/" + enc(roomId) + "/send/m.room.message/arr", alice.token(), "[1]"), 400,
                 "M_BAD_JSON");
     }
