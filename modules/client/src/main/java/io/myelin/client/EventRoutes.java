@@ -121,6 +121,7 @@ final class EventRoutes {
         Requester who = Authentication.require(req, tokens);
         var path = req.path().pathParameters();
         JsonObject body = Bodies.optional(req);
+        requireRedactPower(path.get("roomId"), who.userId(), path.get("eventId"));
         String eventId = roomserver.redact(new RedactRequest(path.get("roomId"), who.userId(), path.get("eventId"),
                 Bodies.string(body, "reason"), deviceTxn(who, path.get("txnId")))).eventId();
         Json.ok(res, Json.object().add("event_id", eventId).build());
@@ -197,6 +198,36 @@ final class EventRoutes {
         roomserver.memberships(new MembershipsRequest(null, who.userId(), "join")).memberships()
                 .forEach(m -> rooms.add(m.roomId()));
         Json.ok(res, Json.object().add("joined_rooms", rooms).build());
+    }
+
+    /**
+     * The rules admit a redaction event from any member and leave its effect to the power levels, so a client
+     * redacting someone else's event without the power would see a redaction accepted that must not apply.
+     * It is refused here instead.
+     */
+    private void requireRedactPower(String roomId, String userId, String eventId) {
+        RoomEvent target = roomserver.event(new EventRequest(eventId)).event();
+        if (target == null || !target.roomId().equals(roomId)
+                || userId.equals(target.json().getString("sender", ""))) {
+            return;
+        }
+        List<RoomEvent> state = roomserver.state(new StateRequest(roomId, null, List.of(
+                new StateTuple("m.room.create", ""), new StateTuple("m.room.power_levels", "")))).events();
+        JsonObject create = null;
+        JsonObject levels = null;
+        for (RoomEvent e : state) {
+            if ("m.room.create".equals(e.json().getString("type", ""))) {
+                create = e.json();
+            } else {
+                levels = e.json().getJsonObject("content");
+            }
+        }
+        if (PowerLevels.creator(create, userId, levels)) {
+            return;
+        }
+        if (PowerLevels.userLevel(levels, userId) < PowerLevels.level(levels, "redact", 50)) {
+            throw MatrixException.forbidden("You do not have the power to redact other users' events.");
+        }
     }
 
     private static String filter(ServerRequest req, String name) {

@@ -261,6 +261,20 @@ abstract class RoomsTestBase {
         assertEquals(200, event.status(), event.raw());
         assertTrue(event.json().getJsonObject("content").isEmpty(), event.raw());
         assertError(event(alice, roomId, "$unknown"), 404, "M_NOT_FOUND");
+        User bob = user();
+        assertEquals(200, membership(alice, roomId, "invite", bob).status());
+        assertError(server.get("/rooms/" + enc(roomId) + "/state", bob.token()), 403, "M_FORBIDDEN");
+        assertEquals(200, server.post("/rooms/" + enc(roomId) + "/join", bob.token(), "{}").status());
+        String other = send(alice, roomId, message("mine"));
+        assertError(server.put("/rooms/" + enc(roomId) + "/redact/" + enc(other) + "/r2", bob.token(), "{}"), 403,
+                "M_FORBIDDEN");
+        String own = send(bob, roomId, message("bob's"));
+        assertEquals(200, server.put("/rooms/" + enc(roomId) + "/redact/" + enc(own) + "/r3", bob.token(), "{}")
+                .status());
+        Reply legacy = server.call("GET", "/_matrix/client/r0/rooms/" + enc(roomId) + "/event/" + enc(other),
+                bob.token(), null);
+        assertEquals(200, legacy.status(), legacy.raw());
+        assertEquals("mine", legacy.json().getJsonObject("content").getString("body"));
     }
 
     @Test
