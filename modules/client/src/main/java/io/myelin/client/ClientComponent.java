@@ -1,16 +1,32 @@
 package io.myelin.client;
 
+import java.util.List;
+import java.util.Set;
+
 import io.myelin.api.Component;
 import io.myelin.api.ComponentContext;
+import io.myelin.api.Routes;
+import io.myelin.api.roomserver.RoomserverApi;
+import io.myelin.api.storage.Database;
+import io.myelin.api.storage.Migrations;
+import io.myelin.api.users.AccessTokens;
 
 /**
- * Client-server endpoints for rooms, the directory and aliases.
+ * Client-server endpoints for rooms: creating them, memberships, sending and reading events and state.
  *
- * <p>Its features arrive with their issues; until then it starts and stops and serves nothing.
+ * <p>Every request is authenticated with the users component's tokens; every change goes through the
+ * roomserver, which applies the authorization rules and persists transaction ids.
  */
 public final class ClientComponent implements Component {
 
     private static final System.Logger LOG = System.getLogger(ClientComponent.class.getName());
+
+    private static final Migrations MIGRATIONS = new Migrations("client", "/io/myelin/client/db",
+            List.of("001-reports.sql"), ClientComponent.class::getResourceAsStream);
+
+    private RoomRoutes rooms;
+    private EventRoutes events;
+    private ReportRoutes reports;
 
     @Override
     public String name() {
@@ -18,7 +34,27 @@ public final class ClientComponent implements Component {
     }
 
     @Override
+    public Set<Class<?>> needs() {
+        return Set.of(Database.class, AccessTokens.class, RoomserverApi.class);
+    }
+
+    @Override
     public void start(ComponentContext context) {
-        LOG.log(System.Logger.Level.INFO, "client: started, no endpoints yet");
+        AccessTokens tokens = context.require(AccessTokens.class);
+        RoomserverApi roomserver = context.require(RoomserverApi.class);
+        Visibility visibility = new Visibility(roomserver);
+        rooms = new RoomRoutes(tokens, roomserver);
+        events = new EventRoutes(tokens, roomserver, visibility);
+        Database db = context.database();
+        db.migrate(MIGRATIONS);
+        reports = new ReportRoutes(tokens, roomserver, visibility, db, context.clock());
+        LOG.log(System.Logger.Level.INFO, "client: started");
+    }
+
+    @Override
+    public void routes(Routes routes) {
+        rooms.register(routes);
+        events.register(routes);
+        reports.register(routes);
     }
 }

@@ -1,0 +1,189 @@
+package io.myelin.client;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.myelin.api.Routes;
+import io.myelin.api.http.ErrorCode;
+import io.myelin.api.http.Json;
+import io.myelin.api.http.MatrixException;
+import io.myelin.api.roomserver.CreateRoomRequest;
+import io.myelin.api.roomserver.ForgetRequest;
+import io.myelin.api.roomserver.MembershipRequest;
+import io.myelin.api.roomserver.RoomRequest;
+import io.myelin.api.roomserver.RoomserverApi;
+import io.myelin.api.roomserver.UpgradeRoomRequest;
+import io.myelin.api.users.AccessTokens;
+import io.myelin.api.users.Authentication;
+import io.myelin.api.users.Requester;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+
+/**
+ * Creating rooms and changing memberships (client-server API, "Room creation" and "Room membership").
+ *
+ * <p>Not yet: room aliases cannot be resolved (the roomserver offers no alias lookup), so joining or knocking
+ * by alias answers {@code M_NOT_FOUND}; joins over federation and third-party invites are not supported.
+ */
+final class RoomRoutes {
+
+    private static final Set<String> PRESETS = Set.of("private_chat", "trusted_private_chat", "public_chat");
+
+    private final AccessTokens tokens;
+    private final RoomserverApi roomserver;
+
+    RoomRoutes(AccessTokens tokens, RoomserverApi roomserver) {
+        this.tokens = tokens;
+        this.roomserver = roomserver;
+    }
+
+    void register(Routes routes) {
+        routes.clientV3(Method.POST, "/createRoom", this::createRoom);
+        routes.clientV3(Method.POST, "/join/{roomIdOrAlias}", (req, res) -> joinOrKnock(req, res, "join"));
+        routes.clientV3(Method.POST, "/knock/{roomIdOrAlias}", (req, res) -> joinOrKnock(req, res, "knock"));
+        routes.clientV3(Method.POST, "/rooms/{roomId}/join", this::join);
+        routes.clientV3(Method.POST, "/rooms/{roomId}/leave", this::leave);
+        routes.clientV3(Method.POST, "/rooms/{roomId}/forget", this::forget);
+        routes.clientV3(Method.POST, "/rooms/{roomId}/upgrade", this::upgrade);
+        for (String action : List.of("invite", "kick", "ban", "unban")) {
+            routes.clientV3(Method.POST, "/rooms/{roomId}/" + action, (req, res) -> other(req, res, action));
+        }
+    }
+
+    private void createRoom(ServerRequest req, ServerResponse res) {
+        Requester who = Authentication.require(req, tokens);
+        if (who.guest()) {
+            throw new MatrixException(Status.FORBIDDEN_403, ErrorCode.M_GUEST_ACCESS_FORBIDDEN,
+                    "Guests cannot create rooms.");
+        }
+        JsonObject body = Bodies.optional(req);
+        String visibility = Bodies.string(body, "visibility");
+        if (visibility != null && !visibility.equals("public") && !visibility.equals("private")) {
+            throw MatrixException.badJson("'visibility' must be 'public' or 'private'.");
+        }
+        String preset = Bodies.string(body, "preset");
+        if (preset != null && !PRESETS.contains(preset)) {
+            throw MatrixException.badJson("Unknown preset '" + preset + "'.");
+        }
+        List<String> invite = new ArrayList<>();
+        for (JsonValue value : Bodies.array(body, "invite")) {
+            if (value.getValueType() != JsonValue.ValueType.STRING) {
+                throw MatrixException.badJson("'invite' must list user ids.");
+            }
+            invite.add(Bodies.userId(Json.object().add("user", value).build(), "user"));
+        }
+        if (!Bodies.array(body, "invite_3pid").isEmpty()) {
+            throw MatrixException.invalidParam("Third-party invites are not supported by this server.");
+        }
+        List<JsonObject> initialState = new ArrayList<>();
+        for (JsonValue value : Bodies.array(body, "initial_state")) {
+            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+                throw MatrixException.badJson("'initial_state' must list objects.");
+            }
+            JsonObject event = value.asJsonObject();
+            String type = Bodies.requiredString(event, "type");
+            String stateKey = Bodies.string(event, "state_key");
+            JsonObject content = Bodies.object(event, "content");
+            if (content == null) {
+                throw MatrixException.badJson("Each initial state event needs a 'content' object.");
+            }
+            StateContent.check(type, content);
+            initialState.add(Json.object().add("type", type).add("state_key", stateKey == null ? "" : stateKey)
+                    .add("content", content).build());
+        }
+        JsonObject powerOverride = Bodies.object(body, "power_level_content_override");
+        if (powerOverride != null) {
+            StateContent.check("m.room.power_levels", powerOverride);
+        }
+        String name = Bodies.string(body, "name");
+        String topic = Bodies.string(body, "topic");
+        String alias = Bodies.string(body, "room_alias_name");
+        if (alias != null && (alias.isEmpty() || alias.contains(":") || alias.contains("#"))) {
+            throw MatrixException.invalidParam("'room_alias_name' must be a bare local part.");
+        }
+        var created = roomserver.createRoom(new CreateRoomRequest(who.userId(), preset, visibility, name, topic,
+                alias, invite, initialState, powerOverride, Bodies.object(body, "creation_content"),
+                Bodies.string(body, "room_version"), Bodies.bool(body, "is_direct")));
+        Json.ok(res, Json.object().add("room_id", created.roomId()).build());
+    }
+
+    private void joinOrKnock(ServerRequest req, ServerResponse res, String action) {
+        Requester who = Authentication.require(req, tokens);
+        String target = req.path().pathParameters().get("roomIdOrAlias");
+        JsonObject body = Bodies.optional(req);
+        String roomId = resolve(target);
+        change(new MembershipRequest(roomId, who.userId(), who.userId(), action, Bodies.string(body, "reason")));
+        Json.ok(res, Json.object().add("room_id", roomId).build());
+    }
+
+    private void join(ServerRequest req, ServerResponse res) {
+        Requester who = Authentication.require(req, tokens);
+        String roomId = roomId(req);
+        JsonObject body = Bodies.optional(req);
+        change(new MembershipRequest(roomId, who.userId(), who.userId(), "join", Bodies.string(body, "reason")));
+        Json.ok(res, Json.object().add("room_id", roomId).build());
+    }
+
+    private void leave(ServerRequest req, ServerResponse res) {
+        Requester who = Authentication.require(req, tokens);
+        String roomId = roomId(req);
+        JsonObject body = Bodies.optional(req);
+        change(new MembershipRequest(roomId, who.userId(), who.userId(), "leave", Bodies.string(body, "reason")));
+        Json.ok(res, Json.empty());
+    }
+
+    private void other(ServerRequest req, ServerResponse res, String action) {
+        Requester who = Authentication.require(req, tokens);
+        String roomId = roomId(req);
+        JsonObject body = Bodies.optional(req);
+        String target = Bodies.userId(body, "user_id");
+        change(new MembershipRequest(roomId, who.userId(), target, action, Bodies.string(body, "reason")));
+        Json.ok(res, Json.empty());
+    }
+
+    private void forget(ServerRequest req, ServerResponse res) {
+        Requester who = Authentication.require(req, tokens);
+        roomserver.forget(new ForgetRequest(roomId(req), who.userId()));
+        Json.ok(res, Json.empty());
+    }
+
+    private void upgrade(ServerRequest req, ServerResponse res) {
+        Requester who = Authentication.require(req, tokens);
+        String roomId = roomId(req);
+        String version = Bodies.requiredString(Bodies.optional(req), "new_version");
+        String replacement = roomserver.upgradeRoom(new UpgradeRoomRequest(roomId, who.userId(), version))
+                .replacementRoom();
+        Json.ok(res, Json.object().add("replacement_room", replacement).build());
+    }
+
+    private void change(MembershipRequest request) {
+        if (!roomserver.roomInfo(new RoomRequest(request.roomId())).known()) {
+            throw MatrixException.notFound("Unknown room " + request.roomId());
+        }
+        roomserver.changeMembership(request);
+    }
+
+    private static String roomId(ServerRequest req) {
+        String roomId = req.path().pathParameters().get("roomId");
+        if (!roomId.startsWith("!") || roomId.length() < 2) {
+            throw MatrixException.invalidParam("'" + roomId + "' is not a room id.");
+        }
+        return roomId;
+    }
+
+    private static String resolve(String roomIdOrAlias) {
+        if (roomIdOrAlias.startsWith("!")) {
+            return roomIdOrAlias;
+        }
+        if (roomIdOrAlias.startsWith("#")) {
+            throw MatrixException.notFound("Room alias " + roomIdOrAlias + " could not be resolved.");
+        }
+        throw MatrixException.invalidParam("'" + roomIdOrAlias + "' is neither a room id nor an alias.");
+    }
+}

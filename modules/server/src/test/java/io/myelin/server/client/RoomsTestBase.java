@@ -1,0 +1,386 @@
+package io.myelin.server.client;
+
+import static io.myelin.server.client.ClientServer.assertError;
+import static io.myelin.server.client.ClientServer.enc;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.myelin.server.client.ClientServer.Reply;
+import io.myelin.server.client.ClientServer.User;
+
+import jakarta.json.JsonValue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The room endpoints of the client-server API over real HTTP: creation, memberships, sending, state, redaction,
+ * reading events and members, and history visibility; run once per database by the subclasses.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class RoomsTestBase {
+
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    private ClientServer server;
+
+    abstract ClientServer.Backend backend();
+
+    @BeforeAll
+    void start() throws Exception {
+        server = ClientServer.start(Files.createTempDirectory("myelin-client-"), backend());
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private User user() throws Exception {
+        return server.register("u" + NAMES.incrementAndGet() + "_" + ProcessHandle.current().pid());
+    }
+
+    private String createRoom(User creator, String body) throws Exception {
+        Reply reply = server.post("/createRoom", creator.token(), body);
+        assertEquals(200, reply.status(), reply.raw());
+        return reply.string("room_id");
+    }
+
+    private String send(User sender, String roomId, String body) throws Exception {
+        Reply reply = server.put("/rooms/" + enc(roomId) + "/send/m.room.message/t" + NAMES.incrementAndGet(),
+                sender.token(), body);
+        assertEquals(200, reply.status(), reply.raw());
+        return reply.string("event_id");
+    }
+
+    private static String message(String text) {
+        return "{\"msgtype\":\"m.text\",\"body\":\"" + text + "\"}";
+    }
+
+    private Reply membership(User actor, String roomId, String action, User target) throws Exception {
+        return server.post("/rooms/" + enc(roomId) + "/" + action, actor.token(),
+                target == null ? "{}" : "{\"user_id\":\"" + target.userId() + "\"}");
+    }
+
+    private Reply event(User reader, String roomId, String eventId) throws Exception {
+        return server.get("/rooms/" + enc(roomId) + "/event/" + enc(eventId), reader.token());
+    }
+
+    private List<String> members(User reader, String roomId, String query) throws Exception {
+        Reply reply = server.get("/rooms/" + enc(roomId) + "/members" + query, reader.token());
+        assertEquals(200, reply.status(), reply.raw());
+        List<String> out = new ArrayList<>();
+        for (JsonValue event : reply.json().getJsonArray("chunk")) {
+            out.add(event.asJsonObject().getString("state_key") + "="
+                    + event.asJsonObject().getJsonObject("content").getString("membership"));
+        }
+        return out;
+    }
+
+    @Test
+    void createRoomAppliesItsParametersAndJoinsTheCreator() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = createRoom(alice, """
+                {"name":"Garden","topic":"Plants","preset":"private_chat","invite":["%s"],
+                 "initial_state":[{"type":"m.room.history_visibility","content":{"history_visibility":"joined"}}],
+                 "power_level_content_override":{"state_default":60},"creation_content":{"m.federate":false}}
+                """.formatted(bob.userId()));
+        String path = "/rooms/" + enc(roomId) + "/state/";
+        assertEquals("Garden", server.get(path + "m.room.name/", alice.token()).string("name"));
+        assertEquals("Plants", server.get(path + "m.room.topic", alice.token()).string("topic"));
+        assertEquals("joined", server.get(path + "m.room.history_visibility", alice.token())
+                .string("history_visibility"));
+        assertEquals(60, server.get(path + "m.room.power_levels", alice.token()).json().getInt("state_default"));
+        assertEquals(false, server.get(path + "m.room.create", alice.token()).json().getBoolean("m.federate"));
+        Reply event = server.get(path + "m.room.name?format=event", alice.token());
+        assertEquals(roomId, event.string("room_id"));
+        assertEquals(alice.userId(), event.string("sender"));
+        assertTrue(server.get("/joined_rooms", alice.token()).json().getJsonArray("joined_rooms")
+                .contains(jakarta.json.Json.createValue(roomId)));
+        assertEquals(List.of(alice.userId() + "=join", bob.userId() + "=invite").stream().sorted().toList(),
+                members(alice, roomId, "").stream().sorted().toList());
+        Reply joined = server.get("/rooms/" + enc(roomId) + "/joined_members", alice.token());
+        assertEquals(200, joined.status(), joined.raw());
+        assertEquals(List.of(alice.userId()), List.copyOf(joined.json().getJsonObject("joined").keySet()));
+        assertError(server.get("/rooms/" + enc(roomId) + "/joined_members", bob.token()), 403, "M_FORBIDDEN");
+    }
+
+    @Test
+    void createRoomRefusesMalformedBodies() throws Exception {
+        User alice = user();
+        assertError(server.post("/createRoom", alice.token(), "{\"preset\":\"party\"}"), 400, "M_BAD_JSON");
+        assertError(server.post("/createRoom", alice.token(), "{\"name\":7}"), 400, "M_BAD_JSON");
+        assertError(server.post("/createRoom", alice.token(), "{\"invite\":[1]}"), 400, "M_BAD_JSON");
+        assertError(server.post("/createRoom", alice.token(), "[]"), 400, "M_BAD_JSON");
+        assertError(server.post("/createRoom", alice.token(), "{nope"), 400, "M_NOT_JSON");
+        assertError(server.post("/createRoom", null, "{}"), 401, "M_MISSING_TOKEN");
+    }
+
+    @Test
+    void membershipActionsFollowTheRoomsRules() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
+        Reply joined = server.post("/join/" + enc(roomId), bob.token(), "{}");
+        assertEquals(200, joined.status(), joined.raw());
+        assertEquals(roomId, joined.string("room_id"));
+        assertTrue(members(alice, roomId, "").contains(bob.userId() + "=join"));
+
+        assertEquals(200, membership(alice, roomId, "kick", bob).status());
+        assertTrue(members(alice, roomId, "").contains(bob.userId() + "=leave"));
+        assertEquals(200, server.post("/rooms/" + enc(roomId) + "/join", bob.token(), null).status());
+        assertEquals(200, membership(alice, roomId, "ban", bob).status());
+        assertError(server.post("/join/" + enc(roomId), bob.token(), "{}"), 403, "M_FORBIDDEN");
+        assertError(membership(bob, roomId, "kick", alice), 403, "M_FORBIDDEN");
+        assertEquals(200, membership(alice, roomId, "unban", bob).status());
+        assertEquals(200, server.post("/rooms/" + enc(roomId) + "/join", bob.token(), "{}").status());
+        assertEquals(200, membership(bob, roomId, "leave", null).status());
+        assertEquals(List.of(bob.userId() + "=leave"), members(alice, roomId, "?membership=leave"));
+        assertEquals(List.of(alice.userId() + "=join"), members(alice, roomId, "?not_membership=leave"));
+
+        assertError(server.post("/rooms/" + enc(roomId) + "/invite", alice.token(), "{}"), 400, "M_BAD_JSON");
+        assertError(server.get("/rooms/" + enc(roomId) + "/members?membership=gone", alice.token()), 400,
+                "M_INVALID_PARAM");
+    }
+
+    @Test
+    void inviteLetsAUserJoinAnInviteOnlyRoom() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = createRoom(alice, "{}");
+        assertError(server.post("/rooms/" + enc(roomId) + "/join", bob.token(), "{}"), 403, "M_FORBIDDEN");
+        assertEquals(200, membership(alice, roomId, "invite", bob).status());
+        assertEquals(200, server.post("/rooms/" + enc(roomId) + "/join", bob.token(), "{}").status());
+        assertTrue(server.get("/joined_rooms", bob.token()).json().getJsonArray("joined_rooms")
+                .contains(jakarta.json.Json.createValue(roomId)));
+    }
+
+    @Test
+    void unknownRoomsAreNotFoundForJoinsAndForbiddenForReads() throws Exception {
+        User alice = user();
+        String unknown = "!nowhere:" + ClientServer.SERVER_NAME;
+        assertError(server.post("/join/" + enc(unknown), alice.token(), "{}"), 404, "M_NOT_FOUND");
+        assertError(server.post("/join/" + enc("#nowhere:test.local"), alice.token(), "{}"), 404, "M_NOT_FOUND");
+        assertError(server.get("/rooms/" + enc(unknown) + "/state", alice.token()), 403, "M_FORBIDDEN");
+        assertError(server.get("/rooms/" + enc(unknown) + "/members", alice.token()), 403, "M_FORBIDDEN");
+        Reply send = server.put("/rooms/" + enc(unknown) + "/send/m.room.message/x1", alice.token(),
+                message("hi"));
+        assertTrue(send.status() == 404 || send.status() == 403, send.raw());
+    }
+
+    @Test
+    void knockAndForgetWork() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = createRoom(alice, "{\"initial_state\":[{\"type\":\"m.room.join_rules\","
+                + "\"content\":{\"join_rule\":\"knock\"}}]}");
+        Reply knock = server.post("/knock/" + enc(roomId), bob.token(), "{\"reason\":\"let me in\"}");
+        assertEquals(200, knock.status(), knock.raw());
+        assertEquals(roomId, knock.string("room_id"));
+        assertTrue(members(alice, roomId, "?membership=knock").contains(bob.userId() + "=knock"));
+
+        assertError(server.post("/rooms/" + enc(roomId) + "/forget", alice.token(), "{}"), 400, "M_UNKNOWN");
+        assertEquals(200, membership(alice, roomId, "leave", null).status());
+        Reply forget = server.post("/rooms/" + enc(roomId) + "/forget", alice.token(), "{}");
+        assertEquals(200, forget.status(), forget.raw());
+    }
+
+    @Test
+    void sendNeedsMembershipAndRetriesReturnTheFirstEvent() throws Exception {
+        User alice = user();
+        User mallory = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
+        String path = "/rooms/" + enc(roomId) + "/send/m.room.message/txn-1";
+        Reply first = server.put(path, alice.token(), message("one"));
+        assertEquals(200, first.status(), first.raw());
+        assertEquals(first.string("event_id"), server.put(path, alice.token(), message("one")).string("event_id"));
+        User aliceElsewhere = server.login(alice);
+        assertNotEquals(first.string("event_id"), server.put(path, aliceElsewhere.token(), message("one"))
+                .string("event_id"));
+
+        assertError(server.put(path, mallory.token(), message("spam")), 403, "M_FORBIDDEN");
+        assertError(server.put("/rooms/" + enc(roomId) + "/send/m.room.message/big", alice.token(),
+                message("x".repeat(70_000))), 413, "M_TOO_LARGE");
+        assertError(server.put("/rooms/" + enc(roomId) + "/send/m.room.message/big2", alice.token(),
+                message("x".repeat(65_480))), 413, "M_TOO_LARGE");
+        assertEquals(200, server.put("/rooms/" + enc(roomId) + "/send/m.room.message/fits", alice.token(),
+                message("x".repeat(60_000))).status());
+        assertError(server.put("/rooms/" + enc(roomId) + "/state/org.example.big", alice.token(),
+                "{\"v\":\"" + "x".repeat(65_530) + "\"}"), 413, "M_TOO_LARGE");
+        assertError(server.put("/rooms/" + enc(roomId) + "/send/m.room.message/arr", alice.token(), "[1]"), 400,
+                "M_BAD_JSON");
+    }
+
+    @Test
+    void stateChangesNeedPowerAndWellFormedContent() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+        String path = "/rooms/" + enc(roomId) + "/state/m.room.name";
+        assertError(server.put(path, bob.token(), "{\"name\":\"Mine\"}"), 403, "M_FORBIDDEN");
+        assertError(server.put(path, alice.token(), "{\"name\":5}"), 400, "M_BAD_JSON");
+        assertError(server.put(path, alice.token(), "[]"), 400, "M_BAD_JSON");
+        Reply put = server.put(path + "/", alice.token(), "{\"name\":\"Ours\"}");
+        assertEquals(200, put.status(), put.raw());
+        assertEquals("Ours", server.get(path, bob.token()).string("name"));
+
+        Reply custom = server.put("/rooms/" + enc(roomId) + "/state/org.example.thing/" + enc(alice.userId()),
+                alice.token(), "{\"v\":1}");
+        assertEquals(200, custom.status(), custom.raw());
+        assertEquals(1, server.get("/rooms/" + enc(roomId) + "/state/org.example.thing/" + enc(alice.userId()),
+                bob.token()).json().getInt("v"));
+        assertError(server.get("/rooms/" + enc(roomId) + "/state/org.example.none/", bob.token()), 404,
+                "M_NOT_FOUND");
+        Reply all = server.get("/rooms/" + enc(roomId) + "/state", bob.token());
+        assertEquals(200, all.status(), all.raw());
+        assertTrue(all.body().asJsonArray().stream().anyMatch(e -> e.asJsonObject().getString("type")
+                .equals("org.example.thing")));
+    }
+
+    @Test
+    void redactionStripsTheEventAndIsIdempotent() throws Exception {
+        User alice = user();
+        String roomId = createRoom(alice, "{}");
+        String eventId = send(alice, roomId, message("secret"));
+        String path = "/rooms/" + enc(roomId) + "/redact/" + enc(eventId) + "/r1";
+        Reply redaction = server.put(path, alice.token(), "{\"reason\":\"oops\"}");
+        assertEquals(200, redaction.status(), redaction.raw());
+        assertEquals(redaction.string("event_id"), server.put(path, alice.token(), "{}").string("event_id"));
+        Reply event = event(alice, roomId, eventId);
+        assertEquals(200, event.status(), event.raw());
+        assertTrue(event.json().getJsonObject("content").isEmpty(), event.raw());
+        assertError(event(alice, roomId, "$unknown"), 404, "M_NOT_FOUND");
+        User bob = user();
+        assertEquals(200, membership(alice, roomId, "invite", bob).status());
+        assertError(server.get("/rooms/" + enc(roomId) + "/state", bob.token()), 403, "M_FORBIDDEN");
+        assertEquals(200, server.post("/rooms/" + enc(roomId) + "/join", bob.token(), "{}").status());
+        String other = send(alice, roomId, message("mine"));
+        assertError(server.put("/rooms/" + enc(roomId) + "/redact/" + enc(other) + "/r2", bob.token(), "{}"), 403,
+                "M_FORBIDDEN");
+        String own = send(bob, roomId, message("bob's"));
+        assertEquals(200, server.put("/rooms/" + enc(roomId) + "/redact/" + enc(own) + "/r3", bob.token(), "{}")
+                .status());
+        Reply legacy = server.call("GET", "/_matrix/client/r0/rooms/" + enc(roomId) + "/event/" + enc(other),
+                bob.token(), null);
+        assertEquals(200, legacy.status(), legacy.raw());
+        assertEquals("mine", legacy.json().getJsonObject("content").getString("body"));
+    }
+
+    @Test
+    void joinedHistoryIsHiddenBeforeJoiningAndAfterLeaving() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\",\"name\":\"Before\",\"initial_state\":"
+                + "[{\"type\":\"m.room.history_visibility\",\"content\":{\"history_visibility\":\"joined\"}}]}");
+        String before = send(alice, roomId, message("before"));
+        assertError(event(bob, roomId, before), 404, "M_NOT_FOUND");
+        assertError(server.get("/rooms/" + enc(roomId) + "/state", bob.token()), 403, "M_FORBIDDEN");
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+        assertError(event(bob, roomId, before), 404, "M_NOT_FOUND");
+        String during = send(alice, roomId, message("during"));
+        assertEquals("during", event(bob, roomId, during).json().getJsonObject("content").getString("body"));
+        assertEquals(200, membership(bob, roomId, "leave", null).status());
+        String after = send(alice, roomId, message("after"));
+        assertEquals(200, server.put("/rooms/" + enc(roomId) + "/state/m.room.name", alice.token(),
+                "{\"name\":\"After\"}").status());
+        assertError(event(bob, roomId, after), 404, "M_NOT_FOUND");
+        assertEquals(200, event(bob, roomId, during).status());
+        assertEquals("Before", server.get("/rooms/" + enc(roomId) + "/state/m.room.name", bob.token())
+                .string("name"));
+        assertEquals("After", server.get("/rooms/" + enc(roomId) + "/state/m.room.name", alice.token())
+                .string("name"));
+    }
+
+    @Test
+    void sharedHistoryIsVisibleToJoinedMembersAndInvitedHistoryFromTheInvite() throws Exception {
+        User alice = user();
+        User bob = user();
+        String shared = createRoom(alice, "{\"preset\":\"public_chat\"}");
+        String early = send(alice, shared, message("early"));
+        assertError(event(bob, shared, early), 404, "M_NOT_FOUND");
+        assertEquals(200, server.post("/join/" + enc(shared), bob.token(), "{}").status());
+        assertEquals(200, event(bob, shared, early).status());
+        assertEquals(200, membership(bob, shared, "leave", null).status());
+        String late = send(alice, shared, message("late"));
+        assertEquals(200, event(bob, shared, early).status());
+        assertError(event(bob, shared, late), 404, "M_NOT_FOUND");
+
+        User carol = user();
+        String invited = createRoom(alice, "{\"initial_state\":[{\"type\":\"m.room.history_visibility\","
+                + "\"content\":{\"history_visibility\":\"invited\"}}]}");
+        String beforeInvite = send(alice, invited, message("before"));
+        assertEquals(200, membership(alice, invited, "invite", carol).status());
+        String whileInvited = send(alice, invited, message("while"));
+        assertEquals(200, server.post("/join/" + enc(invited), carol.token(), "{}").status());
+        assertEquals(200, event(carol, invited, whileInvited).status());
+        assertError(event(carol, invited, beforeInvite), 404, "M_NOT_FOUND");
+    }
+
+    @Test
+    void worldReadableRoomsCanBeReadByOutsiders() throws Exception {
+        User alice = user();
+        User stranger = user();
+        String roomId = createRoom(alice, "{\"name\":\"Open\",\"initial_state\":[{\"type\":"
+                + "\"m.room.history_visibility\",\"content\":{\"history_visibility\":\"world_readable\"}}]}");
+        String eventId = send(alice, roomId, message("public"));
+        assertEquals(200, event(stranger, roomId, eventId).status());
+        assertEquals("Open", server.get("/rooms/" + enc(roomId) + "/state/m.room.name", stranger.token())
+                .string("name"));
+        assertTrue(members(stranger, roomId, "").contains(alice.userId() + "=join"));
+        assertError(server.put("/rooms/" + enc(roomId) + "/send/m.room.message/w1", stranger.token(),
+                message("no")), 403, "M_FORBIDDEN");
+    }
+
+    @Test
+    void upgradeNeedsPowerAndPointsTheOldRoomAtTheNewOne() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\",\"room_version\":\"10\"}");
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+        String path = "/rooms/" + enc(roomId) + "/upgrade";
+        assertError(server.post(path, bob.token(), "{\"new_version\":\"11\"}"), 403, "M_FORBIDDEN");
+        assertError(server.post(path, alice.token(), "{}"), 400, "M_BAD_JSON");
+        assertError(server.post(path, alice.token(), "{\"new_version\":\"no-such-version\"}"), 400,
+                "M_UNSUPPORTED_ROOM_VERSION");
+        Reply upgraded = server.post(path, alice.token(), "{\"new_version\":\"11\"}");
+        assertEquals(200, upgraded.status(), upgraded.raw());
+        String replacement = upgraded.string("replacement_room");
+        assertEquals(replacement, server.get("/rooms/" + enc(roomId) + "/state/m.room.tombstone", alice.token())
+                .string("replacement_room"));
+        assertEquals("11", server.get("/rooms/" + enc(replacement) + "/state/m.room.create", alice.token())
+                .string("room_version"));
+    }
+
+    @Test
+    void reportsNeedAJoinedReporterAndAKnownEvent() throws Exception {
+        User alice = user();
+        User bob = user();
+        User stranger = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+        String eventId = send(alice, roomId, message("rude"));
+        String path = "/rooms/" + enc(roomId) + "/report/" + enc(eventId);
+        Reply report = server.post(path, bob.token(), "{\"reason\":\"rude\"}");
+        assertEquals(200, report.status(), report.raw());
+        assertTrue(report.json().isEmpty());
+        assertError(server.post(path, stranger.token(), "{\"reason\":\"rude\"}"), 404, "M_NOT_FOUND");
+        assertError(server.post("/rooms/" + enc(roomId) + "/report/" + enc("$nothing"), bob.token(), "{}"), 404,
+                "M_NOT_FOUND");
+        assertEquals(200, server.post("/rooms/" + enc(roomId) + "/report", stranger.token(),
+                "{\"reason\":\"spam room\"}").status());
+        assertError(server.post("/rooms/" + enc(roomId) + "/report", stranger.token(), "{}"), 400, "M_BAD_JSON");
+        assertError(server.post("/rooms/" + enc("!unknown:test.local") + "/report", stranger.token(),
+                "{\"reason\":\"x\"}"), 404, "M_NOT_FOUND");
+    }
+}
