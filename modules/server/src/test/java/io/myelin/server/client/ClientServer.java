@@ -2,8 +2,6 @@ package io.myelin.server.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -16,23 +14,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import io.myelin.server.MyelinServer;
+import io.myelin.server.TestDatabases;
 import io.myelin.server.config.Settings;
 
 import jakarta.json.JsonStructure;
 
 /**
- * A whole Myelin on SQLite or PostgreSQL with registration open, on free loopback ports, spoken to over real HTTP; it can be
- * stopped and started again on the same data.
+ * A whole Myelin on SQLite or PostgreSQL with registration open, on free loopback ports, spoken to over real
+ * HTTP; it can be stopped and started again on the same data.
  */
 final class ClientServer implements AutoCloseable {
 
@@ -50,7 +43,6 @@ final class ClientServer implements AutoCloseable {
     /** The databases the tests run on. */
     enum Backend { SQLITE, POSTGRES }
 
-    private static final String POSTGRES_VARIABLE = "MYELIN_TEST_POSTGRES_URL";
 
     private Runnable dropDatabase = () -> { };
 
@@ -62,21 +54,10 @@ final class ClientServer implements AutoCloseable {
      * Starts a server on SQLite in {@code dir}, or on a fresh PostgreSQL database that {@link #close} drops.
      */
     static ClientServer start(Path dir, Backend backend) throws Exception {
-        String url = "jdbc:sqlite:" + dir.resolve("data").resolve("myelin.db");
-        Runnable drop = () -> { };
-        if (backend == Backend.POSTGRES) {
-            String admin = postgresUrl();
-            String name = "myelin_client_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-            sql(admin, "CREATE DATABASE " + name);
-            url = withDatabase(admin, name);
-            drop = () -> {
-                try {
-                    sql(admin, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            };
-        }
+        TestDatabases.Fresh database = backend == Backend.POSTGRES ? TestDatabases.postgres("myelin_client")
+                : TestDatabases.sqlite(dir);
+        String url = database.url();
+        Runnable drop = database.drop();
         String yaml = """
                 version: 1
                 server:
@@ -110,34 +91,6 @@ final class ClientServer implements AutoCloseable {
             throw e;
         }
         return started;
-    }
-
-    private static void sql(String url, String statement) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(url);
-             Statement s = connection.createStatement()) {
-            s.execute(statement);
-        }
-    }
-
-    private static String postgresUrl() {
-        String url = System.getenv(POSTGRES_VARIABLE);
-        if (url == null || url.isBlank()) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail(POSTGRES_VARIABLE + " must be set when CI=true: PostgreSQL tests may not be skipped");
-            }
-            assumeTrue(false, POSTGRES_VARIABLE + " is not set; PostgreSQL tests skipped");
-        }
-        return url;
-    }
-
-    // jdbc:postgresql://host:port/postgres?user=postgres -> jdbc:postgresql://host:port/<name>?user=postgres
-    private static String withDatabase(String url, String name) {
-        int hostStart = url.indexOf("//") + 2;
-        int query = url.indexOf('?');
-        String head = query < 0 ? url : url.substring(0, query);
-        String tail = query < 0 ? "" : url.substring(query);
-        int slash = head.indexOf('/', hostStart);
-        return (slash < 0 ? head : head.substring(0, slash)) + "/" + name + tail;
     }
 
     private void boot() throws Exception {

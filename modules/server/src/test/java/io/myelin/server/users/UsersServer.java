@@ -1,7 +1,5 @@
 package io.myelin.server.users;
 
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -12,19 +10,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import io.myelin.api.Component;
 import io.myelin.server.ExtraComponents;
 import io.myelin.server.MyelinServer;
+import io.myelin.server.TestDatabases;
 import io.myelin.server.config.Settings;
 
 import jakarta.json.JsonObject;
@@ -39,7 +32,6 @@ final class UsersServer implements AutoCloseable {
     enum Backend { SQLITE, POSTGRES }
 
     static final String SERVER_NAME = "test.local";
-    private static final String POSTGRES_VARIABLE = "MYELIN_TEST_POSTGRES_URL";
 
     private final MyelinServer server;
     private final Runnable dropDatabase;
@@ -70,23 +62,10 @@ final class UsersServer implements AutoCloseable {
      * @param extra   components started along with the real ones
      */
     static UsersServer start(Path dir, Backend backend, String users, List<Component> extra) throws Exception {
-        String url;
-        Runnable drop = () -> { };
-        if (backend == Backend.SQLITE) {
-            url = "jdbc:sqlite:" + dir.resolve("data").resolve("myelin.db");
-        } else {
-            String admin = postgresUrl();
-            String name = "myelin_users_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-            sql(admin, "CREATE DATABASE " + name);
-            url = withDatabase(admin, name);
-            drop = () -> {
-                try {
-                    sql(admin, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            };
-        }
+        TestDatabases.Fresh database = backend == Backend.SQLITE ? TestDatabases.sqlite(dir)
+                : TestDatabases.postgres("myelin_users");
+        String url = database.url();
+        Runnable drop = database.drop();
         String yaml = """
                 version: 1
                 server:
@@ -113,34 +92,6 @@ final class UsersServer implements AutoCloseable {
             drop.run();
             throw e;
         }
-    }
-
-    private static void sql(String url, String statement) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(url);
-             Statement s = connection.createStatement()) {
-            s.execute(statement);
-        }
-    }
-
-    private static String postgresUrl() {
-        String url = System.getenv(POSTGRES_VARIABLE);
-        if (url == null || url.isBlank()) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail(POSTGRES_VARIABLE + " must be set when CI=true: PostgreSQL tests may not be skipped");
-            }
-            assumeTrue(false, POSTGRES_VARIABLE + " is not set; PostgreSQL tests skipped");
-        }
-        return url;
-    }
-
-    // jdbc:postgresql://host:port/postgres?user=postgres -> jdbc:postgresql://host:port/<name>?user=postgres
-    private static String withDatabase(String url, String name) {
-        int hostStart = url.indexOf("//") + 2;
-        int query = url.indexOf('?');
-        String head = query < 0 ? url : url.substring(0, query);
-        String tail = query < 0 ? "" : url.substring(query);
-        int slash = head.indexOf('/', hostStart);
-        return (slash < 0 ? head : head.substring(0, slash)) + "/" + name + tail;
     }
 
     URI uri(String path) {
