@@ -89,7 +89,8 @@ public final class RoomserverComponent implements Component {
                 defaultVersion);
 
         subscription = context.bus().subscribe(Streams.INPUT_ROOM_EVENT, DURABLE, worker);
-        context.provide(RoomserverApi.class, new RoomserverService(worker, performer, queries, tables));
+        context.provide(RoomserverApi.class, new RoomserverService(worker, performer, queries, tables,
+                context.identity()));
         LOG.log(System.Logger.Level.INFO, "roomserver: started, new rooms get version " + defaultVersion.id());
     }
 

@@ -7,8 +7,12 @@ import java.util.concurrent.CompletableFuture;
 import io.helidon.http.Status;
 import io.myelin.api.http.ErrorCode;
 import io.myelin.api.http.MatrixException;
+import io.myelin.api.ServerIdentity;
+import io.myelin.api.roomserver.AliasRequest;
+import io.myelin.api.roomserver.AliasResponse;
 import io.myelin.api.roomserver.AuthChainRequest;
 import io.myelin.api.roomserver.AuthChainResponse;
+import io.myelin.api.roomserver.CreateAliasRequest;
 import io.myelin.api.roomserver.CreateRoomRequest;
 import io.myelin.api.roomserver.CreateRoomResponse;
 import io.myelin.api.roomserver.EventRequest;
@@ -25,6 +29,7 @@ import io.myelin.api.roomserver.MembershipRequest;
 import io.myelin.api.roomserver.MembershipsRequest;
 import io.myelin.api.roomserver.MembershipsResponse;
 import io.myelin.api.roomserver.RedactRequest;
+import io.myelin.api.roomserver.RoomAliasesResponse;
 import io.myelin.api.roomserver.RoomInfo;
 import io.myelin.api.roomserver.RoomRequest;
 import io.myelin.api.roomserver.RoomserverApi;
@@ -48,8 +53,11 @@ final class RoomserverService implements RoomserverApi {
     private final Performer performer;
     private final Queries queries;
     private final RoomTables tables;
+    private final ServerIdentity identity;
 
-    RoomserverService(InputWorker worker, Performer performer, Queries queries, RoomTables tables) {
+    RoomserverService(InputWorker worker, Performer performer, Queries queries, RoomTables tables,
+            ServerIdentity identity) {
+        this.identity = identity;
         this.worker = worker;
         this.performer = performer;
         this.queries = queries;
@@ -153,5 +161,34 @@ final class RoomserverService implements RoomserverApi {
     @Override
     public RoomInfo roomInfo(RoomRequest request) {
         return queries.roomInfo(request);
+    }
+
+    @Override
+    public AliasResponse resolveAlias(AliasRequest request) {
+        var row = tables.alias(request.alias());
+        if (row.isEmpty()) {
+            return new AliasResponse(null, null, List.of());
+        }
+        String roomId = row.get().roomId();
+        // This server holds the alias, so it can always help with a join; servers with joined users follow.
+        java.util.LinkedHashSet<String> servers = new java.util.LinkedHashSet<>();
+        servers.add(identity.serverName());
+        servers.addAll(queries.joined(new RoomRequest(roomId)).servers());
+        return new AliasResponse(roomId, row.get().creator(), List.copyOf(servers));
+    }
+
+    @Override
+    public boolean createAlias(CreateAliasRequest request) {
+        return tables.addAlias(request.alias(), request.roomId(), request.creator());
+    }
+
+    @Override
+    public boolean deleteAlias(AliasRequest request) {
+        return tables.deleteAlias(request.alias());
+    }
+
+    @Override
+    public RoomAliasesResponse roomAliases(RoomRequest request) {
+        return new RoomAliasesResponse(tables.aliases(request.roomId()));
     }
 }

@@ -123,4 +123,36 @@ public interface RoomserverApi {
      * @return the room's version and whether it is known
      */
     RoomInfo roomInfo(RoomRequest request);
+
+    /**
+     * Resolves a local room alias.
+     *
+     * @param request the alias
+     * @return the room and servers to join through; an unknown response when no room has the alias
+     */
+    AliasResponse resolveAlias(AliasRequest request);
+
+    /**
+     * Maps a local alias to a room unless the alias is taken. The caller checks who may do so.
+     *
+     * @param request the alias, the room and the creator
+     * @return whether the mapping was made; false when the alias already names a room
+     */
+    boolean createAlias(CreateAliasRequest request);
+
+    /**
+     * Removes a local alias. The caller checks who may do so.
+     *
+     * @param request the alias
+     * @return whether the alias existed
+     */
+    boolean deleteAlias(AliasRequest request);
+
+    /**
+     * Lists the local aliases of a room.
+     *
+     * @param request the room
+     * @return the aliases
+     */
+    RoomAliasesResponse roomAliases(RoomRequest request);
 }

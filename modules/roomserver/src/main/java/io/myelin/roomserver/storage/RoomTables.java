@@ -43,6 +43,11 @@ public final class RoomTables {
     private static final String INSERT_ALIAS =
             "INSERT INTO roomserver_room_aliases (alias, room_id, creator) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
     private static final String SELECT_ALIAS = "SELECT room_id FROM roomserver_room_aliases WHERE alias = ?";
+    private static final String SELECT_ALIAS_ROW =
+            "SELECT alias, room_id, creator FROM roomserver_room_aliases WHERE alias = ?";
+    private static final String DELETE_ALIAS = "DELETE FROM roomserver_room_aliases WHERE alias = ?";
+    private static final String SELECT_ROOM_ALIASES =
+            "SELECT alias FROM roomserver_room_aliases WHERE room_id = ? ORDER BY alias";
 
     private final Database db;
 
@@ -193,5 +198,40 @@ public final class RoomTables {
             tx.insert(INSERT_ALIAS, alias, roomId, creator);
             return tx.get(SELECT_ALIAS, alias).map(r -> roomId.equals(Rows.text(r, "room_id"))).orElse(false);
         });
+    }
+
+    /**
+     * @param alias the alias
+     * @return the room it names and its creator, if any
+     */
+    public java.util.Optional<AliasRow> alias(String alias) {
+        return db.client().execute().get(SELECT_ALIAS_ROW, alias)
+                .map(r -> new AliasRow(Rows.text(r, "alias"), Rows.text(r, "room_id"), Rows.text(r, "creator")));
+    }
+
+    /**
+     * @param alias the alias
+     * @return whether it existed
+     */
+    public boolean deleteAlias(String alias) {
+        return db.write(tx -> tx.delete(DELETE_ALIAS, alias)) > 0;
+    }
+
+    /**
+     * @param roomId the room
+     * @return its local aliases, in alphabetical order
+     */
+    public List<String> aliases(String roomId) {
+        return db.client().execute().query(SELECT_ROOM_ALIASES, roomId).map(r -> Rows.text(r, "alias")).toList();
+    }
+
+    /**
+     * One row of {@code roomserver_room_aliases}.
+     *
+     * @param alias   the alias
+     * @param roomId  the room
+     * @param creator who made it
+     */
+    public record AliasRow(String alias, String roomId, String creator) {
     }
 }
