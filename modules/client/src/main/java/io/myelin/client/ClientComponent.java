@@ -27,6 +27,7 @@ public final class ClientComponent implements Component {
     private RoomRoutes rooms;
     private EventRoutes events;
     private ReportRoutes reports;
+    private DirectoryRoutes directory;
 
     @Override
     public String name() {
@@ -43,7 +44,8 @@ public final class ClientComponent implements Component {
         AccessTokens tokens = context.require(AccessTokens.class);
         RoomserverApi roomserver = context.require(RoomserverApi.class);
         Visibility visibility = new Visibility(roomserver);
-        rooms = new RoomRoutes(tokens, roomserver);
+        directory = new DirectoryRoutes(tokens, roomserver, visibility, context.identity().serverName());
+        rooms = new RoomRoutes(tokens, roomserver, directory);
         events = new EventRoutes(tokens, roomserver, visibility);
         Database db = context.database();
         db.migrate(MIGRATIONS);
@@ -56,5 +58,6 @@ public final class ClientComponent implements Component {
         rooms.register(routes);
         events.register(routes);
         reports.register(routes);
+        directory.register(routes);
     }
 }

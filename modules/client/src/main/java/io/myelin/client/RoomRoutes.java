@@ -28,8 +28,8 @@ import jakarta.json.JsonValue;
 /**
  * Creating rooms and changing memberships (client-server API, "Room creation" and "Room membership").
  *
- * <p>Not yet: room aliases cannot be resolved (the roomserver offers no alias lookup), so joining or knocking
- * by alias answers {@code M_NOT_FOUND}; joins over federation and third-party invites are not supported.
+ * <p>Joining or knocking by alias works for this server's aliases only; joins over federation and third-party
+ * invites are not supported.
  */
 final class RoomRoutes {
 
@@ -37,8 +37,10 @@ final class RoomRoutes {
 
     private final AccessTokens tokens;
     private final RoomserverApi roomserver;
+    private final DirectoryRoutes directory;
 
-    RoomRoutes(AccessTokens tokens, RoomserverApi roomserver) {
+    RoomRoutes(AccessTokens tokens, RoomserverApi roomserver, DirectoryRoutes directory) {
+        this.directory = directory;
         this.tokens = tokens;
         this.roomserver = roomserver;
     }
@@ -177,12 +179,13 @@ final class RoomRoutes {
         return roomId;
     }
 
-    private static String resolve(String roomIdOrAlias) {
+    private String resolve(String roomIdOrAlias) {
         if (roomIdOrAlias.startsWith("!")) {
             return roomIdOrAlias;
         }
         if (roomIdOrAlias.startsWith("#")) {
-            throw MatrixException.notFound("Room alias " + roomIdOrAlias + " could not be resolved.");
+            DirectoryRoutes.checkAlias(roomIdOrAlias);
+            return directory.resolve(roomIdOrAlias).roomId();
         }
         throw MatrixException.invalidParam("'" + roomIdOrAlias + "' is neither a room id nor an alias.");
     }

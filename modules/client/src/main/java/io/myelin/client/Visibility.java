@@ -146,6 +146,17 @@ final class Visibility {
         }
     }
 
+    /**
+     * Whether a user is joined to a room now or the room's history is world readable.
+     */
+    boolean joinedOrWorldReadable(String roomId, String userId) {
+        if (!roomserver.roomInfo(new RoomRequest(roomId)).known()) {
+            return false;
+        }
+        return membership(roomId, userId).filter(m -> m.membership().equals("join")).isPresent()
+                || worldReadable(roomId);
+    }
+
     private boolean worldReadable(String roomId) {
         return roomserver.state(new StateRequest(roomId, null,
                 List.of(new StateTuple("m.room.history_visibility", "")))).events().stream()

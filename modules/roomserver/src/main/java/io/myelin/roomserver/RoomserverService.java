@@ -179,7 +179,7 @@ final class RoomserverService implements RoomserverApi {
 
     @Override
     public boolean createAlias(CreateAliasRequest request) {
-        return tables.addAlias(request.alias(), request.roomId(), request.creator());
+        return tables.insertAlias(request.alias(), request.roomId(), request.creator());
     }
 
     @Override

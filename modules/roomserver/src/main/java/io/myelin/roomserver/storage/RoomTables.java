@@ -201,6 +201,18 @@ public final class RoomTables {
     }
 
     /**
+     * Records an alias only when no room has it yet, even this one.
+     *
+     * @param alias   the alias
+     * @param roomId  the room
+     * @param creator who asked
+     * @return whether this call made the mapping
+     */
+    public boolean insertAlias(String alias, String roomId, String creator) {
+        return db.write(tx -> tx.insert(INSERT_ALIAS, alias, roomId, creator)) > 0;
+    }
+
+    /**
      * @param alias the alias
      * @return the room it names and its creator, if any
      */

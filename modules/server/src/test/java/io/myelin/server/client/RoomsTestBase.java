@@ -171,6 +171,7 @@ abstract class RoomsTestBase {
         String unknown = "!nowhere:" + ClientServer.SERVER_NAME;
         assertError(server.post("/join/" + enc(unknown), alice.token(), "{}"), 404, "M_NOT_FOUND");
         assertError(server.post("/join/" + enc("#nowhere:test.local"), alice.token(), "{}"), 404, "M_NOT_FOUND");
+        assertError(server.post("/join/" + enc("#far:other.example"), alice.token(), "{}"), 404, "M_NOT_FOUND");
         assertError(server.get("/rooms/" + enc(unknown) + "/state", alice.token()), 403, "M_FORBIDDEN");
         assertError(server.get("/rooms/" + enc(unknown) + "/members", alice.token()), 403, "M_FORBIDDEN");
         Reply send = server.put("/rooms/" + enc(unknown) + "/send/m.room.message/x1", alice.token(),
@@ -382,5 +383,108 @@ abstract class RoomsTestBase {
         assertError(server.post("/rooms/" + enc(roomId) + "/report", stranger.token(), "{}"), 400, "M_BAD_JSON");
         assertError(server.post("/rooms/" + enc("!unknown:test.local") + "/report", stranger.token(),
                 "{\"reason\":\"x\"}"), 404, "M_NOT_FOUND");
+    }
+
+    private String alias() {
+        return "#a" + NAMES.incrementAndGet() + "_" + ProcessHandle.current().pid() + ":" + ClientServer.SERVER_NAME;
+    }
+
+    private Reply putAlias(User user, String alias, String roomId) throws Exception {
+        return server.put("/directory/room/" + enc(alias), user.token(), "{\"room_id\":\"" + roomId + "\"}");
+    }
+
+    @Test
+    void aliasesAreMappedResolvedWithoutAuthAndListedForMembers() throws Exception {
+        User alice = user();
+        User outsider = user();
+        String local = "made" + NAMES.incrementAndGet();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\",\"room_alias_name\":\"" + local + "\"}");
+        String alias = alias();
+        Reply put = putAlias(alice, alias, roomId);
+        assertEquals(200, put.status(), put.raw());
+
+        Reply resolved = server.get("/directory/room/" + enc(alias), null);
+        assertEquals(200, resolved.status(), resolved.raw());
+        assertEquals(roomId, resolved.string("room_id"));
+        assertTrue(resolved.json().getJsonArray("servers").contains(jakarta.json.Json.createValue(
+                ClientServer.SERVER_NAME)), resolved.raw());
+        Reply r0 = server.call("GET", "/_matrix/client/r0/directory/room/" + enc(alias), null, null);
+        assertEquals(roomId, r0.string("room_id"), r0.raw());
+
+        assertError(putAlias(alice, alias, roomId), 409, "M_UNKNOWN");
+        assertError(putAlias(outsider, alias(), roomId), 403, "M_FORBIDDEN");
+        assertError(putAlias(alice, "#elsewhere:other.example", roomId), 400, "M_INVALID_PARAM");
+        assertError(putAlias(alice, "#nocolon", roomId), 400, "M_INVALID_PARAM");
+        assertError(server.get("/directory/room/" + enc("#nocolon"), null), 400, "M_INVALID_PARAM");
+        assertError(server.get("/directory/room/" + enc(alias()), null), 404, "M_NOT_FOUND");
+
+        Reply list = server.get("/rooms/" + enc(roomId) + "/aliases", alice.token());
+        assertEquals(200, list.status(), list.raw());
+        var aliases = list.json().getJsonArray("aliases");
+        assertTrue(aliases.contains(jakarta.json.Json.createValue(alias)), list.raw());
+        assertTrue(aliases.contains(jakarta.json.Json.createValue("#" + local + ":" + ClientServer.SERVER_NAME)),
+                list.raw());
+        assertError(server.get("/rooms/" + enc(roomId) + "/aliases", outsider.token()), 403, "M_FORBIDDEN");
+    }
+
+    @Test
+    void worldReadableRoomsListTheirAliasesToOutsiders() throws Exception {
+        User alice = user();
+        User outsider = user();
+        String roomId = createRoom(alice, "{\"initial_state\":[{\"type\":\"m.room.history_visibility\","
+                + "\"content\":{\"history_visibility\":\"world_readable\"}}]}");
+        String alias = alias();
+        assertEquals(200, putAlias(alice, alias, roomId).status());
+        Reply list = server.get("/rooms/" + enc(roomId) + "/aliases", outsider.token());
+        assertEquals(200, list.status(), list.raw());
+        assertTrue(list.json().getJsonArray("aliases").contains(jakarta.json.Json.createValue(alias)));
+    }
+
+    @Test
+    void joinAndKnockAcceptLocalAliases() throws Exception {
+        User alice = user();
+        User bob = user();
+        String open = createRoom(alice, "{\"preset\":\"public_chat\"}");
+        String openAlias = alias();
+        assertEquals(200, putAlias(alice, openAlias, open).status());
+        Reply join = server.post("/join/" + enc(openAlias), bob.token(), "{}");
+        assertEquals(200, join.status(), join.raw());
+        assertEquals(open, join.string("room_id"));
+        assertTrue(members(alice, open, "").contains(bob.userId() + "=join"));
+
+        String knockRoom = createRoom(alice, "{\"initial_state\":[{\"type\":\"m.room.join_rules\","
+                + "\"content\":{\"join_rule\":\"knock\"}}]}");
+        String knockAlias = alias();
+        assertEquals(200, putAlias(alice, knockAlias, knockRoom).status());
+        Reply knock = server.post("/knock/" + enc(knockAlias), bob.token(), "{}");
+        assertEquals(200, knock.status(), knock.raw());
+        assertEquals(knockRoom, knock.string("room_id"));
+        assertTrue(members(alice, knockRoom, "?membership=knock").contains(bob.userId() + "=knock"));
+        assertError(server.post("/join/" + enc("#bad"), bob.token(), "{}"), 400, "M_INVALID_PARAM");
+    }
+
+    @Test
+    void aliasRemovalNeedsTheCreatorOrPowerOverTheCanonicalAlias() throws Exception {
+        User alice = user();
+        User bob = user();
+        User carol = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+        assertEquals(200, server.post("/join/" + enc(roomId), carol.token(), "{}").status());
+        String bobs = alias();
+        String carols = alias();
+        assertEquals(200, putAlias(bob, bobs, roomId).status());
+        assertEquals(200, putAlias(carol, carols, roomId).status());
+
+        assertError(server.call("DELETE", ClientServer.V3 + "/directory/room/" + enc(carols), bob.token(), null),
+                403, "M_FORBIDDEN");
+        Reply own = server.call("DELETE", ClientServer.V3 + "/directory/room/" + enc(bobs), bob.token(), null);
+        assertEquals(200, own.status(), own.raw());
+        assertError(server.get("/directory/room/" + enc(bobs), null), 404, "M_NOT_FOUND");
+        Reply byAdmin = server.call("DELETE", ClientServer.V3 + "/directory/room/" + enc(carols), alice.token(),
+                null);
+        assertEquals(200, byAdmin.status(), byAdmin.raw());
+        assertError(server.call("DELETE", ClientServer.V3 + "/directory/room/" + enc(carols), alice.token(), null),
+                404, "M_NOT_FOUND");
     }
 }
