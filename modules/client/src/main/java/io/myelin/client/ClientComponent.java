@@ -22,12 +22,13 @@ public final class ClientComponent implements Component {
     private static final System.Logger LOG = System.getLogger(ClientComponent.class.getName());
 
     private static final Migrations MIGRATIONS = new Migrations("client", "/io/myelin/client/db",
-            List.of("001-reports.sql"), ClientComponent.class::getResourceAsStream);
+            List.of("001-reports.sql", "002-directory.sql"), ClientComponent.class::getResourceAsStream);
 
     private RoomRoutes rooms;
     private EventRoutes events;
     private ReportRoutes reports;
     private DirectoryRoutes directory;
+    private PublicRoomsRoutes publicRooms;
 
     @Override
     public String name() {
@@ -45,10 +46,11 @@ public final class ClientComponent implements Component {
         RoomserverApi roomserver = context.require(RoomserverApi.class);
         Visibility visibility = new Visibility(roomserver);
         directory = new DirectoryRoutes(tokens, roomserver, visibility, context.identity().serverName());
-        rooms = new RoomRoutes(tokens, roomserver, directory);
-        events = new EventRoutes(tokens, roomserver, visibility);
         Database db = context.database();
         db.migrate(MIGRATIONS);
+        publicRooms = new PublicRoomsRoutes(tokens, roomserver, directory, db, context.identity().serverName());
+        rooms = new RoomRoutes(tokens, roomserver, directory, publicRooms);
+        events = new EventRoutes(tokens, roomserver, visibility);
         reports = new ReportRoutes(tokens, roomserver, visibility, db, context.clock());
         LOG.log(System.Logger.Level.INFO, "client: started");
     }
@@ -59,5 +61,6 @@ public final class ClientComponent implements Component {
         events.register(routes);
         reports.register(routes);
         directory.register(routes);
+        publicRooms.register(routes);
     }
 }

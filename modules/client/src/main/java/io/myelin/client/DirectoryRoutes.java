@@ -123,7 +123,7 @@ final class DirectoryRoutes {
     }
 
     /** Whether the user is joined and has the power to send {@code m.room.canonical_alias}. */
-    private boolean mayEditCanonicalAlias(String roomId, String userId) {
+    boolean mayEditCanonicalAlias(String roomId, String userId) {
         if (visibility.membership(roomId, userId).filter(m -> m.membership().equals("join")).isEmpty()) {
             return false;
         }

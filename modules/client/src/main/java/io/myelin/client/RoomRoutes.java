@@ -38,9 +38,12 @@ final class RoomRoutes {
     private final AccessTokens tokens;
     private final RoomserverApi roomserver;
     private final DirectoryRoutes directory;
+    private final PublicRoomsRoutes publicRooms;
 
-    RoomRoutes(AccessTokens tokens, RoomserverApi roomserver, DirectoryRoutes directory) {
+    RoomRoutes(AccessTokens tokens, RoomserverApi roomserver, DirectoryRoutes directory,
+            PublicRoomsRoutes publicRooms) {
         this.directory = directory;
+        this.publicRooms = publicRooms;
         this.tokens = tokens;
         this.roomserver = roomserver;
     }
@@ -112,6 +115,9 @@ final class RoomRoutes {
         var created = roomserver.createRoom(new CreateRoomRequest(who.userId(), preset, visibility, name, topic,
                 alias, invite, initialState, powerOverride, Bodies.object(body, "creation_content"),
                 Bodies.string(body, "room_version"), Bodies.bool(body, "is_direct")));
+        if ("public".equals(visibility)) {
+            publicRooms.publish(created.roomId());
+        }
         Json.ok(res, Json.object().add("room_id", created.roomId()).build());
     }
 

@@ -487,4 +487,49 @@ abstract class RoomsTestBase {
         assertError(server.call("DELETE", ClientServer.V3 + "/directory/room/" + enc(carols), alice.token(), null),
                 404, "M_NOT_FOUND");
     }
+
+    private List<String> publicRoomIds(Reply reply) {
+        assertEquals(200, reply.status(), reply.raw());
+        return reply.json().getJsonArray("chunk").stream().map(v -> v.asJsonObject().getString("room_id"))
+                .toList();
+    }
+
+    @Test
+    void publishedRoomsAreListedWithTheirSummaryAndCanBeHidden() throws Exception {
+        User alice = user();
+        User bob = user();
+        String topic = "topic" + NAMES.incrementAndGet() + "_" + ProcessHandle.current().pid();
+        String roomId = createRoom(alice, "{\"visibility\":\"public\",\"preset\":\"public_chat\","
+                + "\"name\":\"Garden\",\"topic\":\"" + topic + "\"}");
+        String hidden = createRoom(alice, "{\"preset\":\"public_chat\"}");
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+
+        Reply listed = server.get("/publicRooms", null);
+        assertTrue(publicRoomIds(listed).contains(roomId), listed.raw());
+        assertTrue(!publicRoomIds(listed).contains(hidden), listed.raw());
+        var summary = listed.json().getJsonArray("chunk").stream().map(v -> v.asJsonObject())
+                .filter(o -> o.getString("room_id").equals(roomId)).findFirst().orElseThrow();
+        assertEquals("Garden", summary.getString("name"));
+        assertEquals(2, summary.getInt("num_joined_members"));
+        assertEquals("public", summary.getString("join_rule"));
+        assertEquals("public", server.get("/directory/list/room/" + enc(roomId), null).string("visibility"));
+        assertEquals("private", server.get("/directory/list/room/" + enc(hidden), null).string("visibility"));
+
+        Reply searched = server.post("/publicRooms", alice.token(),
+                "{\"filter\":{\"generic_search_term\":\"" + topic.toUpperCase(java.util.Locale.ROOT) + "\"}}");
+        assertEquals(List.of(roomId), publicRoomIds(searched));
+
+        String path = "/directory/list/room/" + enc(hidden);
+        assertError(server.put(path, bob.token(), "{\"visibility\":\"public\"}"), 403, "M_FORBIDDEN");
+        assertEquals(200, server.put(path, alice.token(), "{\"visibility\":\"public\"}").status());
+        assertTrue(publicRoomIds(server.get("/publicRooms", null)).contains(hidden));
+        Reply first = server.get("/publicRooms?limit=1", null);
+        assertEquals(1, publicRoomIds(first).size());
+        Reply next = server.get("/publicRooms?limit=1&since=" + first.string("next_batch"), null);
+        assertNotEquals(publicRoomIds(first), publicRoomIds(next));
+        assertEquals(200, server.put("/directory/list/room/" + enc(roomId), alice.token(),
+                "{\"visibility\":\"private\"}").status());
+        assertTrue(!publicRoomIds(server.get("/publicRooms", null)).contains(roomId));
+        assertError(server.get("/directory/list/room/" + enc("!nowhere:test.local"), null), 404, "M_NOT_FOUND");
+    }
 }

@@ -1,0 +1,228 @@
+package io.myelin.client;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+import io.helidon.http.Method;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.myelin.api.Routes;
+import io.myelin.api.http.Json;
+import io.myelin.api.http.MatrixException;
+import io.myelin.api.roomserver.RoomEvent;
+import io.myelin.api.roomserver.RoomRequest;
+import io.myelin.api.roomserver.RoomserverApi;
+import io.myelin.api.roomserver.StateRequest;
+import io.myelin.api.roomserver.StateTuple;
+import io.myelin.api.storage.Database;
+import io.myelin.api.users.AccessTokens;
+import io.myelin.api.users.Authentication;
+import io.myelin.api.users.Requester;
+
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+
+/**
+ * The published room directory (client-server API, "Listing rooms"): publishing a room and listing the
+ * published rooms of this server.
+ *
+ * <p>Rooms are summarised from their current state on every listing and paged by offset, which is simple and
+ * fine for a directory of modest size; the {@code server} parameter only lists this server's directory, and
+ * third-party networks are not supported.
+ */
+final class PublicRoomsRoutes {
+
+    private static final String INSERT =
+            "INSERT INTO client_room_directory (room_id) VALUES (?) ON CONFLICT DO NOTHING";
+    private static final String DELETE = "DELETE FROM client_room_directory WHERE room_id = ?";
+    private static final String SELECT_ONE = "SELECT room_id FROM client_room_directory WHERE room_id = ?";
+    private static final String SELECT_ALL = "SELECT room_id FROM client_room_directory ORDER BY room_id";
+    private static final List<StateTuple> SUMMARY_STATE = List.of(new StateTuple("m.room.create", ""),
+            new StateTuple("m.room.name", ""), new StateTuple("m.room.topic", ""),
+            new StateTuple("m.room.avatar", ""), new StateTuple("m.room.canonical_alias", ""),
+            new StateTuple("m.room.join_rules", ""), new StateTuple("m.room.history_visibility", ""),
+            new StateTuple("m.room.guest_access", ""));
+    private static final int DEFAULT_LIMIT = 100;
+
+    private final AccessTokens tokens;
+    private final RoomserverApi roomserver;
+    private final DirectoryRoutes directory;
+    private final Database db;
+    private final String serverName;
+
+    PublicRoomsRoutes(AccessTokens tokens, RoomserverApi roomserver, DirectoryRoutes directory, Database db,
+            String serverName) {
+        this.tokens = tokens;
+        this.roomserver = roomserver;
+        this.directory = directory;
+        this.db = db;
+        this.serverName = serverName;
+    }
+
+    void register(Routes routes) {
+        routes.clientV3(Method.GET, "/directory/list/room/{roomId}", this::getVisibility);
+        routes.clientV3(Method.PUT, "/directory/list/room/{roomId}", this::setVisibility);
+        routes.clientV3(Method.GET, "/publicRooms", this::listGet);
+        routes.clientV3(Method.POST, "/publicRooms", this::listPost);
+    }
+
+    /** Publishes a room, as {@code createRoom} does for {@code "visibility": "public"}. */
+    void publish(String roomId) {
+        db.write(tx -> tx.insert(INSERT, roomId));
+    }
+
+    private void getVisibility(ServerRequest req, ServerResponse res) {
+        String roomId = knownRoom(req);
+        boolean published = db.client().execute().get(SELECT_ONE, roomId).isPresent();
+        Json.ok(res, Json.object().add("visibility", published ? "public" : "private").build());
+    }
+
+    private void setVisibility(ServerRequest req, ServerResponse res) {
+        Requester who = Authentication.require(req, tokens);
+        String roomId = knownRoom(req);
+        String visibility = Bodies.string(Bodies.optional(req), "visibility");
+        if (visibility != null && !visibility.equals("public") && !visibility.equals("private")) {
+            throw MatrixException.badJson("'visibility' must be 'public' or 'private'.");
+        }
+        // Publishing speaks for the room, so it needs the same standing as naming it canonically.
+        if (!directory.mayEditCanonicalAlias(roomId, who.userId())) {
+            throw MatrixException.forbidden("You do not have the power to publish this room.");
+        }
+        if ("public".equals(visibility)) {
+            publish(roomId);
+        } else {
+            db.write(tx -> tx.delete(DELETE, roomId));
+        }
+        Json.ok(res, Json.empty());
+    }
+
+    private void listGet(ServerRequest req, ServerResponse res) {
+        var query = req.query();
+        Integer limit = query.first("limit").asOptional().map(PublicRoomsRoutes::number).orElse(null);
+        list(res, query.first("server").asOptional().orElse(null), limit,
+                query.first("since").asOptional().orElse(null), null);
+    }
+
+    private void listPost(ServerRequest req, ServerResponse res) {
+        Authentication.require(req, tokens);
+        JsonObject body = Bodies.optional(req);
+        Integer limit = body.get("limit") instanceof jakarta.json.JsonNumber n ? n.intValue() : null;
+        JsonObject filter = Bodies.object(body, "filter");
+        String term = filter == null ? null : Bodies.string(filter, "generic_search_term");
+        String server = req.query().first("server").asOptional().orElse(null);
+        list(res, server, limit, Bodies.string(body, "since"), term);
+    }
+
+    private void list(ServerResponse res, String server, Integer limit, String since, String term) {
+        if (server != null && !server.equals(serverName)) {
+            throw MatrixException.notFound("Only this server's room directory can be listed.");
+        }
+        int offset = since == null ? 0 : number(since);
+        int size = limit == null || limit <= 0 ? DEFAULT_LIMIT : limit;
+        List<String> roomIds = db.client().execute().query(SELECT_ALL).map(r -> r.column("room_id").getString())
+                .toList();
+        List<Summary> rooms = new ArrayList<>();
+        for (String roomId : roomIds) {
+            Summary summary = summary(roomId);
+            if (term == null || summary.matches(term)) {
+                rooms.add(summary);
+            }
+        }
+        rooms.sort(Comparator.comparingInt(Summary::joined).reversed().thenComparing(Summary::roomId));
+        JsonArrayBuilder chunk = jakarta.json.Json.createArrayBuilder();
+        int end = Math.min(rooms.size(), offset + size);
+        for (int i = Math.min(offset, end); i < end; i++) {
+            chunk.add(rooms.get(i).json());
+        }
+        JsonObjectBuilder out = Json.object().add("chunk", chunk).add("total_room_count_estimate", rooms.size());
+        if (end < rooms.size()) {
+            out.add("next_batch", Integer.toString(end));
+        }
+        if (offset > 0) {
+            out.add("prev_batch", Integer.toString(Math.max(0, offset - size)));
+        }
+        Json.ok(res, out.build());
+    }
+
+    private Summary summary(String roomId) {
+        JsonObjectBuilder json = Json.object().add("room_id", roomId);
+        int joined = roomserver.joined(new RoomRequest(roomId)).users().size();
+        json.add("num_joined_members", joined);
+        String name = null;
+        String topic = null;
+        String alias = null;
+        boolean worldReadable = false;
+        boolean guests = false;
+        String joinRule = "invite";
+        for (RoomEvent e : roomserver.state(new StateRequest(roomId, null, SUMMARY_STATE)).events()) {
+            JsonObject content = e.json().getJsonObject("content");
+            switch (e.json().getString("type", "")) {
+                case "m.room.create" -> {
+                    String type = content.getString("type", null);
+                    if (type != null) {
+                        json.add("room_type", type);
+                    }
+                }
+                case "m.room.name" -> name = content.getString("name", null);
+                case "m.room.topic" -> topic = content.getString("topic", null);
+                case "m.room.avatar" -> {
+                    String url = content.getString("url", null);
+                    if (url != null) {
+                        json.add("avatar_url", url);
+                    }
+                }
+                case "m.room.canonical_alias" -> alias = content.getString("alias", null);
+                case "m.room.join_rules" -> joinRule = content.getString("join_rule", "invite");
+                case "m.room.history_visibility" -> worldReadable = Visibility.WORLD_READABLE
+                        .equals(content.getString("history_visibility", ""));
+                case "m.room.guest_access" -> guests = "can_join".equals(content.getString("guest_access", ""));
+                default -> { }
+            }
+        }
+        if (name != null) {
+            json.add("name", name);
+        }
+        if (topic != null) {
+            json.add("topic", topic);
+        }
+        if (alias != null) {
+            json.add("canonical_alias", alias);
+        }
+        json.add("join_rule", joinRule).add("world_readable", worldReadable).add("guest_can_join", guests);
+        return new Summary(roomId, joined, name, topic, alias, json.build());
+    }
+
+    private String knownRoom(ServerRequest req) {
+        String roomId = req.path().pathParameters().get("roomId");
+        if (!roomId.startsWith("!") || !roomserver.roomInfo(new RoomRequest(roomId)).known()) {
+            throw MatrixException.notFound("Unknown room " + roomId + ".");
+        }
+        return roomId;
+    }
+
+    private static int number(String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n < 0) {
+                throw MatrixException.invalidParam("'" + value + "' is not a valid number here.");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw MatrixException.invalidParam("'" + value + "' is not a valid number here.");
+        }
+    }
+
+    private record Summary(String roomId, int joined, String name, String topic, String alias, JsonObject json) {
+        boolean matches(String term) {
+            String needle = term.toLowerCase(Locale.ROOT);
+            return contains(name, needle) || contains(topic, needle) || contains(alias, needle);
+        }
+
+        private static boolean contains(String haystack, String needle) {
+            return haystack != null && haystack.toLowerCase(Locale.ROOT).contains(needle);
+        }
+    }
+}
