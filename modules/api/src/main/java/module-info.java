@@ -15,6 +15,7 @@ module io.myelin.api {
     exports io.myelin.api.bus;
     exports io.myelin.api.cache;
     exports io.myelin.api.http;
+    exports io.myelin.api.keys;
     exports io.myelin.api.roomserver;
     exports io.myelin.api.storage;
     exports io.myelin.api.users;
