@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import io.helidon.config.Config;
 import io.myelin.api.Component;
 import io.myelin.api.ComponentContext;
+import io.myelin.api.ConfigProblems;
 import io.myelin.api.Routes;
 import io.myelin.api.bus.Bus;
 import io.myelin.api.cache.Caches;
@@ -13,6 +15,7 @@ import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.storage.Database;
 import io.myelin.api.users.AccessTokens;
 import io.myelin.api.users.UserData;
+import io.myelin.sync.edu.Edus;
 import io.myelin.sync.stream.Memberships;
 import io.myelin.sync.stream.Notifier;
 import io.myelin.sync.stream.RoomserverMemberships;
@@ -30,6 +33,7 @@ public final class SyncComponent implements Component {
 
     private final List<SyncSource> sources = new ArrayList<>();
     private final Notifier notifier = new Notifier();
+    private Edus edus;
 
     @Override
     public String name() {
@@ -43,13 +47,27 @@ public final class SyncComponent implements Component {
     }
 
     @Override
+    public void verify(Config section, ConfigProblems problems) {
+        Edus.verify(section, problems);
+    }
+
+    @Override
     public void start(ComponentContext context) {
         Memberships memberships = new RoomserverMemberships(context.require(RoomserverApi.class),
                 context.identity().serverName());
+        edus = Edus.start(context, memberships, notifier, sources);
         LOG.log(System.Logger.Level.INFO, "sync: started with " + sources.size() + " sources");
     }
 
     @Override
     public void routes(Routes routes) {
+        edus.routes(routes);
+    }
+
+    @Override
+    public void stop() {
+        if (edus != null) {
+            edus.stop();
+        }
     }
 }

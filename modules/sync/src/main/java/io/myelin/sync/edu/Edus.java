@@ -1,0 +1,147 @@
+package io.myelin.sync.edu;
+
+import java.io.ByteArrayInputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import io.helidon.config.Config;
+import io.myelin.api.ComponentContext;
+import io.myelin.api.ConfigProblems;
+import io.myelin.api.Routes;
+import io.myelin.api.bus.Bus;
+import io.myelin.api.bus.Message;
+import io.myelin.api.bus.Streams;
+import io.myelin.api.bus.Subscription;
+import io.myelin.api.roomserver.RoomserverApi;
+import io.myelin.api.storage.Database;
+import io.myelin.api.storage.Migrations;
+import io.myelin.api.users.AccessTokens;
+import io.myelin.api.users.UserData;
+import io.myelin.sync.push.NotificationCounter;
+import io.myelin.sync.push.Unread;
+import io.myelin.sync.push.UnreadSource;
+import io.myelin.sync.stream.Memberships;
+import io.myelin.sync.stream.Notifier;
+import io.myelin.sync.stream.SyncSource;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+
+/**
+ * Account data, typing, receipts, notification counts and presence in {@code /sync}, with their endpoints and bus
+ * consumers: built in one place so that the sync component only starts, routes and stops them.
+ */
+public final class Edus {
+
+    private static final System.Logger LOG = System.getLogger(Edus.class.getName());
+    private static final Migrations MIGRATIONS = new Migrations("sync", "/io/myelin/sync/db",
+            List.of("020-edu.sql"), Edus.class::getResourceAsStream);
+
+    private final AccountDataSource accountData;
+    private final Typing typing;
+    private final Receipts receipts;
+    private final Presence presence;
+    private final UnreadSource unread;
+    private final NotificationCounter counter;
+    private final EduRoutes routes;
+    private final ScheduledExecutorService timer;
+    private final List<Subscription> subscriptions = new ArrayList<>();
+
+    private Edus(Database db, Bus bus, Clock clock, RoomserverApi rooms, UserData userData, AccessTokens tokens,
+                 Memberships memberships, Notifier notifier, EduConfig config) {
+        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sync-typing").daemon()
+                .factory());
+        Unread counts = new Unread(db);
+        accountData = new AccountDataSource(db, userData, notifier);
+        typing = new Typing(clock, memberships, notifier, timer);
+        receipts = new Receipts(db, memberships, notifier, counts, bus);
+        presence = new Presence(config.presenceEnabled(), db, clock, memberships, notifier, bus);
+        unread = new UnreadSource(counts);
+        counter = new NotificationCounter(rooms, userData, memberships, counts, receipts::readAt);
+        routes = new EduRoutes(tokens, rooms, userData, memberships, clock, bus, typing, receipts, presence);
+    }
+
+    /**
+     * Checks the settings.
+     *
+     * @param section  the {@code sync} section
+     * @param problems where problems go
+     */
+    public static void verify(Config section, ConfigProblems problems) {
+        EduConfig.read(section, problems);
+    }
+
+    /**
+     * Migrates the tables, builds the sources, adds them to {@code sources} and starts the bus consumers.
+     *
+     * @param context     the sync component's context
+     * @param memberships who is in which room
+     * @param notifier    wakes waiting {@code /sync} requests
+     * @param sources     the sync component's sources, to add to
+     * @return the running parts
+     */
+    public static Edus start(ComponentContext context, Memberships memberships, Notifier notifier,
+                             List<SyncSource> sources) {
+        ConfigProblems problems = new ConfigProblems();
+        EduConfig config = EduConfig.read(context.config(), problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException(String.join("; ", problems.list()));
+        }
+        Database db = context.database();
+        db.migrate(MIGRATIONS);
+        Edus edus = new Edus(db, context.bus(), context.clock(), context.require(RoomserverApi.class),
+                context.require(UserData.class), context.require(AccessTokens.class), memberships, notifier, config);
+        sources.add(edus.accountData);
+        sources.add(edus.typing);
+        sources.add(edus.receipts);
+        sources.add(edus.presence);
+        sources.add(edus.unread);
+        edus.subscriptions.add(context.bus().subscribe(Streams.OUTPUT_CLIENT_DATA, "sync-account-data",
+                edus::clientData));
+        edus.subscriptions.add(context.bus().subscribe(Streams.OUTPUT_ROOM_EVENT, "sync-notifications",
+                edus.counter::handle));
+        LOG.log(System.Logger.Level.INFO, "sync: account data, typing, receipts and notification counts on;"
+                + " presence " + (config.presenceEnabled() ? "on" : "off"));
+        return edus;
+    }
+
+    /**
+     * Adds the typing, receipt, read marker and presence endpoints.
+     *
+     * @param routes the routes
+     */
+    public void routes(Routes routes) {
+        this.routes.register(routes);
+    }
+
+    /**
+     * The presence tracker, whose {@link Presence#touch(String, io.helidon.webserver.http.ServerRequest)}
+     * {@code GET /sync} calls with each request.
+     *
+     * @return the presence tracker
+     */
+    public Presence presence() {
+        return presence;
+    }
+
+    /** Stops the consumers and the typing timer. */
+    public void stop() {
+        subscriptions.forEach(Subscription::close);
+        timer.shutdownNow();
+    }
+
+    private void clientData(Message message) {
+        JsonObject change;
+        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(message.payload()))) {
+            change = reader.readObject();
+        }
+        if ("m.push_rules".equals(change.getString("type", null))) {
+            counter.pushRulesChanged(change.getString("user_id"));
+        }
+        accountData.handle(message);
+    }
+}

@@ -1,0 +1,206 @@
+package io.myelin.sync.edu;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import io.helidon.dbclient.DbRow;
+import io.myelin.api.bus.Bus;
+import io.myelin.api.bus.Streams;
+import io.myelin.api.storage.Database;
+import io.myelin.sync.push.Unread;
+import io.myelin.sync.stream.Memberships;
+import io.myelin.sync.stream.Notifier;
+import io.myelin.sync.stream.SyncQuery;
+import io.myelin.sync.stream.SyncResult;
+import io.myelin.sync.stream.SyncSource;
+import io.myelin.sync.stream.SyncToken;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+
+/**
+ * Receipts (client-server API, "Receipts"): the latest receipt of each user, type and thread in a room, as
+ * {@code m.receipt} ephemeral events. An incremental sync carries the receipts set after {@code since}; an
+ * initial sync, or a room joined since, every current receipt of the room. A private receipt
+ * ({@code m.read.private}) is only ever shown to its owner. A read receipt also marks the user's notifications
+ * in the room up to the event as read.
+ */
+public final class Receipts implements SyncSource {
+
+    /** The public read receipt. */
+    public static final String READ = "m.read";
+    /** The read receipt only its owner sees. */
+    public static final String READ_PRIVATE = "m.read.private";
+    /** The thread id of a receipt for the main timeline. */
+    public static final String MAIN = "main";
+
+    static final String TABLE = "sync_receipts";
+    private static final String UPSERT = "INSERT INTO sync_receipts"
+            + " (room_id, user_id, receipt_type, thread_id, event_id, ts, pos) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (room_id, user_id, receipt_type, thread_id)"
+            + " DO UPDATE SET event_id = excluded.event_id, ts = excluded.ts, pos = excluded.pos";
+    private static final String COLUMNS = "SELECT room_id, user_id, receipt_type, thread_id, event_id, ts"
+            + " FROM sync_receipts";
+    private static final String SELECT_CHANGES = COLUMNS + " WHERE pos > ? AND pos <= ? ORDER BY pos";
+    private static final String SELECT_ROOM = COLUMNS + " WHERE room_id = ? AND pos <= ? ORDER BY pos";
+    private static final String SELECT_READ_AT = "SELECT event_id FROM sync_receipts WHERE room_id = ?"
+            + " AND user_id = ? AND event_id = ? AND receipt_type IN ('m.read', 'm.read.private')"
+            + " AND thread_id IN ('', 'main')";
+
+    /**
+     * One receipt.
+     *
+     * @param roomId   the room
+     * @param userId   whose
+     * @param type     {@link #READ} or {@link #READ_PRIVATE}
+     * @param threadId the thread root, {@link #MAIN}, or empty for an unthreaded receipt
+     * @param eventId  the event read up to
+     * @param ts       when it was sent, in milliseconds since the epoch
+     */
+    public record Receipt(String roomId, String userId, String type, String threadId, String eventId, long ts) {
+    }
+
+    private final Database db;
+    private final Memberships memberships;
+    private final Notifier notifier;
+    private final Unread unread;
+    private final Bus bus;
+    private final StreamWriter writer;
+
+    /**
+     * @param db          the database
+     * @param memberships who to wake in a room
+     * @param notifier    wakes them
+     * @param unread      the notification counts a read receipt resets
+     * @param bus         where public receipts are announced for other servers
+     */
+    public Receipts(Database db, Memberships memberships, Notifier notifier, Unread unread, Bus bus) {
+        this.db = db;
+        this.memberships = memberships;
+        this.notifier = notifier;
+        this.unread = unread;
+        this.bus = bus;
+        this.writer = new StreamWriter(db, StreamWriter.maxPosition(db, TABLE));
+    }
+
+    @Override
+    public String key() {
+        return SyncToken.RECEIPTS;
+    }
+
+    @Override
+    public long position() {
+        return writer.position();
+    }
+
+    /**
+     * Stores a receipt, resets the user's notifications up to its event, and wakes whoever may see it.
+     *
+     * @param receipt the receipt
+     */
+    public void put(Receipt receipt) {
+        writer.write((tx, pos) -> tx.insert(UPSERT, receipt.roomId(), receipt.userId(), receipt.type(),
+                receipt.threadId(), receipt.eventId(), receipt.ts(), pos));
+        if (receipt.threadId().isEmpty() || receipt.threadId().equals(MAIN)) {
+            unread.read(receipt.userId(), receipt.roomId(), receipt.eventId());
+        }
+        if (receipt.type().equals(READ_PRIVATE)) {
+            notifier.wake(List.of(receipt.userId()));
+            return;
+        }
+        notifier.wake(memberships.localJoined(receipt.roomId()));
+        JsonObjectBuilder payload = Json.createObjectBuilder().add("room_id", receipt.roomId())
+                .add("user_id", receipt.userId()).add("type", receipt.type()).add("event_id", receipt.eventId())
+                .add("ts", receipt.ts());
+        if (!receipt.threadId().isEmpty()) {
+            payload.add("thread_id", receipt.threadId());
+        }
+        bus.publish(Streams.OUTPUT_RECEIPT_EVENT, receipt.roomId(),
+                payload.build().toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * @param userId  a user
+     * @param roomId  a room
+     * @param eventId an event
+     * @return whether the user's current read receipt in the main timeline of the room is for that event
+     */
+    public boolean readAt(String userId, String roomId, String eventId) {
+        return db.client().execute().get(SELECT_READ_AT, roomId, userId, eventId).isPresent();
+    }
+
+    @Override
+    public void collect(SyncQuery query, long since, long upTo, SyncResult result) {
+        Map<String, List<Receipt>> byRoom = new LinkedHashMap<>();
+        Set<String> joined = query.joinedRooms();
+        if (since > 0) {
+            try (Stream<DbRow> rows = db.client().execute().query(SELECT_CHANGES, since, upTo)) {
+                rows.map(Receipts::receipt)
+                        .filter(r -> joined.contains(r.roomId()) && !query.newlyJoinedRooms().contains(r.roomId()))
+                        .forEach(r -> byRoom.computeIfAbsent(r.roomId(), id -> new ArrayList<>()).add(r));
+            }
+        }
+        for (String roomId : since == 0 ? joined : query.newlyJoinedRooms()) {
+            if (!joined.contains(roomId)) {
+                continue;
+            }
+            try (Stream<DbRow> rows = db.client().execute().query(SELECT_ROOM, roomId, upTo)) {
+                rows.map(Receipts::receipt).forEach(r -> byRoom.computeIfAbsent(roomId, id -> new ArrayList<>())
+                        .add(r));
+            }
+        }
+        byRoom.forEach((roomId, receipts) -> {
+            JsonObject event = event(receipts, query.userId());
+            if (event != null) {
+                result.ephemeral(roomId, event);
+            }
+        });
+    }
+
+    /**
+     * Builds an {@code m.receipt} event.
+     *
+     * @param receipts the receipts of one room
+     * @param viewer   who will see it: others' private receipts are left out
+     * @return the event, or null when nothing is left to show
+     */
+    static JsonObject event(List<Receipt> receipts, String viewer) {
+        Map<String, Map<String, Map<String, JsonObject>>> content = new LinkedHashMap<>();
+        for (Receipt receipt : receipts) {
+            if (receipt.type().equals(READ_PRIVATE) && !receipt.userId().equals(viewer)) {
+                continue;
+            }
+            JsonObjectBuilder data = Json.createObjectBuilder().add("ts", receipt.ts());
+            if (!receipt.threadId().isEmpty()) {
+                data.add("thread_id", receipt.threadId());
+            }
+            content.computeIfAbsent(receipt.eventId(), id -> new LinkedHashMap<>())
+                    .computeIfAbsent(receipt.type(), t -> new LinkedHashMap<>()).put(receipt.userId(), data.build());
+        }
+        if (content.isEmpty()) {
+            return null;
+        }
+        JsonObjectBuilder json = Json.createObjectBuilder();
+        content.forEach((eventId, types) -> {
+            JsonObjectBuilder byType = Json.createObjectBuilder();
+            types.forEach((type, users) -> {
+                JsonObjectBuilder byUser = Json.createObjectBuilder();
+                users.forEach(byUser::add);
+                byType.add(type, byUser);
+            });
+            json.add(eventId, byType);
+        });
+        return Json.createObjectBuilder().add("type", "m.receipt").add("content", json).build();
+    }
+
+    private static Receipt receipt(DbRow row) {
+        return new Receipt(Rows.text(row, "room_id"), Rows.text(row, "user_id"), Rows.text(row, "receipt_type"),
+                Rows.text(row, "thread_id"), Rows.text(row, "event_id"), Rows.number(row, "ts"));
+    }
+}
