@@ -1,0 +1,298 @@
+package io.myelin.sync.edu;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.metrics.api.MeterRegistry;
+import io.myelin.api.Component;
+import io.myelin.api.ComponentContext;
+import io.myelin.api.ServerIdentity;
+import io.myelin.api.roomserver.RoomserverApi;
+import io.myelin.api.storage.Database;
+import io.myelin.api.users.UserData;
+import io.myelin.protocol.crypto.SigningKey;
+import io.myelin.sync.stream.Memberships;
+import io.myelin.sync.stream.Notifier;
+import io.myelin.sync.stream.RoomserverMemberships;
+import io.myelin.sync.stream.SyncQuery;
+import io.myelin.sync.stream.SyncResult;
+import io.myelin.sync.stream.SyncSource;
+import io.myelin.sync.stream.SyncToken;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+
+/**
+ * The sync sources of account data, typing, receipts, notification counts and presence on the real storage,
+ * cache, bus, roomserver and users components, on SQLite in a temporary directory or on a fresh PostgreSQL
+ * database, with a small stand-in for {@code GET /sync} that asks every source as the sync endpoint does.
+ */
+final class EduHarness implements AutoCloseable {
+
+    static final String SERVER_NAME = "test.local";
+    private static final String POSTGRES_VARIABLE = "MYELIN_TEST_POSTGRES_URL";
+    private static final MeterRegistry METERS = MeterRegistry.create();
+
+    private final String url;
+    private final Path dir;
+    private final Runnable drop;
+    private final SigningKey key = SigningKey.generate();
+    private final List<Component> started = new ArrayList<>();
+    private final List<SyncSource> sources = new ArrayList<>();
+    private final Notifier notifier = new Notifier();
+    private Map<Class<?>, Object> services;
+    private Memberships memberships;
+    private Edus edus;
+
+    private EduHarness(String url, Path dir, Runnable drop) {
+        this.url = url;
+        this.dir = dir;
+        this.drop = drop;
+    }
+
+    /** The databases the tests run on. */
+    enum Backend { SQLITE, POSTGRES }
+
+    static EduHarness start(Backend backend, boolean presence) throws Exception {
+        Path dir = Files.createTempDirectory("myelin-sync-test");
+        EduHarness h;
+        if (backend == Backend.SQLITE) {
+            h = new EduHarness("jdbc:sqlite:" + dir.resolve("myelin.db"), dir, () -> delete(dir));
+        } else {
+            String admin = System.getenv(POSTGRES_VARIABLE);
+            if (admin == null || admin.isBlank()) {
+                if ("true".equals(System.getenv("CI"))) {
+                    fail(POSTGRES_VARIABLE + " must be set when CI=true: PostgreSQL tests may not be skipped");
+                }
+                assumeTrue(false, POSTGRES_VARIABLE + " is not set; PostgreSQL tests skipped");
+            }
+            String name = "myelin_sync_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+            adminStatement(admin, dir, "CREATE DATABASE " + name);
+            h = new EduHarness(withDatabase(admin, name), dir, () -> {
+                adminStatement(admin, dir, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+                delete(dir);
+            });
+        }
+        try {
+            h.boot(presence);
+        } catch (Exception | Error e) {
+            h.close();
+            throw e;
+        }
+        return h;
+    }
+
+    private void boot(boolean presence) throws Exception {
+        services = new HashMap<>();
+        ServerIdentity identity = new ServerIdentity(SERVER_NAME, dir, key, List.of());
+        for (String name : List.of("storage", "cache", "bus", "roomserver", "users")) {
+            Component c = component(name);
+            Map<String, String> section = switch (name) {
+                case "storage" -> Map.of("url", url);
+                case "users" -> Map.of("password_hashing.memory", "64kb", "password_hashing.iterations", "1");
+                default -> Map.of();
+            };
+            c.start(new Context(section, identity, services));
+            started.add(c);
+        }
+        memberships = new RoomserverMemberships(rooms(), SERVER_NAME);
+        edus = Edus.start(new Context(Map.of("presence.enabled", String.valueOf(presence)), identity, services),
+                memberships, notifier, sources);
+    }
+
+    RoomserverApi rooms() {
+        return (RoomserverApi) services.get(RoomserverApi.class);
+    }
+
+    UserData userData() {
+        return (UserData) services.get(UserData.class);
+    }
+
+    Database database() {
+        return (Database) services.get(Database.class);
+    }
+
+    Edus edus() {
+        return edus;
+    }
+
+    Notifier notifier() {
+        return notifier;
+    }
+
+    <T extends SyncSource> T source(Class<T> type) {
+        return sources.stream().filter(type::isInstance).map(type::cast).findFirst().orElseThrow();
+    }
+
+    /** A sync response and the token to continue from. */
+    record Response(JsonObject body, SyncToken next) {
+        JsonObject room(String roomId) {
+            JsonObject join = body.getJsonObject("rooms").getJsonObject("join");
+            return join == null ? null : join.getJsonObject(roomId);
+        }
+
+        List<JsonObject> ephemeral(String roomId, String type) {
+            JsonObject room = room(roomId);
+            if (room == null) {
+                return List.of();
+            }
+            return room.getJsonObject("ephemeral").getJsonArray("events").stream().map(JsonValue::asJsonObject)
+                    .filter(e -> e.getString("type").equals(type)).toList();
+        }
+    }
+
+    /**
+     * Asks every source as {@code GET /sync} does: positions first, then the sources with keys, then the
+     * decorators. On an initial sync every joined room gets an entry, as the rooms source gives it a timeline.
+     *
+     * @param userId the syncing user
+     * @param since  the token of the previous response, or null for an initial sync
+     * @return the response
+     */
+    Response sync(String userId, SyncToken since) {
+        Map<String, Long> positions = new HashMap<>();
+        for (SyncSource source : sources) {
+            if (source.key() != null) {
+                positions.put(source.key(), source.position());
+            }
+        }
+        SyncToken next = SyncToken.of(positions);
+        Set<String> joined = new HashSet<>(memberships.joinedRooms(userId));
+        SyncQuery query = new SyncQuery(userId, "DEVICE", since == null, false, JsonValue.EMPTY_JSON_OBJECT, joined,
+                Set.of());
+        SyncResult result = new SyncResult();
+        if (since == null) {
+            joined.forEach(result::joined);
+        }
+        for (SyncSource source : sources) {
+            if (source.key() != null) {
+                source.collect(query, since == null ? 0 : since.position(source.key()), positions.get(source.key()),
+                        result);
+            }
+        }
+        for (SyncSource source : sources) {
+            if (source.key() == null) {
+                source.collect(query, since == null ? 0 : 1, 0, result);
+            }
+        }
+        return new Response(result.toJson(next.toString()), next);
+    }
+
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                fail("timed out waiting until " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (edus != null) {
+                edus.stop();
+            }
+            for (int i = started.size() - 1; i >= 0; i--) {
+                started.get(i).stop();
+            }
+        } finally {
+            drop.run();
+        }
+    }
+
+    private static Component component(String name) {
+        return ServiceLoader.load(Component.class).stream().map(ServiceLoader.Provider::get)
+                .filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no component " + name + " on the module path"));
+    }
+
+    private static void adminStatement(String admin, Path dir, String sql) {
+        Component storage = component("storage");
+        Map<Class<?>, Object> services = new HashMap<>();
+        try {
+            storage.start(new Context(Map.of("url", admin), new ServerIdentity(SERVER_NAME, dir), services));
+            ((Database) services.get(Database.class)).client().execute().dml(sql);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot run '" + sql + "' on the PostgreSQL test server", e);
+        } finally {
+            storage.stop();
+        }
+    }
+
+    private static String withDatabase(String url, String name) {
+        int hostStart = url.indexOf("//") + 2;
+        int query = url.indexOf('?');
+        String head = query < 0 ? url : url.substring(0, query);
+        String tail = query < 0 ? "" : url.substring(query);
+        int slash = head.indexOf('/', hostStart);
+        return (slash < 0 ? head : head.substring(0, slash)) + "/" + name + tail;
+    }
+
+    private static void delete(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A leftover temporary directory harms nothing.
+        }
+    }
+
+    /** A start context with a shared service registry. */
+    private record Context(Map<String, String> section, ServerIdentity identity, Map<Class<?>, Object> services)
+            implements ComponentContext {
+
+        @Override
+        public Config config() {
+            return Config.builder().addSource(ConfigSources.create(section)).disableEnvironmentVariablesSource()
+                    .disableSystemPropertiesSource().build();
+        }
+
+        @Override
+        public Config rootConfig() {
+            return config();
+        }
+
+        @Override
+        public MeterRegistry meters() {
+            return METERS;
+        }
+
+        @Override
+        public Clock clock() {
+            return Clock.systemUTC();
+        }
+
+        @Override
+        public <T> void provide(Class<T> type, T service) {
+            services.put(type, service);
+        }
+
+        @Override
+        public <T> T require(Class<T> type) {
+            Object service = services.get(type);
+            if (service == null) {
+                throw new IllegalStateException("nothing provides " + type.getName());
+            }
+            return type.cast(service);
+        }
+    }
+}
