@@ -2,10 +2,12 @@ package io.myelin.sync.edu;
 
 import java.io.ByteArrayInputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import io.helidon.config.Config;
 import io.myelin.api.ComponentContext;
@@ -40,6 +42,9 @@ public final class Edus {
     private static final System.Logger LOG = System.getLogger(Edus.class.getName());
     private static final Migrations MIGRATIONS = new Migrations("sync", "/io/myelin/sync/db",
             List.of("020-edu.sql"), Edus.class::getResourceAsStream);
+    // A client long-polls /sync for at most a few minutes; one that has not come back for longer is gone.
+    private static final Duration OFFLINE_AFTER = Duration.ofMinutes(5);
+    private static final Duration SWEEP_EVERY = Duration.ofSeconds(30);
 
     private final AccountDataSource accountData;
     private final Typing typing;
@@ -53,13 +58,13 @@ public final class Edus {
 
     private Edus(Database db, Bus bus, Clock clock, RoomserverApi rooms, UserData userData, AccessTokens tokens,
                  Memberships memberships, Notifier notifier, EduConfig config) {
-        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sync-typing").daemon()
+        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sync-timers").daemon()
                 .factory());
         Unread counts = new Unread(db);
         accountData = new AccountDataSource(db, userData, notifier);
         typing = new Typing(clock, memberships, notifier, timer);
         receipts = new Receipts(db, memberships, notifier, counts, bus);
-        presence = new Presence(config.presenceEnabled(), db, clock, memberships, notifier, bus);
+        presence = new Presence(config.presenceEnabled(), db, clock, memberships, notifier, bus, OFFLINE_AFTER);
         unread = new UnreadSource(counts);
         counter = new NotificationCounter(rooms, userData, memberships, counts, receipts::readAt);
         routes = new EduRoutes(tokens, rooms, userData, memberships, clock, bus, typing, receipts, presence);
@@ -100,6 +105,10 @@ public final class Edus {
         sources.add(edus.receipts);
         sources.add(edus.presence);
         sources.add(edus.unread);
+        if (config.presenceEnabled()) {
+            edus.timer.scheduleWithFixedDelay(edus::sweepPresence, SWEEP_EVERY.toMillis(), SWEEP_EVERY.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
         edus.subscriptions.add(context.bus().subscribe(Streams.OUTPUT_CLIENT_DATA, "sync-account-data",
                 edus::clientData));
         edus.subscriptions.add(context.bus().subscribe(Streams.OUTPUT_ROOM_EVENT, "sync-notifications",
@@ -128,10 +137,18 @@ public final class Edus {
         return presence;
     }
 
-    /** Stops the consumers and the typing timer. */
+    /** Stops the consumers and the timers of typing and presence. */
     public void stop() {
         subscriptions.forEach(Subscription::close);
         timer.shutdownNow();
+    }
+
+    private void sweepPresence() {
+        try {
+            presence.sweep();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "sync: marking idle users offline failed", e);
+        }
     }
 
     private void clientData(Message message) {

@@ -2,6 +2,7 @@ package io.myelin.sync.edu;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,7 @@ public final class Presence implements SyncSource {
     private static final long ACTIVE_MS = 60_000;
     private static final String SELECT = "SELECT user_id, presence, status_msg, last_active_ts FROM sync_presence";
     private static final String SELECT_USER = SELECT + " WHERE user_id = ?";
+    private static final String SELECT_PRESENT = SELECT + " WHERE presence <> 'offline'";
     private static final String SELECT_CHANGES = SELECT + " WHERE pos > ? AND pos <= ? ORDER BY pos";
     private static final String UPSERT = "INSERT INTO sync_presence (user_id, presence, status_msg, last_active_ts,"
             + " pos) VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET presence = excluded.presence,"
@@ -67,6 +69,8 @@ public final class Presence implements SyncSource {
     private final Bus bus;
     private final StreamWriter writer;
     private final Map<String, State> current = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
+    private final long offlineAfterMs;
 
     /**
      * @param enabled     whether presence is on
@@ -75,16 +79,46 @@ public final class Presence implements SyncSource {
      * @param memberships who shares a room with whom
      * @param notifier    wakes them
      * @param bus         where changes are announced for other servers
+     * @param offlineAfter how long after their last request or sync a user who is not offline becomes offline
      */
     public Presence(boolean enabled, Database db, Clock clock, Memberships memberships, Notifier notifier,
-                    Bus bus) {
+                    Bus bus, Duration offlineAfter) {
         this.enabled = enabled;
+        this.offlineAfterMs = offlineAfter.toMillis();
         this.db = db;
         this.clock = clock;
         this.memberships = memberships;
         this.notifier = notifier;
         this.bus = bus;
         this.writer = new StreamWriter(db, enabled ? StreamWriter.maxPosition(db, TABLE) : 0);
+        if (enabled) {
+            // Users left online by the previous run go offline unless they come back within the timeout.
+            long now = clock.millis();
+            try (Stream<DbRow> rows = db.client().execute().query(SELECT_PRESENT)) {
+                rows.map(Presence::row).forEach(state -> {
+                    current.put(state.userId(), state);
+                    lastSeen.put(state.userId(), now);
+                });
+            }
+        }
+    }
+
+    /**
+     * Marks offline the users who have neither synced nor set their presence for the timeout: their clients are
+     * gone. Run periodically.
+     */
+    public void sweep() {
+        if (!enabled) {
+            return;
+        }
+        long now = clock.millis();
+        for (State state : List.copyOf(current.values())) {
+            Long seen = lastSeen.get(state.userId());
+            if (!state.presence().equals("offline") && (seen == null || now - seen > offlineAfterMs)) {
+                set(state.userId(), "offline", state.statusMsg(), state.lastActiveTs());
+                lastSeen.remove(state.userId());
+            }
+        }
     }
 
     /** @return whether presence is on */
@@ -131,6 +165,7 @@ public final class Presence implements SyncSource {
             return;
         }
         long now = clock.millis();
+        lastSeen.put(userId, now);
         State was = state(userId).orElse(null);
         if (was == null || !was.presence().equals(wanted)) {
             set(userId, wanted, was == null ? null : was.statusMsg(), now);
@@ -150,7 +185,9 @@ public final class Presence implements SyncSource {
      */
     public void put(String userId, String presence, String statusMsg) {
         if (enabled) {
-            set(userId, presence, statusMsg, clock.millis());
+            long now = clock.millis();
+            lastSeen.put(userId, now);
+            set(userId, presence, statusMsg, now);
         }
     }
 

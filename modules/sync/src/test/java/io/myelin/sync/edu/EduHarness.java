@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
@@ -25,9 +27,23 @@ import io.helidon.metrics.api.MeterRegistry;
 import io.myelin.api.Component;
 import io.myelin.api.ComponentContext;
 import io.myelin.api.ServerIdentity;
+import io.myelin.api.bus.Bus;
+import io.myelin.api.bus.Streams;
 import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.storage.Database;
+import io.myelin.api.users.AccountDataEntry;
+import io.myelin.api.users.AccountDataRequest;
+import io.myelin.api.users.AccountDataResponse;
+import io.myelin.api.users.DevicesRequest;
+import io.myelin.api.users.DevicesResponse;
+import io.myelin.api.users.FilterRequest;
+import io.myelin.api.users.FilterResponse;
+import io.myelin.api.users.PushRulesResponse;
+import io.myelin.api.users.PutAccountDataRequest;
+import io.myelin.api.users.UiaRequest;
+import io.myelin.api.users.UiaResponse;
 import io.myelin.api.users.UserData;
+import io.myelin.api.users.UserRequest;
 import io.myelin.protocol.crypto.SigningKey;
 import io.myelin.sync.stream.Memberships;
 import io.myelin.sync.stream.Notifier;
@@ -37,6 +53,8 @@ import io.myelin.sync.stream.SyncResult;
 import io.myelin.sync.stream.SyncSource;
 import io.myelin.sync.stream.SyncToken;
 
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
@@ -60,6 +78,7 @@ final class EduHarness implements AutoCloseable {
     private final Notifier notifier = new Notifier();
     private Map<Class<?>, Object> services;
     private Memberships memberships;
+    private final Map<String, JsonObject> addedRules = new ConcurrentHashMap<>();
     private Edus edus;
 
     private EduHarness(String url, Path dir, Runnable drop) {
@@ -114,8 +133,73 @@ final class EduHarness implements AutoCloseable {
             started.add(c);
         }
         memberships = new RoomserverMemberships(rooms(), SERVER_NAME);
-        edus = Edus.start(new Context(Map.of("presence.enabled", String.valueOf(presence)), identity, services),
+        Map<Class<?>, Object> syncServices = new HashMap<>(services);
+        syncServices.put(UserData.class, new RulesAdded(userData()));
+        edus = Edus.start(new Context(Map.of("presence.enabled", String.valueOf(presence)), identity, syncServices),
                 memberships, notifier, sources);
+    }
+
+    /**
+     * Adds a rule in front of a user's override rules, as if the user had added it with {@code PUT /pushrules}
+     * (which needs the HTTP API this harness does not serve), and announces the change as the users component
+     * does.
+     *
+     * @param userId the user
+     * @param rule   the rule
+     */
+    void addOverrideRule(String userId, JsonObject rule) {
+        addedRules.put(userId, rule);
+        ((Bus) services.get(Bus.class)).publish(Streams.OUTPUT_CLIENT_DATA, userId, Json.createObjectBuilder()
+                .add("user_id", userId).add("room_id", "").add("type", "m.push_rules").build().toString()
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The users component's data with the rules of {@link #addOverrideRule} put in front. */
+    private final class RulesAdded implements UserData {
+        private final UserData real;
+
+        RulesAdded(UserData real) {
+            this.real = real;
+        }
+
+        @Override
+        public AccountDataResponse accountData(AccountDataRequest request) {
+            return real.accountData(request);
+        }
+
+        @Override
+        public AccountDataEntry putAccountData(PutAccountDataRequest request) {
+            return real.putAccountData(request);
+        }
+
+        @Override
+        public FilterResponse filter(FilterRequest request) {
+            return real.filter(request);
+        }
+
+        @Override
+        public PushRulesResponse pushRules(UserRequest request) {
+            PushRulesResponse rules = real.pushRules(request);
+            JsonObject added = addedRules.get(request.userId());
+            if (added == null) {
+                return rules;
+            }
+            JsonObject global = rules.rules().getJsonObject("global");
+            JsonArray override = Json.createArrayBuilder().add(added).addAll(Json.createArrayBuilder(
+                    global.getJsonArray("override"))).build();
+            return new PushRulesResponse(Json.createObjectBuilder().add("global",
+                    Json.createObjectBuilder(global).add("override", override)).build());
+        }
+
+        @Override
+        public DevicesResponse devices(DevicesRequest request) {
+            return real.devices(request);
+        }
+
+        @Override
+        public UiaResponse authenticate(UiaRequest request) {
+            return real.authenticate(request);
+        }
     }
 
     RoomserverApi rooms() {
@@ -128,6 +212,14 @@ final class EduHarness implements AutoCloseable {
 
     Database database() {
         return (Database) services.get(Database.class);
+    }
+
+    Memberships memberships() {
+        return memberships;
+    }
+
+    Bus bus() {
+        return (Bus) services.get(Bus.class);
     }
 
     Edus edus() {

@@ -19,6 +19,8 @@ import io.myelin.api.roomserver.SendEventRequest;
 import io.myelin.api.users.PutAccountDataRequest;
 import io.myelin.sync.edu.EduHarness.Backend;
 import io.myelin.sync.edu.EduHarness.Response;
+import io.myelin.sync.stream.SyncQuery;
+import io.myelin.sync.stream.SyncResult;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -249,6 +251,27 @@ abstract class EduSourcesTestBase {
         assertNull(quiet.room(roomId), "counts only decorate rooms other sources put in the response");
     }
 
+    @Test
+    void aRuleOnTheDisplayNameHighlightsOnceTheRulesChanged() throws Exception {
+        String alice = user();
+        String bob = user();
+        String roomId = room(alice, bob);
+        h.rooms().sendEvent(new SendEventRequest(roomId, bob, "m.room.member", bob,
+                json("{\"membership\":\"join\",\"displayname\":\"Bobby\"}"), "name" + NAMES.incrementAndGet()));
+        UnreadCheck counts = new UnreadCheck(bob, roomId);
+        send(roomId, alice, text("hey bobby"));
+        await("a plain notification", () -> counts.now().equals("1/0"));
+
+        long before = h.source(AccountDataSource.class).position();
+        h.addOverrideRule(bob, json("""
+                {"rule_id":"name","default":false,"enabled":true,"conditions":[{"kind":"contains_display_name"}],
+                 "actions":["notify",{"set_tweak":"highlight"}]}"""));
+        await("the rule change is seen", () -> h.source(AccountDataSource.class).position() > before);
+        send(roomId, alice, text("hey Bobby!"));
+        send(roomId, alice, text("hey Bobbyfoo"));
+        await("the display name highlights", () -> counts.now().equals("3/1"));
+    }
+
     /** Reads a user's counts in a room the way a sync response carries them. */
     private final class UnreadCheck {
         private final String userId;
@@ -294,6 +317,51 @@ abstract class EduSourcesTestBase {
         presence.touch(alice, "unavailable");
         assertEquals(position, presence.position(), "no change, no new position");
         assertThrows(MatrixException.class, () -> presence.touch(alice, "away"));
+
+        // As after a restart: who was not offline is loaded, and goes offline unless their client comes back.
+        MovingClock clock = new MovingClock();
+        presence.touch(bob, (String) null);
+        Presence restarted = new Presence(true, h.database(), clock, h.memberships(), h.notifier(), h.bus(),
+                Duration.ofMinutes(5));
+        assertEquals("unavailable", restarted.status(alice).getString("presence"));
+        clock.advance(Duration.ofMinutes(3));
+        restarted.touch(bob, (String) null);
+        restarted.sweep();
+        assertEquals("unavailable", restarted.status(alice).getString("presence"), "not yet");
+        clock.advance(Duration.ofMinutes(3));
+        long beforeSweep = restarted.position();
+        restarted.sweep();
+        assertEquals("offline", restarted.status(alice).getString("presence"));
+        assertEquals("online", restarted.status(bob).getString("presence"), "bob synced three minutes ago");
+        SyncResult result = new SyncResult();
+        restarted.collect(new SyncQuery(bob, "DEVICE", false, false, JsonValue.EMPTY_JSON_OBJECT, Set.of(),
+                Set.of()), beforeSweep, restarted.position(), result);
+        assertEquals("offline", presenceOf(new Response(result.toJson("s"), null), alice).getJsonObject("content")
+                .getString("presence"), "going offline is a change others see");
+    }
+
+    /** A clock a test moves by hand. */
+    private static final class MovingClock extends java.time.Clock {
+        private java.time.Instant now = java.time.Instant.now();
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
     }
 
     private static JsonObject presenceOf(Response response, String userId) {
