@@ -3,7 +3,6 @@ package io.myelin.sync.edu;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 
 import io.helidon.dbclient.DbRow;
@@ -110,9 +109,17 @@ public final class AccountDataSource implements SyncSource {
         try (Stream<DbRow> rows = db.client().execute().query(SELECT_CHANGES, userId, since, upTo)) {
             rows.forEach(row -> changes.add(new String[] {Rows.text(row, "room_id"), Rows.text(row, "type")}));
         }
+        // A room joined since gets its whole account data, like every room on an initial sync.
+        for (String roomId : query.newlyJoinedRooms()) {
+            userData.accountData(new AccountDataRequest(userId, roomId, null)).entries()
+                    .forEach(entry -> add(query, entry, result));
+        }
         for (String[] change : changes) {
             String roomId = change[0];
             String type = change[1];
+            if (query.newlyJoinedRooms().contains(roomId)) {
+                continue;
+            }
             if (roomId.isEmpty() && type.equals(PUSH_RULES)) {
                 add(query, pushRules(userId), result);
                 continue;
@@ -132,13 +139,8 @@ public final class AccountDataSource implements SyncSource {
                 .build();
         if (entry.roomId().isEmpty()) {
             result.globalAccountData(event);
-        } else if (joinedOrNewlyJoined(query, entry.roomId())) {
+        } else if (query.joinedRooms().contains(entry.roomId())) {
             result.roomAccountData(entry.roomId(), event);
         }
-    }
-
-    private static boolean joinedOrNewlyJoined(SyncQuery query, String roomId) {
-        Set<String> joined = query.joinedRooms();
-        return joined != null && joined.contains(roomId);
     }
 }

@@ -260,6 +260,18 @@ final class EduHarness implements AutoCloseable {
      * @return the response
      */
     Response sync(String userId, SyncToken since) {
+        return sync(userId, since, Set.of());
+    }
+
+    /**
+     * Asks every source as {@code GET /sync} does.
+     *
+     * @param userId      the syncing user
+     * @param since       the token of the previous response, or null for an initial sync
+     * @param newlyJoined the rooms the user joined after {@code since}
+     * @return the response
+     */
+    Response sync(String userId, SyncToken since, Set<String> newlyJoined) {
         Map<String, Long> positions = new HashMap<>();
         for (SyncSource source : sources) {
             if (source.key() != null) {
@@ -269,7 +281,7 @@ final class EduHarness implements AutoCloseable {
         SyncToken next = SyncToken.of(positions);
         Set<String> joined = new HashSet<>(memberships.joinedRooms(userId));
         SyncQuery query = new SyncQuery(userId, "DEVICE", since == null, false, JsonValue.EMPTY_JSON_OBJECT, joined,
-                Set.of());
+                newlyJoined);
         SyncResult result = new SyncResult();
         if (since == null) {
             joined.forEach(result::joined);

@@ -213,6 +213,31 @@ abstract class EduSourcesTestBase {
     }
 
     @Test
+    void aRoomJoinedSinceComesWithItsWholePicture() throws Exception {
+        String alice = user();
+        String bob = user();
+        String carol = user();
+        String roomId = room(alice, bob);
+        String event = send(roomId, alice, text("before carol"));
+        h.source(Receipts.class).put(new Receipts.Receipt(roomId, bob, Receipts.READ, "", event, 10));
+        h.source(Typing.class).set(roomId, alice, true, 30_000);
+        AccountDataSource accountData = h.source(AccountDataSource.class);
+        long before = accountData.position();
+        h.userData().putAccountData(new PutAccountDataRequest(carol, roomId, "m.tag", json("{\"tags\":{}}")));
+        await("the account data change is recorded", () -> accountData.position() > before);
+        Response start = h.sync(carol, null);
+        assertNull(start.room(roomId));
+
+        h.rooms().changeMembership(new MembershipRequest(roomId, carol, carol, "join", null));
+        Response joined = h.sync(carol, start.next(), Set.of(roomId));
+        assertEquals(Set.of(event), joined.ephemeral(roomId, "m.receipt").getFirst().getJsonObject("content")
+                .keySet());
+        assertEquals(List.of(alice), userIds(joined.ephemeral(roomId, "m.typing").getFirst()));
+        assertEquals(List.of("m.tag"), types(roomAccountData(joined, roomId)));
+        h.source(Typing.class).set(roomId, alice, false, 0);
+    }
+
+    @Test
     void notificationsAreCountedAndAReadReceiptResetsThem() throws Exception {
         String alice = user();
         String bob = user();
