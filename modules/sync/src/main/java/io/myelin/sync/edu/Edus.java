@@ -15,6 +15,7 @@ import io.myelin.api.ConfigProblems;
 import io.myelin.api.Routes;
 import io.myelin.api.bus.Bus;
 import io.myelin.api.bus.Message;
+import io.myelin.api.bus.MessageHandler;
 import io.myelin.api.bus.Streams;
 import io.myelin.api.bus.Subscription;
 import io.myelin.api.roomserver.RoomserverApi;
@@ -45,6 +46,7 @@ public final class Edus {
     // A client long-polls /sync for at most a few minutes; one that has not come back for longer is gone.
     private static final Duration OFFLINE_AFTER = Duration.ofMinutes(5);
     private static final Duration SWEEP_EVERY = Duration.ofSeconds(30);
+    private static final int MAX_DELIVERIES = 5;
 
     private final AccountDataSource accountData;
     private final Typing typing;
@@ -110,9 +112,9 @@ public final class Edus {
                     TimeUnit.MILLISECONDS);
         }
         edus.subscriptions.add(context.bus().subscribe(Streams.OUTPUT_CLIENT_DATA, "sync-account-data",
-                edus::clientData));
+                guarded(edus::clientData)));
         edus.subscriptions.add(context.bus().subscribe(Streams.OUTPUT_ROOM_EVENT, "sync-notifications",
-                edus.counter::handle));
+                guarded(edus.counter::handle)));
         LOG.log(System.Logger.Level.INFO, "sync: account data, typing, receipts and notification counts on;"
                 + " presence " + (config.presenceEnabled() ? "on" : "off"));
         return edus;
@@ -141,6 +143,26 @@ public final class Edus {
     public void stop() {
         subscriptions.forEach(Subscription::close);
         timer.shutdownNow();
+    }
+
+    /**
+     * Lets a message that keeps failing go after a few deliveries, so that one bad message does not hold back
+     * every later one of its subject; earlier failures are retried, as a database that was briefly away is.
+     */
+    private static MessageHandler guarded(MessageHandler handler) {
+        return message -> {
+            try {
+                handler.handle(message);
+            } catch (RuntimeException e) {
+                if (message.deliveries() < MAX_DELIVERIES) {
+                    throw e;
+                }
+                LOG.log(System.Logger.Level.ERROR, "sync: giving up on message " + message.sequence() + " of "
+                        + message.stream() + " (subject " + message.subject() + ") after " + message.deliveries()
+                        + " deliveries", e);
+                message.ack();
+            }
+        };
     }
 
     private void sweepPresence() {
