@@ -138,8 +138,11 @@ public final class AccountDataSource implements SyncSource {
         JsonObject event = Json.createObjectBuilder().add("type", entry.type()).add("content", entry.content())
                 .build();
         if (entry.roomId().isEmpty()) {
-            result.globalAccountData(event);
-        } else if (query.joinedRooms().contains(entry.roomId())) {
+            if (EduFilter.globalAccountData(query.filter(), entry.type())) {
+                result.globalAccountData(event);
+            }
+        } else if (query.joinedRooms().contains(entry.roomId())
+                && EduFilter.roomAccountData(query.filter(), entry.roomId(), entry.type())) {
             result.roomAccountData(entry.roomId(), event);
         }
     }

@@ -241,6 +241,9 @@ public final class Presence implements SyncSource {
         }
         long now = clock.millis();
         for (State state : states) {
+            if (!EduFilter.presence(query.filter(), state.userId())) {
+                continue;
+            }
             result.presence(Json.createObjectBuilder().add("type", "m.presence").add("sender", state.userId())
                     .add("content", content(state, now)).build());
         }

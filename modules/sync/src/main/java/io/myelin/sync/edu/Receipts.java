@@ -157,7 +157,7 @@ public final class Receipts implements SyncSource {
         }
         byRoom.forEach((roomId, receipts) -> {
             JsonObject event = event(receipts, query.userId());
-            if (event != null) {
+            if (event != null && EduFilter.ephemeral(query.filter(), roomId, "m.receipt")) {
                 result.ephemeral(roomId, event);
             }
         });

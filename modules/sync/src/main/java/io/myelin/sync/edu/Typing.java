@@ -134,6 +134,9 @@ public final class Typing implements SyncSource {
         List<String> rooms = new ArrayList<>();
         synchronized (this) {
             for (String roomId : query.joinedRooms()) {
+                if (!EduFilter.ephemeral(query.filter(), roomId, "m.typing")) {
+                    continue;
+                }
                 Long at = changedAt.get(roomId);
                 boolean fresh = since == 0 || query.newlyJoinedRooms().contains(roomId);
                 if (fresh ? typers.containsKey(roomId) : at != null && at > since) {

@@ -272,6 +272,19 @@ final class EduHarness implements AutoCloseable {
      * @return the response
      */
     Response sync(String userId, SyncToken since, Set<String> newlyJoined) {
+        return sync(userId, since, newlyJoined, JsonValue.EMPTY_JSON_OBJECT);
+    }
+
+    /**
+     * Asks every source as {@code GET /sync} does, with a filter.
+     *
+     * @param userId      the syncing user
+     * @param since       the token of the previous response, or null for an initial sync
+     * @param newlyJoined the rooms the user joined after {@code since}
+     * @param filter      the sync filter
+     * @return the response
+     */
+    Response sync(String userId, SyncToken since, Set<String> newlyJoined, JsonObject filter) {
         Map<String, Long> positions = new HashMap<>();
         for (SyncSource source : sources) {
             if (source.key() != null) {
@@ -280,7 +293,7 @@ final class EduHarness implements AutoCloseable {
         }
         SyncToken next = SyncToken.of(positions);
         Set<String> joined = new HashSet<>(memberships.joinedRooms(userId));
-        SyncQuery query = new SyncQuery(userId, "DEVICE", since == null, false, JsonValue.EMPTY_JSON_OBJECT, joined,
+        SyncQuery query = new SyncQuery(userId, "DEVICE", since == null, false, filter, joined,
                 newlyJoined);
         SyncResult result = new SyncResult();
         if (since == null) {

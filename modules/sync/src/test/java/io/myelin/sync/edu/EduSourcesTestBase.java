@@ -238,6 +238,34 @@ abstract class EduSourcesTestBase {
     }
 
     @Test
+    void theFilterLeavesOutWhatItExcludes() throws Exception {
+        String alice = user();
+        String bob = user();
+        String roomId = room(alice, bob);
+        String event = send(roomId, alice, text("filtered"));
+        h.source(Receipts.class).put(new Receipts.Receipt(roomId, alice, Receipts.READ, "", event, 10));
+        h.source(Typing.class).set(roomId, alice, true, 30_000);
+        h.source(Presence.class).put(alice, "online", null);
+        AccountDataSource accountData = h.source(AccountDataSource.class);
+        long before = accountData.position();
+        h.userData().putAccountData(new PutAccountDataRequest(bob, "", "org.example.kept", json("{}")));
+        h.userData().putAccountData(new PutAccountDataRequest(bob, "", "org.example.dropped", json("{}")));
+        await("the account data changes are recorded", () -> accountData.position() >= before + 2);
+
+        Response filtered = h.sync(bob, null, Set.of(), json("""
+                {"account_data":{"types":["org.example.kept"]},"room":{"ephemeral":{"not_types":["m.typing"]}},
+                 "presence":{"not_senders":["%s"]}}""".formatted(alice)));
+        assertEquals(List.of("org.example.kept"), types(globalAccountData(filtered)));
+        assertEquals(1, filtered.ephemeral(roomId, "m.receipt").size());
+        assertTrue(filtered.ephemeral(roomId, "m.typing").isEmpty());
+        assertNull(presenceOf(filtered, alice));
+        Response unfiltered = h.sync(bob, null);
+        assertEquals(1, unfiltered.ephemeral(roomId, "m.typing").size());
+        assertTrue(types(globalAccountData(unfiltered)).contains("org.example.dropped"));
+        h.source(Typing.class).set(roomId, alice, false, 0);
+    }
+
+    @Test
     void notificationsAreCountedAndAReadReceiptResetsThem() throws Exception {
         String alice = user();
         String bob = user();
