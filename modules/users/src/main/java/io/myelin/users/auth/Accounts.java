@@ -8,8 +8,11 @@ import java.util.Optional;
 
 import io.helidon.dbclient.DbExecute;
 import io.helidon.http.Status;
+import io.myelin.api.bus.Bus;
+import io.myelin.api.bus.Streams;
 import io.myelin.api.http.ErrorCode;
 import io.myelin.api.http.MatrixException;
+import io.myelin.api.keys.DeviceListChange;
 import io.myelin.api.storage.Database;
 import io.myelin.protocol.id.UserId;
 import io.myelin.users.crypto.PasswordHasher;
@@ -34,6 +37,7 @@ public final class Accounts {
     private final PasswordHasher hasher;
     private final Clock clock;
     private final String serverName;
+    private final Bus bus;
 
     /**
      * @param db         the database
@@ -43,9 +47,10 @@ public final class Accounts {
      * @param hasher     the password hasher
      * @param clock      the clock
      * @param serverName this server's name
+     * @param bus        the bus changes of device lists are announced on
      */
     public Accounts(Database db, AccountStore accounts, DeviceStore devices, TokenService tokens,
-                    PasswordHasher hasher, Clock clock, String serverName) {
+                    PasswordHasher hasher, Clock clock, String serverName, Bus bus) {
         this.db = db;
         this.accounts = accounts;
         this.devices = devices;
@@ -53,6 +58,7 @@ public final class Accounts {
         this.hasher = hasher;
         this.clock = clock;
         this.serverName = serverName;
+        this.bus = bus;
     }
 
     /** @return this server's name */
@@ -256,7 +262,30 @@ public final class Accounts {
             return hashes;
         });
         tokens.revoked(revoked);
+        for (String deviceId : deviceIds) {
+            announce(new DeviceListChange(userId, deviceId, DeviceListChange.DEVICE_DELETED));
+        }
         LOG.log(System.Logger.Level.INFO, "users: deleted " + deviceIds.size() + " device(s) of user_id=" + userId);
+    }
+
+    /**
+     * Renames a device and announces the change.
+     *
+     * @param userId      the owner
+     * @param deviceId    the device
+     * @param displayName the new name
+     * @return false when the user has no such device
+     */
+    public boolean renameDevice(String userId, String deviceId, String displayName) {
+        if (!devices.rename(userId, deviceId, displayName)) {
+            return false;
+        }
+        announce(new DeviceListChange(userId, deviceId, DeviceListChange.DEVICE_UPDATED));
+        return true;
+    }
+
+    private void announce(DeviceListChange change) {
+        bus.publish(Streams.OUTPUT_KEY_CHANGE_EVENT, change.userId(), change.toBytes());
     }
 
     /**

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -75,11 +76,29 @@ public final class Uia {
      */
     public boolean complete(JsonObject body, String purpose, List<List<String>> flows, StageCheck check,
                             ServerResponse res) {
+        Optional<JsonObject> challenge = attempt(body, purpose, flows, check);
+        challenge.ifPresent(json -> Json.send(res, Status.UNAUTHORIZED_401, json));
+        return challenge.isEmpty();
+    }
+
+    /**
+     * Runs the request's auth dict through the flows, as {@link #complete} does, but returns the 401 body
+     * instead of sending it.
+     *
+     * @param body    the request body
+     * @param purpose what the session is for
+     * @param flows   the flows, each a list of stage types
+     * @param check   checks a stage
+     * @return empty when the request may proceed, otherwise the body of the 401 to send
+     * @throws MatrixException 400 {@code M_UNKNOWN} when the session is unknown, expired, consumed or belongs to
+     *                         another purpose
+     */
+    public Optional<JsonObject> attempt(JsonObject body, String purpose, List<List<String>> flows,
+                                        StageCheck check) {
         expireOld();
         JsonValue authValue = body.get("auth");
         if (authValue == null || authValue.getValueType() != JsonValue.ValueType.OBJECT) {
-            challenge(res, flows, start(purpose), Set.of(), null, null);
-            return false;
+            return Optional.of(challenge(flows, start(purpose), Set.of(), null, null));
         }
         JsonObject auth = authValue.asJsonObject();
         String sessionId = auth.containsKey("session") ? string(auth, "session") : start(purpose);
@@ -89,20 +108,17 @@ public final class Uia {
                     "Unknown or expired user-interactive authentication session.");
         }
         if (!auth.containsKey("type")) {
-            challenge(res, flows, sessionId, session.completed(), null, null);
-            return false;
+            return Optional.of(challenge(flows, sessionId, session.completed(), null, null));
         }
         String type = string(auth, "type");
         boolean offered = flows.stream().anyMatch(flow -> flow.contains(type));
         if (!offered) {
-            challenge(res, flows, sessionId, session.completed(), ErrorCode.M_UNRECOGNIZED,
-                    "This server does not offer the stage " + type + " here.");
-            return false;
+            return Optional.of(challenge(flows, sessionId, session.completed(), ErrorCode.M_UNRECOGNIZED,
+                    "This server does not offer the stage " + type + " here."));
         }
         if (!check.check(type, auth)) {
-            challenge(res, flows, sessionId, session.completed(), ErrorCode.M_FORBIDDEN,
-                    "Authentication failed for stage " + type + ".");
-            return false;
+            return Optional.of(challenge(flows, sessionId, session.completed(), ErrorCode.M_FORBIDDEN,
+                    "Authentication failed for stage " + type + "."));
         }
         boolean done;
         synchronized (session.completed()) {
@@ -111,14 +127,13 @@ public final class Uia {
         }
         if (done) {
             if (sessions.remove(sessionId, session)) {
-                return true;
+                return Optional.empty();
             }
             // Two requests finished the same session at once: only one may use it.
             throw new MatrixException(Status.BAD_REQUEST_400, ErrorCode.M_UNKNOWN,
                     "Unknown or expired user-interactive authentication session.");
         }
-        challenge(res, flows, sessionId, session.completed(), null, null);
-        return false;
+        return Optional.of(challenge(flows, sessionId, session.completed(), null, null));
     }
 
     private String start(String purpose) {
@@ -138,7 +153,7 @@ public final class Uia {
         sessions.values().removeIf(s -> s.createdMs() < oldest);
     }
 
-    private static void challenge(ServerResponse res, List<List<String>> flows, String session,
+    private static JsonObject challenge(List<List<String>> flows, String session,
                                   Set<String> completed, ErrorCode code, String error) {
         JsonArrayBuilder flowArray = jakarta.json.Json.createArrayBuilder();
         for (List<String> flow : flows) {
@@ -156,7 +171,7 @@ public final class Uia {
         if (code != null) {
             body.add("errcode", code.name()).add("error", error);
         }
-        Json.send(res, Status.UNAUTHORIZED_401, body.build());
+        return body.build();
     }
 
     private static String string(JsonObject object, String key) {

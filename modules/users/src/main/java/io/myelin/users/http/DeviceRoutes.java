@@ -30,7 +30,7 @@ import jakarta.json.JsonValue;
 public final class DeviceRoutes {
 
     private static final String PASSWORD = "m.login.password";
-    private static final List<List<String>> PASSWORD_FLOW = List.of(List.of(PASSWORD));
+    static final List<List<String>> PASSWORD_FLOW = List.of(List.of(PASSWORD));
 
     private final Accounts accounts;
     private final Guard guard;
@@ -80,7 +80,7 @@ public final class DeviceRoutes {
         JsonObject body = Json.readObject(req);
         String name = Fields.string(body, "display_name").orElse(null);
         String deviceId = req.path().pathParameters().get("deviceId");
-        if (name != null && !accounts.devices().rename(who.userId(), deviceId, name)) {
+        if (name != null && !accounts.renameDevice(who.userId(), deviceId, name)) {
             throw MatrixException.notFound("No such device.");
         }
         if (name == null && accounts.devices().device(who.userId(), deviceId).isEmpty()) {

@@ -1,7 +1,12 @@
 package io.myelin.users.store;
 
 import java.io.StringReader;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
+
+import io.helidon.dbclient.DbRow;
+import io.myelin.api.users.AccountDataEntry;
 
 import io.myelin.api.storage.Database;
 
@@ -18,6 +23,9 @@ public final class AccountDataStore {
 
     private static final String SELECT = "SELECT content FROM users_account_data"
             + " WHERE user_id = ? AND room_id = ? AND type = ?";
+    private static final String SELECT_ALL = "SELECT room_id, type, content FROM users_account_data"
+            + " WHERE user_id = ?";
+    private static final String SELECT_ROOM = SELECT_ALL + " AND room_id = ?";
     private static final String UPDATE = "UPDATE users_account_data SET content = ?"
             + " WHERE user_id = ? AND room_id = ? AND type = ?";
     private static final String INSERT = "INSERT INTO users_account_data (user_id, room_id, type, content)"
@@ -40,6 +48,20 @@ public final class AccountDataStore {
      */
     public Optional<JsonObject> get(String userId, String roomId, String type) {
         return db.client().execute().get(SELECT, userId, roomId, type).map(row -> parse(Rows.text(row, "content")));
+    }
+
+    /**
+     * @param userId the owner
+     * @param roomId the room, {@link #GLOBAL}, or null for global data and every room's
+     * @return the entries
+     */
+    public List<AccountDataEntry> list(String userId, String roomId) {
+        try (Stream<DbRow> rows = roomId == null
+                ? db.client().execute().query(SELECT_ALL, userId)
+                : db.client().execute().query(SELECT_ROOM, userId, roomId)) {
+            return rows.map(row -> new AccountDataEntry(Rows.text(row, "room_id"), Rows.text(row, "type"),
+                    parse(Rows.text(row, "content")))).toList();
+        }
     }
 
     /**

@@ -1,0 +1,295 @@
+package io.myelin.sync.stream;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+
+/**
+ * The parts of one {@code /sync} response as the sources collect them, turned into the response body by
+ * {@link #toJson}. Used by one request's thread only.
+ */
+public final class SyncResult {
+
+    /** A joined room's parts. */
+    public static final class JoinedRoom {
+        private final List<JsonObject> timeline = new ArrayList<>();
+        private final List<JsonObject> state = new ArrayList<>();
+        private final List<JsonObject> ephemeral = new ArrayList<>();
+        private final List<JsonObject> accountData = new ArrayList<>();
+        private boolean limited;
+        private String prevBatch;
+        private JsonObject summary;
+        private JsonObject unread;
+
+        /** @return the timeline events, oldest first, to add to */
+        public List<JsonObject> timeline() {
+            return timeline;
+        }
+
+        /** @return the state events before the timeline, to add to */
+        public List<JsonObject> state() {
+            return state;
+        }
+
+        /**
+         * @param limited   whether events were left out between since and the timeline
+         * @param prevBatch the token to page back from the timeline's start with {@code /messages}
+         */
+        public void timelineBounds(boolean limited, String prevBatch) {
+            this.limited = limited;
+            this.prevBatch = prevBatch;
+        }
+
+        /** @param summary the room summary ({@code m.heroes}, member counts) */
+        public void summary(JsonObject summary) {
+            this.summary = summary;
+        }
+
+        private boolean isEmpty() {
+            return timeline.isEmpty() && state.isEmpty() && ephemeral.isEmpty() && accountData.isEmpty()
+                    && summary == null && unread == null;
+        }
+    }
+
+    /** A left room's parts. */
+    public static final class LeftRoom {
+        private final List<JsonObject> timeline = new ArrayList<>();
+        private final List<JsonObject> state = new ArrayList<>();
+        private final List<JsonObject> accountData = new ArrayList<>();
+        private boolean limited;
+        private String prevBatch;
+
+        /** @return the timeline events up to the leave, oldest first, to add to */
+        public List<JsonObject> timeline() {
+            return timeline;
+        }
+
+        /** @return the state events before the timeline, to add to */
+        public List<JsonObject> state() {
+            return state;
+        }
+
+        /**
+         * @param limited   whether events were left out
+         * @param prevBatch the token to page back from the timeline's start
+         */
+        public void timelineBounds(boolean limited, String prevBatch) {
+            this.limited = limited;
+            this.prevBatch = prevBatch;
+        }
+    }
+
+    private final Map<String, JoinedRoom> joined = new LinkedHashMap<>();
+    private final Map<String, List<JsonObject>> invited = new LinkedHashMap<>();
+    private final Map<String, List<JsonObject>> knocked = new LinkedHashMap<>();
+    private final Map<String, LeftRoom> left = new LinkedHashMap<>();
+    private final List<JsonObject> globalAccountData = new ArrayList<>();
+    private final List<JsonObject> presence = new ArrayList<>();
+    private final List<JsonObject> toDevice = new ArrayList<>();
+    private final Set<String> devicesChanged = new LinkedHashSet<>();
+    private final Set<String> devicesLeft = new LinkedHashSet<>();
+    private Map<String, Integer> oneTimeKeyCounts;
+    private List<String> unusedFallbackKeyTypes;
+
+    /**
+     * @param roomId a room the user is joined to
+     * @return its parts, created on first use
+     */
+    public JoinedRoom joined(String roomId) {
+        return joined.computeIfAbsent(roomId, id -> new JoinedRoom());
+    }
+
+    /** @return the joined rooms that have parts so far */
+    public Set<String> joinedRoomIds() {
+        return joined.keySet();
+    }
+
+    /**
+     * @param roomId        a room the user is invited to
+     * @param strippedState the invite's stripped state events, the invite itself included
+     */
+    public void invited(String roomId, List<JsonObject> strippedState) {
+        invited.put(roomId, strippedState);
+    }
+
+    /**
+     * @param roomId        a room the user knocked on
+     * @param strippedState the knock's stripped state events, the knock itself included
+     */
+    public void knocked(String roomId, List<JsonObject> strippedState) {
+        knocked.put(roomId, strippedState);
+    }
+
+    /**
+     * @param roomId a room the user left or was removed from
+     * @return its parts, created on first use
+     */
+    public LeftRoom left(String roomId) {
+        return left.computeIfAbsent(roomId, id -> new LeftRoom());
+    }
+
+    /** @param event a global account data event ({@code type}, {@code content}) */
+    public void globalAccountData(JsonObject event) {
+        globalAccountData.add(event);
+    }
+
+    /**
+     * @param roomId the room, which must be one the user is joined to or has left
+     * @param event  a room account data event ({@code type}, {@code content})
+     */
+    public void roomAccountData(String roomId, JsonObject event) {
+        LeftRoom leftRoom = left.get(roomId);
+        if (leftRoom != null) {
+            leftRoom.accountData.add(event);
+        } else {
+            joined(roomId).accountData.add(event);
+        }
+    }
+
+    /**
+     * @param roomId a joined room
+     * @param event  an ephemeral event ({@code m.typing}, {@code m.receipt})
+     */
+    public void ephemeral(String roomId, JsonObject event) {
+        joined(roomId).ephemeral.add(event);
+    }
+
+    /**
+     * @param roomId            a joined room
+     * @param notificationCount unread notifying events
+     * @param highlightCount    unread highlighting events
+     */
+    public void unreadNotifications(String roomId, long notificationCount, long highlightCount) {
+        joined(roomId).unread = Json.createObjectBuilder().add("notification_count", notificationCount)
+                .add("highlight_count", highlightCount).build();
+    }
+
+    /** @param event a presence event */
+    public void presence(JsonObject event) {
+        presence.add(event);
+    }
+
+    /** @param event a to-device event ({@code sender}, {@code type}, {@code content}) */
+    public void toDevice(JsonObject event) {
+        toDevice.add(event);
+    }
+
+    /** @param userId a user whose devices or keys changed */
+    public void deviceListChanged(String userId) {
+        devicesLeft.remove(userId);
+        devicesChanged.add(userId);
+    }
+
+    /** @param userId a user who no longer shares a room with the syncing user */
+    public void deviceListLeft(String userId) {
+        if (!devicesChanged.contains(userId)) {
+            devicesLeft.add(userId);
+        }
+    }
+
+    /**
+     * @param counts          the device's unclaimed one-time keys by algorithm
+     * @param fallbackKeyTypes the algorithms of its unused fallback keys
+     */
+    public void keyCounts(Map<String, Integer> counts, List<String> fallbackKeyTypes) {
+        this.oneTimeKeyCounts = counts;
+        this.unusedFallbackKeyTypes = fallbackKeyTypes;
+    }
+
+    /**
+     * @return whether nothing was collected that the client has not seen, so a long poll may wait (key counts,
+     *         which every response carries, do not count)
+     */
+    public boolean isEmpty() {
+        return joined.values().stream().allMatch(JoinedRoom::isEmpty) && invited.isEmpty() && knocked.isEmpty()
+                && left.isEmpty() && globalAccountData.isEmpty() && presence.isEmpty() && toDevice.isEmpty()
+                && devicesChanged.isEmpty() && devicesLeft.isEmpty();
+    }
+
+    /**
+     * @param nextBatch the token of this response
+     * @return the response body
+     */
+    public JsonObject toJson(String nextBatch) {
+        JsonObjectBuilder body = Json.createObjectBuilder().add("next_batch", nextBatch);
+        JsonObjectBuilder rooms = Json.createObjectBuilder();
+        if (!joined.isEmpty()) {
+            JsonObjectBuilder join = Json.createObjectBuilder();
+            joined.forEach((roomId, room) -> {
+                JsonObjectBuilder json = Json.createObjectBuilder()
+                        .add("timeline", timeline(room.timeline, room.limited, room.prevBatch))
+                        .add("state", events(room.state))
+                        .add("ephemeral", events(room.ephemeral))
+                        .add("account_data", events(room.accountData));
+                json.add("unread_notifications", room.unread != null ? room.unread
+                        : Json.createObjectBuilder().add("notification_count", 0).add("highlight_count", 0)
+                        .build());
+                if (room.summary != null) {
+                    json.add("summary", room.summary);
+                }
+                join.add(roomId, json);
+            });
+            rooms.add("join", join);
+        }
+        if (!invited.isEmpty()) {
+            JsonObjectBuilder invite = Json.createObjectBuilder();
+            invited.forEach((roomId, stripped) -> invite.add(roomId,
+                    Json.createObjectBuilder().add("invite_state", events(stripped))));
+            rooms.add("invite", invite);
+        }
+        if (!knocked.isEmpty()) {
+            JsonObjectBuilder knock = Json.createObjectBuilder();
+            knocked.forEach((roomId, stripped) -> knock.add(roomId,
+                    Json.createObjectBuilder().add("knock_state", events(stripped))));
+            rooms.add("knock", knock);
+        }
+        if (!left.isEmpty()) {
+            JsonObjectBuilder leave = Json.createObjectBuilder();
+            left.forEach((roomId, room) -> leave.add(roomId, Json.createObjectBuilder()
+                    .add("timeline", timeline(room.timeline, room.limited, room.prevBatch))
+                    .add("state", events(room.state))
+                    .add("account_data", events(room.accountData))));
+            rooms.add("leave", leave);
+        }
+        body.add("rooms", rooms);
+        body.add("account_data", events(globalAccountData));
+        body.add("presence", events(presence));
+        body.add("to_device", events(toDevice));
+        body.add("device_lists", Json.createObjectBuilder()
+                .add("changed", Json.createArrayBuilder(List.copyOf(devicesChanged)))
+                .add("left", Json.createArrayBuilder(List.copyOf(devicesLeft))));
+        if (oneTimeKeyCounts != null) {
+            JsonObjectBuilder counts = Json.createObjectBuilder();
+            oneTimeKeyCounts.forEach(counts::add);
+            body.add("device_one_time_keys_count", counts);
+            body.add("device_unused_fallback_key_types", Json.createArrayBuilder(unusedFallbackKeyTypes));
+        }
+        return body.build();
+    }
+
+    private static JsonObject timeline(List<JsonObject> events, boolean limited, String prevBatch) {
+        JsonObjectBuilder json = Json.createObjectBuilder().add("events", array(events)).add("limited", limited);
+        if (prevBatch != null) {
+            json.add("prev_batch", prevBatch);
+        }
+        return json.build();
+    }
+
+    private static JsonObject events(List<JsonObject> events) {
+        return Json.createObjectBuilder().add("events", array(events)).build();
+    }
+
+    private static JsonArrayBuilder array(List<JsonObject> events) {
+        JsonArrayBuilder array = Json.createArrayBuilder();
+        events.forEach(array::add);
+        return array;
+    }
+}
