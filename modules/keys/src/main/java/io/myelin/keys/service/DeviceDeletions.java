@@ -1,7 +1,5 @@
 package io.myelin.keys.service;
 
-import java.io.ByteArrayInputStream;
-
 import io.myelin.api.bus.Message;
 import io.myelin.api.bus.MessageHandler;
 import io.myelin.api.keys.DeviceListChange;
@@ -11,9 +9,6 @@ import io.myelin.keys.store.DeviceKeyStore;
 import io.myelin.keys.store.OneTimeKeyStore;
 
 import jakarta.json.JsonException;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonString;
 
 /**
  * Consumes {@code OutputKeyChangeEvent} and deletes the keys of each device the users component reports deleted:
@@ -60,27 +55,13 @@ public final class DeviceDeletions implements MessageHandler {
         });
     }
 
-    /** Reads a record written by JSON-B (camel-case names), also accepting snake-case names. */
-    static DeviceListChange parse(byte[] payload) {
-        JsonObject json;
-        try (JsonReader reader = jakarta.json.Json.createReader(new ByteArrayInputStream(payload))) {
-            json = reader.readObject();
-        } catch (JsonException | IllegalStateException e) {
-            LOG.log(System.Logger.Level.WARNING, "keys: skipped an OutputKeyChangeEvent record that is not a JSON "
-                    + "object");
+    private static DeviceListChange parse(byte[] payload) {
+        try {
+            return DeviceListChange.fromBytes(payload);
+        } catch (JsonException | ClassCastException | NullPointerException | IllegalStateException e) {
+            LOG.log(System.Logger.Level.WARNING, "keys: skipped an OutputKeyChangeEvent record that is not a "
+                    + "device list change");
             return null;
         }
-        String userId = text(json, "userId", "user_id");
-        if (userId == null) {
-            return null;
-        }
-        return new DeviceListChange(userId, text(json, "deviceId", "device_id"), text(json, "kind", "kind"));
-    }
-
-    private static String text(JsonObject json, String name, String alternative) {
-        if (json.get(name) instanceof JsonString s) {
-            return s.getString();
-        }
-        return json.get(alternative) instanceof JsonString s ? s.getString() : null;
     }
 }

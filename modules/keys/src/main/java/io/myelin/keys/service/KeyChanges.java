@@ -1,15 +1,12 @@
 package io.myelin.keys.service;
 
-import java.nio.charset.StandardCharsets;
-
 import io.myelin.api.bus.Bus;
 import io.myelin.api.bus.Streams;
-import io.myelin.api.http.Json;
 import io.myelin.api.keys.DeviceListChange;
 
 /**
  * Announces changes of a user's keys on {@link Streams#OUTPUT_KEY_CHANGE_EVENT}, subject the user id, payload a
- * {@link DeviceListChange} as JSON. Called inside the write that made the change, so that on the embedded bus the
+ * {@link DeviceListChange} in its JSON form. Called inside the write that made the change, so that on the embedded bus the
  * announcement commits with it.
  */
 public final class KeyChanges {
@@ -39,7 +36,6 @@ public final class KeyChanges {
     }
 
     private void publish(DeviceListChange change) {
-        bus.publish(Streams.OUTPUT_KEY_CHANGE_EVENT, change.userId(),
-                Json.jsonb().toJson(change).getBytes(StandardCharsets.UTF_8));
+        bus.publish(Streams.OUTPUT_KEY_CHANGE_EVENT, change.userId(), change.toBytes());
     }
 }
