@@ -6,28 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BooleanSupplier;
 
-import io.myelin.api.Component;
-import io.myelin.api.ComponentContext;
-import io.myelin.api.bus.Bus;
-import io.myelin.api.bus.Streams;
 import io.myelin.api.keys.DeviceKeysRequest;
 import io.myelin.api.keys.DeviceListChange;
-import io.myelin.api.keys.KeysApi;
 import io.myelin.api.keys.OneTimeKeyCounts;
 import io.myelin.protocol.crypto.SigningKey;
 import io.myelin.server.keys.KeysServer.Reply;
@@ -36,86 +26,13 @@ import io.myelin.server.keys.KeysServer.Session;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Device keys, one-time and fallback keys over real HTTP with keys made and signed by the test, run once per
  * database by the subclasses.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class KeysTestBase {
-
-    final ConcurrentLinkedQueue<DeviceListChange> changes = new ConcurrentLinkedQueue<>();
-    KeysApi keysApi;
-    KeysServer server;
-
-    abstract KeysServer.Backend backend();
-
-    /** Takes KeysApi as a component that needs it does, and watches the key change stream. */
-    final class Probe implements Component {
-        @Override
-        public String name() {
-            return "keys-probe";
-        }
-
-        @Override
-        public Set<Class<?>> needs() {
-            return Set.of(KeysApi.class, Bus.class);
-        }
-
-        @Override
-        public void start(ComponentContext context) {
-            keysApi = context.require(KeysApi.class);
-            context.bus().subscribe(Streams.OUTPUT_KEY_CHANGE_EVENT, "keys-probe", message -> {
-                changes.add(DeviceListChange.fromBytes(message.payload()));
-                message.ack();
-            });
-        }
-    }
-
-    @BeforeAll
-    void start() throws Exception {
-        server = KeysServer.start(Files.createTempDirectory("myelin-keys-"), backend(), List.of(new Probe()));
-    }
-
-    @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    static JsonObject upload(JsonObject deviceKeys, JsonObject oneTimeKeys, JsonObject fallbackKeys) {
-        JsonObjectBuilder body = Json.createObjectBuilder();
-        if (deviceKeys != null) {
-            body.add("device_keys", deviceKeys);
-        }
-        if (oneTimeKeys != null) {
-            body.add("one_time_keys", oneTimeKeys);
-        }
-        if (fallbackKeys != null) {
-            body.add("fallback_keys", fallbackKeys);
-        }
-        return body.build();
-    }
-
-    static JsonObject query(String userId) {
-        return Json.createObjectBuilder().add("device_keys", Json.createObjectBuilder()
-                .add(userId, Json.createArrayBuilder())).build();
-    }
+abstract class KeysTestBase extends E2eTestBase {
 
     @Test
     void uploadedDeviceKeysAreQueriedWithTheDisplayName() throws Exception {
