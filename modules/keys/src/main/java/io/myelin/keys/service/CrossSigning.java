@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.helidon.dbclient.DbExecute;
+import io.helidon.http.Status;
 import io.myelin.api.http.ErrorCode;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
@@ -82,7 +82,8 @@ public final class CrossSigning {
     public UploadResult uploadKeys(Requester who, JsonObject body) {
         Map<String, StoredKey> uploaded = new LinkedHashMap<>();
         for (String[] field : new String[][] {{"master_key", CrossSigningStore.MASTER},
-                {"self_signing_key", CrossSigningStore.SELF_SIGNING}, {"user_signing_key", CrossSigningStore.USER_SIGNING}}) {
+                {"self_signing_key", CrossSigningStore.SELF_SIGNING},
+                {"user_signing_key", CrossSigningStore.USER_SIGNING}}) {
             JsonObject key = Fields.object(body, field[0]);
             if (key != null) {
                 uploaded.put(field[1], parseKey(who.userId(), key, field[1], field[0]));
@@ -124,6 +125,14 @@ public final class CrossSigning {
         db.write(tx -> {
             Map<String, StoredKey> current = store.keys(tx, who.userId());
             StoredKey oldMaster = current.get(CrossSigningStore.MASTER);
+            StoredKey checkedMaster = existing.get(CrossSigningStore.MASTER);
+            // The need for authentication was decided on the master key read before; another upload since then
+            // must not let this one replace keys unauthenticated.
+            if (oldMaster == null ? checkedMaster != null
+                    : checkedMaster == null || !oldMaster.publicKey().equals(checkedMaster.publicKey())) {
+                throw new MatrixException(Status.CONFLICT_409, ErrorCode.M_UNKNOWN,
+                        "The cross-signing keys changed during this upload; try again.");
+            }
             StoredKey newMaster = uploaded.get(CrossSigningStore.MASTER);
             if (newMaster != null && oldMaster != null && !oldMaster.publicKey().equals(newMaster.publicKey())) {
                 store.delete(tx, who.userId(), oldMaster);

@@ -33,6 +33,7 @@ import jakarta.json.JsonValue;
 public final class DeviceKeys implements KeysApi {
 
     private static final String ED25519 = "ed25519:";
+    private static final String SIGNED_CURVE25519 = "signed_curve25519";
 
     private final Database db;
     private final DeviceKeyStore devices;
@@ -99,7 +100,8 @@ public final class DeviceKeys implements KeysApi {
             }
             return oneTimeKeys.counts(tx, who.userId(), who.deviceId());
         });
-        JsonObjectBuilder out = Json.object();
+        // A missing algorithm means zero, but some older clients only upload keys when they see a zero here.
+        JsonObjectBuilder out = Json.object().add(SIGNED_CURVE25519, 0);
         counts.forEach(out::add);
         return Json.object().add("one_time_key_counts", out).build();
     }

@@ -36,7 +36,8 @@ public final class CrossSigningStore {
     private static final String DELETE_KEY = "DELETE FROM keys_cross_signing_keys WHERE user_id = ? AND key_usage = ?";
     private static final String UPSERT_SIGNATURE = "INSERT INTO keys_signatures (target_user_id, target_key_id,"
             + " signer_user_id, signer_key_id, signature) VALUES (?, ?, ?, ?, ?) ON CONFLICT"
-            + " (target_user_id, target_key_id, signer_user_id, signer_key_id) DO UPDATE SET signature = excluded.signature";
+            + " (target_user_id, target_key_id, signer_user_id, signer_key_id)"
+            + " DO UPDATE SET signature = excluded.signature";
     private static final String SELECT_SIGNATURES = "SELECT target_key_id, signer_user_id, signer_key_id, signature"
             + " FROM keys_signatures WHERE target_user_id = ?";
     private static final String DELETE_TARGET_SIGNATURES = "DELETE FROM keys_signatures"

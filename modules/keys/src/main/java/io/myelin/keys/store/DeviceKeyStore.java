@@ -16,7 +16,8 @@ import jakarta.json.JsonObject;
  */
 public final class DeviceKeyStore {
 
-    private static final String SELECT_ONE = "SELECT key_json FROM keys_device_keys WHERE user_id = ? AND device_id = ?";
+    private static final String SELECT_ONE = "SELECT key_json FROM keys_device_keys"
+            + " WHERE user_id = ? AND device_id = ?";
     private static final String SELECT_USER = "SELECT device_id, key_json FROM keys_device_keys WHERE user_id = ?"
             + " ORDER BY device_id";
     private static final String UPSERT = "INSERT INTO keys_device_keys (user_id, device_id, key_json) VALUES (?, ?, ?)"

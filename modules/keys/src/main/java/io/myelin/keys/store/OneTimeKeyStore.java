@@ -34,7 +34,8 @@ public final class OneTimeKeyStore {
     private static final String NEXT_OLDEST = "SELECT id, key_id, key_json FROM keys_one_time_keys"
             + " WHERE user_id = ? AND device_id = ? AND algorithm = ? AND id > ? ORDER BY id LIMIT 1";
     private static final String DELETE_KEY = "DELETE FROM keys_one_time_keys WHERE id = ?";
-    private static final String DELETE_DEVICE_KEYS = "DELETE FROM keys_one_time_keys WHERE user_id = ? AND device_id = ?";
+    private static final String DELETE_DEVICE_KEYS = "DELETE FROM keys_one_time_keys"
+            + " WHERE user_id = ? AND device_id = ?";
 
     private static final String SELECT_FALLBACK = "SELECT key_id, key_json, used FROM keys_fallback_keys"
             + " WHERE user_id = ? AND device_id = ? AND algorithm = ?";

@@ -160,8 +160,9 @@ abstract class CrossSigningTestBase extends E2eTestBase {
                 .getJsonObject("device_keys").getJsonObject(alice.userId()).getJsonObject("SALICE");
         JsonObject sigs = queried.getJsonObject("signatures").getJsonObject(alice.userId());
         assertTrue(sigs.containsKey("ed25519:SALICE"), queried.toString());
-        assertEquals(signedDevice.getJsonObject("signatures").getJsonObject(alice.userId())
-                .getString("ed25519:" + pub(alice.selfSigning())), sigs.getString("ed25519:" + pub(alice.selfSigning())));
+        String selfSigningId = "ed25519:" + pub(alice.selfSigning());
+        assertEquals(signedDevice.getJsonObject("signatures").getJsonObject(alice.userId()).getString(selfSigningId),
+                sigs.getString(selfSigningId));
 
         // The device signs the master key for real.
         JsonObject realMaster = TestKeys.sign(masterOnly, alice.userId(), "ed25519:SALICE", alice.device());
