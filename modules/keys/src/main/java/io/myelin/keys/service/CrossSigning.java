@@ -40,6 +40,7 @@ public final class CrossSigning {
     /** The purpose user-interactive authentication sessions of a key upload are bound to. */
     public static final String UIA_PURPOSE = "device_signing_upload";
 
+    private static final System.Logger LOG = System.getLogger(CrossSigning.class.getName());
     private static final String ED25519 = "ed25519:";
 
     private final Database db;
@@ -152,6 +153,9 @@ public final class CrossSigning {
             changes.crossSigning(who.userId());
             return null;
         });
+        boolean replaced = existing.containsKey(CrossSigningStore.MASTER);
+        LOG.log(System.Logger.Level.INFO, () -> "keys: user_id=" + who.userId() + " uploaded cross-signing keys "
+                + uploaded.keySet() + (replaced ? " in place of earlier ones" : ""));
         return new UploadResult(null);
     }
 

@@ -53,6 +53,8 @@ public final class DeviceDeletions implements MessageHandler {
             message.ack();
             return null;
         });
+        LOG.log(System.Logger.Level.DEBUG, () -> "keys: deleted the keys of device_id=" + change.deviceId()
+                + " of user_id=" + change.userId());
     }
 
     private static DeviceListChange parse(byte[] payload) {

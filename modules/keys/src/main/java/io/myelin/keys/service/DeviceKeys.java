@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 import io.helidon.dbclient.DbExecute;
 import io.helidon.http.Status;
@@ -128,8 +129,11 @@ public final class DeviceKeys implements KeysApi {
         }
         JsonObjectBuilder failures = Json.object();
         JsonObjectBuilder claimed = Json.object();
+        // Claims take row locks on PostgreSQL; taking them in one global order keeps concurrent claims from
+        // deadlocking on each other.
+        Map<String, JsonValue> users = new TreeMap<>(wanted);
         db.write(tx -> {
-            for (Map.Entry<String, JsonValue> user : wanted.entrySet()) {
+            for (Map.Entry<String, JsonValue> user : users.entrySet()) {
                 String server = Fields.serverOf(user.getKey());
                 if (server == null) {
                     continue;
@@ -140,7 +144,7 @@ public final class DeviceKeys implements KeysApi {
                 }
                 JsonObjectBuilder userKeys = Json.object();
                 boolean any = false;
-                for (Map.Entry<String, JsonValue> device : user.getValue().asJsonObject().entrySet()) {
+                for (Map.Entry<String, JsonValue> device : new TreeMap<>(user.getValue().asJsonObject()).entrySet()) {
                     String algorithm = ((JsonString) device.getValue()).getString();
                     Optional<JsonObject> key = claimOne(tx, user.getKey(), device.getKey(), algorithm);
                     if (key.isPresent()) {
@@ -221,16 +225,14 @@ public final class DeviceKeys implements KeysApi {
     private void addOneTimeKey(DbExecute tx, Requester who, String signingKey, String name, JsonValue key) {
         KeyName keyName = KeyName.parse(name);
         checkKeyObject(who, signingKey, keyName, key);
-        Optional<String> existing = oneTimeKeys.oneTimeKey(tx, who.userId(), who.deviceId(), keyName.algorithm(),
-                keyName.keyId());
-        if (existing.isPresent()) {
-            if (!parse(existing.get()).equals(key)) {
-                throw MatrixException.invalidParam("One-time key " + name + " was uploaded already with other "
-                        + "content.");
-            }
+        if (oneTimeKeys.addOneTimeKey(tx, who.userId(), who.deviceId(), keyName.algorithm(), keyName.keyId(), key)) {
             return;
         }
-        oneTimeKeys.addOneTimeKey(tx, who.userId(), who.deviceId(), keyName.algorithm(), keyName.keyId(), key);
+        Optional<String> existing = oneTimeKeys.oneTimeKey(tx, who.userId(), who.deviceId(), keyName.algorithm(),
+                keyName.keyId());
+        if (existing.isPresent() && !parse(existing.get()).equals(key)) {
+            throw MatrixException.invalidParam("One-time key " + name + " was uploaded already with other content.");
+        }
     }
 
     private void putFallback(DbExecute tx, Requester who, String signingKey, KeyName name, JsonValue key) {

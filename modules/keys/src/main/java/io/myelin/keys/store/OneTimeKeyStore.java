@@ -26,7 +26,7 @@ public final class OneTimeKeyStore {
     private static final String SELECT_KEY = "SELECT key_json FROM keys_one_time_keys"
             + " WHERE user_id = ? AND device_id = ? AND algorithm = ? AND key_id = ?";
     private static final String INSERT_KEY = "INSERT INTO keys_one_time_keys (user_id, device_id, algorithm, key_id,"
-            + " key_json) VALUES (?, ?, ?, ?, ?)";
+            + " key_json) VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, device_id, algorithm, key_id) DO NOTHING";
     private static final String COUNTS = "SELECT algorithm, COUNT(*) AS n FROM keys_one_time_keys"
             + " WHERE user_id = ? AND device_id = ? GROUP BY algorithm";
     private static final String OLDEST = "SELECT id, key_id, key_json FROM keys_one_time_keys"
@@ -96,10 +96,11 @@ public final class OneTimeKeyStore {
      * @param algorithm the algorithm
      * @param keyId     the key id
      * @param key       the key, a string or a key object
+     * @return false when an unclaimed key with that id exists already (perhaps added by a concurrent upload)
      */
-    public void addOneTimeKey(DbExecute tx, String userId, String deviceId, String algorithm, String keyId,
-                              JsonValue key) {
-        tx.insert(INSERT_KEY, userId, deviceId, algorithm, keyId, key.toString());
+    public boolean addOneTimeKey(DbExecute tx, String userId, String deviceId, String algorithm, String keyId,
+                                 JsonValue key) {
+        return tx.insert(INSERT_KEY, userId, deviceId, algorithm, keyId, key.toString()) > 0;
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -209,6 +210,56 @@ abstract class KeysTestBase extends E2eTestBase {
         server.post("/keys/upload", alice, upload(null, null, newFallback));
         assertEquals(List.of("signed_curve25519"), keysApi.oneTimeKeyCounts(
                 new DeviceKeysRequest(alice.userId(), alice.deviceId())).unusedFallbackKeyTypes());
+    }
+
+    @Test
+    void concurrentClaimsOfSeveralDevicesInEitherOrderHandOutEachKeyOnce() throws Exception {
+        Session bob = server.newUser("BOBCLAIMS", "bob");
+        List<Session> devices = new ArrayList<>();
+        Session first = server.newUser("MULTI1", "one");
+        devices.add(first);
+        devices.add(server.login(first, "MULTI2", "two"));
+        int keys = 12;
+        for (Session device : devices) {
+            SigningKey key = TestKeys.newKey();
+            JsonObjectBuilder otks = Json.createObjectBuilder();
+            for (int i = 0; i < keys; i++) {
+                otks.add("signed_curve25519:" + device.deviceId() + "_" + i,
+                        TestKeys.oneTimeKey(device.userId(), device.deviceId(), key, false));
+            }
+            assertEquals(200, server.post("/keys/upload", device, upload(TestKeys.deviceKeys(device.userId(),
+                    device.deviceId(), key), otks.build(), null)).status());
+        }
+        String forward = Json.createObjectBuilder().add("one_time_keys", Json.createObjectBuilder()
+                .add(first.userId(), Json.createObjectBuilder().add("MULTI1", "signed_curve25519")
+                        .add("MULTI2", "signed_curve25519"))).build().toString();
+        String backward = Json.createObjectBuilder().add("one_time_keys", Json.createObjectBuilder()
+                .add(first.userId(), Json.createObjectBuilder().add("MULTI2", "signed_curve25519")
+                        .add("MULTI1", "signed_curve25519"))).build().toString();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Reply>> replies = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(12)) {
+            for (int i = 0; i < keys; i++) {
+                String body = i % 2 == 0 ? forward : backward;
+                replies.add(pool.submit(() -> {
+                    go.await();
+                    return server.call("POST", KeysServer.V3 + "/keys/claim", bob.token(), body);
+                }));
+            }
+            go.countDown();
+        }
+        Set<String> handedOut = new HashSet<>();
+        for (Future<Reply> future : replies) {
+            Reply reply = future.get();
+            assertEquals(200, reply.status(), reply.raw());
+            JsonObject byDevice = reply.json().getJsonObject("one_time_keys").getJsonObject(first.userId());
+            assertEquals(2, byDevice.size(), reply.raw());
+            for (String device : byDevice.keySet()) {
+                assertTrue(handedOut.addAll(byDevice.getJsonObject(device).keySet()),
+                        "handed out twice: " + reply.raw());
+            }
+        }
+        assertEquals(2 * keys, handedOut.size());
     }
 
     @Test
