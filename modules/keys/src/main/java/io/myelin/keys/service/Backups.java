@@ -1,5 +1,6 @@
 package io.myelin.keys.service;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -117,7 +118,9 @@ public final class Backups {
      * @return the response body, {@code etag} and {@code count}
      */
     public JsonObject putKeys(String userId, String version, String roomId, String sessionId, JsonObject body) {
-        List<SessionKey> keys = parseKeys(roomId, sessionId, body);
+        // Sorted, so that two devices backing up the same sessions at once lock the rows in the same order.
+        List<SessionKey> keys = parseKeys(roomId, sessionId, body).stream()
+                .sorted(Comparator.comparing(SessionKey::roomId).thenComparing(SessionKey::sessionId)).toList();
         return db.write(tx -> {
             Version found = live(tx, userId, version);
             Version current = store.current(tx, userId).orElseThrow();

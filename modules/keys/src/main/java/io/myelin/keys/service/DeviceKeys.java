@@ -85,7 +85,8 @@ public final class DeviceKeys implements KeysApi {
                         .map(k -> ed25519Key(k, who.deviceId())).orElse(null);
             }
             if (otks != null) {
-                for (Map.Entry<String, JsonValue> e : otks.entrySet()) {
+                // Sorted, like every multi-row write here, so that concurrent writers lock rows in one order.
+                for (Map.Entry<String, JsonValue> e : new TreeMap<>(otks).entrySet()) {
                     addOneTimeKey(tx, who, signingKey, e.getKey(), e.getValue());
                 }
             }

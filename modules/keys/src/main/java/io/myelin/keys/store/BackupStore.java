@@ -24,7 +24,7 @@ public final class BackupStore {
             + " FROM keys_backup_versions WHERE user_id = ? AND deleted = 0 ORDER BY version DESC LIMIT 1";
     private static final String MAX_VERSION = "SELECT MAX(version) AS v FROM keys_backup_versions WHERE user_id = ?";
     private static final String INSERT_VERSION = "INSERT INTO keys_backup_versions (user_id, version, algorithm,"
-            + " auth_data, etag, deleted) VALUES (?, ?, ?, ?, 0, 0)";
+            + " auth_data, etag, deleted) VALUES (?, ?, ?, ?, 0, 0) ON CONFLICT (user_id, version) DO NOTHING";
     private static final String UPDATE_AUTH_DATA = "UPDATE keys_backup_versions SET auth_data = ?"
             + " WHERE user_id = ? AND version = ?";
     private static final String DELETE_VERSION = "UPDATE keys_backup_versions SET deleted = 1"
@@ -111,7 +111,10 @@ public final class BackupStore {
      */
     public long create(DbExecute tx, String userId, String algorithm, JsonObject authData) {
         long next = tx.get(MAX_VERSION, userId).map(row -> Rows.number(row, "v")).orElse(0L) + 1;
-        tx.insert(INSERT_VERSION, userId, next, algorithm, authData.toString());
+        // A concurrent create may have taken the number meanwhile (PostgreSQL); then the next one is free.
+        while (tx.insert(INSERT_VERSION, userId, next, algorithm, authData.toString()) == 0) {
+            next++;
+        }
         return next;
     }
 

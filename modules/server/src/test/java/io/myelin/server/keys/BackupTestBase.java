@@ -5,11 +5,21 @@ import static io.myelin.server.keys.KeysServer.enc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
 import io.myelin.server.keys.KeysServer.Reply;
 import io.myelin.server.keys.KeysServer.Session;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -175,6 +185,55 @@ abstract class BackupTestBase extends E2eTestBase {
         assertEquals("old", stored(alice, v1, "s"));
         assertEquals(0, server.get("/room_keys/version/" + v2, alice).json().getInt("count"));
         assertEquals(1, server.get("/room_keys/version/" + v1, alice).json().getInt("count"));
+    }
+
+    @Test
+    void concurrentCreatesAndUploadsAllSucceed() throws Exception {
+        Session alice = server.newUser("BACKUP6", "b");
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Reply>> created = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+            for (int i = 0; i < 6; i++) {
+                created.add(pool.submit(() -> {
+                    go.await();
+                    return server.post("/room_keys/version", alice, version("pk"));
+                }));
+            }
+            go.countDown();
+        }
+        Set<String> versions = new HashSet<>();
+        for (Future<Reply> reply : created) {
+            assertEquals(200, reply.get().status(), reply.get().raw());
+            versions.add(reply.get().string("version"));
+        }
+        assertEquals(6, versions.size(), versions.toString());
+
+        // Two devices back up the same sessions at once, listed in opposite orders.
+        String v = server.get("/room_keys/version", alice).string("version");
+        JsonObjectBuilder forward = Json.createObjectBuilder();
+        JsonObjectBuilder backward = Json.createObjectBuilder();
+        for (int i = 0; i < 20; i++) {
+            forward.add("s" + i, key(0, 0, true, "f"));
+            backward.add("s" + (19 - i), key(0, 0, true, "b"));
+        }
+        JsonObject one = Json.createObjectBuilder().add("sessions", forward).build();
+        JsonObject two = Json.createObjectBuilder().add("sessions", backward).build();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Reply>> uploads = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < 8; i++) {
+                JsonObject body = i % 2 == 0 ? one : two;
+                uploads.add(pool.submit(() -> {
+                    start.await();
+                    return server.put("/room_keys/keys/" + enc(ROOM) + "?version=" + v, alice, body);
+                }));
+            }
+            start.countDown();
+        }
+        for (Future<Reply> reply : uploads) {
+            assertEquals(200, reply.get().status(), reply.get().raw());
+            assertEquals(20, reply.get().json().getInt("count"));
+        }
     }
 
     private String stored(Session who, String version, String session) throws Exception {
