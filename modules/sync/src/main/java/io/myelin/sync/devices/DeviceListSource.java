@@ -99,7 +99,7 @@ public final class DeviceListSource implements SyncSource {
     /** Only incremental syncs carry device lists: an initial sync makes the client fetch them all. */
     @Override
     public void collect(SyncQuery query, long since, long upTo, SyncResult result) {
-        if (since == 0 || since >= upTo) {
+        if (query.initial() || since >= upTo) {
             return;
         }
         Changes changes = changes(query.userId(), since, upTo);
