@@ -196,15 +196,14 @@ public final class DeviceListSource implements SyncSource {
      */
     void onRoomEvent(Message message) {
         DeviceListStore.MemberChange change = memberChange(message.payload());
-        if (change != null && store.member(change)) {
-            message.ack();
+        boolean recorded = change != null && store.member(change);
+        message.ack();
+        if (recorded) {
             Set<String> wake = new HashSet<>(memberships.localJoined(change.roomId()));
             if (change.userId().endsWith(":" + serverName)) {
                 wake.add(change.userId());
             }
             notifier.wake(wake);
-        } else {
-            message.ack();
         }
     }
 

@@ -77,7 +77,8 @@ public final class ToDeviceSource implements SyncSource {
             return;
         }
         if (since > 0) {
-            store.acknowledge(query.userId(), query.deviceId(), since);
+            // A token from beyond the position read (a restored database) acknowledges nothing not yet read.
+            store.acknowledge(query.userId(), query.deviceId(), Math.min(since, upTo));
         }
         List<ToDeviceStore.Stored> messages = store.pending(query.userId(), query.deviceId(), since, upTo,
                 LIMIT + 1);
