@@ -13,6 +13,7 @@ import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.storage.Database;
 import io.myelin.api.users.AccessTokens;
 import io.myelin.api.users.UserData;
+import io.myelin.sync.devices.DeviceSync;
 import io.myelin.sync.stream.Memberships;
 import io.myelin.sync.stream.Notifier;
 import io.myelin.sync.stream.RoomserverMemberships;
@@ -30,6 +31,7 @@ public final class SyncComponent implements Component {
 
     private final List<SyncSource> sources = new ArrayList<>();
     private final Notifier notifier = new Notifier();
+    private DeviceSync devices;
 
     @Override
     public String name() {
@@ -46,10 +48,17 @@ public final class SyncComponent implements Component {
     public void start(ComponentContext context) {
         Memberships memberships = new RoomserverMemberships(context.require(RoomserverApi.class),
                 context.identity().serverName());
+        devices = DeviceSync.start(context, memberships, notifier, sources, null);
         LOG.log(System.Logger.Level.INFO, "sync: started with " + sources.size() + " sources");
     }
 
     @Override
     public void routes(Routes routes) {
+        devices.routes(routes);
+    }
+
+    @Override
+    public void stop() {
+        devices.stop();
     }
 }
