@@ -9,6 +9,7 @@ import io.myelin.api.ComponentContext;
 import io.myelin.api.Routes;
 import io.myelin.api.bus.Bus;
 import io.myelin.api.cache.Caches;
+import io.myelin.api.keys.KeysApi;
 import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.storage.Database;
 import io.myelin.api.users.AccessTokens;
@@ -41,14 +42,15 @@ public final class SyncComponent implements Component {
     @Override
     public Set<Class<?>> needs() {
         return Set.of(Database.class, Bus.class, Caches.class, RoomserverApi.class, AccessTokens.class,
-                UserData.class);
+                UserData.class, KeysApi.class);
     }
 
     @Override
     public void start(ComponentContext context) {
         Memberships memberships = new RoomserverMemberships(context.require(RoomserverApi.class),
                 context.identity().serverName());
-        devices = DeviceSync.start(context, memberships, notifier, sources, null);
+        devices = DeviceSync.start(context, memberships, notifier, sources,
+                context.require(KeysApi.class));
         LOG.log(System.Logger.Level.INFO, "sync: started with " + sources.size() + " sources");
     }
 
