@@ -11,10 +11,12 @@ import io.myelin.api.ConfigProblems;
 import io.myelin.api.Routes;
 import io.myelin.api.bus.Bus;
 import io.myelin.api.cache.Caches;
+import io.myelin.api.keys.KeysApi;
 import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.storage.Database;
 import io.myelin.api.users.AccessTokens;
 import io.myelin.api.users.UserData;
+import io.myelin.sync.devices.DeviceSync;
 import io.myelin.sync.edu.Edus;
 import io.myelin.sync.stream.Memberships;
 import io.myelin.sync.stream.Notifier;
@@ -33,6 +35,7 @@ public final class SyncComponent implements Component {
 
     private final List<SyncSource> sources = new ArrayList<>();
     private final Notifier notifier = new Notifier();
+    private DeviceSync devices;
     private Edus edus;
 
     @Override
@@ -43,7 +46,7 @@ public final class SyncComponent implements Component {
     @Override
     public Set<Class<?>> needs() {
         return Set.of(Database.class, Bus.class, Caches.class, RoomserverApi.class, AccessTokens.class,
-                UserData.class);
+                UserData.class, KeysApi.class);
     }
 
     @Override
@@ -55,12 +58,15 @@ public final class SyncComponent implements Component {
     public void start(ComponentContext context) {
         Memberships memberships = new RoomserverMemberships(context.require(RoomserverApi.class),
                 context.identity().serverName());
+        devices = DeviceSync.start(context, memberships, notifier, sources,
+                context.require(KeysApi.class));
         edus = Edus.start(context, memberships, notifier, sources);
         LOG.log(System.Logger.Level.INFO, "sync: started with " + sources.size() + " sources");
     }
 
     @Override
     public void routes(Routes routes) {
+        devices.routes(routes);
         edus.routes(routes);
     }
 
@@ -69,5 +75,6 @@ public final class SyncComponent implements Component {
         if (edus != null) {
             edus.stop();
         }
+        devices.stop();
     }
 }

@@ -292,4 +292,28 @@ public final class SyncResult {
         events.forEach(array::add);
         return array;
     }
+
+    private final Map<String, Long> heldBack = new LinkedHashMap<>();
+
+    /**
+     * Lowers the position the response's {@code next_batch} gives a source: the source delivered only part of
+     * what lies up to the position read before collecting (for example the first 100 to-device messages), and
+     * the client must come back for the rest.
+     *
+     * @param key      the source's key, one of {@link SyncToken#KEYS}
+     * @param position the last position the response fully delivered
+     */
+    public void holdBack(String key, long position) {
+        heldBack.merge(key, position, Math::min);
+    }
+
+    /**
+     * @param key      a source's key
+     * @param position the position read for it before collecting
+     * @return the position {@code next_batch} must give it: {@code position}, or less when the source held back
+     */
+    public long nextPosition(String key, long position) {
+        Long held = heldBack.get(key);
+        return held == null ? position : Math.min(held, position);
+    }
 }

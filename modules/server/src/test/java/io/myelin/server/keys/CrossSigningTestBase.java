@@ -1,0 +1,220 @@
+package io.myelin.server.keys;
+
+import static io.myelin.server.keys.KeysServer.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.myelin.api.keys.DeviceListChange;
+import io.myelin.protocol.crypto.SigningKey;
+import io.myelin.server.keys.KeysServer.Reply;
+import io.myelin.server.keys.KeysServer.Session;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Cross-signing keys and signatures over real HTTP with keys made and signed by the test, run once per database by
+ * the subclasses.
+ */
+abstract class CrossSigningTestBase extends E2eTestBase {
+
+    /** A user with a device that uploaded keys, and the user's three cross-signing keys, not yet uploaded. */
+    record Person(Session session, SigningKey device, SigningKey master, SigningKey selfSigning,
+                  SigningKey userSigning) {
+        String userId() {
+            return session.userId();
+        }
+
+        JsonObject allKeys() {
+            return Json.createObjectBuilder()
+                    .add("master_key", TestKeys.crossSigningKey(userId(), "master", master))
+                    .add("self_signing_key", TestKeys.signedByMaster(userId(), "self_signing", selfSigning, master))
+                    .add("user_signing_key", TestKeys.signedByMaster(userId(), "user_signing", userSigning, master))
+                    .build();
+        }
+    }
+
+    Person person(String deviceId) throws Exception {
+        Session session = server.newUser(deviceId, deviceId + " name");
+        SigningKey device = TestKeys.newKey();
+        Reply reply = server.post("/keys/upload", session,
+                upload(TestKeys.deviceKeys(session.userId(), session.deviceId(), device), null, null));
+        assertEquals(200, reply.status(), reply.raw());
+        return new Person(session, device, TestKeys.newKey(), TestKeys.newKey(), TestKeys.newKey());
+    }
+
+    Reply uploadSigning(Person p, JsonObject body) throws Exception {
+        return server.post("/keys/device_signing/upload", p.session(), body);
+    }
+
+    static String pub(SigningKey key) {
+        return TestKeys.publicKey(key);
+    }
+
+    @Test
+    void firstUploadNeedsNoAuthAndQueryShowsTheKeys() throws Exception {
+        Person alice = person("XALICE");
+        Session bob = server.newUser("XBOB", "bob");
+        Reply reply = uploadSigning(alice, alice.allKeys());
+        assertEquals(200, reply.status(), reply.raw());
+        await("the cross-signing change", () -> changes.contains(new DeviceListChange(alice.userId(), null,
+                DeviceListChange.CROSS_SIGNING)));
+
+        Reply own = server.post("/keys/query", alice.session(), query(alice.userId()));
+        assertEquals(pub(alice.master()), keyOf(own, "master_keys", alice.userId()));
+        assertEquals(pub(alice.selfSigning()), keyOf(own, "self_signing_keys", alice.userId()));
+        assertEquals(pub(alice.userSigning()), keyOf(own, "user_signing_keys", alice.userId()));
+
+        Reply theirs = server.post("/keys/query", bob, query(alice.userId()));
+        assertEquals(pub(alice.master()), keyOf(theirs, "master_keys", alice.userId()));
+        assertEquals(pub(alice.selfSigning()), keyOf(theirs, "self_signing_keys", alice.userId()));
+        assertFalse(theirs.json().getJsonObject("user_signing_keys").containsKey(alice.userId()), theirs.raw());
+
+        // The same keys again are an idempotent retry, not a replacement.
+        assertEquals(200, uploadSigning(alice, alice.allKeys()).status());
+    }
+
+    @Test
+    void replacingTheMasterKeyNeedsThePassword() throws Exception {
+        Person alice = person("RALICE");
+        assertEquals(200, uploadSigning(alice, alice.allKeys()).status());
+        SigningKey newMaster = TestKeys.newKey();
+        SigningKey newSelf = TestKeys.newKey();
+        JsonObject replacement = Json.createObjectBuilder()
+                .add("master_key", TestKeys.crossSigningKey(alice.userId(), "master", newMaster))
+                .add("self_signing_key", TestKeys.signedByMaster(alice.userId(), "self_signing", newSelf, newMaster))
+                .build();
+
+        Reply challenge = uploadSigning(alice, replacement);
+        assertEquals(401, challenge.status(), challenge.raw());
+        assertEquals("m.login.password", challenge.json().getJsonArray("flows").getJsonObject(0)
+                .getJsonArray("stages").getString(0));
+        Reply query = server.post("/keys/query", alice.session(), query(alice.userId()));
+        assertEquals(pub(alice.master()), keyOf(query, "master_keys", alice.userId()));
+
+        JsonObject withAuth = Json.createObjectBuilder(replacement).add("auth", Json.createObjectBuilder()
+                .add("type", "m.login.password").add("identifier", Json.createObjectBuilder()
+                        .add("type", "m.id.user").add("user", alice.session().localpart()))
+                .add("password", alice.session().password()).add("session", challenge.string("session"))).build();
+        Reply done = uploadSigning(alice, withAuth);
+        assertEquals(200, done.status(), done.raw());
+        query = server.post("/keys/query", alice.session(), query(alice.userId()));
+        assertEquals(pub(newMaster), keyOf(query, "master_keys", alice.userId()));
+        assertEquals(pub(newSelf), keyOf(query, "self_signing_keys", alice.userId()));
+        // The old user-signing key was signed by the old master key and is gone with it.
+        assertFalse(query.json().getJsonObject("user_signing_keys").containsKey(alice.userId()), query.raw());
+    }
+
+    @Test
+    void subkeysMustBeSignedByTheMasterKeyAndWellFormed() throws Exception {
+        Person alice = person("BALICE");
+        SigningKey stranger = TestKeys.newKey();
+        JsonObject badSelf = Json.createObjectBuilder()
+                .add("master_key", TestKeys.crossSigningKey(alice.userId(), "master", alice.master()))
+                .add("self_signing_key", TestKeys.sign(TestKeys.crossSigningKey(alice.userId(), "self_signing",
+                        alice.selfSigning()), alice.userId(), "ed25519:" + pub(alice.master()), stranger)).build();
+        assertError(uploadSigning(alice, badSelf), 400, "M_INVALID_SIGNATURE");
+
+        JsonObject noMaster = Json.createObjectBuilder().add("self_signing_key",
+                TestKeys.signedByMaster(alice.userId(), "self_signing", alice.selfSigning(), alice.master())).build();
+        assertError(uploadSigning(alice, noMaster), 400, "M_MISSING_PARAM");
+
+        JsonObject wrongUsage = Json.createObjectBuilder().add("master_key",
+                TestKeys.crossSigningKey(alice.userId(), "self_signing", alice.master())).build();
+        assertError(uploadSigning(alice, wrongUsage), 400, "M_INVALID_PARAM");
+        JsonObject wrongUser = Json.createObjectBuilder().add("master_key",
+                TestKeys.crossSigningKey("@bob:test.local", "master", alice.master())).build();
+        assertError(uploadSigning(alice, wrongUser), 400, "M_INVALID_PARAM");
+
+        // Nothing of the refused uploads was stored, so a good first upload still needs no password.
+        assertEquals(200, uploadSigning(alice, alice.allKeys()).status());
+    }
+
+    @Test
+    void signaturesAreCheckedAndMergedIntoQueries() throws Exception {
+        Person alice = person("SALICE");
+        Person bob = person("SBOB");
+        Person carol = person("SCAROL");
+        assertEquals(200, uploadSigning(alice, alice.allKeys()).status());
+        assertEquals(200, uploadSigning(bob, bob.allKeys()).status());
+
+        // Alice's self-signing key signs her device; a forged signature fails alone.
+        JsonObject device = server.post("/keys/query", alice.session(), query(alice.userId())).json()
+                .getJsonObject("device_keys").getJsonObject(alice.userId()).getJsonObject("SALICE");
+        JsonObject deviceOnly = Json.createObjectBuilder(device).remove("unsigned").remove("signatures").build();
+        JsonObject signedDevice = TestKeys.sign(deviceOnly, alice.userId(), "ed25519:" + pub(alice.selfSigning()),
+                alice.selfSigning());
+        JsonObject masterOnly = TestKeys.crossSigningKey(alice.userId(), "master", alice.master());
+        JsonObject forgedMaster = TestKeys.sign(masterOnly, alice.userId(), "ed25519:SALICE", TestKeys.newKey());
+        JsonObject body = Json.createObjectBuilder().add(alice.userId(), Json.createObjectBuilder()
+                .add("SALICE", signedDevice).add(pub(alice.master()), forgedMaster)).build();
+        Reply reply = server.post("/keys/signatures/upload", alice.session(), body);
+        assertEquals(200, reply.status(), reply.raw());
+        JsonObject failures = reply.json().getJsonObject("failures").getJsonObject(alice.userId());
+        assertEquals("M_INVALID_SIGNATURE", failures.getJsonObject(pub(alice.master())).getString("errcode"));
+        assertFalse(failures.containsKey("SALICE"), reply.raw());
+
+        JsonObject queried = server.post("/keys/query", carol.session(), query(alice.userId())).json()
+                .getJsonObject("device_keys").getJsonObject(alice.userId()).getJsonObject("SALICE");
+        JsonObject sigs = queried.getJsonObject("signatures").getJsonObject(alice.userId());
+        assertTrue(sigs.containsKey("ed25519:SALICE"), queried.toString());
+        String selfSigningId = "ed25519:" + pub(alice.selfSigning());
+        assertEquals(signedDevice.getJsonObject("signatures").getJsonObject(alice.userId()).getString(selfSigningId),
+                sigs.getString(selfSigningId));
+
+        // The device signs the master key for real.
+        JsonObject realMaster = TestKeys.sign(masterOnly, alice.userId(), "ed25519:SALICE", alice.device());
+        reply = server.post("/keys/signatures/upload", alice.session(), Json.createObjectBuilder()
+                .add(alice.userId(), Json.createObjectBuilder().add(pub(alice.master()), realMaster)).build());
+        assertEquals(Json.createObjectBuilder().build(), reply.json().getJsonObject("failures"), reply.raw());
+
+        // Bob's user-signing key signs Alice's master key: Bob sees the signature, Carol does not.
+        JsonObject bobSigns = TestKeys.sign(masterOnly, bob.userId(), "ed25519:" + pub(bob.userSigning()),
+                bob.userSigning());
+        JsonObject forgedByBob = TestKeys.sign(masterOnly, bob.userId(), "ed25519:" + pub(bob.userSigning()),
+                bob.selfSigning());
+        reply = server.post("/keys/signatures/upload", bob.session(), Json.createObjectBuilder()
+                .add(alice.userId(), Json.createObjectBuilder().add(pub(alice.master()), forgedByBob)).build());
+        assertEquals("M_INVALID_SIGNATURE", reply.json().getJsonObject("failures").getJsonObject(alice.userId())
+                .getJsonObject(pub(alice.master())).getString("errcode"), reply.raw());
+        reply = server.post("/keys/signatures/upload", bob.session(), Json.createObjectBuilder()
+                .add(alice.userId(), Json.createObjectBuilder().add(pub(alice.master()), bobSigns)).build());
+        assertEquals(Json.createObjectBuilder().build(), reply.json().getJsonObject("failures"), reply.raw());
+
+        JsonObject seenByBob = server.post("/keys/query", bob.session(), query(alice.userId())).json()
+                .getJsonObject("master_keys").getJsonObject(alice.userId()).getJsonObject("signatures");
+        assertTrue(seenByBob.getJsonObject(bob.userId()).containsKey("ed25519:" + pub(bob.userSigning())));
+        assertTrue(seenByBob.getJsonObject(alice.userId()).containsKey("ed25519:SALICE"), seenByBob.toString());
+        JsonObject seenByCarol = server.post("/keys/query", carol.session(), query(alice.userId())).json()
+                .getJsonObject("master_keys").getJsonObject(alice.userId()).getJsonObject("signatures");
+        assertFalse(seenByCarol.containsKey(bob.userId()), seenByCarol.toString());
+
+        // Signing content that is not the stored key, or an unknown key, fails.
+        JsonObject otherContent = TestKeys.sign(TestKeys.crossSigningKey(alice.userId(), "master", TestKeys.newKey()),
+                bob.userId(), "ed25519:" + pub(bob.userSigning()), bob.userSigning());
+        reply = server.post("/keys/signatures/upload", bob.session(), Json.createObjectBuilder()
+                .add(alice.userId(), Json.createObjectBuilder().add(pub(alice.master()), otherContent)
+                        .add("nosuchkey", bobSigns)).build());
+        JsonObject bobFailures = reply.json().getJsonObject("failures").getJsonObject(alice.userId());
+        assertEquals("M_INVALID_PARAM", bobFailures.getJsonObject(pub(alice.master())).getString("errcode"));
+        assertEquals("M_NOT_FOUND", bobFailures.getJsonObject("nosuchkey").getString("errcode"));
+    }
+
+    @Test
+    void aKeyMayNotUseADeviceIdAsItsPublicKey() throws Exception {
+        Person alice = person("DALICE");
+        SigningKey key = TestKeys.newKey();
+        server.login(alice.session(), pub(key), "named like a key");
+        JsonObject body = Json.createObjectBuilder().add("master_key",
+                TestKeys.crossSigningKey(alice.userId(), "master", key)).build();
+        assertError(uploadSigning(alice, body), 403, "M_FORBIDDEN");
+    }
+
+    static String keyOf(Reply reply, String field, String userId) {
+        JsonObject keys = reply.json().getJsonObject(field).getJsonObject(userId).getJsonObject("keys");
+        assertEquals(1, keys.size());
+        return keys.getString(keys.keySet().iterator().next());
+    }
+}
