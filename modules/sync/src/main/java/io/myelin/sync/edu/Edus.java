@@ -68,7 +68,7 @@ public final class Edus {
         receipts = new Receipts(db, memberships, notifier, counts, bus);
         presence = new Presence(config.presenceEnabled(), db, clock, memberships, notifier, bus, OFFLINE_AFTER);
         unread = new UnreadSource(counts);
-        counter = new NotificationCounter(rooms, userData, memberships, counts, receipts::readAt);
+        counter = new NotificationCounter(rooms, userData, memberships, receipts);
         routes = new EduRoutes(tokens, rooms, userData, memberships, clock, bus, typing, receipts, presence);
     }
 

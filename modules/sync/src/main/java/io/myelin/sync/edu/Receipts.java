@@ -12,6 +12,7 @@ import io.helidon.dbclient.DbRow;
 import io.myelin.api.bus.Bus;
 import io.myelin.api.bus.Streams;
 import io.myelin.api.storage.Database;
+import io.myelin.sync.push.NotificationCounter;
 import io.myelin.sync.push.Unread;
 import io.myelin.sync.stream.Memberships;
 import io.myelin.sync.stream.Notifier;
@@ -30,8 +31,12 @@ import jakarta.json.JsonObjectBuilder;
  * initial sync, or a room joined since, every current receipt of the room. A private receipt
  * ({@code m.read.private}) is only ever shown to its owner. A read receipt also marks the user's notifications
  * in the room up to the event as read.
+ *
+ * <p>Changes of a user's notification counts are positions of this stream too, so that a count that changes after
+ * the event that caused it was sent (counting runs beside the timeline) still reaches the client, as the room's
+ * {@code unread_notifications}.
  */
-public final class Receipts implements SyncSource {
+public final class Receipts implements SyncSource, NotificationCounter.Recorder {
 
     /** The public read receipt. */
     public static final String READ = "m.read";
@@ -49,6 +54,10 @@ public final class Receipts implements SyncSource {
             + " FROM sync_receipts";
     private static final String SELECT_CHANGES = COLUMNS + " WHERE pos > ? AND pos <= ? ORDER BY pos";
     private static final String SELECT_ROOM = COLUMNS + " WHERE room_id = ? AND pos <= ? ORDER BY pos";
+    private static final String UPSERT_UNREAD_CHANGE = "INSERT INTO sync_unread_changes (user_id, room_id, pos)"
+            + " VALUES (?, ?, ?) ON CONFLICT (user_id, room_id) DO UPDATE SET pos = excluded.pos";
+    private static final String SELECT_UNREAD_CHANGES = "SELECT room_id FROM sync_unread_changes"
+            + " WHERE user_id = ? AND pos > ? AND pos <= ?";
     private static final String SELECT_READ_AT = "SELECT event_id FROM sync_receipts WHERE room_id = ?"
             + " AND user_id = ? AND event_id = ? AND receipt_type IN ('m.read', 'm.read.private')"
             + " AND thread_id IN ('', 'main')";
@@ -105,11 +114,15 @@ public final class Receipts implements SyncSource {
      * @param receipt the receipt
      */
     public void put(Receipt receipt) {
-        writer.write((tx, pos) -> tx.insert(UPSERT, receipt.roomId(), receipt.userId(), receipt.type(),
-                receipt.threadId(), receipt.eventId(), receipt.ts(), pos));
-        if (receipt.threadId().isEmpty() || receipt.threadId().equals(MAIN)) {
-            unread.read(receipt.userId(), receipt.roomId(), receipt.eventId());
-        }
+        boolean main = receipt.threadId().isEmpty() || receipt.threadId().equals(MAIN);
+        writer.write((tx, pos) -> {
+            tx.insert(UPSERT, receipt.roomId(), receipt.userId(), receipt.type(), receipt.threadId(),
+                    receipt.eventId(), receipt.ts(), pos);
+            if (main) {
+                unread.read(tx, receipt.userId(), receipt.roomId(), receipt.eventId());
+                tx.insert(UPSERT_UNREAD_CHANGE, receipt.userId(), receipt.roomId(), pos);
+            }
+        });
         if (receipt.type().equals(READ_PRIVATE)) {
             notifier.wake(List.of(receipt.userId()));
             return;
@@ -125,12 +138,18 @@ public final class Receipts implements SyncSource {
                 payload.build().toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    /**
-     * @param userId  a user
-     * @param roomId  a room
-     * @param eventId an event
-     * @return whether the user's current read receipt in the main timeline of the room is for that event
-     */
+    @Override
+    public void notified(String roomId, String eventId, long seq, List<Unread.Notification> notifications) {
+        writer.write((tx, pos) -> {
+            unread.record(tx, roomId, eventId, seq, notifications);
+            for (Unread.Notification n : notifications) {
+                tx.insert(UPSERT_UNREAD_CHANGE, n.userId(), roomId, pos);
+            }
+        });
+        notifier.wake(notifications.stream().map(Unread.Notification::userId).toList());
+    }
+
+    @Override
     public boolean readAt(String userId, String roomId, String eventId) {
         return db.client().execute().get(SELECT_READ_AT, roomId, userId, eventId).isPresent();
     }
@@ -155,12 +174,30 @@ public final class Receipts implements SyncSource {
                         .add(r));
             }
         }
+        if (since > 0) {
+            unreadChanges(query, since, upTo, result);
+        }
         byRoom.forEach((roomId, receipts) -> {
             JsonObject event = event(receipts, query.userId());
             if (event != null && EduFilter.ephemeral(query.filter(), roomId, "m.receipt")) {
                 result.ephemeral(roomId, event);
             }
         });
+    }
+
+    private void unreadChanges(SyncQuery query, long since, long upTo, SyncResult result) {
+        List<String> rooms = new ArrayList<>();
+        try (Stream<DbRow> rows = db.client().execute().query(SELECT_UNREAD_CHANGES, query.userId(), since, upTo)) {
+            rows.map(row -> Rows.text(row, "room_id")).filter(query.joinedRooms()::contains).forEach(rooms::add);
+        }
+        if (rooms.isEmpty()) {
+            return;
+        }
+        Map<String, Unread.Counts> counts = unread.counts(query.userId());
+        for (String roomId : rooms) {
+            Unread.Counts c = counts.getOrDefault(roomId, new Unread.Counts(0, 0));
+            result.unreadNotifications(roomId, c.notifications(), c.highlights());
+        }
     }
 
     /**

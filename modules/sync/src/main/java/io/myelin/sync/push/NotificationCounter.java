@@ -41,36 +41,42 @@ public final class NotificationCounter {
     private final RoomserverApi rooms;
     private final UserData userData;
     private final Memberships memberships;
-    private final Unread unread;
-    private final ReceiptLookup receipts;
+    private final Recorder recorder;
     private final Map<String, JsonObject> rules = new ConcurrentHashMap<>();
 
-    /** Tells whether a user's read receipt already points at an event, which then counts as read. */
-    @FunctionalInterface
-    public interface ReceiptLookup {
+    /** Where notifications go, beside the read receipts that clear them. */
+    public interface Recorder {
         /**
          * @param userId  the user
          * @param roomId  the room
          * @param eventId the event
-         * @return whether the user's current read receipt in the room is for that event
+         * @return whether the user's current read receipt in the room is for that event, which then counts as read
          */
         boolean readAt(String userId, String roomId, String eventId);
+
+        /**
+         * Records an event's notifications and tells the notified users their counts changed.
+         *
+         * @param roomId        the room
+         * @param eventId       the event
+         * @param seq           the event's order in the room
+         * @param notifications who it notified; not empty
+         */
+        void notified(String roomId, String eventId, long seq, List<Unread.Notification> notifications);
     }
 
     /**
      * @param rooms       the roomserver, for the room's state and member count
      * @param userData    the users' push rules
      * @param memberships the room's local members
-     * @param unread      where notifications are recorded
-     * @param receipts    the users' current read receipts
+     * @param recorder    where notifications are recorded, and the users' current read receipts
      */
-    public NotificationCounter(RoomserverApi rooms, UserData userData, Memberships memberships, Unread unread,
-                               ReceiptLookup receipts) {
+    public NotificationCounter(RoomserverApi rooms, UserData userData, Memberships memberships,
+                               Recorder recorder) {
         this.rooms = rooms;
         this.userData = userData;
         this.memberships = memberships;
-        this.unread = unread;
-        this.receipts = receipts;
+        this.recorder = recorder;
     }
 
     /**
@@ -143,11 +149,13 @@ public final class NotificationCounter {
                     : member.getJsonObject("content").getString("displayname", null);
             PushEvaluator.Outcome outcome = PushEvaluator.evaluate(ruleset(userId), event,
                     new PushEvaluator.Context(userId, displayName, memberCount, senderLevel, notificationLevels));
-            if (outcome.notifies() && !receipts.readAt(userId, roomId, eventId)) {
+            if (outcome.notifies() && !recorder.readAt(userId, roomId, eventId)) {
                 notified.add(new Unread.Notification(userId, outcome.highlighted()));
             }
         }
-        unread.record(roomId, eventId, seq, notified);
+        if (!notified.isEmpty()) {
+            recorder.notified(roomId, eventId, seq, notified);
+        }
     }
 
     private JsonObject ruleset(String userId) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 import io.myelin.api.storage.Database;
 
@@ -53,44 +54,37 @@ public final class Unread {
     }
 
     /**
-     * Records an event's notifications; recording the same event twice changes nothing.
+     * Records an event's notifications in a transaction; recording the same event twice changes nothing.
      *
+     * @param tx            the transaction
      * @param roomId        the room
      * @param eventId       the event
      * @param seq           the event's order in the room, growing with each new event
      * @param notifications who it notified
      */
-    public void record(String roomId, String eventId, long seq, List<Notification> notifications) {
-        if (notifications.isEmpty()) {
-            return;
+    public void record(DbExecute tx, String roomId, String eventId, long seq, List<Notification> notifications) {
+        for (Notification n : notifications) {
+            tx.insert(INSERT, n.userId(), roomId, eventId, seq, n.highlight() ? 1 : 0);
         }
-        db.write(tx -> {
-            for (Notification n : notifications) {
-                tx.insert(INSERT, n.userId(), roomId, eventId, seq, n.highlight() ? 1 : 0);
-            }
-            return null;
-        });
     }
 
     /**
      * Marks a user's notifications in a room as read up to an event. An event that did not notify them (their own
      * message, say) counts as the newest: a receipt is sent for what the user has just seen.
      *
+     * @param tx      the transaction
      * @param userId  the user
      * @param roomId  the room
      * @param eventId the event of the read receipt
      */
-    public void read(String userId, String roomId, String eventId) {
-        db.write(tx -> {
-            Optional<Long> seq = tx.get(SELECT_SEQ, userId, roomId, eventId)
-                    .map(row -> ((Number) row.column("seq").get()).longValue());
-            if (seq.isPresent()) {
-                tx.delete(DELETE_UP_TO, userId, roomId, seq.get());
-            } else {
-                tx.delete(DELETE_ROOM, userId, roomId);
-            }
-            return null;
-        });
+    public void read(DbExecute tx, String userId, String roomId, String eventId) {
+        Optional<Long> seq = tx.get(SELECT_SEQ, userId, roomId, eventId)
+                .map(row -> ((Number) row.column("seq").get()).longValue());
+        if (seq.isPresent()) {
+            tx.delete(DELETE_UP_TO, userId, roomId, seq.get());
+        } else {
+            tx.delete(DELETE_ROOM, userId, roomId);
+        }
     }
 
     /**

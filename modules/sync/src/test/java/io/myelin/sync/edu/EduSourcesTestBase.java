@@ -305,6 +305,29 @@ abstract class EduSourcesTestBase {
     }
 
     @Test
+    void aCountThatChangesAfterItsEventIsSentAsAChange() throws Exception {
+        String alice = user();
+        String bob = user();
+        String roomId = room(alice, bob);
+        Response before = h.sync(bob, null);
+        long seen = h.notifier().mark(bob);
+        String event = send(roomId, alice, text("counted beside the timeline"));
+        assertTrue(h.notifier().await(bob, seen, Duration.ofSeconds(10)), "bob is woken by the count");
+        await("the count", () -> new UnreadCheck(bob, roomId).now().equals("1/0"));
+
+        // This stand-in for /sync has no timeline: the room is in the response for its count alone.
+        Response counted = h.sync(bob, before.next());
+        assertEquals(1, counted.room(roomId).getJsonObject("unread_notifications").getInt("notification_count"));
+        Response quiet = h.sync(bob, counted.next());
+        assertNull(quiet.room(roomId));
+
+        h.source(Receipts.class).put(new Receipts.Receipt(roomId, bob, Receipts.READ_PRIVATE, "", event, 1));
+        Response read = h.sync(bob, counted.next(), Set.of(), json("{\"room\":{\"ephemeral\":{\"types\":[]}}}"));
+        assertEquals(0, read.room(roomId).getJsonObject("unread_notifications").getInt("notification_count"),
+                "a count that went to zero is sent too, even with receipts filtered out");
+    }
+
+    @Test
     void aRuleOnTheDisplayNameHighlightsOnceTheRulesChanged() throws Exception {
         String alice = user();
         String bob = user();

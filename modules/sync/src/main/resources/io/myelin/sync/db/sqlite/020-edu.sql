@@ -34,6 +34,15 @@ CREATE TABLE sync_notifications (
 );
 CREATE INDEX sync_notifications_user_room_seq ON sync_notifications (user_id, room_id, seq);
 
+-- The receipts stream position at which a user's notification counts in a room last changed.
+CREATE TABLE sync_unread_changes (
+    user_id TEXT    NOT NULL,
+    room_id TEXT    NOT NULL,
+    pos     INTEGER NOT NULL,
+    PRIMARY KEY (user_id, room_id)
+);
+CREATE INDEX sync_unread_changes_user_pos ON sync_unread_changes (user_id, pos);
+
 -- The presence of local users, only written when presence is enabled.
 CREATE TABLE sync_presence (
     user_id        TEXT    NOT NULL PRIMARY KEY,
