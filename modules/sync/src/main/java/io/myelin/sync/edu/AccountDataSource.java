@@ -106,8 +106,10 @@ public final class AccountDataSource implements SyncSource {
             return;
         }
         List<String[]> changes = new ArrayList<>();
-        try (Stream<DbRow> rows = db.client().execute().query(SELECT_CHANGES, userId, since, upTo)) {
-            rows.forEach(row -> changes.add(new String[] {Rows.text(row, "room_id"), Rows.text(row, "type")}));
+        if (since < upTo) {
+            try (Stream<DbRow> rows = db.client().execute().query(SELECT_CHANGES, userId, since, upTo)) {
+                rows.forEach(row -> changes.add(new String[] {Rows.text(row, "room_id"), Rows.text(row, "type")}));
+            }
         }
         // A room joined since gets its whole account data, like every room on an initial sync.
         for (String roomId : query.newlyJoinedRooms()) {

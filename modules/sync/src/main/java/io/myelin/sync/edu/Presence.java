@@ -228,15 +228,20 @@ public final class Presence implements SyncSource {
         if (!enabled) {
             return;
         }
-        Set<String> visible = memberships.localUsersSharingRoomsWith(query.userId());
         List<State> states = new ArrayList<>();
         if (since == 0) {
-            for (String userId : visible) {
+            for (String userId : memberships.localUsersSharingRoomsWith(query.userId())) {
                 state(userId).ifPresent(states::add);
             }
-        } else {
+        } else if (since < upTo) {
+            List<State> changed;
             try (Stream<DbRow> rows = db.client().execute().query(SELECT_CHANGES, since, upTo)) {
-                rows.map(Presence::row).filter(s -> visible.contains(s.userId())).forEach(states::add);
+                changed = rows.map(Presence::row).toList();
+            }
+            // Who shares a room with the user is only worth asking when someone's presence changed.
+            if (!changed.isEmpty()) {
+                Set<String> visible = memberships.localUsersSharingRoomsWith(query.userId());
+                changed.stream().filter(s -> visible.contains(s.userId())).forEach(states::add);
             }
         }
         long now = clock.millis();

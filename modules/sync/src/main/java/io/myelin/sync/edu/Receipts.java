@@ -158,7 +158,9 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
     public void collect(SyncQuery query, long since, long upTo, SyncResult result) {
         Map<String, List<Receipt>> byRoom = new LinkedHashMap<>();
         Set<String> joined = query.joinedRooms();
-        if (since > 0) {
+        // Nothing moved since the client's position: no query needed (a waiting /sync collects often).
+        boolean moved = since > 0 && since < upTo;
+        if (moved) {
             try (Stream<DbRow> rows = db.client().execute().query(SELECT_CHANGES, since, upTo)) {
                 rows.map(Receipts::receipt)
                         .filter(r -> joined.contains(r.roomId()) && !query.newlyJoinedRooms().contains(r.roomId()))
@@ -174,7 +176,7 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
                         .add(r));
             }
         }
-        if (since > 0) {
+        if (moved) {
             unreadChanges(query, since, upTo, result);
         }
         byRoom.forEach((roomId, receipts) -> {
