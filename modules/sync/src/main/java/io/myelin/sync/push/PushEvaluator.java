@@ -135,7 +135,8 @@ public final class PushEvaluator {
             for (JsonValue action : list) {
                 if (action instanceof JsonString name && name.getString().equals("notify")) {
                     notify = true;
-                } else if (action instanceof JsonObject tweak && "highlight".equals(tweak.getString("set_tweak", null))) {
+                } else if (action instanceof JsonObject tweak
+                        && "highlight".equals(tweak.getString("set_tweak", null))) {
                     highlight = !tweak.containsKey("value") || tweak.get("value") == JsonValue.TRUE;
                 }
             }
