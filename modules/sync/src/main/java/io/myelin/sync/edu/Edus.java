@@ -65,7 +65,7 @@ public final class Edus {
         Unread counts = new Unread(db);
         accountData = new AccountDataSource(db, userData, notifier);
         typing = new Typing(clock, memberships, notifier, timer);
-        receipts = new Receipts(db, memberships, notifier, counts, bus);
+        receipts = new Receipts(db, rooms, memberships, notifier, counts, bus);
         presence = new Presence(config.presenceEnabled(), db, clock, memberships, notifier, bus, OFFLINE_AFTER);
         unread = new UnreadSource(counts);
         counter = new NotificationCounter(rooms, userData, memberships, receipts);

@@ -11,6 +11,9 @@ import java.util.stream.Stream;
 import io.helidon.dbclient.DbRow;
 import io.myelin.api.bus.Bus;
 import io.myelin.api.bus.Streams;
+import io.myelin.api.roomserver.EventRequest;
+import io.myelin.api.roomserver.RoomEvent;
+import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.storage.Database;
 import io.myelin.sync.push.NotificationCounter;
 import io.myelin.sync.push.Unread;
@@ -22,6 +25,7 @@ import io.myelin.sync.stream.SyncSource;
 import io.myelin.sync.stream.SyncToken;
 
 import jakarta.json.Json;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
@@ -76,6 +80,7 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
     }
 
     private final Database db;
+    private final RoomserverApi rooms;
     private final Memberships memberships;
     private final Notifier notifier;
     private final Unread unread;
@@ -84,13 +89,16 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
 
     /**
      * @param db          the database
+     * @param rooms       the roomserver, to place a receipt's event in its room
      * @param memberships who to wake in a room
      * @param notifier    wakes them
      * @param unread      the notification counts a read receipt resets
      * @param bus         where public receipts are announced for other servers
      */
-    public Receipts(Database db, Memberships memberships, Notifier notifier, Unread unread, Bus bus) {
+    public Receipts(Database db, RoomserverApi rooms, Memberships memberships, Notifier notifier, Unread unread,
+                    Bus bus) {
         this.db = db;
+        this.rooms = rooms;
         this.memberships = memberships;
         this.notifier = notifier;
         this.unread = unread;
@@ -115,11 +123,12 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
      */
     public void put(Receipt receipt) {
         boolean main = receipt.threadId().isEmpty() || receipt.threadId().equals(MAIN);
+        long depth = main ? depth(receipt.eventId()) : 0;
         writer.write((tx, pos) -> {
             tx.insert(UPSERT, receipt.roomId(), receipt.userId(), receipt.type(), receipt.threadId(),
                     receipt.eventId(), receipt.ts(), pos);
             if (main) {
-                unread.read(tx, receipt.userId(), receipt.roomId(), receipt.eventId());
+                unread.read(tx, receipt.userId(), receipt.roomId(), receipt.eventId(), depth);
                 tx.insert(UPSERT_UNREAD_CHANGE, receipt.userId(), receipt.roomId(), pos);
             }
         });
@@ -139,14 +148,22 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
     }
 
     @Override
-    public void notified(String roomId, String eventId, long seq, List<Unread.Notification> notifications) {
+    public void notified(String roomId, String eventId, long seq, long depth,
+                         List<Unread.Notification> notifications) {
         writer.write((tx, pos) -> {
-            unread.record(tx, roomId, eventId, seq, notifications);
+            unread.record(tx, roomId, eventId, seq, depth, notifications);
             for (Unread.Notification n : notifications) {
                 tx.insert(UPSERT_UNREAD_CHANGE, n.userId(), roomId, pos);
             }
         });
         notifier.wake(notifications.stream().map(Unread.Notification::userId).toList());
+    }
+
+    private long depth(String eventId) {
+        RoomEvent event = rooms.event(new EventRequest(eventId)).event();
+        // An event the roomserver does not have cannot be placed; it is taken as the newest.
+        return event != null && event.json().get("depth") instanceof JsonNumber depth ? depth.longValue()
+                : Long.MAX_VALUE;
     }
 
     @Override

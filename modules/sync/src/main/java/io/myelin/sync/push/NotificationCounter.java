@@ -60,9 +60,10 @@ public final class NotificationCounter {
          * @param roomId        the room
          * @param eventId       the event
          * @param seq           the event's order in the room
+         * @param depth         the event's depth
          * @param notifications who it notified; not empty
          */
-        void notified(String roomId, String eventId, long seq, List<Unread.Notification> notifications);
+        void notified(String roomId, String eventId, long seq, long depth, List<Unread.Notification> notifications);
     }
 
     /**
@@ -154,7 +155,7 @@ public final class NotificationCounter {
             }
         }
         if (!notified.isEmpty()) {
-            recorder.notified(roomId, eventId, seq, notified);
+            recorder.notified(roomId, eventId, seq, pdu.getJsonNumber("depth").longValue(), notified);
         }
     }
 

@@ -34,13 +34,15 @@ public final class Unread {
     public record Notification(String userId, boolean highlight) {
     }
 
-    private static final String INSERT = "INSERT INTO sync_notifications (user_id, room_id, event_id, seq, highlight)"
-            + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, room_id, event_id) DO NOTHING";
+    private static final String INSERT = "INSERT INTO sync_notifications"
+            + " (user_id, room_id, event_id, seq, depth, highlight) VALUES (?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (user_id, room_id, event_id) DO NOTHING";
     private static final String SELECT_SEQ = "SELECT seq FROM sync_notifications"
             + " WHERE user_id = ? AND room_id = ? AND event_id = ?";
     private static final String DELETE_UP_TO = "DELETE FROM sync_notifications"
             + " WHERE user_id = ? AND room_id = ? AND seq <= ?";
-    private static final String DELETE_ROOM = "DELETE FROM sync_notifications WHERE user_id = ? AND room_id = ?";
+    private static final String DELETE_UP_TO_DEPTH = "DELETE FROM sync_notifications"
+            + " WHERE user_id = ? AND room_id = ? AND depth <= ?";
     private static final String COUNTS = "SELECT room_id, COUNT(*) AS notifications, SUM(highlight) AS highlights"
             + " FROM sync_notifications WHERE user_id = ? GROUP BY room_id";
 
@@ -60,30 +62,34 @@ public final class Unread {
      * @param roomId        the room
      * @param eventId       the event
      * @param seq           the event's order in the room, growing with each new event
+     * @param depth         the event's depth
      * @param notifications who it notified
      */
-    public void record(DbExecute tx, String roomId, String eventId, long seq, List<Notification> notifications) {
+    public void record(DbExecute tx, String roomId, String eventId, long seq, long depth,
+                       List<Notification> notifications) {
         for (Notification n : notifications) {
-            tx.insert(INSERT, n.userId(), roomId, eventId, seq, n.highlight() ? 1 : 0);
+            tx.insert(INSERT, n.userId(), roomId, eventId, seq, depth, n.highlight() ? 1 : 0);
         }
     }
 
     /**
-     * Marks a user's notifications in a room as read up to an event. An event that did not notify them (their own
-     * message, say) counts as the newest: a receipt is sent for what the user has just seen.
+     * Marks a user's notifications in a room as read up to an event: those that arrived up to it when it notified
+     * the user, else those no deeper in the room's graph than it (their own message, say). A receipt behind an
+     * earlier one therefore reads nothing more and brings nothing back.
      *
      * @param tx      the transaction
      * @param userId  the user
      * @param roomId  the room
      * @param eventId the event of the read receipt
+     * @param depth   its depth
      */
-    public void read(DbExecute tx, String userId, String roomId, String eventId) {
+    public void read(DbExecute tx, String userId, String roomId, String eventId, long depth) {
         Optional<Long> seq = tx.get(SELECT_SEQ, userId, roomId, eventId)
                 .map(row -> ((Number) row.column("seq").get()).longValue());
         if (seq.isPresent()) {
             tx.delete(DELETE_UP_TO, userId, roomId, seq.get());
         } else {
-            tx.delete(DELETE_ROOM, userId, roomId);
+            tx.delete(DELETE_UP_TO_DEPTH, userId, roomId, depth);
         }
     }
 

@@ -305,6 +305,25 @@ abstract class EduSourcesTestBase {
     }
 
     @Test
+    void aReceiptBehindAnEarlierOneRewindsNothing() throws Exception {
+        String alice = user();
+        String bob = user();
+        String roomId = room(alice, bob);
+        UnreadCheck counts = new UnreadCheck(bob, roomId);
+        String first = send(roomId, alice, text("one"));
+        String second = send(roomId, alice, text("two"));
+        await("two notifications", () -> counts.now().equals("2/0"));
+        Receipts receipts = h.source(Receipts.class);
+        receipts.put(new Receipts.Receipt(roomId, bob, Receipts.READ_PRIVATE, "", second, 1));
+        assertEquals("0/0", counts.now());
+        send(roomId, alice, text("three"));
+        await("a newer notification", () -> counts.now().equals("1/0"));
+
+        receipts.put(new Receipts.Receipt(roomId, bob, Receipts.READ, "", first, 2));
+        assertEquals("1/0", counts.now(), "a public receipt behind the private one neither reads nor rewinds");
+    }
+
+    @Test
     void aCountThatChangesAfterItsEventIsSentAsAChange() throws Exception {
         String alice = user();
         String bob = user();

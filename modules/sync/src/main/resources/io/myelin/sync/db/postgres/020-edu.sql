@@ -23,12 +23,14 @@ CREATE TABLE sync_receipts (
 );
 CREATE INDEX sync_receipts_pos ON sync_receipts (pos);
 
--- Events that notified a local user and that the user has not read yet; seq orders them within a room.
+-- Events that notified a local user and that the user has not read yet; seq orders them within a room as they
+-- arrived, depth as the room's graph has them (a receipt for an event that did not notify is placed by depth).
 CREATE TABLE sync_notifications (
     user_id   TEXT    NOT NULL,
     room_id   TEXT    NOT NULL,
     event_id  TEXT    NOT NULL,
     seq       BIGINT  NOT NULL,
+    depth     BIGINT  NOT NULL,
     highlight SMALLINT NOT NULL,
     PRIMARY KEY (user_id, room_id, event_id)
 );
