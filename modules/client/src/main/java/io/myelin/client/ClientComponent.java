@@ -50,7 +50,7 @@ public final class ClientComponent implements Component {
         db.migrate(MIGRATIONS);
         publicRooms = new PublicRoomsRoutes(tokens, roomserver, directory, db, context.identity().serverName());
         rooms = new RoomRoutes(tokens, roomserver, directory, publicRooms);
-        events = new EventRoutes(tokens, roomserver, visibility);
+        events = new EventRoutes(tokens, roomserver, visibility, directory.canonicalAliases());
         reports = new ReportRoutes(tokens, roomserver, visibility, db, context.clock());
         LOG.log(System.Logger.Level.INFO, "client: started");
     }
