@@ -60,6 +60,7 @@ public final class ClientComponent implements Component {
         events = new EventRoutes(tokens, roomserver, visibility, directory.canonicalAliases());
         reports = new ReportRoutes(tokens, roomserver, visibility, db, context.clock());
         UserDirectory index = new UserDirectory(db, roomserver);
+        index.buildOnce();
         userDirectoryFeed = context.bus().subscribe(Streams.OUTPUT_ROOM_EVENT, UserDirectory.DURABLE, index::handle);
         userDirectory = new UserDirectoryRoutes(tokens, index);
         LOG.log(System.Logger.Level.INFO, "client: started");

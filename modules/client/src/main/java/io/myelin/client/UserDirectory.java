@@ -15,6 +15,8 @@ import io.myelin.api.roomserver.EventRequest;
 import io.myelin.api.roomserver.OutputRoomEvent;
 import io.myelin.api.roomserver.RoomEvent;
 import io.myelin.api.roomserver.RoomserverApi;
+import io.myelin.api.roomserver.RoomsRequest;
+import io.myelin.api.roomserver.StateRequest;
 import io.myelin.api.storage.Database;
 
 import jakarta.json.JsonArray;
@@ -25,7 +27,7 @@ import jakarta.json.JsonValue;
 /**
  * The index behind the user directory: joined members of every room, whether each room shows its members to
  * everyone, and each member's profile and search words, kept current from the roomserver's
- * {@code OutputRoomEvent} stream.
+ * {@code OutputRoomEvent} stream after a first fill from every room's current state.
  *
  * <p>A profile is the display name and avatar of the newest join event handled for the user, in whichever room:
  * the users component sends a new join event to every room when a profile changes. Words are what the search
@@ -37,7 +39,11 @@ final class UserDirectory {
     /** The bus's durable consumer name for this index. */
     static final String DURABLE = "client_user_directory";
 
+    private static final System.Logger LOG = System.getLogger(UserDirectory.class.getName());
     private static final int MAX_WORD_LENGTH = 100;
+    private static final int ROOMS_PAGE = 500;
+    private static final Set<String> INDEXED_TYPES = Set.of("m.room.member", "m.room.join_rules",
+            "m.room.history_visibility");
 
     private static final String UPSERT_USER = "INSERT INTO client_user_directory (user_id, display_name, avatar_url)"
             + " VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name,"
@@ -53,6 +59,9 @@ final class UserDirectory {
             "INSERT INTO client_user_directory_rooms (room_id) VALUES (?) ON CONFLICT DO NOTHING";
     private static final String SET_PUBLIC_JOIN =
             "UPDATE client_user_directory_rooms SET public_join = ? WHERE room_id = ?";
+    private static final String SELECT_READY = "SELECT ready FROM client_user_directory_ready";
+    private static final String INSERT_READY =
+            "INSERT INTO client_user_directory_ready (ready) VALUES (1) ON CONFLICT DO NOTHING";
     private static final String SET_WORLD_READABLE =
             "UPDATE client_user_directory_rooms SET world_readable = ? WHERE room_id = ?";
 
@@ -81,6 +90,39 @@ final class UserDirectory {
     UserDirectory(Database db, RoomserverApi roomserver) {
         this.db = db;
         this.roomserver = roomserver;
+    }
+
+    /**
+     * Fills the index from the current state of every room the roomserver knows, the first time the index is
+     * started; later starts find it ready and do nothing. Called before the index subscribes to the stream, while
+     * no input reaches the roomserver yet, so that no change falls between the two.
+     */
+    void buildOnce() {
+        if (db.client().execute().get(SELECT_READY).isPresent()) {
+            return;
+        }
+        int rooms = 0;
+        String after = null;
+        while (true) {
+            List<String> page = roomserver.rooms(new RoomsRequest(after, ROOMS_PAGE)).roomIds();
+            for (String roomId : page) {
+                List<JsonObject> state = roomserver.state(StateRequest.current(roomId)).events().stream()
+                        .map(RoomEvent::json).filter(e -> INDEXED_TYPES.contains(e.getString("type", ""))).toList();
+                db.write(tx -> {
+                    tx.insert(INSERT_ROOM, roomId);
+                    state.forEach(event -> apply(tx, roomId, event));
+                    return null;
+                });
+            }
+            rooms += page.size();
+            if (page.size() < ROOMS_PAGE) {
+                break;
+            }
+            after = page.getLast();
+        }
+        db.write(tx -> tx.insert(INSERT_READY));
+        LOG.log(System.Logger.Level.INFO, "client: user directory built from the current state of {0} rooms",
+                rooms);
     }
 
     /**

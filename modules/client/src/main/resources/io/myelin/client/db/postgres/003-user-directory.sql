@@ -28,3 +28,8 @@ CREATE TABLE client_user_directory_members (
     PRIMARY KEY (room_id, user_id)
 );
 CREATE INDEX client_user_directory_members_user ON client_user_directory_members (user_id, room_id);
+
+-- One row once the index holds every room the roomserver knew when the index was first started.
+CREATE TABLE client_user_directory_ready (
+    ready INTEGER NOT NULL PRIMARY KEY
+);
