@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 import io.helidon.dbclient.DbExecute;
@@ -30,7 +31,9 @@ import jakarta.json.JsonValue;
  * {@code OutputRoomEvent} stream after a first fill from every room's current state.
  *
  * <p>A profile is the display name and avatar of the newest join event handled for the user, in whichever room:
- * the users component sends a new join event to every room when a profile changes. Words are what the search
+ * the users component sends a new join event to every room when a profile changes. A first join into a room
+ * that names no display name or avatar keeps those already known, because joins do not carry the global
+ * profile yet. Words are what the search
  * matches by prefix: the parts of the user id and of the display name between non-alphanumeric characters, in
  * lower case without accents, and the whole localpart.
  */
@@ -48,6 +51,13 @@ final class UserDirectory {
     private static final String UPSERT_USER = "INSERT INTO client_user_directory (user_id, display_name, avatar_url)"
             + " VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name,"
             + " avatar_url = excluded.avatar_url";
+    private static final String UPSERT_USER_KEEPING = "INSERT INTO client_user_directory"
+            + " (user_id, display_name, avatar_url) VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
+            + " display_name = COALESCE(excluded.display_name, client_user_directory.display_name),"
+            + " avatar_url = COALESCE(excluded.avatar_url, client_user_directory.avatar_url)";
+    private static final String SELECT_NAME = "SELECT display_name FROM client_user_directory WHERE user_id = ?";
+    private static final String SELECT_MEMBER =
+            "SELECT user_id FROM client_user_directory_members WHERE room_id = ? AND user_id = ?";
     private static final String DELETE_WORDS = "DELETE FROM client_user_directory_words WHERE user_id = ?";
     private static final String INSERT_WORD =
             "INSERT INTO client_user_directory_words (word, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING";
@@ -169,12 +179,17 @@ final class UserDirectory {
             case "m.room.member" -> {
                 String userId = event.getString("state_key", "");
                 if ("join".equals(content.getString("membership", ""))) {
+                    // A join over a join is a profile change and says the whole profile; a first join may carry
+                    // none (joins do not copy the global profile yet), and then keeps what another room said.
+                    boolean profileChange = tx.get(SELECT_MEMBER, roomId, userId).isPresent();
                     tx.insert(INSERT_MEMBER, roomId, userId);
                     String name = content.get("displayname") instanceof JsonString s ? s.getString() : null;
                     String avatar = content.get("avatar_url") instanceof JsonString s ? s.getString() : null;
-                    tx.insert(UPSERT_USER, userId, name, avatar);
+                    tx.insert(profileChange ? UPSERT_USER : UPSERT_USER_KEEPING, userId, name, avatar);
+                    String kept = tx.get(SELECT_NAME, userId).flatMap(r -> Optional.ofNullable(
+                            r.column("display_name").getString())).orElse(null);
                     tx.delete(DELETE_WORDS, userId);
-                    for (String word : words(userId, name)) {
+                    for (String word : words(userId, kept)) {
                         tx.insert(INSERT_WORD, word, userId);
                     }
                 } else {

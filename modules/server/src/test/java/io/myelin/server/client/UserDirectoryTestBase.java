@@ -151,6 +151,18 @@ abstract class UserDirectoryTestBase {
         assertEquals(List.of(), found(alice, "  "));
         // Results without a display name come after those with one.
         assertEquals(List.of(bob.userId(), alice.userId()), found(alice, tag));
+
+        // A first join that names no profile keeps the known one; a profile change in a room replaces it.
+        String second = createRoom(bob, "{\"preset\":\"public_chat\"}");
+        User dan = server.register(tag + "_dan");
+        join(dan, second);
+        awaitFound(alice, tag + "_dan", ids -> ids.equals(List.of(dan.userId())));
+        assertEquals(List.of(bob.userId()), found(alice, "zoe"));
+        Reply cleared = server.put("/rooms/" + enc(roomId) + "/state/m.room.member/" + enc(bob.userId()),
+                bob.token(), "{\"membership\":\"join\"}");
+        assertEquals(200, cleared.status(), cleared.raw());
+        awaitFound(alice, "zoe", List::isEmpty);
+        assertEquals(List.of(bob.userId()), found(alice, tag + "_bob"));
     }
 
     @Test
