@@ -75,20 +75,21 @@ final class UserDirectory {
     private static final String SET_WORLD_READABLE =
             "UPDATE client_user_directory_rooms SET world_readable = ? WHERE room_id = ?";
 
-    // A user is found when every term is a prefix of one of their words, and they are joined to a room that
-    // shows its members to everyone or share a room with the searcher.
+    // A user is found when every term is a prefix of one of their words, and they share a room with the searcher
+    // or are joined to a room that shows its members to everyone. Room mates come first.
+    private static final String SEARCH_HEAD = "SELECT found.user_id, found.display_name, found.avatar_url FROM"
+            + " (SELECT d.user_id, d.display_name, d.avatar_url, CASE WHEN EXISTS (SELECT 1"
+            + " FROM client_user_directory_members m JOIN client_user_directory_members mine"
+            + " ON mine.room_id = m.room_id WHERE m.user_id = d.user_id AND mine.user_id = ?) THEN 0 ELSE 1 END"
+            + " AS distance FROM client_user_directory d WHERE 1 = 1";
     private static final String SEARCH_TERM = " AND d.user_id IN (SELECT w.user_id FROM client_user_directory_words w"
             + " WHERE w.word >= ? AND w.word < ?)";
-    private static final String SEARCH_HEAD = "SELECT d.user_id, d.display_name, d.avatar_url"
-            + " FROM client_user_directory d WHERE 1 = 1";
-    private static final String SEARCH_TAIL = " AND (EXISTS (SELECT 1 FROM client_user_directory_members m"
-            + " JOIN client_user_directory_rooms r ON r.room_id = m.room_id"
-            + " WHERE m.user_id = d.user_id AND (r.public_join = 1 OR r.world_readable = 1))"
+    private static final String SEARCH_TAIL = ") found WHERE found.distance = 0"
             + " OR EXISTS (SELECT 1 FROM client_user_directory_members m"
-            + " JOIN client_user_directory_members mine ON mine.room_id = m.room_id"
-            + " WHERE m.user_id = d.user_id AND mine.user_id = ?))"
-            + " ORDER BY CASE WHEN d.display_name IS NULL THEN 1 ELSE 0 END,"
-            + " CASE WHEN d.avatar_url IS NULL THEN 1 ELSE 0 END, d.user_id LIMIT ?";
+            + " JOIN client_user_directory_rooms r ON r.room_id = m.room_id"
+            + " WHERE m.user_id = found.user_id AND (r.public_join = 1 OR r.world_readable = 1))"
+            + " ORDER BY found.distance, CASE WHEN found.display_name IS NULL THEN 1 ELSE 0 END,"
+            + " CASE WHEN found.avatar_url IS NULL THEN 1 ELSE 0 END, found.user_id LIMIT ?";
 
     /** A user the search found. */
     record Found(String userId, String displayName, String avatarUrl) {
@@ -211,18 +212,19 @@ final class UserDirectory {
      * @param searcher the user searching
      * @param terms    the search terms, folded as {@link #fold} does, at least one
      * @param limit    how many to return at most
-     * @return up to {@code limit} users, those with a display name and an avatar first, then by user id
+     * @return up to {@code limit} users: those who share a room with the searcher first, then those with a
+     *         display name, then with an avatar, then by user id
      */
     List<Found> search(String searcher, List<String> terms, int limit) {
         StringBuilder sql = new StringBuilder(SEARCH_HEAD);
         List<Object> params = new ArrayList<>();
+        params.add(searcher);
         for (String term : terms) {
             sql.append(SEARCH_TERM);
             params.add(term);
             params.add(upperBound(term));
         }
         sql.append(SEARCH_TAIL);
-        params.add(searcher);
         params.add(limit);
         try (var rows = db.client().execute().query(sql.toString(), params.toArray())) {
             return rows.map(UserDirectory::found).toList();

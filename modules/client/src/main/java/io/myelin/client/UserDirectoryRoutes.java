@@ -25,8 +25,9 @@ import jakarta.json.JsonValue;
  * rule or {@code world_readable} history, the three groups the spec asks for; publishing a room in the room
  * directory does not by itself show its members. Each word of the search term must start a word of the user's
  * id or display name, ignoring case and accents. Only users of rooms this server takes part in are searched;
- * remote servers are not asked. Results come with a display name and an avatar first, then by user id: there is
- * no relevance rank beyond that yet. A limit above 50 is taken as 50, and {@code limited} then says so.
+ * remote servers are not asked. Results come in this order: users who share a room with the searcher, then those
+ * with a display name, then with an avatar, then by user id; there is no relevance rank beyond that yet. A limit
+ * above 50 is taken as 50, and {@code limited} then says so.
  */
 final class UserDirectoryRoutes {
 
