@@ -6,13 +6,17 @@ import java.util.Set;
 import io.myelin.api.Component;
 import io.myelin.api.ComponentContext;
 import io.myelin.api.Routes;
+import io.myelin.api.bus.Bus;
+import io.myelin.api.bus.Streams;
+import io.myelin.api.bus.Subscription;
 import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.storage.Database;
 import io.myelin.api.storage.Migrations;
 import io.myelin.api.users.AccessTokens;
 
 /**
- * Client-server endpoints for rooms: creating them, memberships, sending and reading events and state.
+ * Client-server endpoints for rooms: creating them, memberships, sending and reading events and state, the
+ * room and alias directories, and the user directory, whose index follows the roomserver's output stream.
  *
  * <p>Every request is authenticated with the users component's tokens; every change goes through the
  * roomserver, which applies the authorization rules and persists transaction ids.
@@ -22,13 +26,16 @@ public final class ClientComponent implements Component {
     private static final System.Logger LOG = System.getLogger(ClientComponent.class.getName());
 
     private static final Migrations MIGRATIONS = new Migrations("client", "/io/myelin/client/db",
-            List.of("001-reports.sql", "002-directory.sql"), ClientComponent.class::getResourceAsStream);
+            List.of("001-reports.sql", "002-directory.sql", "003-user-directory.sql"),
+            ClientComponent.class::getResourceAsStream);
 
     private RoomRoutes rooms;
     private EventRoutes events;
     private ReportRoutes reports;
     private DirectoryRoutes directory;
     private PublicRoomsRoutes publicRooms;
+    private UserDirectoryRoutes userDirectory;
+    private Subscription userDirectoryFeed;
 
     @Override
     public String name() {
@@ -37,7 +44,7 @@ public final class ClientComponent implements Component {
 
     @Override
     public Set<Class<?>> needs() {
-        return Set.of(Database.class, AccessTokens.class, RoomserverApi.class);
+        return Set.of(Database.class, Bus.class, AccessTokens.class, RoomserverApi.class);
     }
 
     @Override
@@ -50,8 +57,12 @@ public final class ClientComponent implements Component {
         db.migrate(MIGRATIONS);
         publicRooms = new PublicRoomsRoutes(tokens, roomserver, directory, db, context.identity().serverName());
         rooms = new RoomRoutes(tokens, roomserver, directory, publicRooms);
-        events = new EventRoutes(tokens, roomserver, visibility);
+        events = new EventRoutes(tokens, roomserver, visibility, directory.canonicalAliases());
         reports = new ReportRoutes(tokens, roomserver, visibility, db, context.clock());
+        UserDirectory index = new UserDirectory(db, roomserver);
+        index.buildOnce();
+        userDirectoryFeed = context.bus().subscribe(Streams.OUTPUT_ROOM_EVENT, UserDirectory.DURABLE, index::handle);
+        userDirectory = new UserDirectoryRoutes(tokens, index);
         LOG.log(System.Logger.Level.INFO, "client: started");
     }
 
@@ -62,5 +73,14 @@ public final class ClientComponent implements Component {
         reports.register(routes);
         directory.register(routes);
         publicRooms.register(routes);
+        userDirectory.register(routes);
+    }
+
+    @Override
+    public void stop() {
+        if (userDirectoryFeed != null) {
+            userDirectoryFeed.close();
+            userDirectoryFeed = null;
+        }
     }
 }

@@ -28,7 +28,8 @@ import jakarta.json.JsonObject;
 
 /**
  * Room aliases (client-server API, "Room aliases" under "Room discovery"): mapping local aliases to rooms,
- * resolving and removing them, and listing a room's local aliases.
+ * resolving and removing them, and listing a room's local aliases. Removing an alias also takes it out of the
+ * room's {@code m.room.canonical_alias} ({@link CanonicalAliases}).
  *
  * <p>Only aliases of this server are known: an alias of another server is not resolved over federation and
  * answers {@code M_NOT_FOUND}.
@@ -42,12 +43,19 @@ final class DirectoryRoutes {
     private final RoomserverApi roomserver;
     private final Visibility visibility;
     private final String serverName;
+    private final CanonicalAliases canonical;
 
     DirectoryRoutes(AccessTokens tokens, RoomserverApi roomserver, Visibility visibility, String serverName) {
         this.tokens = tokens;
         this.roomserver = roomserver;
         this.visibility = visibility;
         this.serverName = serverName;
+        this.canonical = new CanonicalAliases(roomserver, this, serverName);
+    }
+
+    /** The checks and updates of {@code m.room.canonical_alias} that go with this directory. */
+    CanonicalAliases canonicalAliases() {
+        return canonical;
     }
 
     void register(Routes routes) {
@@ -95,6 +103,7 @@ final class DirectoryRoutes {
         if (!roomserver.deleteAlias(new AliasRequest(alias))) {
             throw MatrixException.notFound("Room alias " + alias + " not found.");
         }
+        canonical.removed(found.roomId(), alias, who.userId());
         Json.ok(res, Json.empty());
     }
 

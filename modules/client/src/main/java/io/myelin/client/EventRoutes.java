@@ -42,11 +42,13 @@ final class EventRoutes {
     private final AccessTokens tokens;
     private final RoomserverApi roomserver;
     private final Visibility visibility;
+    private final CanonicalAliases canonical;
 
-    EventRoutes(AccessTokens tokens, RoomserverApi roomserver, Visibility visibility) {
+    EventRoutes(AccessTokens tokens, RoomserverApi roomserver, Visibility visibility, CanonicalAliases canonical) {
         this.tokens = tokens;
         this.roomserver = roomserver;
         this.visibility = visibility;
+        this.canonical = canonical;
     }
 
     void register(Routes routes) {
@@ -83,6 +85,11 @@ final class EventRoutes {
         JsonObject content = Bodies.eventContent(req);
         StateContent.check(type, content);
         Bodies.checkEventSize(content, path.get("roomId"), who.userId(), type, stateKey(req));
+        if (type.equals(CanonicalAliases.TYPE) && stateKey(req).isEmpty()) {
+            // Members only: an outsider must not learn from the answer which aliases name the room.
+            visibility.requireJoined(path.get("roomId"), who.userId());
+            canonical.check(path.get("roomId"), content);
+        }
         String eventId = roomserver.sendEvent(new SendEventRequest(path.get("roomId"), who.userId(), type,
                 stateKey(req), content, null)).eventId();
         Json.ok(res, Json.object().add("event_id", eventId).build());

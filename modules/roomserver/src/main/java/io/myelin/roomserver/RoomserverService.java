@@ -33,6 +33,8 @@ import io.myelin.api.roomserver.RoomAliasesResponse;
 import io.myelin.api.roomserver.RoomInfo;
 import io.myelin.api.roomserver.RoomRequest;
 import io.myelin.api.roomserver.RoomserverApi;
+import io.myelin.api.roomserver.RoomsRequest;
+import io.myelin.api.roomserver.RoomsResponse;
 import io.myelin.api.roomserver.SendEventRequest;
 import io.myelin.api.roomserver.SendEventResponse;
 import io.myelin.api.roomserver.StateRequest;
@@ -190,5 +192,11 @@ final class RoomserverService implements RoomserverApi {
     @Override
     public RoomAliasesResponse roomAliases(RoomRequest request) {
         return new RoomAliasesResponse(tables.aliases(request.roomId()));
+    }
+
+    @Override
+    public RoomsResponse rooms(RoomsRequest request) {
+        return new RoomsResponse(tables.roomIds(request.after() == null ? "" : request.after(),
+                Math.max(0, request.limit())));
     }
 }

@@ -33,6 +33,7 @@ import io.myelin.api.roomserver.RedactRequest;
 import io.myelin.api.roomserver.RoomEvent;
 import io.myelin.api.roomserver.RoomRequest;
 import io.myelin.api.roomserver.RoomserverApi;
+import io.myelin.api.roomserver.RoomsRequest;
 import io.myelin.api.roomserver.SendEventRequest;
 import io.myelin.api.roomserver.StateRequest;
 import io.myelin.api.roomserver.StateTuple;
@@ -131,6 +132,28 @@ abstract class RoomserverContract {
         assertTrue(stored.rejected());
         assertNull(state(roomId).get(new StateKey("m.room.topic", "")));
         assertFalse(api().latestEvents(new RoomRequest(roomId)).eventIds().contains(topic.eventId()));
+    }
+
+    @Test
+    void roomsAreListedInPagesInAscendingOrder() {
+        List<String> created = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            created.add(api().createRoom(CreateRoomRequest.simple(ALICE)).roomId());
+        }
+        List<String> all = new ArrayList<>();
+        String after = null;
+        while (true) {
+            List<String> page = api().rooms(new RoomsRequest(after, 2)).roomIds();
+            assertTrue(page.size() <= 2);
+            all.addAll(page);
+            if (page.size() < 2) {
+                break;
+            }
+            after = page.getLast();
+        }
+        assertTrue(all.containsAll(created), all.toString());
+        assertEquals(all.stream().sorted().distinct().toList(), all);
+        assertEquals(List.of(), api().rooms(new RoomsRequest(all.getLast(), 10)).roomIds());
     }
 
     @Test

@@ -155,4 +155,12 @@ public interface RoomserverApi {
      * @return the aliases
      */
     RoomAliasesResponse roomAliases(RoomRequest request);
+
+    /**
+     * Lists the rooms the roomserver knows, a page at a time, for components that index every room.
+     *
+     * @param request where the page starts and its size
+     * @return the room ids after {@code request.after()}, in ascending order
+     */
+    RoomsResponse rooms(RoomsRequest request);
 }

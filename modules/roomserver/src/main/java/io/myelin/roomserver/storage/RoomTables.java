@@ -46,6 +46,8 @@ public final class RoomTables {
     private static final String SELECT_ALIAS_ROW =
             "SELECT alias, room_id, creator FROM roomserver_room_aliases WHERE alias = ?";
     private static final String DELETE_ALIAS = "DELETE FROM roomserver_room_aliases WHERE alias = ?";
+    private static final String SELECT_ROOMS_AFTER =
+            "SELECT room_id FROM roomserver_rooms WHERE room_id > ? ORDER BY room_id LIMIT ?";
     private static final String SELECT_ROOM_ALIASES =
             "SELECT alias FROM roomserver_room_aliases WHERE room_id = ? ORDER BY alias";
 
@@ -227,6 +229,16 @@ public final class RoomTables {
      */
     public boolean deleteAlias(String alias) {
         return db.write(tx -> tx.delete(DELETE_ALIAS, alias)) > 0;
+    }
+
+    /**
+     * @param after the last room id of the previous page; the empty string for the first page
+     * @param limit the page size
+     * @return room ids after {@code after}, in ascending order
+     */
+    public List<String> roomIds(String after, int limit) {
+        return db.client().execute().query(SELECT_ROOMS_AFTER, after, limit).map(r -> Rows.text(r, "room_id"))
+                .toList();
     }
 
     /**

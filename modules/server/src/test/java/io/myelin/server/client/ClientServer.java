@@ -103,6 +103,16 @@ final class ClientServer implements AutoCloseable {
         boot();
     }
 
+    /** Stops the server, keeping its data, until {@link #startAgain}. */
+    void stop() {
+        server.stop();
+    }
+
+    /** Starts the server again on the same data after {@link #stop}. */
+    void startAgain() throws Exception {
+        boot();
+    }
+
     /** A response with its body parsed. */
     record Reply(int status, JsonStructure body, String raw) {
         jakarta.json.JsonObject json() {

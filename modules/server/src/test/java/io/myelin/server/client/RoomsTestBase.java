@@ -488,6 +488,71 @@ abstract class RoomsTestBase {
                 404, "M_NOT_FOUND");
     }
 
+    private Reply putCanonical(User user, String roomId, String content) throws Exception {
+        return server.put("/rooms/" + enc(roomId) + "/state/m.room.canonical_alias", user.token(), content);
+    }
+
+    @Test
+    void canonicalAliasesMustBeAliasesThatNameTheRoom() throws Exception {
+        User alice = user();
+        User outsider = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
+        String other = createRoom(alice, "{}");
+        String ours = alias();
+        String theirs = alias();
+        assertEquals(200, putAlias(alice, ours, roomId).status());
+        assertEquals(200, putAlias(alice, theirs, other).status());
+
+        Reply set = putCanonical(alice, roomId, "{\"alias\":\"" + ours + "\",\"alt_aliases\":[\"" + ours
+                + "\",\"#elsewhere:other.example\"]}");
+        assertEquals(200, set.status(), set.raw());
+        assertError(putCanonical(alice, roomId, "{\"alias\":\"" + theirs + "\"}"), 400, "M_BAD_ALIAS");
+        assertError(putCanonical(alice, roomId, "{\"alias\":\"" + alias() + "\"}"), 400, "M_BAD_ALIAS");
+        assertError(putCanonical(alice, roomId, "{\"alt_aliases\":[\"" + ours + "\",\"" + theirs + "\"]}"),
+                400, "M_BAD_ALIAS");
+        assertError(putCanonical(alice, roomId, "{\"alias\":\"nohash\"}"), 400, "M_INVALID_PARAM");
+        assertError(putCanonical(alice, roomId, "{\"alias\":7}"), 400, "M_INVALID_PARAM");
+        assertError(putCanonical(alice, roomId, "{\"alt_aliases\":\"" + ours + "\"}"), 400, "M_INVALID_PARAM");
+        assertError(putCanonical(alice, roomId, "{\"alt_aliases\":[\"#nocolon\"]}"), 400, "M_INVALID_PARAM");
+        assertError(putCanonical(outsider, roomId, "{\"alias\":\"" + ours + "\"}"), 403, "M_FORBIDDEN");
+
+        Reply state = server.get("/rooms/" + enc(roomId) + "/state/m.room.canonical_alias", alice.token());
+        assertEquals(ours, state.string("alias"), state.raw());
+        assertEquals(200, putCanonical(alice, roomId, "{\"alias\":\"\"}").status());
+        assertEquals(200, putCanonical(alice, roomId, "{}").status());
+    }
+
+    @Test
+    void removingAnAliasTakesItOutOfTheCanonicalAlias() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+        String alices = alias();
+        String bobs = alias();
+        assertEquals(200, putAlias(alice, alices, roomId).status());
+        assertEquals(200, putAlias(bob, bobs, roomId).status());
+        assertEquals(200, putCanonical(alice, roomId, "{\"alias\":\"" + bobs + "\",\"alt_aliases\":[\""
+                + alices + "\",\"" + bobs + "\"]}").status());
+        String path = "/rooms/" + enc(roomId) + "/state/m.room.canonical_alias?format=event";
+
+        // Bob may remove his own alias but not change the room's state: the creator's name updates the event.
+        Reply removed = server.call("DELETE", ClientServer.V3 + "/directory/room/" + enc(bobs), bob.token(), null);
+        assertEquals(200, removed.status(), removed.raw());
+        Reply after = server.get(path, alice.token());
+        assertEquals(alice.userId(), after.string("sender"), after.raw());
+        var content = after.json().getJsonObject("content");
+        assertTrue(!content.containsKey("alias"), after.raw());
+        assertEquals(List.of(alices), content.getJsonArray("alt_aliases").getValuesAs(
+                jakarta.json.JsonString::getString));
+
+        Reply gone = server.call("DELETE", ClientServer.V3 + "/directory/room/" + enc(alices), alice.token(), null);
+        assertEquals(200, gone.status(), gone.raw());
+        Reply last = server.get(path, alice.token());
+        assertEquals(alice.userId(), last.string("sender"));
+        assertTrue(last.json().getJsonObject("content").getJsonArray("alt_aliases").isEmpty(), last.raw());
+    }
+
     private List<String> publicRoomIds(Reply reply) {
         assertEquals(200, reply.status(), reply.raw());
         return reply.json().getJsonArray("chunk").stream().map(v -> v.asJsonObject().getString("room_id"))
