@@ -14,7 +14,7 @@ import io.myelin.protocol.auth.StateKey;
 import io.myelin.protocol.event.Pdu;
 import io.myelin.roomserver.storage.RoomTables;
 import io.myelin.roomserver.storage.StoredEvent;
-import jakarta.json.Json;
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
@@ -61,7 +61,7 @@ public final class EventBuilder {
      */
     InputOutcome build(String roomId, JsonObject build, Runnable inTransaction) {
         RoomContext room = rooms.get(roomId);
-        if (room == null || room.head().snapshotNid() == 0) {
+        if (room == null || room.workingHead().snapshotNid() == 0) {
             throw MatrixException.notFound("Unknown room " + roomId);
         }
         String sender = build.getString("sender");
@@ -79,20 +79,20 @@ public final class EventBuilder {
         String type = build.getString("type");
         String stateKey = build.getString("state_key", null);
         JsonObject content = build.getJsonObject("content");
-        RoomContext.Head head = room.head();
+        RoomContext.Head head = room.workingHead();
 
         List<String> prev = head.extremities();
         if (prev.size() > MAX_PREV_EVENTS) {
             prev = prev.subList(prev.size() - MAX_PREV_EVENTS, prev.size());
         }
         List<String> auth = AuthEventsSelector.authEventIds(version, type, stateKey, sender, content, head.state());
-        JsonObjectBuilder event = Json.createObjectBuilder()
+        JsonObjectBuilder event = JsonSupport.provider().createObjectBuilder()
                 .add("room_id", roomId)
                 .add("sender", sender)
                 .add("type", type)
                 .add("content", content)
-                .add("prev_events", Json.createArrayBuilder(prev))
-                .add("auth_events", Json.createArrayBuilder(auth))
+                .add("prev_events", JsonSupport.provider().createArrayBuilder(prev))
+                .add("auth_events", JsonSupport.provider().createArrayBuilder(auth))
                 .add("depth", Math.min(head.maxDepth() + 1, Long.MAX_VALUE))
                 .add("origin_server_ts", clock.millis());
         if (stateKey != null) {
@@ -139,7 +139,7 @@ public final class EventBuilder {
      */
     public static Pdu createEvent(RoomVersion version, String creator, JsonObject extra, ServerIdentity identity,
                                   Clock clock) {
-        JsonObjectBuilder content = Json.createObjectBuilder();
+        JsonObjectBuilder content = JsonSupport.provider().createObjectBuilder();
         if (extra != null) {
             extra.forEach(content::add);
         }
@@ -147,13 +147,13 @@ public final class EventBuilder {
         if (!version.v11Rules()) {
             content.add("creator", creator);
         }
-        JsonObjectBuilder event = Json.createObjectBuilder()
+        JsonObjectBuilder event = JsonSupport.provider().createObjectBuilder()
                 .add("sender", creator)
                 .add("type", "m.room.create")
                 .add("state_key", "")
                 .add("content", content)
-                .add("prev_events", Json.createArrayBuilder())
-                .add("auth_events", Json.createArrayBuilder())
+                .add("prev_events", JsonSupport.provider().createArrayBuilder())
+                .add("auth_events", JsonSupport.provider().createArrayBuilder())
                 .add("depth", 1)
                 .add("origin_server_ts", clock.millis());
         if (!version.v12Rules()) {

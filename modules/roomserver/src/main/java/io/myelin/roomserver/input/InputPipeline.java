@@ -7,8 +7,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
+import io.helidon.dbclient.DbExecute;
 import io.myelin.api.bus.Bus;
+import io.myelin.api.http.MatrixException;
 import io.myelin.api.roomserver.InputKind;
 import io.myelin.api.roomserver.InputOutcome;
 import io.myelin.api.roomserver.OutputRoomEvent;
@@ -72,6 +75,28 @@ public final class InputPipeline {
      */
     void forgetRoom(String roomId) {
         rooms.forget(roomId);
+    }
+
+    /**
+     * Runs several inputs of one room in one transaction (group commit): each sees what the earlier ones wrote, and
+     * nothing of them is visible to anyone else, nor cached, before the commit. When it throws, nothing of it was
+     * stored and the room's memory is reloaded on its next use.
+     *
+     * @param roomId the room
+     * @param work   the inputs
+     * @param <T>    what the work returns
+     * @return what the work returned, once committed
+     */
+    <T> T batch(String roomId, java.util.function.Supplier<T> work) {
+        try {
+            return events.db().write(tx -> work.get());
+        } catch (RuntimeException | Error e) {
+            rooms.forget(roomId);
+            throw e;
+        } finally {
+            events.unstage();
+            states.unstage();
+        }
     }
 
     /**
@@ -161,7 +186,7 @@ public final class InputPipeline {
 
         // Soft failure: allowed by its own history, but not by the room as it is now.
         boolean softFailed = false;
-        RoomContext.Head head = room.head();
+        RoomContext.Head head = room.workingHead();
         if (rejection == null && kind == InputKind.NEW && !pdu.type().equals(EventTypes.CREATE)
                 && before.snapshotNid != head.snapshotNid()) {
             softFailed = !rules.check(pdu, authState(head.state()).withCreate(create)).allowed();
@@ -186,7 +211,7 @@ public final class InputPipeline {
         if (pdu.type().equals(EventTypes.CREATE)) {
             return null;
         }
-        String id = room.head().state().get(StateKey.CREATE);
+        String id = room.workingHead().state().get(StateKey.CREATE);
         if (id == null && room.version().v12Rules()) {
             id = AuthRules.createEventIdOf(room.roomId());
         }
@@ -245,7 +270,7 @@ public final class InputPipeline {
         }
         if (snapshotNids.size() == 1) {
             long nid = snapshotNids.iterator().next();
-            metrics.statePath(nid == room.head().snapshotNid() ? "current" : "single");
+            metrics.statePath(nid == room.workingHead().snapshotNid() ? "current" : "single");
             return new Before(states.load(nid), nid);
         }
         metrics.statePath("resolved");
@@ -297,7 +322,7 @@ public final class InputPipeline {
         }
 
         // Where the room goes: worked out before the write, so that no resolution runs under the write lock.
-        RoomContext.Head head = room.head();
+        RoomContext.Head head = room.workingHead();
         List<String> extremities = head.extremities();
         Map<StateKey, String> current = head.state();
         boolean currentIsAfter = false;
@@ -330,7 +355,7 @@ public final class InputPipeline {
         final boolean isAfter = currentIsAfter;
         List<Runnable> afterCommit = new ArrayList<>();
 
-        long[] result = events.db().write(tx -> {
+        long[] result = write(tx -> {
             boolean changesState = !outlier && pdu.stateKey() != null && rejection == null;
             long afterNid = !outlier && !changesState ? before.snapshotNid : 0;
             long nid = events.insertEvent(tx, room.nid(), pdu, existing, outlier, rejection, softFailed, afterNid);
@@ -372,19 +397,22 @@ public final class InputPipeline {
             return new long[] {nid, afterNid, currentNid};
         });
 
-        events.remember(new StoredEvent(result[0], room.nid(), pdu, outlier, rejection != null, softFailed, result[1],
+        // When this write is part of a room's batch it has not committed yet: what it wrote is visible to the
+        // worker at once and to everyone else after the commit.
+        events.stage(new StoredEvent(result[0], room.nid(), pdu, outlier, rejection != null, softFailed, result[1],
                 existing == null ? null : existing.redactedBy()));
-        afterCommit.forEach(Runnable::run);
+        afterCommit.forEach(events.db()::afterCommit);
         if (!outlier && result[1] != before.snapshotNid) {
-            states.remember(result[1], stateAfter);
+            states.stage(result[1], stateAfter);
         }
         if (extends_) {
             long depth = Math.max(head.maxDepth(), pdu.depth());
             room.head(new RoomContext.Head(result[2], currentChanged ? Map.copyOf(newCurrent) : head.state(),
                     newExtremities, depth));
             if (currentChanged) {
-                states.remember(result[2], newCurrent);
+                states.stage(result[2], newCurrent);
             }
+            events.db().afterCommit(room::commitHead);
         }
         if (rejection != null) {
             LOG.log(System.Logger.Level.INFO, () -> "rejected event " + pdu.eventId() + " in " + room.roomId()
@@ -395,6 +423,30 @@ public final class InputPipeline {
             return new InputOutcome(pdu.eventId(), InputOutcome.SOFT_FAILED, "fails against current state");
         }
         return new InputOutcome(pdu.eventId(), InputOutcome.ACCEPTED, null);
+    }
+
+    /**
+     * Runs an event's write. Inside a room's batch, a refusal thrown half-way through must undo the whole batch
+     * rather than be taken for an invalid event whose other rows stay, so it leaves as a storage failure.
+     */
+    private <T> T write(Function<DbExecute, T> work) {
+        if (!insideWrite()) {
+            return events.db().write(work);
+        }
+        return events.db().write(tx -> {
+            try {
+                return work.apply(tx);
+            } catch (ProtocolException | MatrixException e) {
+                throw new IllegalStateException("an event's write failed inside a batch", e);
+            }
+        });
+    }
+
+    /** Whether this thread is inside a write already: a commit hook registered outside one runs at once. */
+    boolean insideWrite() {
+        boolean[] ranAtOnce = {false};
+        events.db().afterCommit(() -> ranAtOnce[0] = true);
+        return !ranAtOnce[0];
     }
 
     private Map<StateKey, Long> nids(Map<StateKey, String> state, Pdu self, long selfNid) {
