@@ -112,7 +112,7 @@ public final class EventBuilder {
             throw MatrixException.forbidden(reasonOf(allowed));
         }
         InputOutcome outcome = pipeline.input(roomId, InputKind.NEW, null, pdu.json(), null,
-                new InputPipeline.Extras(true, sender, txnId, inTransaction));
+                new InputPipeline.Extras(true, sender, txnId, inTransaction, pdu));
         if (!InputOutcome.ACCEPTED.equals(outcome.status())) {
             throw MatrixException.forbidden("The event was not accepted: " + outcome.reason());
         }

@@ -107,8 +107,9 @@ public final class InputPipeline {
      * @param txnId          the transaction id, or null
      * @param inTransaction  run inside the event's transaction, last (the bus acknowledgement, so that on the
      *                       embedded bus it commits with the event); may be null
+     * @param built          the event as this server just built it, so that it is not parsed again; or null
      */
-    record Extras(boolean local, String txnUserId, String txnId, Runnable inTransaction) {
+    record Extras(boolean local, String txnUserId, String txnId, Runnable inTransaction, Pdu built) {
     }
 
     /**
@@ -141,7 +142,7 @@ public final class InputPipeline {
         RoomVersion version = room != null ? room.version() : versionOf(versionHint, json);
         // Not checked here: signatures, content hashes and size limits (PduValidator); the federation component
         // checks them on receipt, before input, so an event from elsewhere is trusted to have passed them.
-        Pdu pdu = Pdu.parse(version, json);
+        Pdu pdu = txn.built() != null && txn.built().roomVersion() == version ? txn.built() : Pdu.parse(version, json);
         if (!pdu.roomId().equals(roomId)) {
             return invalid(pdu, "event belongs to room " + pdu.roomId() + ", not " + roomId);
         }
@@ -383,7 +384,7 @@ public final class InputPipeline {
                 tables.addTransaction(tx, room.roomId(), txn.txnUserId(), txn.txnId(), pdu.eventId());
             }
             if (accepted && !outlier) {
-                effects.redactions(tx, room, pdu, stateAfter, afterCommit);
+                effects.redactions(tx, room, pdu, stateAfter, afterCommit, txn.local());
             }
             if (extends_) {
                 effects.publishNew(tx, room, pdu, head.state(), newCurrent, currentChanged, nid);
