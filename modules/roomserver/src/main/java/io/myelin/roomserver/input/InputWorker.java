@@ -213,11 +213,14 @@ public final class InputWorker implements MessageHandler {
             return;
         }
         Object[] results = new Object[builds.size()];
+        // Signed ahead, outside the transaction and in parallel; input in order inside it.
+        List<EventBuilder.Prepared> prepared = builder.prepare(roomId, builds.stream().map(Build::build).toList());
         try {
             pipeline.batch(roomId, () -> {
                 for (int i = 0; i < builds.size(); i++) {
                     try {
-                        results[i] = builder.build(roomId, builds.get(i).build(), null);
+                        InputOutcome outcome = i < prepared.size() ? builder.input(roomId, prepared.get(i)) : null;
+                        results[i] = outcome != null ? outcome : builder.build(roomId, builds.get(i).build(), null);
                     } catch (MatrixException | ProtocolException e) {
                         // Refused before anything of it was written, or stored as refused: the batch goes on.
                         results[i] = e;
