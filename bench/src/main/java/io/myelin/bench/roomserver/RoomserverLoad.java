@@ -180,7 +180,7 @@ public final class RoomserverLoad {
 
     private static void send(RoomserverApi api, String room) {
         api.sendEvent(new SendEventRequest(room, SENDER, "m.room.message", null,
-                JsonSupport.provider().createObjectBuilder().add("msgtype", "m.text").add("body", "load").build(), null));
+                JsonSupport.objectBuilder().add("msgtype", "m.text").add("body", "load").build(), null));
     }
 
     private static long processCpuNanos() {

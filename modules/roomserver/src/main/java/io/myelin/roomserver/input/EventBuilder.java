@@ -216,7 +216,7 @@ public final class EventBuilder {
         String stateKey = build.getString("state_key", null);
         JsonObject content = build.getJsonObject("content");
         List<String> auth = AuthEventsSelector.authEventIds(version, type, stateKey, sender, content, state);
-        JsonObjectBuilder event = JsonSupport.provider().createObjectBuilder()
+        JsonObjectBuilder event = JsonSupport.objectBuilder()
                 .add("room_id", room.roomId())
                 .add("sender", sender)
                 .add("type", type)
@@ -254,7 +254,7 @@ public final class EventBuilder {
      */
     public static Pdu createEvent(RoomVersion version, String creator, JsonObject extra, ServerIdentity identity,
                                   Clock clock) {
-        JsonObjectBuilder content = JsonSupport.provider().createObjectBuilder();
+        JsonObjectBuilder content = JsonSupport.objectBuilder();
         if (extra != null) {
             extra.forEach(content::add);
         }
@@ -262,13 +262,13 @@ public final class EventBuilder {
         if (!version.v11Rules()) {
             content.add("creator", creator);
         }
-        JsonObjectBuilder event = JsonSupport.provider().createObjectBuilder()
+        JsonObjectBuilder event = JsonSupport.objectBuilder()
                 .add("sender", creator)
                 .add("type", "m.room.create")
                 .add("state_key", "")
                 .add("content", content)
-                .add("prev_events", JsonSupport.provider().createArrayBuilder())
-                .add("auth_events", JsonSupport.provider().createArrayBuilder())
+                .add("prev_events", JsonSupport.arrayBuilder())
+                .add("auth_events", JsonSupport.arrayBuilder())
                 .add("depth", 1)
                 .add("origin_server_ts", clock.millis());
         if (!version.v12Rules()) {

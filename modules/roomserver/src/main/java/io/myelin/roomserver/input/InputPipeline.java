@@ -35,7 +35,8 @@ import jakarta.json.JsonObject;
 /**
  * The input path every event takes, local or remote, run by the room's worker one event at a time: parse, check
  * against its auth events, work out the state before it, check against that state and the current state, then
- * store it and move the room's extremities and current state in one transaction, and publish what changed.
+ * store it and move the room's extremities and current state in one transaction, and publish what changed. Local
+ * events queued together run one after the other inside one enclosing transaction ({@link #batch}).
  */
 public final class InputPipeline {
 

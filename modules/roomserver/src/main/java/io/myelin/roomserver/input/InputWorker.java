@@ -103,7 +103,7 @@ public final class InputWorker implements MessageHandler {
      * @return the outcome's future; completed at once with null when not waiting
      */
     public CompletableFuture<InputOutcome> submit(String roomId, InputRoomEvent event, boolean wait) {
-        JsonObjectBuilder message = JsonSupport.provider().createObjectBuilder()
+        JsonObjectBuilder message = JsonSupport.objectBuilder()
                 .add("kind", event.kind().name())
                 .add("event", event.event());
         if (event.roomVersion() != null) {
@@ -179,7 +179,8 @@ public final class InputWorker implements MessageHandler {
                 }
                 Task first = queue.tasks.pollFirst();
                 next.add(first);
-                while (first instanceof Build && next.size() < MAX_BATCH && queue.tasks.peekFirst() instanceof Build) {
+                while (first instanceof Build && next.size() < MAX_BATCH
+                        && queue.tasks.peekFirst() instanceof Build) {
                     next.add(queue.tasks.pollFirst());
                 }
                 return queue;
@@ -198,7 +199,13 @@ public final class InputWorker implements MessageHandler {
                     build(queue.roomId, next.stream().map(Build.class::cast).toList());
                 }
             } catch (RuntimeException | Error e) {
+                // No caller is left waiting: whatever was not answered yet fails.
                 LOG.log(System.Logger.Level.ERROR, "input worker of room " + queue.roomId + " failed", e);
+                for (Task task : next) {
+                    if (task instanceof Build b) {
+                        b.future().completeExceptionally(e);
+                    }
+                }
             }
         }
     }
@@ -298,7 +305,8 @@ public final class InputWorker implements MessageHandler {
 
     private void handleMessage(Message message) {
         JsonObject body;
-        try (var reader = JsonSupport.provider().createReader(new StringReader(new String(message.payload(), StandardCharsets.UTF_8)))) {
+        try (var reader = JsonSupport.provider().createReader(
+                new StringReader(new String(message.payload(), StandardCharsets.UTF_8)))) {
             body = reader.readObject();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "dropped an unreadable input message in room " + message.subject());

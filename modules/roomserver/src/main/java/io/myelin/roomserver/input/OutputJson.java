@@ -17,7 +17,7 @@ final class OutputJson {
     }
 
     static byte[] encode(OutputRoomEvent o) {
-        JsonObjectBuilder b = JsonSupport.provider().createObjectBuilder()
+        JsonObjectBuilder b = JsonSupport.objectBuilder()
                 .add("type", o.type())
                 .add("roomId", o.roomId())
                 .add("roomVersion", o.roomVersion())
@@ -34,7 +34,7 @@ final class OutputJson {
     }
 
     private static jakarta.json.JsonArrayBuilder array(List<String> values) {
-        var a = JsonSupport.provider().createArrayBuilder();
+        var a = JsonSupport.arrayBuilder();
         values.forEach(a::add);
         return a;
     }

@@ -9,7 +9,10 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -187,7 +190,7 @@ public final class JdbcDatabase implements Database, AutoCloseable {
             }
             boolean savepoint = group.used;
             if (savepoint) {
-                group.tx.dml(SAVEPOINT);
+                statementOrEnd(group, SAVEPOINT);
             }
             execute = new TrackedExecute(group.tx);
             current.set(execute);
@@ -204,7 +207,7 @@ public final class JdbcDatabase implements Database, AutoCloseable {
                 current.remove();
             }
             if (savepoint) {
-                group.tx.dml(RELEASE);
+                statementOrEnd(group, RELEASE);
             }
             group.used |= execute.used();
             group.members++;
@@ -225,6 +228,18 @@ public final class JdbcDatabase implements Database, AutoCloseable {
         // Outside the writer lock: what follows a commit must not hold up the next writer.
         runAfterCommit(execute.afterCommit());
         return result;
+    }
+
+    /** Runs a statement of the group's own; when it fails the group cannot go on and fails as a whole. */
+    private void statementOrEnd(Group group, String statement) {
+        try {
+            group.tx.dml(statement);
+        } catch (RuntimeException e) {
+            rollback(group.tx, e);
+            open = null;
+            group.fail(e);
+            throw e;
+        }
     }
 
     /** Undoes a failed writer's statements: its savepoint, or the whole transaction when it was the first. */
@@ -277,9 +292,9 @@ public final class JdbcDatabase implements Database, AutoCloseable {
                 } catch (InterruptedException e) {
                     // The write is in a transaction others share: it commits or fails with theirs.
                     interrupted = true;
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     return;
-                } catch (java.util.concurrent.TimeoutException e) {
+                } catch (TimeoutException e) {
                     try {
                         lockWriter();
                     } catch (IllegalStateException busy) {
@@ -314,7 +329,7 @@ public final class JdbcDatabase implements Database, AutoCloseable {
     private static final class Group {
         private final DbTransaction tx;
         private final long opened;
-        private final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
         private int members;
         private boolean used;
         private volatile RuntimeException failure;
