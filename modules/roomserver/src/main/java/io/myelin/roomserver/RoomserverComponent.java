@@ -106,13 +106,14 @@ public final class RoomserverComponent implements Component {
 
     @Override
     public void stop() {
-        InputWorker w = worker;
-        if (w != null) {
-            w.close(java.time.Duration.ofSeconds(10));
-        }
+        // Inputs from the bus first (their handlers wait for the room workers), then the local events queued.
         Subscription s = subscription;
         if (s != null) {
             s.close();
+        }
+        InputWorker w = worker;
+        if (w != null) {
+            w.close(java.time.Duration.ofSeconds(10));
         }
     }
 }
