@@ -41,8 +41,8 @@ public final class JdbcDatabase implements Database, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(JdbcDatabase.class.getName());
     /** At most this many SQLite writes share one commit, and a commit waits at most this long for more. */
-    private static final int MAX_GROUP = 64;
-    private static final long MAX_GROUP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final int MAX_GROUP = 128;
+    private static final long MAX_GROUP_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long GROUP_WAIT_MILLIS = 100;
     private static final String SAVEPOINT = "SAVEPOINT myelin_write";
     private static final String RELEASE = "RELEASE SAVEPOINT myelin_write";
