@@ -33,7 +33,7 @@ import io.myelin.api.ServerIdentity;
 import io.myelin.api.roomserver.CreateRoomRequest;
 import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.roomserver.SendEventRequest;
-import jakarta.json.Json;
+import io.myelin.protocol.json.JsonSupport;
 
 /**
  * Load driver for the roomserver's input path: sends local {@code m.room.message} events in-process over
@@ -180,7 +180,7 @@ public final class RoomserverLoad {
 
     private static void send(RoomserverApi api, String room) {
         api.sendEvent(new SendEventRequest(room, SENDER, "m.room.message", null,
-                Json.createObjectBuilder().add("msgtype", "m.text").add("body", "load").build(), null));
+                JsonSupport.objectBuilder().add("msgtype", "m.text").add("body", "load").build(), null));
     }
 
     private static long processCpuNanos() {

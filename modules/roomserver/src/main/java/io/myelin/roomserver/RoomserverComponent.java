@@ -40,6 +40,7 @@ public final class RoomserverComponent implements Component {
     private static final String DURABLE = "roomserver";
 
     private volatile Subscription subscription;
+    private volatile InputWorker worker;
 
     @Override
     public String name() {
@@ -84,6 +85,7 @@ public final class RoomserverComponent implements Component {
         InputPipeline pipeline = new InputPipeline(events, states, tables, rooms, context.bus(), metrics);
         EventBuilder builder = new EventBuilder(rooms, pipeline, tables, context.identity(), context.clock());
         InputWorker worker = new InputWorker(context.bus(), pipeline, builder);
+        this.worker = worker;
         Queries queries = new Queries(events, states, tables, rooms);
         Performer performer = new Performer(worker, tables, queries, context.identity(), context.clock(),
                 defaultVersion);
@@ -104,9 +106,14 @@ public final class RoomserverComponent implements Component {
 
     @Override
     public void stop() {
+        // Inputs from the bus first (their handlers wait for the room workers), then the local events queued.
         Subscription s = subscription;
         if (s != null) {
             s.close();
+        }
+        InputWorker w = worker;
+        if (w != null) {
+            w.close(java.time.Duration.ofSeconds(10));
         }
     }
 }

@@ -213,6 +213,88 @@ abstract class RoomserverContract {
     }
 
     @Test
+    void sendsQueuedTogetherEachGetTheirOwnAnswer() throws Exception {
+        // Many sends at once reach the room's queue together: messages, topic changes, a sender the rules refuse,
+        // and the same transaction id from several callers. Each must be answered as if it had been sent alone.
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        int threads = 16;
+        int each = 12;
+        Set<String> sent = ConcurrentHashMap.newKeySet();
+        Set<String> topics = ConcurrentHashMap.newKeySet();
+        Map<String, Set<String>> byTxn = new ConcurrentHashMap<>();
+        List<String> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < each; i++) {
+                        int kind = (thread + i) % 4;
+                        if (kind == 0) {
+                            // Bob never joined: refused, without holding up the others.
+                            try {
+                                api().sendEvent(new SendEventRequest(roomId, BOB, "m.room.message", null,
+                                        Json.createObjectBuilder().add("body", "no").build(), null));
+                                unexpected.add("bob's message was accepted");
+                            } catch (MatrixException e) {
+                                if (!e.code().name().equals("M_FORBIDDEN")) {
+                                    unexpected.add(e.code().name());
+                                }
+                            }
+                        } else if (kind == 1) {
+                            String id = api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.topic", "",
+                                    Json.createObjectBuilder().add("topic", thread + "/" + i).build(), null))
+                                    .eventId();
+                            sent.add(id);
+                            topics.add(id);
+                        } else if (kind == 2) {
+                            String txn = "txn" + i;
+                            String id = api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.message", null,
+                                    Json.createObjectBuilder().add("body", txn).build(), txn)).eventId();
+                            byTxn.computeIfAbsent(txn, k -> ConcurrentHashMap.newKeySet()).add(id);
+                            sent.add(id);
+                        } else {
+                            sent.add(api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.message", null,
+                                    Json.createObjectBuilder().add("body", thread + "/" + i).build(), null))
+                                    .eventId());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get();
+            }
+        }
+        assertEquals(List.of(), unexpected);
+        byTxn.forEach((txn, ids) -> assertEquals(1, ids.size(), txn + " was sent as " + ids));
+
+        // One linear graph holding every accepted event once, and the current topic is the last one in it.
+        List<String> latest = api().latestEvents(new RoomRequest(roomId)).eventIds();
+        assertEquals(1, latest.size());
+        String at = latest.getFirst();
+        Set<String> walked = new HashSet<>();
+        String lastTopic = null;
+        while (sent.contains(at)) {
+            JsonObject json = api().event(new EventRequest(at)).event().json();
+            assertEquals(1, json.getJsonArray("prev_events").size());
+            assertTrue(walked.add(at));
+            if (lastTopic == null && topics.contains(at)) {
+                lastTopic = at;
+            }
+            at = json.getJsonArray("prev_events").getString(0);
+        }
+        assertEquals(sent, walked);
+        assertNotNull(lastTopic);
+        String currentTopic = lastTopic;
+        assertTrue(api().state(StateRequest.current(roomId)).events().stream()
+                .anyMatch(e -> e.eventId().equals(currentTopic)));
+    }
+
+    @Test
     void conflictingTopicsResolveToTheLaterOne() {
         String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
         long now = System.currentTimeMillis();

@@ -90,7 +90,8 @@ class RoomserverKillTest {
             assertConsistent(harness, roomId);
 
             // The room goes on from where the killed process left it. Sends the child had queued but not been
-            // answered for are still in the room's queue and run now; this one runs after them.
+            // answered for were never acknowledged and are gone (a client sends them again); this one follows
+            // the last event stored.
             String after = api.sendEvent(new SendEventRequest(roomId, KillChild.ALICE, "m.room.message", null,
                     Json.createObjectBuilder().add("body", "after").build(), null)).eventId();
             assertEquals(List.of(after), api.latestEvents(new RoomRequest(roomId)).eventIds());

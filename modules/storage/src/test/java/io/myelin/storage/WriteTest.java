@@ -240,6 +240,77 @@ class WriteTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void concurrentWritersThatFailUndoOnlyTheirOwnWritesAndTheOthersAreCommittedOnReturn(Backend backend)
+            throws Exception {
+        int writers = 16;
+        int writesEach = 20;
+        try (Fixture fixture = start(backend); ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Database db = fixture.database();
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            List<String> notVisible = new CopyOnWriteArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                done.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < writesEach; i++) {
+                        int seq = i;
+                        // Every third write fails after its statements: by throwing, or by a failing statement.
+                        int kind = (writer + seq) % 6;
+                        try {
+                            db.write(tx -> {
+                                tx.insert("INSERT INTO test_log (writer, seq) VALUES (?, ?)", writer, seq);
+                                tx.update("UPDATE test_counter SET n = n + 1 WHERE id = 1");
+                                if (kind == 0) {
+                                    throw new IllegalArgumentException("changed my mind");
+                                }
+                                if (kind == 3) {
+                                    tx.insert("INSERT INTO test_missing (x) VALUES (1)");
+                                }
+                                return null;
+                            });
+                        } catch (RuntimeException e) {
+                            if (kind != 0 && kind != 3) {
+                                throw e;
+                            }
+                            continue;
+                        }
+                        if (kind == 0 || kind == 3) {
+                            throw new AssertionError("a failing write returned");
+                        }
+                        // Committed before it returned: another connection sees it at once.
+                        long seen = db.client().execute().get("SELECT COUNT(*) AS c FROM test_log"
+                                + " WHERE writer = ? AND seq = ?", writer, seq).orElseThrow().column("c").getLong();
+                        if (seen != 1) {
+                            notVisible.add(writer + "/" + seq);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> future : done) {
+                future.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            }
+
+            long failing = 0;
+            for (int w = 0; w < writers; w++) {
+                for (int i = 0; i < writesEach; i++) {
+                    int kind = (w + i) % 6;
+                    failing += kind == 0 || kind == 3 ? 1 : 0;
+                }
+            }
+            long committed = (long) writers * writesEach - failing;
+            assertEquals(List.of(), notVisible);
+            assertEquals(committed, count(db, "test_log"));
+            assertEquals(committed, counter(db));
+            assertEquals(0L, db.client().execute().get("SELECT COUNT(*) AS c FROM test_log WHERE"
+                    + " (writer + seq) % 6 IN (0, 3)").orElseThrow().column("c").getLong());
+        }
+    }
+
     @Test
     void sqliteWritersAreSerialisedSoReadModifyWriteLosesNothing() throws Exception {
         // Read, then write what was read plus one: only correct if no other writer runs in between.

@@ -91,7 +91,7 @@ final class Effects {
     }
 
     void redactions(DbExecute tx, RoomContext room, Pdu pdu, Map<StateKey, String> state,
-                            List<Runnable> afterCommit) {
+                            List<Runnable> afterCommit, boolean local) {
         if (EventTypes.REDACTION.equals(pdu.type()) && pdu.redacts() != null) {
             StoredEvent target = events.event(pdu.redacts());
             boolean valid = target != null && redactionAllowed(room, pdu, target, state);
@@ -100,7 +100,10 @@ final class Effects {
                 redact(tx, room, pdu, target, afterCommit);
             }
         }
-        // A redaction that arrived before this event now applies to it.
+        // A redaction that arrived before this event now applies to it (none can name an event built just now).
+        if (local) {
+            return;
+        }
         for (String redactionId : tables.pendingRedactionsOf(tx, pdu.eventId())) {
             StoredEvent redaction = events.event(redactionId);
             StoredEvent self = new StoredEvent(0, room.nid(), pdu, false, false, false, 0, null);

@@ -1,7 +1,12 @@
 package io.myelin.roomserver.input;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
 
 import io.myelin.api.ServerIdentity;
 import io.myelin.api.http.MatrixException;
@@ -11,10 +16,13 @@ import io.myelin.protocol.RoomVersion;
 import io.myelin.protocol.auth.AuthEventsSelector;
 import io.myelin.protocol.auth.AuthResult;
 import io.myelin.protocol.auth.StateKey;
+import io.myelin.protocol.event.EventHashes;
+import io.myelin.protocol.event.EventIds;
+import io.myelin.protocol.event.EventSigning;
 import io.myelin.protocol.event.Pdu;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.roomserver.storage.RoomTables;
 import io.myelin.roomserver.storage.StoredEvent;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
@@ -61,7 +69,7 @@ public final class EventBuilder {
      */
     InputOutcome build(String roomId, JsonObject build, Runnable inTransaction) {
         RoomContext room = rooms.get(roomId);
-        if (room == null || room.head().snapshotNid() == 0) {
+        if (room == null || room.workingHead().snapshotNid() == 0) {
             throw MatrixException.notFound("Unknown room " + roomId);
         }
         String sender = build.getString("sender");
@@ -76,34 +84,109 @@ public final class EventBuilder {
         if (version.eventFormat() == RoomVersion.EventFormat.V1) {
             throw MatrixException.invalidParam("Sending to rooms of version " + version.id() + " is not supported");
         }
-        String type = build.getString("type");
-        String stateKey = build.getString("state_key", null);
-        JsonObject content = build.getJsonObject("content");
-        RoomContext.Head head = room.head();
+        RoomContext.Head head = room.workingHead();
+        JsonObject event = unsigned(room, build, capped(head.extremities()), head.maxDepth(), head.state());
+        Pdu pdu = Pdu.signNew(version, event, identity.serverName(), identity.signingKey());
+        return input(room, pdu, sender, txnId, inTransaction);
+    }
 
-        List<String> prev = head.extremities();
-        if (prev.size() > MAX_PREV_EVENTS) {
-            prev = prev.subList(prev.size() - MAX_PREV_EVENTS, prev.size());
-        }
-        List<String> auth = AuthEventsSelector.authEventIds(version, type, stateKey, sender, content, head.state());
-        JsonObjectBuilder event = Json.createObjectBuilder()
-                .add("room_id", roomId)
-                .add("sender", sender)
-                .add("type", type)
-                .add("content", content)
-                .add("prev_events", Json.createArrayBuilder(prev))
-                .add("auth_events", Json.createArrayBuilder(auth))
-                .add("depth", Math.min(head.maxDepth() + 1, Long.MAX_VALUE))
-                .add("origin_server_ts", clock.millis());
-        if (stateKey != null) {
-            event.add("state_key", stateKey);
-        }
-        if (build.containsKey("redacts") && !version.v11Rules()) {
-            event.add("redacts", build.getString("redacts"));
-        }
-        Pdu pdu = Pdu.signNew(version, event.build(), identity.serverName(), identity.signingKey());
+    /**
+     * A local event hashed and signed ahead of its turn, on the room's position as it was then.
+     *
+     * @param pdu    the signed event
+     * @param sender its sender
+     * @param txnId  the client's transaction id, or null
+     */
+    record Prepared(Pdu pdu, String sender, String txnId) {
+    }
 
+    /**
+     * Builds and signs, ahead of their input, the leading run of non-state events among a room's queued local
+     * events: each names the one before it as its previous event, as it will when they are input one after the
+     * other, and they are signed in parallel, since signing is the costliest step of a local event. A state
+     * event, a repeated transaction id, or anything unusual ends the run; what is not prepared takes the ordinary
+     * path, which also reports its errors.
+     *
+     * @param roomId the room
+     * @param builds the queued local events, in order
+     * @return the prepared events, as many as lead the list
+     */
+    List<Prepared> prepare(String roomId, List<JsonObject> builds) {
+        RoomContext room = rooms.get(roomId);
+        if (room == null || room.workingHead().snapshotNid() == 0
+                || room.version().eventFormat() == RoomVersion.EventFormat.V1) {
+            return List.of();
+        }
+        RoomVersion version = room.version();
+        RoomContext.Head head = room.workingHead();
+        List<String> prev = capped(head.extremities());
+        long depth = head.maxDepth();
+        Set<String> txns = new HashSet<>();
+        List<JsonObject> hashed = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (JsonObject build : builds) {
+            try {
+                if (build.containsKey("state_key")) {
+                    break;
+                }
+                String txnId = build.getString("txn_id", null);
+                if (txnId != null && (!txns.add(build.getString("sender") + "\n" + txnId)
+                        || tables.transaction(roomId, build.getString("sender"), txnId) != null)) {
+                    break;
+                }
+                JsonObject h = EventHashes.withContentHash(unsigned(room, build, prev, depth, head.state()), version);
+                String id = EventIds.eventId(h, version);
+                hashed.add(h);
+                ids.add(id);
+                prev = List.of(id);
+                depth = Math.min(depth + 1, Long.MAX_VALUE - 1);
+            } catch (RuntimeException e) {
+                break;
+            }
+        }
+        Pdu[] pdus = new Pdu[hashed.size()];
+        try {
+            IntStream.range(0, pdus.length).parallel().forEach(i -> pdus[i] = Pdu.parse(version,
+                    EventSigning.addSignature(hashed.get(i), version, identity.serverName(), identity.signingKey())));
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+        List<Prepared> prepared = new ArrayList<>();
+        for (int i = 0; i < pdus.length; i++) {
+            if (!pdus[i].eventId().equals(ids.get(i))) {
+                break;
+            }
+            JsonObject build = builds.get(i);
+            prepared.add(new Prepared(pdus[i], build.getString("sender"), build.getString("txn_id", null)));
+        }
+        return prepared;
+    }
+
+    /**
+     * Inputs an event prepared ahead, if the room is still where it was built on: the run's earlier events were
+     * all accepted.
+     *
+     * @param roomId   the room
+     * @param prepared the event
+     * @return the outcome, or null when the room moved otherwise and the event must be built again
+     * @throws MatrixException {@code M_FORBIDDEN} when the rules refuse it
+     */
+    InputOutcome input(String roomId, Prepared prepared) {
+        RoomContext room = rooms.get(roomId);
+        if (room == null) {
+            return null;
+        }
+        RoomContext.Head head = room.workingHead();
+        Pdu pdu = prepared.pdu();
+        if (!pdu.prevEventIds().equals(capped(head.extremities())) || pdu.depth() != head.maxDepth() + 1) {
+            return null;
+        }
+        return input(room, pdu, prepared.sender(), prepared.txnId(), null);
+    }
+
+    private InputOutcome input(RoomContext room, Pdu pdu, String sender, String txnId, Runnable inTransaction) {
         // Refuse what the rules refuse before it is stored, so that the client hears why.
+        RoomContext.Head head = room.workingHead();
         String createId = head.state().get(StateKey.CREATE);
         StoredEvent create = createId == null ? null : pipelineEvent(createId);
         AuthResult allowed = room.rules().check(pdu, pipeline.authState(head.state())
@@ -111,12 +194,44 @@ public final class EventBuilder {
         if (!allowed.allowed()) {
             throw MatrixException.forbidden(reasonOf(allowed));
         }
-        InputOutcome outcome = pipeline.input(roomId, InputKind.NEW, null, pdu.json(), null,
-                new InputPipeline.Extras(true, sender, txnId, inTransaction));
+        InputOutcome outcome = pipeline.input(room.roomId(), InputKind.NEW, null, pdu.json(), null,
+                new InputPipeline.Extras(true, sender, txnId, inTransaction, pdu));
         if (!InputOutcome.ACCEPTED.equals(outcome.status())) {
             throw MatrixException.forbidden("The event was not accepted: " + outcome.reason());
         }
         return outcome;
+    }
+
+    private static List<String> capped(List<String> extremities) {
+        return extremities.size() > MAX_PREV_EVENTS
+                ? extremities.subList(extremities.size() - MAX_PREV_EVENTS, extremities.size()) : extremities;
+    }
+
+    /** The event before hashing and signing: previous events, auth events and depth from the room's position. */
+    private JsonObject unsigned(RoomContext room, JsonObject build, List<String> prev, long maxDepth,
+                                Map<StateKey, String> state) {
+        RoomVersion version = room.version();
+        String sender = build.getString("sender");
+        String type = build.getString("type");
+        String stateKey = build.getString("state_key", null);
+        JsonObject content = build.getJsonObject("content");
+        List<String> auth = AuthEventsSelector.authEventIds(version, type, stateKey, sender, content, state);
+        JsonObjectBuilder event = JsonSupport.objectBuilder()
+                .add("room_id", room.roomId())
+                .add("sender", sender)
+                .add("type", type)
+                .add("content", content)
+                .add("prev_events", JsonSupport.provider().createArrayBuilder(prev))
+                .add("auth_events", JsonSupport.provider().createArrayBuilder(auth))
+                .add("depth", Math.min(maxDepth + 1, Long.MAX_VALUE))
+                .add("origin_server_ts", clock.millis());
+        if (stateKey != null) {
+            event.add("state_key", stateKey);
+        }
+        if (build.containsKey("redacts") && !version.v11Rules()) {
+            event.add("redacts", build.getString("redacts"));
+        }
+        return event.build();
     }
 
     private StoredEvent pipelineEvent(String id) {
@@ -139,7 +254,7 @@ public final class EventBuilder {
      */
     public static Pdu createEvent(RoomVersion version, String creator, JsonObject extra, ServerIdentity identity,
                                   Clock clock) {
-        JsonObjectBuilder content = Json.createObjectBuilder();
+        JsonObjectBuilder content = JsonSupport.objectBuilder();
         if (extra != null) {
             extra.forEach(content::add);
         }
@@ -147,13 +262,13 @@ public final class EventBuilder {
         if (!version.v11Rules()) {
             content.add("creator", creator);
         }
-        JsonObjectBuilder event = Json.createObjectBuilder()
+        JsonObjectBuilder event = JsonSupport.objectBuilder()
                 .add("sender", creator)
                 .add("type", "m.room.create")
                 .add("state_key", "")
                 .add("content", content)
-                .add("prev_events", Json.createArrayBuilder())
-                .add("auth_events", Json.createArrayBuilder())
+                .add("prev_events", JsonSupport.arrayBuilder())
+                .add("auth_events", JsonSupport.arrayBuilder())
                 .add("depth", 1)
                 .add("origin_server_ts", clock.millis());
         if (!version.v12Rules()) {

@@ -7,8 +7,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
+import io.helidon.dbclient.DbExecute;
 import io.myelin.api.bus.Bus;
+import io.myelin.api.http.MatrixException;
 import io.myelin.api.roomserver.InputKind;
 import io.myelin.api.roomserver.InputOutcome;
 import io.myelin.api.roomserver.OutputRoomEvent;
@@ -32,7 +35,8 @@ import jakarta.json.JsonObject;
 /**
  * The input path every event takes, local or remote, run by the room's worker one event at a time: parse, check
  * against its auth events, work out the state before it, check against that state and the current state, then
- * store it and move the room's extremities and current state in one transaction, and publish what changed.
+ * store it and move the room's extremities and current state in one transaction, and publish what changed. Local
+ * events queued together run one after the other inside one enclosing transaction ({@link #batch}).
  */
 public final class InputPipeline {
 
@@ -75,6 +79,28 @@ public final class InputPipeline {
     }
 
     /**
+     * Runs several inputs of one room in one transaction (group commit): each sees what the earlier ones wrote, and
+     * nothing of them is visible to anyone else, nor cached, before the commit. When it throws, nothing of it was
+     * stored and the room's memory is reloaded on its next use.
+     *
+     * @param roomId the room
+     * @param work   the inputs
+     * @param <T>    what the work returns
+     * @return what the work returned, once committed
+     */
+    <T> T batch(String roomId, java.util.function.Supplier<T> work) {
+        try {
+            return events.db().write(tx -> work.get());
+        } catch (RuntimeException | Error e) {
+            rooms.forget(roomId);
+            throw e;
+        } finally {
+            events.unstage();
+            states.unstage();
+        }
+    }
+
+    /**
      * What the caller adds to one input.
      *
      * @param local          whether this server built the event just now (nothing can name it yet)
@@ -82,8 +108,9 @@ public final class InputPipeline {
      * @param txnId          the transaction id, or null
      * @param inTransaction  run inside the event's transaction, last (the bus acknowledgement, so that on the
      *                       embedded bus it commits with the event); may be null
+     * @param built          the event as this server just built it, so that it is not parsed again; or null
      */
-    record Extras(boolean local, String txnUserId, String txnId, Runnable inTransaction) {
+    record Extras(boolean local, String txnUserId, String txnId, Runnable inTransaction, Pdu built) {
     }
 
     /**
@@ -116,7 +143,7 @@ public final class InputPipeline {
         RoomVersion version = room != null ? room.version() : versionOf(versionHint, json);
         // Not checked here: signatures, content hashes and size limits (PduValidator); the federation component
         // checks them on receipt, before input, so an event from elsewhere is trusted to have passed them.
-        Pdu pdu = Pdu.parse(version, json);
+        Pdu pdu = txn.built() != null && txn.built().roomVersion() == version ? txn.built() : Pdu.parse(version, json);
         if (!pdu.roomId().equals(roomId)) {
             return invalid(pdu, "event belongs to room " + pdu.roomId() + ", not " + roomId);
         }
@@ -161,7 +188,7 @@ public final class InputPipeline {
 
         // Soft failure: allowed by its own history, but not by the room as it is now.
         boolean softFailed = false;
-        RoomContext.Head head = room.head();
+        RoomContext.Head head = room.workingHead();
         if (rejection == null && kind == InputKind.NEW && !pdu.type().equals(EventTypes.CREATE)
                 && before.snapshotNid != head.snapshotNid()) {
             softFailed = !rules.check(pdu, authState(head.state()).withCreate(create)).allowed();
@@ -186,7 +213,7 @@ public final class InputPipeline {
         if (pdu.type().equals(EventTypes.CREATE)) {
             return null;
         }
-        String id = room.head().state().get(StateKey.CREATE);
+        String id = room.workingHead().state().get(StateKey.CREATE);
         if (id == null && room.version().v12Rules()) {
             id = AuthRules.createEventIdOf(room.roomId());
         }
@@ -245,7 +272,7 @@ public final class InputPipeline {
         }
         if (snapshotNids.size() == 1) {
             long nid = snapshotNids.iterator().next();
-            metrics.statePath(nid == room.head().snapshotNid() ? "current" : "single");
+            metrics.statePath(nid == room.workingHead().snapshotNid() ? "current" : "single");
             return new Before(states.load(nid), nid);
         }
         metrics.statePath("resolved");
@@ -297,7 +324,7 @@ public final class InputPipeline {
         }
 
         // Where the room goes: worked out before the write, so that no resolution runs under the write lock.
-        RoomContext.Head head = room.head();
+        RoomContext.Head head = room.workingHead();
         List<String> extremities = head.extremities();
         Map<StateKey, String> current = head.state();
         boolean currentIsAfter = false;
@@ -330,7 +357,7 @@ public final class InputPipeline {
         final boolean isAfter = currentIsAfter;
         List<Runnable> afterCommit = new ArrayList<>();
 
-        long[] result = events.db().write(tx -> {
+        long[] result = write(tx -> {
             boolean changesState = !outlier && pdu.stateKey() != null && rejection == null;
             long afterNid = !outlier && !changesState ? before.snapshotNid : 0;
             long nid = events.insertEvent(tx, room.nid(), pdu, existing, outlier, rejection, softFailed, afterNid);
@@ -358,7 +385,7 @@ public final class InputPipeline {
                 tables.addTransaction(tx, room.roomId(), txn.txnUserId(), txn.txnId(), pdu.eventId());
             }
             if (accepted && !outlier) {
-                effects.redactions(tx, room, pdu, stateAfter, afterCommit);
+                effects.redactions(tx, room, pdu, stateAfter, afterCommit, txn.local());
             }
             if (extends_) {
                 effects.publishNew(tx, room, pdu, head.state(), newCurrent, currentChanged, nid);
@@ -372,19 +399,22 @@ public final class InputPipeline {
             return new long[] {nid, afterNid, currentNid};
         });
 
-        events.remember(new StoredEvent(result[0], room.nid(), pdu, outlier, rejection != null, softFailed, result[1],
+        // When this write is part of a room's batch it has not committed yet: what it wrote is visible to the
+        // worker at once and to everyone else after the commit.
+        events.stage(new StoredEvent(result[0], room.nid(), pdu, outlier, rejection != null, softFailed, result[1],
                 existing == null ? null : existing.redactedBy()));
-        afterCommit.forEach(Runnable::run);
+        afterCommit.forEach(events.db()::afterCommit);
         if (!outlier && result[1] != before.snapshotNid) {
-            states.remember(result[1], stateAfter);
+            states.stage(result[1], stateAfter);
         }
         if (extends_) {
             long depth = Math.max(head.maxDepth(), pdu.depth());
             room.head(new RoomContext.Head(result[2], currentChanged ? Map.copyOf(newCurrent) : head.state(),
                     newExtremities, depth));
             if (currentChanged) {
-                states.remember(result[2], newCurrent);
+                states.stage(result[2], newCurrent);
             }
+            events.db().afterCommit(room::commitHead);
         }
         if (rejection != null) {
             LOG.log(System.Logger.Level.INFO, () -> "rejected event " + pdu.eventId() + " in " + room.roomId()
@@ -395,6 +425,30 @@ public final class InputPipeline {
             return new InputOutcome(pdu.eventId(), InputOutcome.SOFT_FAILED, "fails against current state");
         }
         return new InputOutcome(pdu.eventId(), InputOutcome.ACCEPTED, null);
+    }
+
+    /**
+     * Runs an event's write. Inside a room's batch, a refusal thrown half-way through must undo the whole batch
+     * rather than be taken for an invalid event whose other rows stay, so it leaves as a storage failure.
+     */
+    private <T> T write(Function<DbExecute, T> work) {
+        if (!insideWrite()) {
+            return events.db().write(work);
+        }
+        return events.db().write(tx -> {
+            try {
+                return work.apply(tx);
+            } catch (ProtocolException | MatrixException e) {
+                throw new IllegalStateException("an event's write failed inside a batch", e);
+            }
+        });
+    }
+
+    /** Whether this thread is inside a write already: a commit hook registered outside one runs at once. */
+    boolean insideWrite() {
+        boolean[] ranAtOnce = {false};
+        events.db().afterCommit(() -> ranAtOnce[0] = true);
+        return !ranAtOnce[0];
     }
 
     private Map<StateKey, Long> nids(Map<StateKey, String> state, Pdu self, long selfNid) {

@@ -2,12 +2,14 @@ package io.myelin.roomserver.input;
 
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 import io.myelin.api.bus.Bus;
 import io.myelin.api.bus.Message;
@@ -18,28 +20,59 @@ import io.myelin.api.roomserver.InputKind;
 import io.myelin.api.roomserver.InputOutcome;
 import io.myelin.api.roomserver.InputRoomEvent;
 import io.myelin.protocol.ProtocolException;
-import jakarta.json.Json;
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 
 /**
- * The room queues: every input and every local event to build goes onto the bus stream {@code InputRoomEvent}
- * with the room id as subject, and this handler takes them one at a time per room. A caller in this process that
- * waits gets its outcome through a future the worker completes.
+ * The room queues. Each room has one worker (a virtual thread, while the room has work) that takes the room's work
+ * in order: inputs delivered by the bus stream {@code InputRoomEvent}, where every input from elsewhere goes with
+ * the room id as subject, and local events to build, which callers in this process hand over directly.
+ *
+ * <p>Local events queued together are built and stored in one transaction (group commit), and each caller is
+ * answered only once that transaction committed. They do not go through the bus first: a local event exists for
+ * nobody until its caller is answered, so one lost in a crash before that was never acknowledged (the client sends
+ * it again with the same transaction id), and skipping the bus saves a commit per event. An input from the bus
+ * runs alone, in its own transaction with its acknowledgement.
  */
 public final class InputWorker implements MessageHandler {
 
     private static final System.Logger LOG = System.getLogger(InputWorker.class.getName());
     private static final int ATTEMPTS = 3;
     private static final int RECENT_REQUESTS = 10_000;
+    /** The most local events stored in one transaction. */
+    private static final int MAX_BATCH = 64;
+
+    /** Work for a room's worker. */
+    private sealed interface Task permits Build, Delivered {
+    }
+
+    /** A local event to build; the caller waits on the future. */
+    private record Build(JsonObject build, CompletableFuture<InputOutcome> future) implements Task {
+    }
+
+    /** A message from the bus; its handler thread waits on {@code done}. */
+    private record Delivered(Message message, CompletableFuture<Void> done) implements Task {
+    }
+
+    /** A room's waiting work; a room with none has no queue. */
+    private static final class RoomQueue {
+        private final String roomId;
+        private final ArrayDeque<Task> tasks = new ArrayDeque<>();
+
+        RoomQueue(String roomId) {
+            this.roomId = roomId;
+        }
+    }
 
     private final Bus bus;
     private final InputPipeline pipeline;
     private final EventBuilder builder;
     private final Map<String, CompletableFuture<InputOutcome>> waiting = new ConcurrentHashMap<>();
-    private final Map<String, ReentrantLock> roomLocks = new ConcurrentHashMap<>();
+    private final Map<String, RoomQueue> queues = new ConcurrentHashMap<>();
+    private volatile boolean closed;
     // Requests handled lately, so that a message delivered again (its acknowledgement timed out while it ran)
     // never builds a second event; remote events are idempotent by event id anyway.
     private final Map<String, InputOutcome> handled = java.util.Collections.synchronizedMap(
@@ -70,7 +103,7 @@ public final class InputWorker implements MessageHandler {
      * @return the outcome's future; completed at once with null when not waiting
      */
     public CompletableFuture<InputOutcome> submit(String roomId, InputRoomEvent event, boolean wait) {
-        JsonObjectBuilder message = Json.createObjectBuilder()
+        JsonObjectBuilder message = JsonSupport.objectBuilder()
                 .add("kind", event.kind().name())
                 .add("event", event.event());
         if (event.roomVersion() != null) {
@@ -80,7 +113,7 @@ public final class InputWorker implements MessageHandler {
             message.add("origin", event.origin());
         }
         if (event.stateEventIds() != null) {
-            message.add("state_event_ids", Json.createArrayBuilder(event.stateEventIds()));
+            message.add("state_event_ids", JsonSupport.provider().createArrayBuilder(event.stateEventIds()));
         }
         return send(roomId, message, wait);
     }
@@ -93,7 +126,148 @@ public final class InputWorker implements MessageHandler {
      * @return the outcome's future
      */
     public CompletableFuture<InputOutcome> submitBuild(String roomId, JsonObject build) {
-        return send(roomId, Json.createObjectBuilder().add("build", build), true);
+        CompletableFuture<InputOutcome> future = new CompletableFuture<>();
+        if (closed) {
+            future.completeExceptionally(new IllegalStateException("the roomserver is stopping"));
+            return future;
+        }
+        enqueue(roomId, new Build(build, future));
+        return future;
+    }
+
+    /**
+     * Stops taking local events and waits for the rooms' queues to empty.
+     *
+     * @param wait how long to wait at most
+     */
+    public void close(Duration wait) {
+        closed = true;
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!queues.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void enqueue(String roomId, Task task) {
+        boolean[] start = {false};
+        RoomQueue queue = queues.compute(roomId, (id, existing) -> {
+            RoomQueue q = existing != null ? existing : new RoomQueue(id);
+            q.tasks.addLast(task);
+            start[0] = existing == null;
+            return q;
+        });
+        if (start[0]) {
+            Thread.ofVirtual().name("roomserver-input").start(() -> drain(queue));
+        }
+    }
+
+    /**
+     * The room's worker: runs while the room has work. A queue leaves the map only when empty, under the map's
+     * lock for the room, so a room never has two workers.
+     */
+    private void drain(RoomQueue queue) {
+        while (true) {
+            List<Task> next = new ArrayList<>();
+            queues.compute(queue.roomId, (id, existing) -> {
+                if (queue.tasks.isEmpty()) {
+                    return null;
+                }
+                Task first = queue.tasks.pollFirst();
+                next.add(first);
+                while (first instanceof Build && next.size() < MAX_BATCH
+                        && queue.tasks.peekFirst() instanceof Build) {
+                    next.add(queue.tasks.pollFirst());
+                }
+                return queue;
+            });
+            if (next.isEmpty()) {
+                return;
+            }
+            try {
+                if (next.getFirst() instanceof Delivered d) {
+                    try {
+                        handleMessage(d.message());
+                    } finally {
+                        d.done().complete(null);
+                    }
+                } else {
+                    build(queue.roomId, next.stream().map(Build.class::cast).toList());
+                }
+            } catch (RuntimeException | Error e) {
+                // No caller is left waiting: whatever was not answered yet fails.
+                LOG.log(System.Logger.Level.ERROR, "input worker of room " + queue.roomId + " failed", e);
+                for (Task task : next) {
+                    if (task instanceof Build b) {
+                        b.future().completeExceptionally(e);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Builds and stores local events in one transaction; when that fails, nothing of it is stored and each is
+     * tried again on its own, so that one bad event cannot take the others down with it.
+     */
+    private void build(String roomId, List<Build> builds) {
+        if (builds.size() == 1) {
+            buildAlone(roomId, builds.getFirst());
+            return;
+        }
+        Object[] results = new Object[builds.size()];
+        // Signed ahead, outside the transaction and in parallel; input in order inside it.
+        List<EventBuilder.Prepared> prepared = builder.prepare(roomId, builds.stream().map(Build::build).toList());
+        try {
+            pipeline.batch(roomId, () -> {
+                for (int i = 0; i < builds.size(); i++) {
+                    try {
+                        InputOutcome outcome = i < prepared.size() ? builder.input(roomId, prepared.get(i)) : null;
+                        results[i] = outcome != null ? outcome : builder.build(roomId, builds.get(i).build(), null);
+                    } catch (MatrixException | ProtocolException e) {
+                        // Refused before anything of it was written, or stored as refused: the batch goes on.
+                        results[i] = e;
+                    }
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "a batch of " + builds.size() + " events in room " + roomId
+                    + " failed; trying them one by one", e);
+            builds.forEach(b -> buildAlone(roomId, b));
+            return;
+        }
+        for (int i = 0; i < builds.size(); i++) {
+            if (results[i] instanceof InputOutcome outcome) {
+                builds.get(i).future().complete(outcome);
+            } else {
+                builds.get(i).future().completeExceptionally((Throwable) results[i]);
+            }
+        }
+    }
+
+    private void buildAlone(String roomId, Build b) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                b.future().complete(builder.build(roomId, b.build(), null));
+                return;
+            } catch (MatrixException | ProtocolException e) {
+                b.future().completeExceptionally(e);
+                return;
+            } catch (RuntimeException e) {
+                pipeline.forgetRoom(roomId);
+                if (attempt >= ATTEMPTS) {
+                    LOG.log(System.Logger.Level.ERROR, "building an event in room " + roomId + " failed", e);
+                    b.future().completeExceptionally(e);
+                    return;
+                }
+                LOG.log(System.Logger.Level.WARNING, "building an event in room " + roomId + " failed, retrying", e);
+            }
+        }
     }
 
     private CompletableFuture<InputOutcome> send(String roomId, JsonObjectBuilder message, boolean wait) {
@@ -117,19 +291,22 @@ public final class InputWorker implements MessageHandler {
     @Override
     public void handle(Message message) {
         // The bus hands out a room's next message once this one is acknowledged, which happens inside the
-        // event's transaction; the room's lock holds the next one back until the room's memory is up to date too.
-        ReentrantLock lock = roomLocks.computeIfAbsent(message.subject(), s -> new ReentrantLock());
-        lock.lock();
+        // event's transaction; the room's worker runs it in turn with the room's local events.
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        enqueue(message.subject(), new Delivered(message, done));
         try {
-            handleLocked(message);
-        } finally {
-            lock.unlock();
+            done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("room input failed", e.getCause());
         }
     }
 
-    private void handleLocked(Message message) {
+    private void handleMessage(Message message) {
         JsonObject body;
-        try (var reader = Json.createReader(new StringReader(new String(message.payload(), StandardCharsets.UTF_8)))) {
+        try (var reader = JsonSupport.provider().createReader(
+                new StringReader(new String(message.payload(), StandardCharsets.UTF_8)))) {
             body = reader.readObject();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "dropped an unreadable input message in room " + message.subject());
@@ -158,7 +335,7 @@ public final class InputWorker implements MessageHandler {
                     : pipeline.input(message.subject(), InputKind.valueOf(body.getString("kind")),
                             body.getString("room_version", null), body.getJsonObject("event"),
                             strings(body.getJsonArray("state_event_ids")),
-                            new InputPipeline.Extras(false, null, null, ack));
+                            new InputPipeline.Extras(false, null, null, ack, null));
             handled.put(request, outcome);
             if (future != null) {
                 future.complete(outcome);

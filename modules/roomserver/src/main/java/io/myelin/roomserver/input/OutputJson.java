@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.myelin.api.roomserver.OutputRoomEvent;
-import jakarta.json.Json;
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonObjectBuilder;
 
 /**
@@ -17,7 +17,7 @@ final class OutputJson {
     }
 
     static byte[] encode(OutputRoomEvent o) {
-        JsonObjectBuilder b = Json.createObjectBuilder()
+        JsonObjectBuilder b = JsonSupport.objectBuilder()
                 .add("type", o.type())
                 .add("roomId", o.roomId())
                 .add("roomVersion", o.roomVersion())
@@ -34,7 +34,7 @@ final class OutputJson {
     }
 
     private static jakarta.json.JsonArrayBuilder array(List<String> values) {
-        var a = Json.createArrayBuilder();
+        var a = JsonSupport.arrayBuilder();
         values.forEach(a::add);
         return a;
     }

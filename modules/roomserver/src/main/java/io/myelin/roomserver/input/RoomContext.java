@@ -9,7 +9,9 @@ import io.myelin.protocol.auth.StateKey;
 
 /**
  * What the roomserver keeps in memory of an active room, so that an event never re-reads the whole state. Only
- * the room's input worker replaces {@link #head()}; readers see one consistent head at a time.
+ * the room's input worker moves the head; readers see one consistent, committed head at a time
+ * ({@link #head()}), while the worker works from {@link #workingHead()}, which runs ahead of it within a batch of
+ * inputs that has not committed yet.
  */
 public final class RoomContext {
 
@@ -29,6 +31,7 @@ public final class RoomContext {
     private final RoomVersion version;
     private final AuthRules rules;
     private volatile Head head;
+    private volatile Head working;
 
     RoomContext(long nid, String roomId, RoomVersion version, Head head) {
         this.nid = nid;
@@ -58,12 +61,32 @@ public final class RoomContext {
         return rules;
     }
 
-    /** @return the current position */
+    /** @return the current position, as committed */
     public Head head() {
         return head;
     }
 
+    /** @return the position the room's worker builds on: the committed one plus its write in progress */
+    Head workingHead() {
+        Head w = working;
+        return w != null ? w : head;
+    }
+
+    /**
+     * Moves the worker's position; readers see it once {@link #commitHead()} runs.
+     *
+     * @param head the new position
+     */
     void head(Head head) {
-        this.head = head;
+        this.working = head;
+    }
+
+    /** Publishes the worker's position, once its write has committed. */
+    void commitHead() {
+        Head w = working;
+        if (w != null) {
+            this.head = w;
+            this.working = null;
+        }
     }
 }

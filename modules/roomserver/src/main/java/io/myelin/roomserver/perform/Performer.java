@@ -33,11 +33,11 @@ import io.myelin.protocol.RoomVersion;
 import io.myelin.protocol.auth.PowerLevels;
 import io.myelin.protocol.event.EventView;
 import io.myelin.protocol.event.Pdu;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.roomserver.input.EventBuilder;
 import io.myelin.roomserver.input.InputWorker;
 import io.myelin.roomserver.query.Queries;
 import io.myelin.roomserver.storage.RoomTables;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -84,7 +84,7 @@ public final class Performer {
      */
     public SendEventResponse send(SendEventRequest request) {
         requireLocal(request.sender());
-        JsonObjectBuilder build = Json.createObjectBuilder()
+        JsonObjectBuilder build = JsonSupport.objectBuilder()
                 .add("sender", request.sender())
                 .add("type", request.type())
                 .add("content", request.content() == null ? JsonValue.EMPTY_JSON_OBJECT : request.content());
@@ -115,7 +115,7 @@ public final class Performer {
         };
         boolean self = action.equals("join") || action.equals("leave") || action.equals("knock");
         String target = self || request.target() == null ? request.sender() : request.target();
-        JsonObjectBuilder content = Json.createObjectBuilder().add("membership", membership);
+        JsonObjectBuilder content = JsonSupport.objectBuilder().add("membership", membership);
         if (request.reason() != null) {
             content.add("reason", request.reason());
         }
@@ -131,11 +131,11 @@ public final class Performer {
      */
     public SendEventResponse redact(RedactRequest request) {
         requireLocal(request.sender());
-        JsonObjectBuilder content = Json.createObjectBuilder().add("redacts", request.eventId());
+        JsonObjectBuilder content = JsonSupport.objectBuilder().add("redacts", request.eventId());
         if (request.reason() != null) {
             content.add("reason", request.reason());
         }
-        JsonObjectBuilder build = Json.createObjectBuilder()
+        JsonObjectBuilder build = JsonSupport.objectBuilder()
                 .add("sender", request.sender())
                 .add("type", "m.room.redaction")
                 .add("content", content)
@@ -175,8 +175,8 @@ public final class Performer {
         JsonObject creation = request.creationContent();
         if (trusted && version.v12Rules() && !request.invite().isEmpty()) {
             // From v12 trusted invitees become creators, since creators cannot be named in power levels.
-            JsonObjectBuilder c = creation == null ? Json.createObjectBuilder() : Json.createObjectBuilder(creation);
-            c.add("additional_creators", Json.createArrayBuilder(request.invite()));
+            JsonObjectBuilder c = creation == null ? JsonSupport.objectBuilder() : JsonSupport.objectBuilder(creation);
+            c.add("additional_creators", JsonSupport.provider().createArrayBuilder(request.invite()));
             creation = c.build();
         }
         Pdu create = EventBuilder.createEvent(version, creator, creation, identity, clock);
@@ -184,7 +184,7 @@ public final class Performer {
         await(worker.submit(roomId, new InputRoomEvent(InputKind.NEW, version.id(), create.json(), null, null), true));
 
         List<CompletableFuture<InputOutcome>> sent = new ArrayList<>();
-        sent.add(state(roomId, creator, "m.room.member", creator, Json.createObjectBuilder()
+        sent.add(state(roomId, creator, "m.room.member", creator, JsonSupport.objectBuilder()
                 .add("membership", "join").build()));
         sent.add(state(roomId, creator, "m.room.power_levels", "", powerLevels(version, creator, request, trusted)));
         String alias = null;
@@ -195,13 +195,13 @@ public final class Performer {
                         "Room alias already taken");
             }
             sent.add(state(roomId, creator, "m.room.canonical_alias", "",
-                    Json.createObjectBuilder().add("alias", alias).build()));
+                    JsonSupport.objectBuilder().add("alias", alias).build()));
         }
-        sent.add(state(roomId, creator, "m.room.join_rules", "", Json.createObjectBuilder()
+        sent.add(state(roomId, creator, "m.room.join_rules", "", JsonSupport.objectBuilder()
                 .add("join_rule", preset.equals("public_chat") ? "public" : "invite").build()));
-        sent.add(state(roomId, creator, "m.room.history_visibility", "", Json.createObjectBuilder()
+        sent.add(state(roomId, creator, "m.room.history_visibility", "", JsonSupport.objectBuilder()
                 .add("history_visibility", "shared").build()));
-        sent.add(state(roomId, creator, "m.room.guest_access", "", Json.createObjectBuilder()
+        sent.add(state(roomId, creator, "m.room.guest_access", "", JsonSupport.objectBuilder()
                 .add("guest_access", preset.equals("public_chat") ? "forbidden" : "can_join").build()));
         for (JsonObject initial : request.initialState()) {
             sent.add(state(roomId, creator, initial.getString("type"), initial.getString("state_key", ""),
@@ -209,14 +209,14 @@ public final class Performer {
         }
         if (request.name() != null) {
             sent.add(state(roomId, creator, "m.room.name", "",
-                    Json.createObjectBuilder().add("name", request.name()).build()));
+                    JsonSupport.objectBuilder().add("name", request.name()).build()));
         }
         if (request.topic() != null) {
             sent.add(state(roomId, creator, "m.room.topic", "",
-                    Json.createObjectBuilder().add("topic", request.topic()).build()));
+                    JsonSupport.objectBuilder().add("topic", request.topic()).build()));
         }
         for (String invitee : request.invite()) {
-            JsonObjectBuilder content = Json.createObjectBuilder().add("membership", "invite");
+            JsonObjectBuilder content = JsonSupport.objectBuilder().add("membership", "invite");
             if (request.isDirect()) {
                 content.add("is_direct", true);
             }
@@ -261,12 +261,12 @@ public final class Performer {
         }
 
         // The replacement names its predecessor; before v12 also the old room's latest event.
-        JsonObjectBuilder creation = Json.createObjectBuilder();
+        JsonObjectBuilder creation = JsonSupport.objectBuilder();
         JsonObject oldCreation = create.json().getJsonObject("content");
         if (oldCreation.containsKey("type")) {
             creation.add("type", oldCreation.get("type"));
         }
-        JsonObjectBuilder predecessor = Json.createObjectBuilder().add("room_id", request.roomId());
+        JsonObjectBuilder predecessor = JsonSupport.objectBuilder().add("room_id", request.roomId());
         if (!version.v12Rules()) {
             List<String> latest = queries.latestEvents(new RoomRequest(request.roomId())).eventIds();
             if (!latest.isEmpty()) {
@@ -281,7 +281,7 @@ public final class Performer {
 
         List<CompletableFuture<InputOutcome>> sent = new ArrayList<>();
         sent.add(state(roomId, request.sender(), "m.room.member", request.sender(),
-                Json.createObjectBuilder().add("membership", "join").build()));
+                JsonSupport.objectBuilder().add("membership", "join").build()));
         if (levels != null) {
             sent.add(state(roomId, request.sender(), "m.room.power_levels", "",
                     upgradedLevels(levels.json().getJsonObject("content"), request.sender(), version)));
@@ -297,12 +297,12 @@ public final class Performer {
         }
 
         send(new SendEventRequest(request.roomId(), request.sender(), "m.room.tombstone", "",
-                Json.createObjectBuilder().add("body", "This room has been replaced")
+                JsonSupport.objectBuilder().add("body", "This room has been replaced")
                         .add("replacement_room", roomId).build(), null));
         if (levels != null) {
             JsonObject content = levels.json().getJsonObject("content");
             int floor = Math.max(50, content.getInt("users_default", 0) + 1);
-            JsonObjectBuilder restricted = Json.createObjectBuilder(content)
+            JsonObjectBuilder restricted = JsonSupport.provider().createObjectBuilder(content)
                     .add("events_default", Math.max(floor, content.getInt("events_default", 0)))
                     .add("invite", Math.max(floor, content.getInt("invite", 0)));
             send(new SendEventRequest(request.roomId(), request.sender(), "m.room.power_levels", "",
@@ -320,14 +320,14 @@ public final class Performer {
      * is its creator, whom power levels may not name.
      */
     private static JsonObject upgradedLevels(JsonObject old, String sender, RoomVersion version) {
-        JsonObjectBuilder users = Json.createObjectBuilder(old.getJsonObject("users") == null
+        JsonObjectBuilder users = JsonSupport.provider().createObjectBuilder(old.getJsonObject("users") == null
                 ? JsonValue.EMPTY_JSON_OBJECT : old.getJsonObject("users"));
         if (version.v12Rules()) {
             users.remove(sender);
         } else {
             users.add(sender, 100);
         }
-        return Json.createObjectBuilder(old).add("users", users).build();
+        return JsonSupport.provider().createObjectBuilder(old).add("users", users).build();
     }
 
     private void requireLocal(String userId) {
@@ -338,7 +338,7 @@ public final class Performer {
 
     private CompletableFuture<InputOutcome> state(String roomId, String sender, String type, String stateKey,
                                                   JsonObject content) {
-        return worker.submitBuild(roomId, Json.createObjectBuilder()
+        return worker.submitBuild(roomId, JsonSupport.objectBuilder()
                 .add("sender", sender)
                 .add("type", type)
                 .add("state_key", stateKey)
@@ -348,17 +348,17 @@ public final class Performer {
 
     private static JsonObject powerLevels(RoomVersion version, String creator, CreateRoomRequest request,
                                           boolean trusted) {
-        JsonObjectBuilder users = Json.createObjectBuilder();
+        JsonObjectBuilder users = JsonSupport.objectBuilder();
         if (!version.v12Rules()) {
             users.add(creator, 100);
             if (trusted) {
                 request.invite().forEach(u -> users.add(u, 100));
             }
         }
-        JsonObjectBuilder levels = Json.createObjectBuilder()
+        JsonObjectBuilder levels = JsonSupport.objectBuilder()
                 .add("users", users)
                 .add("users_default", 0)
-                .add("events", Json.createObjectBuilder()
+                .add("events", JsonSupport.objectBuilder()
                         .add("m.room.name", 50)
                         .add("m.room.power_levels", 100)
                         .add("m.room.history_visibility", 100)
@@ -373,7 +373,7 @@ public final class Performer {
                 .add("kick", 50)
                 .add("redact", 50)
                 .add("invite", 0)
-                .add("notifications", Json.createObjectBuilder().add("room", 50));
+                .add("notifications", JsonSupport.objectBuilder().add("room", 50));
         if (request.powerLevelContentOverride() != null) {
             request.powerLevelContentOverride().forEach(levels::add);
         }

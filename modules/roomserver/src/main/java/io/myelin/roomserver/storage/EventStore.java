@@ -15,7 +15,7 @@ import io.myelin.api.cache.Caches;
 import io.myelin.api.storage.Database;
 import io.myelin.protocol.RoomVersion;
 import io.myelin.protocol.event.Pdu;
-import jakarta.json.Json;
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonObject;
 
 /**
@@ -69,6 +69,8 @@ public final class EventStore {
     private final Cache<Long, String> stateKeyNames;
     private final Cache<String, StoredEvent> events;
     private final Cache<Long, String> eventIds;
+    // Events written by this thread's open write, visible to it before they commit (a room's batch of inputs).
+    private final ThreadLocal<Map<String, StoredEvent>> staged = new ThreadLocal<>();
 
     /**
      * @param db     the database
@@ -180,8 +182,11 @@ public final class EventStore {
                     tx.insert(insert, name);
                     return tx.get(select, name).map(r -> Rows.number(r, column)).orElseThrow();
                 }));
-        nids.put(name, nid);
-        names.put(nid, name);
+        // Inside a larger write the row exists only once that write commits: cache it then, never before.
+        db.afterCommit(() -> {
+            nids.put(name, nid);
+            names.put(nid, name);
+        });
         return nid;
     }
 
@@ -190,6 +195,13 @@ public final class EventStore {
      * @return the stored event, or null when unknown
      */
     public StoredEvent event(String eventId) {
+        Map<String, StoredEvent> pending = staged.get();
+        if (pending != null) {
+            StoredEvent e = pending.get(eventId);
+            if (e != null) {
+                return e;
+            }
+        }
         return events.get(eventId, id -> db.client().execute().get(SELECT_EVENT, id).map(EventStore::eventRow)
                 .orElse(null));
     }
@@ -252,7 +264,7 @@ public final class EventStore {
     private static StoredEvent eventRow(DbRow row) {
         RoomVersion version = RoomVersion.of(Rows.text(row, "room_version")).orElseThrow();
         JsonObject json;
-        try (var reader = Json.createReader(new StringReader(Rows.text(row, "event_json")))) {
+        try (var reader = JsonSupport.provider().createReader(new StringReader(Rows.text(row, "event_json")))) {
             json = reader.readObject();
         }
         return new StoredEvent(Rows.number(row, "event_nid"), Rows.number(row, "room_nid"), Pdu.parse(version, json),
@@ -321,6 +333,35 @@ public final class EventStore {
     public void remember(StoredEvent event) {
         events.put(event.eventId(), event);
         eventIds.put(event.nid(), event.eventId());
+    }
+
+    /**
+     * Makes an event just written visible: at once when its write has committed; inside a larger write that has
+     * not, only to this thread until that write commits, and then to everyone.
+     *
+     * @param event the event
+     */
+    public void stage(StoredEvent event) {
+        boolean[] committed = {false};
+        db.afterCommit(() -> {
+            remember(event);
+            committed[0] = true;
+        });
+        if (!committed[0]) {
+            Map<String, StoredEvent> pending = staged.get();
+            if (pending == null) {
+                pending = new HashMap<>();
+                staged.set(pending);
+            }
+            pending.put(event.eventId(), event);
+        }
+    }
+
+    /**
+     * Drops what this thread staged; called when its write ended, committed or not.
+     */
+    public void unstage() {
+        staged.remove();
     }
 
     /**

@@ -172,8 +172,12 @@ public final class RoomTables {
      * @return the event sent with it, or null
      */
     public String transaction(String roomId, String userId, String txnId) {
-        return db.client().execute().get(SELECT_TXN, roomId, userId, txnId).map(r -> Rows.text(r, "event_id"))
-                .orElse(null);
+        // Inside a write (a room's batch of events), read through it: an earlier event of the batch may have
+        // used the same transaction id without having committed yet.
+        boolean[] outside = {false};
+        db.afterCommit(() -> outside[0] = true);
+        DbExecute read = outside[0] ? db.client().execute() : db.write(tx -> tx);
+        return read.get(SELECT_TXN, roomId, userId, txnId).map(r -> Rows.text(r, "event_id")).orElse(null);
     }
 
     /**

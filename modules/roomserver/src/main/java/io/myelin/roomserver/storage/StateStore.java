@@ -40,6 +40,7 @@ public final class StateStore {
 
     private final EventStore events;
     private final Cache<Long, StateMap> snapshots;
+    private final ThreadLocal<Map<Long, Map<StateKey, String>>> staged = new ThreadLocal<>();
 
     /**
      * An immutable state map, as cached.
@@ -72,6 +73,13 @@ public final class StateStore {
     public Map<StateKey, String> load(long snapshotNid) {
         if (snapshotNid == 0) {
             return Map.of();
+        }
+        Map<Long, Map<StateKey, String>> pending = staged.get();
+        if (pending != null) {
+            Map<StateKey, String> state = pending.get(snapshotNid);
+            if (state != null) {
+                return state;
+            }
         }
         return snapshots.get(snapshotNid, this::read).entries();
     }
@@ -150,6 +158,39 @@ public final class StateStore {
         if (snapshotNid != 0) {
             snapshots.put(snapshotNid, new StateMap(state));
         }
+    }
+
+    /**
+     * Makes a snapshot just written loadable: at once when its write has committed; inside a larger write that has
+     * not, only by this thread until that write commits.
+     *
+     * @param snapshotNid the snapshot
+     * @param state       its state
+     */
+    public void stage(long snapshotNid, Map<StateKey, String> state) {
+        if (snapshotNid == 0) {
+            return;
+        }
+        boolean[] committed = {false};
+        events.db().afterCommit(() -> {
+            remember(snapshotNid, state);
+            committed[0] = true;
+        });
+        if (!committed[0]) {
+            Map<Long, Map<StateKey, String>> pending = staged.get();
+            if (pending == null) {
+                pending = new HashMap<>();
+                staged.set(pending);
+            }
+            pending.put(snapshotNid, state);
+        }
+    }
+
+    /**
+     * Drops what this thread staged; called when its write ended, committed or not.
+     */
+    public void unstage() {
+        staged.remove();
     }
 
     private static String hash(String text) {

@@ -9,7 +9,10 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -37,6 +40,13 @@ import io.myelin.storage.pool.HikariPool;
 public final class JdbcDatabase implements Database, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(JdbcDatabase.class.getName());
+    /** At most this many SQLite writes share one commit, and a commit waits at most this long for more. */
+    private static final int MAX_GROUP = 128;
+    private static final long MAX_GROUP_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long GROUP_WAIT_MILLIS = 100;
+    private static final String SAVEPOINT = "SAVEPOINT myelin_write";
+    private static final String RELEASE = "RELEASE SAVEPOINT myelin_write";
+    private static final String ROLLBACK_TO = "ROLLBACK TO SAVEPOINT myelin_write";
 
     private final Dialect dialect;
     private final DbClient client;
@@ -49,6 +59,8 @@ public final class JdbcDatabase implements Database, AutoCloseable {
     // The transaction this thread is inside, so that a nested write joins it instead of deadlocking
     // on the single SQLite writer.
     private final ThreadLocal<TrackedExecute> current = new ThreadLocal<>();
+    // The SQLite transaction left open for the writers queued behind its last one; guarded by writeLock.
+    private Group open;
 
     private JdbcDatabase(Dialect dialect, HikariPool readPool, HikariPool writePool, StorageConfig config,
                          Clock clock, MeterRegistry registry) {
@@ -124,6 +136,9 @@ public final class JdbcDatabase implements Database, AutoCloseable {
         if (outer != null) {
             return work.apply(outer);
         }
+        if (writeLock != null) {
+            return writeGrouped(work);
+        }
         TrackedExecute execute;
         T result;
         long started = System.nanoTime();
@@ -153,6 +168,191 @@ public final class JdbcDatabase implements Database, AutoCloseable {
         return result;
     }
 
+    /**
+     * A SQLite write with group commit. Writers take the single writer's lock one at a time, as before, but a
+     * writer that finishes while others queue for the lock leaves the transaction open for them and waits: the
+     * last of the group commits for all (one disk flush for many writes), and every writer returns only after
+     * that commit. Each writer after the first works inside a savepoint, so that its failure undoes its own
+     * statements only.
+     */
+    private <T> T writeGrouped(Function<DbExecute, T> work) {
+        long started = System.nanoTime();
+        Group group;
+        TrackedExecute execute;
+        T result;
+        boolean leftOpen = false;
+        lockWriter();
+        try {
+            group = open;
+            if (group == null) {
+                group = new Group(writer.transaction(), started);
+                open = group;
+            }
+            boolean savepoint = group.used;
+            if (savepoint) {
+                statementOrEnd(group, SAVEPOINT);
+            }
+            execute = new TrackedExecute(group.tx);
+            current.set(execute);
+            try {
+                result = work.apply(execute);
+            } catch (RuntimeException | Error e) {
+                current.remove();
+                undo(group, savepoint, execute, e);
+                if (open == group && !writeLock.hasQueuedThreads()) {
+                    finish(group);
+                }
+                throw e;
+            } finally {
+                current.remove();
+            }
+            if (savepoint) {
+                statementOrEnd(group, RELEASE);
+            }
+            group.used |= execute.used();
+            group.members++;
+            if (group.members < MAX_GROUP && System.nanoTime() - group.opened < MAX_GROUP_NANOS
+                    && writeLock.hasQueuedThreads()) {
+                leftOpen = true;
+            } else {
+                finish(group);
+            }
+        } finally {
+            unlockWriter();
+        }
+        if (leftOpen) {
+            awaitCommit(group);
+        }
+        group.throwIfFailed();
+        meters.write(System.nanoTime() - started);
+        // Outside the writer lock: what follows a commit must not hold up the next writer.
+        runAfterCommit(execute.afterCommit());
+        return result;
+    }
+
+    /** Runs a statement of the group's own; when it fails the group cannot go on and fails as a whole. */
+    private void statementOrEnd(Group group, String statement) {
+        try {
+            group.tx.dml(statement);
+        } catch (RuntimeException e) {
+            rollback(group.tx, e);
+            open = null;
+            group.fail(e);
+            throw e;
+        }
+    }
+
+    /** Undoes a failed writer's statements: its savepoint, or the whole transaction when it was the first. */
+    private void undo(Group group, boolean savepoint, TrackedExecute execute, Throwable cause) {
+        if (!execute.used()) {
+            return;
+        }
+        if (savepoint) {
+            try {
+                group.tx.dml(ROLLBACK_TO);
+                group.tx.dml(RELEASE);
+                return;
+            } catch (RuntimeException e) {
+                cause.addSuppressed(e);
+            }
+        }
+        // Nothing of the others is in the transaction (or it cannot be saved): end it, telling them.
+        rollback(group.tx, cause);
+        open = null;
+        group.fail(group.used ? new IllegalStateException("a write of the same commit failed", cause) : null);
+    }
+
+    /** Commits a group; runs under the writer's lock. */
+    private void finish(Group group) {
+        open = null;
+        if (!group.used) {
+            group.fail(null);
+            return;
+        }
+        try {
+            group.tx.commit();
+            group.fail(null);
+        } catch (RuntimeException e) {
+            rollback(group.tx, e);
+            group.fail(e);
+        }
+    }
+
+    /**
+     * Waits for the commit of a group this writer left open. Should the writer after it give up waiting for the
+     * lock, the group would stay open: after a moment, any of its writers commits it.
+     */
+    private void awaitCommit(Group group) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    group.done.get(GROUP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                    return;
+                } catch (InterruptedException e) {
+                    // The write is in a transaction others share: it commits or fails with theirs.
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    return;
+                } catch (TimeoutException e) {
+                    try {
+                        lockWriter();
+                    } catch (IllegalStateException busy) {
+                        continue;
+                    }
+                    try {
+                        if (open == group) {
+                            finish(group);
+                        }
+                    } finally {
+                        unlockWriter();
+                    }
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Commits the group left open, if any, before the writer's connection is used otherwise. */
+    private void finishOpenGroup() {
+        Group group = open;
+        if (group != null) {
+            finish(group);
+            group.throwIfFailed();
+        }
+    }
+
+    /** A SQLite transaction shared by writers that queued for the lock one after another. */
+    private static final class Group {
+        private final DbTransaction tx;
+        private final long opened;
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        private int members;
+        private boolean used;
+        private volatile RuntimeException failure;
+
+        Group(DbTransaction tx, long opened) {
+            this.tx = tx;
+            this.opened = opened;
+        }
+
+        /** Ends the group: committed when {@code cause} is null, else failed. */
+        void fail(RuntimeException cause) {
+            failure = cause;
+            done.complete(null);
+        }
+
+        void throwIfFailed() {
+            RuntimeException f = failure;
+            if (f != null) {
+                throw new IllegalStateException("the commit failed", f);
+            }
+        }
+    }
+
     @Override
     public void afterCommit(Runnable action) {
         Objects.requireNonNull(action, "action");
@@ -177,6 +377,16 @@ public final class JdbcDatabase implements Database, AutoCloseable {
      */
     @Override
     public void close() {
+        if (writeLock != null) {
+            writeLock.lock();
+            try {
+                finishOpenGroup();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "storage: the last commit failed while closing", e);
+            } finally {
+                writeLock.unlock();
+            }
+        }
         meters.close();
         if (writer != client) {
             writer.close();
@@ -195,6 +405,12 @@ public final class JdbcDatabase implements Database, AutoCloseable {
      */
     <T> T withWriteConnection(SqlWork<T> work) throws SQLException {
         lockWriter();
+        try {
+            finishOpenGroup();
+        } catch (RuntimeException e) {
+            unlockWriter();
+            throw e;
+        }
         try (Connection connection = writePool.connection()) {
             connection.setAutoCommit(false);
             try {
