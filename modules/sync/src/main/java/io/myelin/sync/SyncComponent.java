@@ -11,11 +11,17 @@ import io.myelin.api.bus.Bus;
 import io.myelin.api.cache.Caches;
 import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.storage.Database;
+import io.myelin.api.storage.Migrations;
 import io.myelin.api.users.AccessTokens;
 import io.myelin.api.users.UserData;
+import io.myelin.sync.http.HistoryRoutes;
+import io.myelin.sync.http.SyncRoutes;
+import io.myelin.sync.rooms.RoomStore;
+import io.myelin.sync.rooms.RoomStream;
+import io.myelin.sync.rooms.RoomsSource;
+import io.myelin.sync.rooms.SyncMemberships;
 import io.myelin.sync.stream.Memberships;
 import io.myelin.sync.stream.Notifier;
-import io.myelin.sync.stream.RoomserverMemberships;
 import io.myelin.sync.stream.SyncSource;
 
 /**
@@ -28,8 +34,14 @@ public final class SyncComponent implements Component {
 
     private static final System.Logger LOG = System.getLogger(SyncComponent.class.getName());
 
+    private static final Migrations MIGRATIONS = new Migrations("sync", "/io/myelin/sync/db",
+            List.of("001-rooms.sql"), SyncComponent.class::getResourceAsStream);
+
     private final List<SyncSource> sources = new ArrayList<>();
     private final Notifier notifier = new Notifier();
+    private RoomStream roomStream;
+    private SyncRoutes syncRoutes;
+    private HistoryRoutes historyRoutes;
 
     @Override
     public String name() {
@@ -44,12 +56,30 @@ public final class SyncComponent implements Component {
 
     @Override
     public void start(ComponentContext context) {
-        Memberships memberships = new RoomserverMemberships(context.require(RoomserverApi.class),
-                context.identity().serverName());
+        context.database().migrate(MIGRATIONS);
+        roomStream = new RoomStream(new RoomStore(context.database()), context.require(RoomserverApi.class),
+                notifier, context.identity().serverName());
+        RoomsSource rooms = new RoomsSource(roomStream, context.clock());
+        sources.add(rooms);
+        Memberships memberships = new SyncMemberships(roomStream);
+        roomStream.start(context.bus());
+        syncRoutes = new SyncRoutes(context.require(AccessTokens.class), context.require(UserData.class), sources,
+                rooms, notifier);
+        historyRoutes = new HistoryRoutes(context.require(AccessTokens.class), roomStream, rooms, notifier,
+                context.clock());
         LOG.log(System.Logger.Level.INFO, "sync: started with " + sources.size() + " sources");
     }
 
     @Override
     public void routes(Routes routes) {
+        syncRoutes.register(routes);
+        historyRoutes.register(routes);
+    }
+
+    @Override
+    public void stop() {
+        if (roomStream != null) {
+            roomStream.stop();
+        }
     }
 }
