@@ -9,8 +9,8 @@ import jakarta.json.JsonObject;
 /**
  * Which events of one room one user may read (client-server API, "Room History Visibility"), judged from the
  * rooms stream's record of state changes: the room's {@code m.room.history_visibility} just before the event
- * (the more permissive of before and after for a change of it) and the user's membership at the event (their
- * own membership event counts as what it sets, so a user sees their own leave).
+ * (the more permissive of before and after for a change of it) and the user's membership at the event. Users
+ * always see their own membership events, so that a leave or a rejected invite reaches them.
  *
  * <p>{@code world_readable} events are visible to all; otherwise an event is visible when the user was joined at
  * it, when the room was {@code invited} and the user invited at it, or when the room was {@code shared} and the
@@ -66,6 +66,10 @@ public final class HistoryVisibility {
      * @return whether the user may read it
      */
     public boolean canSee(StreamEvent event) {
+        if (RoomStore.MEMBER.equals(event.type()) && userId.equals(event.stateKey())) {
+            // Users see their own membership changes, or a rejected invite would never leave their list.
+            return true;
+        }
         String visibility = settingBefore(event.pos());
         if (TYPE.equals(event.type()) && "".equals(event.stateKey())) {
             String after = setting(event.json());
@@ -76,8 +80,7 @@ public final class HistoryVisibility {
         if (visibility.equals(WORLD_READABLE)) {
             return true;
         }
-        String membership = RoomStore.MEMBER.equals(event.type()) && userId.equals(event.stateKey())
-                ? event.membership() : membershipBefore(event.pos());
+        String membership = membershipBefore(event.pos());
         if ("join".equals(membership)) {
             return true;
         }

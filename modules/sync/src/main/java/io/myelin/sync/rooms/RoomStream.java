@@ -20,6 +20,7 @@ import io.myelin.api.roomserver.RoomEvent;
 import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.protocol.RoomVersion;
 import io.myelin.protocol.event.EventIds;
+import io.myelin.protocol.event.Redaction;
 import io.myelin.sync.stream.Notifier;
 
 import jakarta.json.Json;
@@ -249,6 +250,7 @@ public final class RoomStream {
         return out.build();
     }
 
+    /** The roomserver's copy may still be cached unredacted here, so the room version's algorithm runs again. */
     private void redacted(JsonObject record) {
         String targetId = record.getString("redactedEventId", null);
         Optional<RoomVersion> version = RoomVersion.of(record.getString("roomVersion", ""));
@@ -256,19 +258,16 @@ public final class RoomStream {
             return;
         }
         String redactionId = EventIds.eventId(record.getJsonObject("event"), version.get());
-        RoomEvent target = roomserver.event(new EventRequest(targetId)).event();
-        if (target == null) {
-            return;
-        }
         store.db().write(tx -> {
             Optional<StreamEvent> stored = store.event(tx, targetId);
             if (stored.isPresent() && stored.get().redactedBy() == null) {
-                JsonObject json = withId(target);
-                JsonObject unsigned = stored.get().json().getJsonObject("unsigned");
-                if (unsigned != null && !json.containsKey("unsigned")) {
-                    json = Json.createObjectBuilder(json).add("unsigned", unsigned).build();
+                JsonObject original = stored.get().json();
+                JsonObjectBuilder json = Json.createObjectBuilder(Redaction.redact(original, version.get()))
+                        .add("event_id", targetId).add("room_id", stored.get().roomId());
+                if (original.get("unsigned") instanceof JsonObject unsigned) {
+                    json.add("unsigned", unsigned);
                 }
-                store.setRedacted(tx, targetId, json, redactionId);
+                store.setRedacted(tx, targetId, json.build(), redactionId);
             }
             return null;
         });
