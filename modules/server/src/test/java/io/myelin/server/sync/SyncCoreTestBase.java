@@ -563,4 +563,61 @@ abstract class SyncCoreTestBase {
         }
         assertEquals(List.of(eventId), seen);
     }
+
+    @Test
+    void knocksAreSeenWithStrippedState() throws Exception {
+        User alice = user();
+        User dave = user();
+        String roomId = createRoom(alice, """
+                {"name":"Door","initial_state":[{"type":"m.room.join_rules","content":{"join_rule":"knock"}}]}""");
+        String since = sync(dave, "").string("next_batch");
+        Reply knock = server.post("/knock/" + enc(roomId), dave.token(), "{\"reason\":\"let me in\"}");
+        assertEquals(200, knock.status(), knock.raw());
+        JsonObject knocked = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (knocked == null) {
+            assertTrue(System.nanoTime() < deadline, "the knock never reached the sync");
+            Reply reply = sync(dave, "?timeout=5000&since=" + since);
+            since = reply.string("next_batch");
+            knocked = section(reply, "knock", roomId);
+        }
+        JsonArray stripped = knocked.getJsonObject("knock_state").getJsonArray("events");
+        assertTrue(types(stripped).containsAll(Set.of("m.room.name", "m.room.join_rules", "m.room.member")),
+                stripped.toString());
+    }
+
+    @Test
+    void sharedHistoryIsReadableAfterJoiningAndWorldReadableByAnyone() throws Exception {
+        User alice = user();
+        User bob = user();
+        User stranger = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
+        String early = send(alice, roomId, "before bob");
+        join(bob, roomId);
+        settle(bob, early);
+        Reply history = server.get("/rooms/" + enc(roomId) + "/messages?dir=b&limit=50", bob.token());
+        assertTrue(ids(history.json().getJsonArray("chunk")).contains(early), history.raw());
+        assertError(server.get("/rooms/" + enc(roomId) + "/messages?dir=b", stranger.token()), 403, "M_FORBIDDEN");
+
+        Reply open = server.put("/rooms/" + enc(roomId) + "/state/m.room.history_visibility/", alice.token(),
+                "{\"history_visibility\":\"world_readable\"}");
+        assertEquals(200, open.status(), open.raw());
+        settle(alice, open.string("event_id"));
+        Reply read = server.get("/rooms/" + enc(roomId) + "/messages?dir=b&limit=50", stranger.token());
+        assertEquals(200, read.status(), read.raw());
+        assertTrue(ids(read.json().getJsonArray("chunk")).contains(open.string("event_id")), read.raw());
+    }
+
+    @Test
+    void fullStateResendsTheStateButNotOldEvents() throws Exception {
+        User alice = user();
+        String roomId = createRoom(alice, "{}");
+        String since = settle(alice, send(alice, roomId, "one"));
+        String two = send(alice, roomId, "two");
+        settle(alice, two);
+        Reply full = sync(alice, "?full_state=true&since=" + since);
+        JsonObject room = joinedRoom(full, roomId);
+        assertEquals(List.of(two), ids(room.getJsonObject("timeline").getJsonArray("events")));
+        assertTrue(types(room.getJsonObject("state").getJsonArray("events")).contains("m.room.create"));
+    }
 }

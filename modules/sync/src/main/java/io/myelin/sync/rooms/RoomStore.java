@@ -3,6 +3,7 @@ package io.myelin.sync.rooms;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,6 +74,8 @@ public final class RoomStore {
             + " AND membership = ?";
     private static final String USER_ROOMS_WITH = "SELECT room_id FROM sync_memberships WHERE user_id = ?"
             + " AND membership = ?";
+
+    private static final int BATCH = 100;
 
     private final Database db;
 
@@ -159,9 +162,13 @@ public final class RoomStore {
      */
     public Map<String, StreamEvent> events(Collection<String> eventIds) {
         Map<String, StreamEvent> found = new HashMap<>();
+        List<String> ids = eventIds.stream().distinct().toList();
         DbExecute exec = db.client().execute();
-        for (String id : eventIds) {
-            event(exec, id).ifPresent(e -> found.put(id, e));
+        for (int from = 0; from < ids.size(); from += BATCH) {
+            List<String> part = ids.subList(from, Math.min(ids.size(), from + BATCH));
+            String sql = "SELECT " + COLUMNS + " FROM sync_events WHERE event_id IN ("
+                    + String.join(", ", Collections.nCopies(part.size(), "?")) + ")";
+            exec.query(sql, part.toArray()).map(RoomStore::event).forEach(e -> found.put(e.eventId(), e));
         }
         return found;
     }
