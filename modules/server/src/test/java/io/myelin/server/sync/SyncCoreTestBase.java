@@ -396,7 +396,8 @@ abstract class SyncCoreTestBase {
         settle(alice, last);
 
         String lazy = "{\"room\":{\"timeline\":{\"limit\":1},\"state\":{\"lazy_load_members\":true}}}";
-        JsonObject room = joinedRoom(sync(alice, "?filter=" + enc(lazy)), roomId);
+        Reply first = sync(alice, "?filter=" + enc(lazy));
+        JsonObject room = joinedRoom(first, roomId);
         List<String> members = room.getJsonObject("state").getJsonArray("events").stream()
                 .map(JsonValue::asJsonObject).filter(e -> e.getString("type").equals("m.room.member"))
                 .map(e -> e.getString("state_key")).sorted().toList();
@@ -408,6 +409,19 @@ abstract class SyncCoreTestBase {
         long allMembers = full.getJsonObject("state").getJsonArray("events").stream()
                 .filter(e -> e.asJsonObject().getString("type").equals("m.room.member")).count();
         assertEquals(3, allMembers);
+
+        // Bob's member event reached this device already; it comes again only when redundancy is asked for.
+        String again = send(bob, roomId, "bob again");
+        settle(alice, again);
+        JsonObject later = joinedRoom(sync(alice, "?since=" + first.string("next_batch") + "&filter=" + enc(lazy)),
+                roomId);
+        assertEquals(List.of(again), ids(later.getJsonObject("timeline").getJsonArray("events")));
+        assertEquals(0, later.getJsonObject("state").getJsonArray("events").size(), later.toString());
+        Reply redundant = sync(alice, "?since=" + first.string("next_batch") + "&filter=" + enc(
+                "{\"room\":{\"timeline\":{\"limit\":1},\"state\":{\"lazy_load_members\":true,"
+                        + "\"include_redundant_members\":true}}}"));
+        assertEquals(List.of(bob.userId()), joinedRoom(redundant, roomId).getJsonObject("state")
+                .getJsonArray("events").stream().map(e -> e.asJsonObject().getString("state_key")).toList());
 
         Reply page = server.get("/rooms/" + enc(roomId) + "/messages?dir=b&limit=1&filter="
                 + enc("{\"lazy_load_members\":true}"), alice.token());
@@ -619,5 +633,23 @@ abstract class SyncCoreTestBase {
         JsonObject room = joinedRoom(full, roomId);
         assertEquals(List.of(two), ids(room.getJsonObject("timeline").getJsonArray("events")));
         assertTrue(types(room.getJsonObject("state").getJsonArray("events")).contains("m.room.create"));
+    }
+
+    @Test
+    void tokensAndEventsSurviveARestartWithoutRepeats() throws Exception {
+        User alice = user();
+        String roomId = createRoom(alice, "{}");
+        String since = settle(alice, send(alice, roomId, "before the restart"));
+
+        server.restart();
+        Reply quiet = sync(alice, "?timeout=0&since=" + since);
+        assertNull(joinedRoom(quiet, roomId), quiet.raw());
+        send(alice, roomId, "after the restart");
+        Collected got = collect(alice, since, roomId, 1, null);
+        assertEquals(List.of("after the restart"), bodies(got.events()));
+        Reply initial = sync(alice, "?filter=" + enc("{\"room\":{\"timeline\":{\"limit\":50}}}"));
+        List<String> all = bodies(joinedRoom(initial, roomId).getJsonObject("timeline").getJsonArray("events")
+                .stream().map(JsonValue::asJsonObject).toList());
+        assertEquals(List.of("before the restart", "after the restart"), all);
     }
 }

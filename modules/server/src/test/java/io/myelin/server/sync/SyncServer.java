@@ -50,11 +50,12 @@ final class SyncServer implements AutoCloseable {
     }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final MyelinServer server;
+    private final Path config;
     private final Runnable drop;
+    private MyelinServer server;
 
-    private SyncServer(MyelinServer server, Runnable drop) {
-        this.server = server;
+    private SyncServer(Path config, Runnable drop) {
+        this.config = config;
         this.drop = drop;
     }
 
@@ -85,13 +86,24 @@ final class SyncServer implements AutoCloseable {
                     enabled: false
                 """.formatted(dir.resolve("data"), database.url());
         Files.writeString(dir.resolve("myelin.yaml"), yaml);
+        SyncServer started = new SyncServer(dir.resolve("myelin.yaml"), database.drop());
         try {
-            return new SyncServer(MyelinServer.start(Settings.load(dir.resolve("myelin.yaml"), Map.of()), false),
-                    database.drop());
+            started.boot();
+            return started;
         } catch (Exception | Error e) {
             database.drop().run();
             throw e;
         }
+    }
+
+    private void boot() throws Exception {
+        server = MyelinServer.start(Settings.load(config, Map.of()), false);
+    }
+
+    /** Stops the server and starts it again on the same database. */
+    void restart() throws Exception {
+        server.stop();
+        boot();
     }
 
     Reply call(String method, String path, String token, String body) throws IOException, InterruptedException {

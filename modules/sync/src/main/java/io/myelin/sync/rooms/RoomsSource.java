@@ -10,6 +10,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import io.myelin.api.cache.Cache;
+import io.myelin.api.cache.CacheSpec;
+import io.myelin.api.cache.Caches;
 import io.myelin.sync.stream.SyncQuery;
 import io.myelin.sync.stream.SyncResult;
 import io.myelin.sync.stream.SyncSource;
@@ -38,15 +41,19 @@ public final class RoomsSource implements SyncSource {
     private final RoomStream stream;
     private final RoomStore store;
     private final Clock clock;
+    private final Cache<String, SentMembers> sentMembers;
 
     /**
      * @param stream the rooms stream
      * @param clock  the clock, for {@code age}
+     * @param caches where to remember which members each device was sent
      */
-    public RoomsSource(RoomStream stream, Clock clock) {
+    public RoomsSource(RoomStream stream, Clock clock, Caches caches) {
         this.stream = stream;
         this.store = stream.store();
         this.clock = clock;
+        this.sentMembers = caches.cache(CacheSpec.of("sync_lazy_members", String.class, SentMembers.class,
+                sent -> 64L + sent.eventIds().size() * 96L));
     }
 
     @Override
@@ -232,6 +239,9 @@ public final class RoomsSource implements SyncSource {
         Set<String> inTimeline = new HashSet<>();
         timeline.forEach(e -> inTimeline.add(e.eventId()));
         keys.values().removeIf(inTimeline::contains);
+        if (stateFilter.lazyLoadMembers() && !stateFilter.includeRedundantMembers()) {
+            leaveOutSentMembers(query, roomId, full, keys, timeline);
+        }
         Map<String, StreamEvent> events = store.events(keys.values());
         List<StreamEvent> state = new ArrayList<>();
         for (String id : keys.values()) {
@@ -242,6 +252,26 @@ public final class RoomsSource implements SyncSource {
         }
         state.sort((a, b) -> Long.compare(a.pos(), b.pos()));
         return state;
+    }
+
+    /**
+     * Drops the membership events this device already has from {@code keys} and remembers the rest; a full
+     * sync of the room starts the record afresh. Members in the timeline count as sent.
+     */
+    private void leaveOutSentMembers(SyncQuery query, String roomId, boolean full,
+                                     Map<RoomStore.StateKey, String> keys, List<StreamEvent> timeline) {
+        String cacheKey = query.userId() + '\u0000' + query.deviceId() + '\u0000' + roomId;
+        SentMembers before = full ? null : sentMembers.get(cacheKey);
+        Set<String> sent = new HashSet<>(before == null ? Set.of() : before.eventIds());
+        keys.entrySet().removeIf(entry -> entry.getKey().type().equals(RoomStore.MEMBER)
+                && sent.contains(entry.getValue()));
+        keys.forEach((key, id) -> {
+            if (key.type().equals(RoomStore.MEMBER)) {
+                sent.add(id);
+            }
+        });
+        timeline.stream().filter(e -> RoomStore.MEMBER.equals(e.type())).forEach(e -> sent.add(e.eventId()));
+        sentMembers.put(cacheKey, new SentMembers(sent));
     }
 
     /** The room summary: joined and invited counts, and when the room has no name or alias, its heroes. */
