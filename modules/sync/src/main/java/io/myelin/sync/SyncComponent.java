@@ -59,7 +59,8 @@ public final class SyncComponent implements Component {
         context.database().migrate(MIGRATIONS);
         roomStream = new RoomStream(new RoomStore(context.database()), context.require(RoomserverApi.class),
                 notifier, context.identity().serverName());
-        RoomsSource rooms = new RoomsSource(roomStream, context.clock(), context.caches());
+        RoomsSource rooms = new RoomsSource(roomStream, context.clock(), context.caches(),
+                context.require(RoomserverApi.class));
         sources.add(rooms);
         Memberships memberships = new SyncMemberships(roomStream);
         roomStream.start(context.bus());

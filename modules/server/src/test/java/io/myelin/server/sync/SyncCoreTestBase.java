@@ -381,6 +381,10 @@ abstract class SyncCoreTestBase {
         assertNull(section(initial, "leave", roomId), "left rooms only with include_leave");
         Reply withLeave = sync(carol, "?filter=" + enc("{\"room\":{\"include_leave\":true}}"));
         assertNotNull(section(withLeave, "leave", roomId), withLeave.raw());
+        Reply forgot = server.post("/rooms/" + enc(roomId) + "/forget", carol.token(), "{}");
+        assertEquals(200, forgot.status(), forgot.raw());
+        assertNull(section(sync(carol, "?filter=" + enc("{\"room\":{\"include_leave\":true}}")), "leave",
+                roomId), "a forgotten room is not listed");
     }
 
     @Test

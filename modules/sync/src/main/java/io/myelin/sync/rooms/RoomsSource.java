@@ -13,6 +13,9 @@ import java.util.TreeSet;
 import io.myelin.api.cache.Cache;
 import io.myelin.api.cache.CacheSpec;
 import io.myelin.api.cache.Caches;
+import io.myelin.api.roomserver.Membership;
+import io.myelin.api.roomserver.MembershipsRequest;
+import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.sync.stream.SyncQuery;
 import io.myelin.sync.stream.SyncResult;
 import io.myelin.sync.stream.SyncSource;
@@ -42,13 +45,16 @@ public final class RoomsSource implements SyncSource {
     private final RoomStore store;
     private final Clock clock;
     private final Cache<String, SentMembers> sentMembers;
+    private final RoomserverApi roomserver;
 
     /**
      * @param stream the rooms stream
      * @param clock  the clock, for {@code age}
-     * @param caches where to remember which members each device was sent
+     * @param caches     where to remember which members each device was sent
+     * @param roomserver the roomserver, which knows the rooms a user forgot
      */
-    public RoomsSource(RoomStream stream, Clock clock, Caches caches) {
+    public RoomsSource(RoomStream stream, Clock clock, Caches caches, RoomserverApi roomserver) {
+        this.roomserver = roomserver;
         this.stream = stream;
         this.store = stream.store();
         this.clock = clock;
@@ -131,6 +137,7 @@ public final class RoomsSource implements SyncSource {
         EventFormat.Reader reader = new EventFormat.Reader(query.userId(), query.deviceId(), clock.millis(), store);
         Map<String, RoomStore.Change> now = membershipsAt(query.userId(), upTo);
         Map<String, RoomStore.Change> before = since == 0 ? Map.of() : membershipsAt(query.userId(), since);
+        Set<String> forgotten = since == 0 && filter.includeLeave() ? forgotten(query.userId()) : Set.of();
         for (var entry : now.entrySet()) {
             String roomId = entry.getKey();
             RoomStore.Change change = entry.getValue();
@@ -158,12 +165,23 @@ public final class RoomsSource implements SyncSource {
                     }
                 }
                 default -> {
-                    if (since == 0 ? filter.includeLeave() : changed) {
+                    if (since == 0 ? filter.includeLeave() && !forgotten.contains(roomId) : changed) {
                         left(query, filter, reader, roomId, since, change.pos(), result);
                     }
                 }
             }
         }
+    }
+
+    private Set<String> forgotten(String userId) {
+        Set<String> rooms = new HashSet<>();
+        for (Membership membership : roomserver.memberships(new MembershipsRequest(null, userId, null))
+                .memberships()) {
+            if (membership.forgotten()) {
+                rooms.add(membership.roomId());
+            }
+        }
+        return rooms;
     }
 
     private void joined(SyncQuery query, SyncFilter filter, EventFormat.Reader reader, String roomId, long since,
