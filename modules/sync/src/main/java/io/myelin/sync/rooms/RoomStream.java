@@ -7,7 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.helidon.dbclient.DbExecute;
 import io.myelin.api.bus.Bus;
@@ -32,7 +32,7 @@ import jakarta.json.JsonObjectBuilder;
  * stream position, together with the current-state and membership changes it brought, in one transaction;
  * then the local users joined to the room, and any local user whose membership changed, are woken.
  *
- * <p>One writer hands out positions and publishes them only after their commit, so a reader that sees
+ * <p>Positions are handed out under one lock and published only after their commit, so a reader that sees
  * position {@code n} can read everything up to {@code n}. A record seen again (redelivery) is skipped because
  * its event is already stored.
  *
@@ -44,16 +44,14 @@ public final class RoomStream {
 
     private static final System.Logger LOG = System.getLogger(RoomStream.class.getName());
     private static final String DURABLE = "sync-rooms";
-    private static final int MAX_BATCH = 256;
 
     private final RoomStore store;
     private final RoomserverApi roomserver;
     private final Notifier notifier;
     private final String serverSuffix;
-    private final LinkedBlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
+    private final ReentrantLock writer = new ReentrantLock();
     private volatile long position;
     private Subscription subscription;
-    private Thread writer;
 
     /**
      * @param store      the tables
@@ -75,17 +73,13 @@ public final class RoomStream {
      */
     public void start(Bus bus) {
         position = store.maxPosition();
-        writer = Thread.ofVirtual().name("sync-rooms-writer").start(this::write);
         subscription = bus.subscribe(Streams.OUTPUT_ROOM_EVENT, DURABLE, this::handle);
     }
 
-    /** Stops consuming; records not yet committed are delivered again after a restart. */
+    /** Stops consuming. */
     public void stop() {
         if (subscription != null) {
             subscription.close();
-        }
-        if (writer != null) {
-            writer.interrupt();
         }
     }
 
@@ -110,11 +104,7 @@ public final class RoomStream {
                 record = reader.readObject();
             }
             switch (record.getString("type", "")) {
-                case OutputRoomEvent.NEW_ROOM_EVENT -> {
-                    // Acknowledged by the writer once committed.
-                    pending.add(new Pending(message, parse(record)));
-                    return;
-                }
+                case OutputRoomEvent.NEW_ROOM_EVENT -> addNew(record);
                 case OutputRoomEvent.REDACTED_EVENT -> redacted(record);
                 default -> {
                     // Invites and their end arrive as membership changes of new events; backfill is not kept.
@@ -128,86 +118,39 @@ public final class RoomStream {
         }
     }
 
-    /** A new event waiting for the writer, with the message to acknowledge once it is committed. */
-    private record Pending(Message message, NewEvent event) {
-    }
-
-    private record NewEvent(String roomId, String eventId, JsonObject event, List<String> adds, List<String> removes,
-                            String txnId) {
-    }
-
-    private static NewEvent parse(JsonObject record) {
+    private void addNew(JsonObject record) {
         String roomId = record.getString("roomId");
         RoomVersion version = RoomVersion.of(record.getString("roomVersion", "")).orElseThrow(
                 () -> new IllegalArgumentException("unknown room version"));
         JsonObject raw = record.getJsonObject("event");
         String eventId = EventIds.eventId(raw, version);
-        return new NewEvent(roomId, eventId, normalised(raw, eventId, roomId),
-                RoomStore.strings(record.getJsonArray("addsStateEventIds")),
-                RoomStore.strings(record.getJsonArray("removesStateEventIds")),
-                record.getString("transactionId", null));
-    }
-
-    /**
-     * Writes waiting events in batches, one transaction each (one commit costs milliseconds on a durable
-     * SQLite, so one per event would cap the stream at a few hundred events a second). The bus hands over a
-     * room's next record only once the previous one is acknowledged, so a batch holds at most one event per
-     * room and order within rooms is kept.
-     */
-    private void write() {
-        List<Pending> batch = new ArrayList<>();
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                batch.add(pending.take());
-            } catch (InterruptedException e) {
-                return;
-            }
-            pending.drainTo(batch, MAX_BATCH - 1);
-            try {
-                commit(batch);
-            } catch (RuntimeException e) {
-                // One bad record must not hold the others back: retry them one by one.
-                if (batch.size() > 1) {
-                    for (Pending one : batch) {
-                        try {
-                            commit(List.of(one));
-                        } catch (RuntimeException again) {
-                            failed(one, again);
-                        }
-                    }
-                } else {
-                    failed(batch.getFirst(), e);
-                }
-            }
-            batch.clear();
-        }
-    }
-
-    private void failed(Pending one, RuntimeException e) {
-        LOG.log(System.Logger.Level.ERROR, "sync: could not store event " + one.event().eventId() + " of "
-                + one.event().roomId() + "; retrying", e);
-        one.message().nak(Duration.ofSeconds(1));
-    }
-
-    private void commit(List<Pending> batch) {
+        JsonObject event = normalised(raw, eventId, roomId);
+        List<String> adds = RoomStore.strings(record.getJsonArray("addsStateEventIds"));
+        List<String> removes = RoomStore.strings(record.getJsonArray("removesStateEventIds"));
+        String txnId = record.getString("transactionId", null);
         Set<String> wake = new HashSet<>();
-        long last = store.db().write(tx -> {
-            long pos = position;
-            for (Pending one : batch) {
-                NewEvent e = one.event();
-                if (store.hasEvent(tx, e.eventId())) {
-                    continue;
+        boolean written;
+        writer.lock();
+        try {
+            long pos = position + 1;
+            written = store.db().write(tx -> {
+                if (store.hasEvent(tx, eventId)) {
+                    return false;
                 }
-                pos++;
-                store.insertEvent(tx, pos, e.roomId(), withPrevContent(tx, e.roomId(), e.event()), e.txnId());
-                applyState(tx, pos, e.roomId(), e.event(), e.adds(), e.removes(), wake);
-                store.members(tx, e.roomId(), "join").stream().filter(this::isLocal).forEach(wake::add);
+                store.insertEvent(tx, pos, roomId, withPrevContent(tx, roomId, event), txnId);
+                applyState(tx, pos, roomId, event, adds, removes, wake);
+                store.members(tx, roomId, "join").stream().filter(this::isLocal).forEach(wake::add);
+                return true;
+            });
+            if (written) {
+                position = pos;
             }
-            return pos;
-        });
-        position = last;
-        batch.forEach(one -> one.message().ack());
-        notifier.wake(wake);
+        } finally {
+            writer.unlock();
+        }
+        if (written) {
+            notifier.wake(wake);
+        }
     }
 
     private void applyState(DbExecute tx, long pos, String roomId, JsonObject event, List<String> adds,
