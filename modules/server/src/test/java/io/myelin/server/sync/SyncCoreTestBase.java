@@ -463,6 +463,13 @@ abstract class SyncCoreTestBase {
         Reply otherRooms = sync(alice, "?since=" + since + "&filter=" + enc("{\"room\":{\"not_rooms\":[\""
                 + roomId + "\"]}}"));
         assertNull(joinedRoom(otherRooms, roomId));
+        Reply noTimeline = sync(alice, "?filter=" + enc("{\"room\":{\"timeline\":{\"not_rooms\":[\""
+                + roomId + "\"]}}}"));
+        JsonObject stateOnly = joinedRoom(noTimeline, roomId);
+        assertEquals(0, stateOnly.getJsonObject("timeline").getJsonArray("events").size(), noTimeline.raw());
+        assertTrue(types(stateOnly.getJsonObject("state").getJsonArray("events")).contains("m.room.create"));
+        Reply nothingMatches = sync(alice, "?filter=" + enc("{\"room\":{\"timeline\":{\"types\":[\"x.none\"]}}}"));
+        assertEquals(0, joinedRoom(nothingMatches, roomId).getJsonObject("timeline").getJsonArray("events").size());
 
         Reply federation = sync(alice, "?since=" + since + "&filter=" + enc("{\"event_format\":\"federation\"}"));
         JsonObject pdu = joinedRoom(federation, roomId).getJsonObject("timeline").getJsonArray("events")

@@ -120,6 +120,9 @@ public record EventFilter(int limit, List<String> types, List<String> notTypes, 
      * @return whether the filter keeps it
      */
     public boolean matches(StreamEvent event) {
+        if (!allowsRoom(event.roomId())) {
+            return false;
+        }
         if (notTypes.stream().anyMatch(t -> typeMatches(t, event.type()))) {
             return false;
         }

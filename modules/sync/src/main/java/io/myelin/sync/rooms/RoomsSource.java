@@ -187,8 +187,10 @@ public final class RoomsSource implements SyncSource {
     private void joined(SyncQuery query, SyncFilter filter, EventFormat.Reader reader, String roomId, long since,
                         long upTo, boolean full, SyncResult result) {
         HistoryVisibility visibility = HistoryVisibility.of(store, roomId, query.userId());
-        Timelines.Run run = Timelines.backward(store, roomId, since, upTo,
-                filter.timeline().limitOr(DEFAULT_LIMIT), filter.timeline(), visibility);
+        Timelines.Run run = filter.timeline().allowsRoom(roomId)
+                ? Timelines.backward(store, roomId, since, upTo, filter.timeline().limitOr(DEFAULT_LIMIT),
+                        filter.timeline(), visibility)
+                : new Timelines.Run(List.of(), false, upTo);
         List<StreamEvent> timeline = Timelines.oldestFirst(run);
         long start = timeline.isEmpty() ? upTo + 1 : timeline.getFirst().pos();
         List<StreamEvent> state = state(query, filter, roomId, since, start, full, run.more(), timeline);

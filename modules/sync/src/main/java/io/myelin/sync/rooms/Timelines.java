@@ -6,11 +6,19 @@ import java.util.List;
 
 /**
  * Reads runs of a room's events between two positions that pass a filter and the reader's history
- * visibility, scanning in batches so that filtered-out events do not shorten a page.
+ * visibility, scanning in batches so that filtered-out events do not shorten a page. A read examines a bounded
+ * number of events; when a filter or the visibility rules skip that many, the run ends early with
+ * {@code more} set, so the client pages on from the boundary instead of the server scanning a whole room.
  */
 public final class Timelines {
 
+    private static final int MIN_SCAN = 500;
+
     private Timelines() {
+    }
+
+    private static int scanLimit(int limit) {
+        return Math.max(MIN_SCAN, limit * 10);
     }
 
     /**
@@ -41,8 +49,13 @@ public final class Timelines {
         List<StreamEvent> picked = new ArrayList<>();
         long cursor = upTo;
         int batch = Math.max(20, limit * 2 + 1);
+        int budget = scanLimit(limit);
         while (cursor > after) {
+            if (budget <= 0) {
+                return new Run(picked, true, cursor);
+            }
             List<StreamEvent> rows = store.range(roomId, after, cursor, true, batch);
+            budget -= rows.size();
             for (StreamEvent event : rows) {
                 if (filter.matches(event) && visibility.canSee(event)) {
                     if (picked.size() == limit) {
@@ -76,8 +89,13 @@ public final class Timelines {
         List<StreamEvent> picked = new ArrayList<>();
         long cursor = after;
         int batch = Math.max(20, limit * 2 + 1);
+        int budget = scanLimit(limit);
         while (cursor < upTo) {
+            if (budget <= 0) {
+                return new Run(picked, true, cursor);
+            }
             List<StreamEvent> rows = store.range(roomId, cursor, upTo, false, batch);
+            budget -= rows.size();
             for (StreamEvent event : rows) {
                 if (filter.matches(event) && visibility.canSee(event)) {
                     if (picked.size() == limit) {
