@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
@@ -40,6 +42,7 @@ public final class RoomStore {
             + " AND pos > ? AND pos <= ? ORDER BY pos ASC LIMIT ?";
     private static final String ROOMS_RANGE = "SELECT " + COLUMNS + " FROM sync_events WHERE pos > ? AND pos <= ?"
             + " ORDER BY pos ASC LIMIT ?";
+    private static final String ACTIVE_ROOMS = "SELECT DISTINCT room_id FROM sync_events WHERE pos > ? AND pos <= ?";
     private static final String SET_REDACTED = "UPDATE sync_events SET json = ?, redacted_by = ? WHERE event_id = ?";
 
     private static final String INSERT_CHANGE = "INSERT INTO sync_state_changes (pos, room_id, type, state_key,"
@@ -198,6 +201,17 @@ public final class RoomStore {
      */
     public List<StreamEvent> allRooms(long after, long upTo, int limit) {
         return db.client().execute().query(ROOMS_RANGE, after, upTo, limit).map(RoomStore::event).toList();
+    }
+
+    /**
+     * @param after positions above this
+     * @param upTo  positions up to this, included
+     * @return the rooms with events in that range
+     */
+    public Set<String> activeRooms(long after, long upTo) {
+        Set<String> rooms = new HashSet<>();
+        db.client().execute().query(ACTIVE_ROOMS, after, upTo).forEach(row -> rooms.add(Rows.text(row, "room_id")));
+        return rooms;
     }
 
     /**

@@ -138,6 +138,8 @@ public final class RoomsSource implements SyncSource {
         Map<String, RoomStore.Change> now = membershipsAt(query.userId(), upTo);
         Map<String, RoomStore.Change> before = since == 0 ? Map.of() : membershipsAt(query.userId(), since);
         Set<String> forgotten = since == 0 && filter.includeLeave() ? forgotten(query.userId()) : Set.of();
+        // An incremental sync looks only at the rooms that had events since; the others have nothing to add.
+        Set<String> active = since == 0 || query.fullState() ? null : store.activeRooms(since, upTo);
         for (var entry : now.entrySet()) {
             String roomId = entry.getKey();
             RoomStore.Change change = entry.getValue();
@@ -151,6 +153,9 @@ public final class RoomsSource implements SyncSource {
                 case "join" -> {
                     // full_state sends all state but keeps the timeline after since.
                     boolean newly = query.newlyJoinedRooms().contains(roomId);
+                    if (active != null && !newly && !active.contains(roomId)) {
+                        continue;
+                    }
                     joined(query, filter, reader, roomId, newly ? 0 : since, upTo, newly || query.fullState(),
                             result);
                 }
