@@ -37,8 +37,7 @@ import jakarta.json.JsonObjectBuilder;
  * its event is already stored.
  *
  * <p>Not yet: events from backfill ({@code old_room_event}) are not added to the stream, so {@code /messages}
- * does not page into history fetched from other servers; an invite to a room this server is not in reaches
- * sync only once the roomserver announces such invites.
+ * does not page into history fetched from other servers.
  */
 public final class RoomStream {
 
@@ -104,10 +103,13 @@ public final class RoomStream {
                 record = reader.readObject();
             }
             switch (record.getString("type", "")) {
-                case OutputRoomEvent.NEW_ROOM_EVENT -> addNew(record);
+                case OutputRoomEvent.NEW_ROOM_EVENT -> addNew(record, false);
+                // An invite to a room in this server's graph came as a new event just before and is skipped;
+                // one to a room the server is not in is stored as the user's membership of it.
+                case OutputRoomEvent.NEW_INVITE -> addNew(record, true);
                 case OutputRoomEvent.REDACTED_EVENT -> redacted(record);
                 default -> {
-                    // Invites and their end arrive as membership changes of new events; backfill is not kept.
+                    // A retired invite arrives as the membership change of a new event; backfill is not kept.
                 }
             }
             message.ack();
@@ -118,14 +120,14 @@ public final class RoomStream {
         }
     }
 
-    private void addNew(JsonObject record) {
+    private void addNew(JsonObject record, boolean invite) {
         String roomId = record.getString("roomId");
         RoomVersion version = RoomVersion.of(record.getString("roomVersion", "")).orElseThrow(
                 () -> new IllegalArgumentException("unknown room version"));
         JsonObject raw = record.getJsonObject("event");
         String eventId = EventIds.eventId(raw, version);
         JsonObject event = normalised(raw, eventId, roomId);
-        List<String> adds = RoomStore.strings(record.getJsonArray("addsStateEventIds"));
+        List<String> adds = invite ? List.of(eventId) : RoomStore.strings(record.getJsonArray("addsStateEventIds"));
         List<String> removes = RoomStore.strings(record.getJsonArray("removesStateEventIds"));
         String txnId = record.getString("transactionId", null);
         Set<String> wake = new HashSet<>();
