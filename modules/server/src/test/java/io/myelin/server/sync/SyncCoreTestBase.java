@@ -663,4 +663,29 @@ abstract class SyncCoreTestBase {
                 .stream().map(JsonValue::asJsonObject).toList());
         assertEquals(List.of("before the restart", "after the restart"), all);
     }
+
+    @Test
+    void invitedHistoryStartsAtTheInvite() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = createRoom(alice, """
+                {"preset":"private_chat","initial_state":[{"type":"m.room.history_visibility",
+                 "content":{"history_visibility":"invited"}}]}""");
+        String before = send(alice, roomId, "before the invite");
+        act(alice, roomId, "invite", bob);
+        String after = send(alice, roomId, "after the invite");
+        join(bob, roomId);
+        String last = send(alice, roomId, "after the join");
+        settle(bob, last);
+
+        Reply history = server.get("/rooms/" + enc(roomId) + "/messages?dir=b&limit=50", bob.token());
+        List<String> seen = ids(history.json().getJsonArray("chunk"));
+        assertTrue(seen.containsAll(List.of(after, last)), history.raw());
+        assertFalse(seen.contains(before), history.raw());
+        Reply initial = sync(bob, "?filter=" + enc("{\"room\":{\"timeline\":{\"limit\":50}}}"));
+        List<String> timeline = ids(joinedRoom(initial, roomId).getJsonObject("timeline").getJsonArray("events"));
+        assertTrue(timeline.contains(after) && !timeline.contains(before), timeline.toString());
+        assertError(server.get("/rooms/" + enc(roomId) + "/context/" + enc(before), bob.token()), 404,
+                "M_NOT_FOUND");
+    }
 }
