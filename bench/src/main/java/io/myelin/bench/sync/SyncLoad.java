@@ -2,7 +2,6 @@ package io.myelin.bench.sync;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -14,344 +13,260 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 
 /**
- * Load driver for {@code /sync} over HTTP on loopback, against a server it starts as a child process on
- * embedded defaults (SQLite, embedded bus) in a temporary data directory.
+ * Load driver for {@code /sync} over HTTP against a running server: the wake-up latency of a long poll while
+ * many other long polls sit idle, the time of an initial sync of an account in many rooms, and the server's
+ * resident memory with the idle polls open.
  *
- * <p>Scenarios (issue figures in brackets):
- * <ul>
- *   <li>{@code wake}: one user sends a message, another user's long-polling {@code /sync} returns with it; the
- *       latency from the send's answer to that {@code /sync}'s answer, p50/p99, while {@code --idle} other
- *       long polls stay open [p99 under 10 ms with 1,000 idle];</li>
- *   <li>{@code initial}: the initial {@code /sync} of an account in {@code --rooms} rooms with
- *       {@code --events} events each [under 500 ms for 500 x 50];</li>
- *   <li>{@code memory}: the server's resident memory with {@code --pollers} idle long polls open [under
- *       512 MB for 10,000].</li>
- * </ul>
+ * <p>Wake-up: one user long-polls, another sends a message to their shared room, and the figure is the time
+ * from the send's answer (and from its start) to the poll's answer, repeated {@code --samples} times, while
+ * {@code --idle} long polls of other users wait. Initial sync: one user creates {@code --rooms} rooms with
+ * {@code --events} messages each, then full initial syncs are timed.
  *
- * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.myelin.bench.sync.SyncLoad [--scenarios
- * wake,initial,memory] [--idle 1000] [--samples 200] [--rooms 500] [--events 50] [--pollers 10000]
- * [--server bin/myelin-dev]}. Build the server first ({@code ./mvnw -B -DskipTests package}).
+ * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.myelin.bench.sync.SyncLoad --url
+ * http://127.0.0.1:18008 [--pid SERVER_PID] [--idle 1000] [--samples 200] [--rooms 500] [--events 50]}. The
+ * server needs open registration without rate limits ({@code bench/scripts/sync-load.yaml}); with
+ * {@code --pid} the driver also reads the server's CPU time and resident memory from {@code /proc}.
  */
 public final class SyncLoad {
 
-    private static final String PASSWORD = "bench-password";
-    private static final Duration POLL = Duration.ofSeconds(30);
+    private static final String V3 = "/_matrix/client/v3";
 
-    private final HttpClient http;
-    private final String base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+            .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    private final String url;
+    private final String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
     private final AtomicInteger txn = new AtomicInteger();
 
-    private SyncLoad(HttpClient http, String base) {
-        this.http = http;
-        this.base = base;
+    private SyncLoad(String url) {
+        this.url = url;
     }
 
-    /**
-     * Starts the server, runs the scenarios and prints their figures.
-     *
-     * @param args options, see the class comment
-     * @throws Exception when the server cannot start or a request fails
-     */
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = options(args);
-        List<String> scenarios = Arrays.asList(options.getOrDefault("scenarios", "wake,initial,memory").split(","));
-        Path dir = Files.createTempDirectory("myelin-syncload-");
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
+        String url = option(args, "--url", "http://127.0.0.1:18008");
+        long pid = Long.parseLong(option(args, "--pid", "0"));
+        int idle = Integer.parseInt(option(args, "--idle", "1000"));
+        int samples = Integer.parseInt(option(args, "--samples", "200"));
+        int rooms = Integer.parseInt(option(args, "--rooms", "500"));
+        int events = Integer.parseInt(option(args, "--events", "50"));
+        SyncLoad load = new SyncLoad(url);
+        out("machine: nproc=" + Runtime.getRuntime().availableProcessors() + ", model=" + cpuModel() + ", java="
+                + System.getProperty("java.version") + ", load average=" + loadAverage());
+        load.wakeUp(pid, idle, samples);
+        if (rooms > 0) {
+            load.initialSync(pid, rooms, events);
         }
-        Path config = dir.resolve("myelin.yaml");
-        Files.writeString(config, """
-                version: 1
-                server:
-                  name: bench.local
-                  data_dir: %s
-                listeners:
-                  client:
-                    host: 127.0.0.1
-                    port: %d
-                  federation:
-                    enabled: false
-                users:
-                  enable_registration: true
-                  password_hashing:
-                    memory: 64kb
-                    iterations: 1
-                  rate_limits:
-                    enabled: false
-                """.formatted(dir.resolve("data"), port));
-        String server = options.getOrDefault("server", "bin/myelin-dev");
-        Process process = new ProcessBuilder(server, "--config", config.toString())
-                .redirectOutput(dir.resolve("server.log").toFile()).redirectErrorStream(true).start();
-        System.out.println(Machine.describe());
-        System.out.println("server pid " + process.pid() + ", log " + dir.resolve("server.log"));
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            HttpClient http = HttpClient.newBuilder().executor(threads).connectTimeout(Duration.ofSeconds(10))
-                    .version(HttpClient.Version.HTTP_1_1).build();
-            SyncLoad load = new SyncLoad(http, "http://127.0.0.1:" + port);
-            load.awaitUp(process);
-            System.out.printf("server resident at start: %d MB%n", Machine.residentMb(process.pid()));
-            if (scenarios.contains("wake")) {
-                load.wake(threads, Integer.parseInt(options.getOrDefault("idle", "1000")),
-                        Integer.parseInt(options.getOrDefault("samples", "200")));
-            }
-            if (scenarios.contains("initial")) {
-                load.initial(threads, Integer.parseInt(options.getOrDefault("rooms", "500")),
-                        Integer.parseInt(options.getOrDefault("events", "50")));
-            }
-            if (scenarios.contains("memory")) {
-                load.memory(threads, process.pid(), Integer.parseInt(options.getOrDefault("pollers", "10000")));
-            }
-            threads.shutdownNow();
-        } finally {
-            process.destroy();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
+        System.exit(0);
     }
 
-    private void wake(ExecutorService threads, int idle, int samples) throws Exception {
-        AtomicBoolean stop = new AtomicBoolean();
-        List<Future<?>> idlers = openIdlePolls(threads, idle, 100, stop);
+    private void wakeUp(long pid, int idle, int samples) throws Exception {
         String alice = register("alice");
         String bob = register("bob");
-        String room = createRoom(alice, "@bob:bench.local");
-        call("POST", "/_matrix/client/v3/join/" + encode(room), bob, "{}");
-        String since = sync(bob, null, 0).getString("next_batch");
-        // Let the idle polls connect before measuring.
-        Thread.sleep(2_000);
+        String roomId = post("/createRoom", alice, "{\"preset\":\"public_chat\"}").getString("room_id");
+        post("/join/" + enc(roomId), bob, "{}");
 
-        long[] latencies = new long[samples];
-        for (int i = 0; i < samples + 20; i++) {
-            String body = "wake " + i;
-            String current = since;
-            Future<long[]> waiter = threads.submit(() -> awaitMessage(bob, current, room, body));
+        int idleUsers = Math.max(1, Math.min(idle, 100));
+        List<String> idleTokens = new ArrayList<>();
+        for (int i = 0; i < idleUsers; i++) {
+            idleTokens.add(register("idle" + i));
+        }
+        List<CompletableFuture<?>> polls = new ArrayList<>();
+        for (int i = 0; i < idle; i++) {
+            String token = idleTokens.get(i % idleUsers);
+            String since = get("/sync?timeout=0", token).getString("next_batch");
+            polls.add(send("/sync?timeout=600000&since=" + since, token));
+        }
+        Thread.sleep(2000);
+        long open = polls.stream().filter(p -> !p.isDone()).count();
+        out(String.format(Locale.ROOT, "idle long polls open: %d of %d; server resident memory: %s", open, idle,
+                rss(pid)));
+
+        String since = get("/sync?timeout=0", bob).getString("next_batch");
+        String seenUpTo = since;
+        double[] fromReturn = new double[samples];
+        double[] fromStart = new double[samples];
+        long cpuBefore = cpuMillis(pid);
+        for (int i = 0; i < samples; i++) {
+            long[] returned = new long[1];
+            String sinceNow = seenUpTo;
+            CompletableFuture<JsonObject> poll = CompletableFuture.supplyAsync(() -> {
+                JsonObject body = getUnchecked("/sync?timeout=30000&since=" + sinceNow, bob);
+                returned[0] = System.nanoTime();
+                return body;
+            }, Executors.newVirtualThreadPerTaskExecutor());
             // Give the poll time to reach the server and start waiting.
-            Thread.sleep(15);
-            call("PUT", "/_matrix/client/v3/rooms/" + encode(room) + "/send/m.room.message/t" + txn.incrementAndGet(),
-                    alice, Json.createObjectBuilder().add("msgtype", "m.text").add("body", body).build().toString());
-            long sent = System.nanoTime();
-            long[] seen = waiter.get(60, TimeUnit.SECONDS);
-            since = nextBatch(seen);
-            if (i >= 20) {
-                latencies[i - 20] = Math.max(0, seen[0] - sent);
+            Thread.sleep(20);
+            String body = "s" + i;
+            long start = System.nanoTime();
+            put("/rooms/" + enc(roomId) + "/send/m.room.message/" + run + "-" + txn.incrementAndGet(), alice,
+                    "{\"msgtype\":\"m.text\",\"body\":\"" + body + "\"}");
+            long answered = System.nanoTime();
+            JsonObject reply = poll.get(30, TimeUnit.SECONDS);
+            if (!reply.toString().contains("\"" + body + "\"")) {
+                throw new IllegalStateException("the poll returned without the message: " + reply);
             }
+            seenUpTo = reply.getString("next_batch");
+            fromReturn[i] = Math.max(0, returned[0] - answered) / 1e6;
+            fromStart[i] = (returned[0] - start) / 1e6;
         }
-        stop.set(true);
-        idlers.forEach(f -> f.cancel(true));
-        Arrays.sort(latencies);
-        System.out.printf("wake: %d samples with %d idle long polls: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
-                samples, idle, ms(percentile(latencies, 50)), ms(percentile(latencies, 99)),
-                ms(latencies[latencies.length - 1]));
+        long cpu = cpuMillis(pid) - cpuBefore;
+        Arrays.sort(fromReturn);
+        Arrays.sort(fromStart);
+        out(String.format(Locale.ROOT, "wake-up with %d idle polls, %d samples: from the send's answer p50 %.2f ms"
+                        + " p99 %.2f ms max %.2f ms; from the send's start p50 %.2f ms p99 %.2f ms", idle, samples,
+                pct(fromReturn, 50), pct(fromReturn, 99), fromReturn[samples - 1], pct(fromStart, 50),
+                pct(fromStart, 99)));
+        if (cpu >= 0) {
+            out(String.format(Locale.ROOT, "server CPU per send+wake: %.2f ms", (double) cpu / samples));
+        }
+        out("server resident memory after the samples: " + rss(pid));
+        polls.forEach(p -> p.cancel(true));
     }
 
-    private final Map<Long, String> tokens = new ConcurrentHashMap<>();
-    private final AtomicLong tokenIds = new AtomicLong();
-
-    /** Long-polls until the room's timeline holds the body; returns the time it was seen and a token handle. */
-    private long[] awaitMessage(String token, String since, String room, String body) throws Exception {
-        String from = since;
-        while (true) {
-            JsonObject sync = sync(token, from, POLL.toMillis());
-            long now = System.nanoTime();
-            from = sync.getString("next_batch");
-            if (containsBody(sync, room, body)) {
-                long id = tokenIds.incrementAndGet();
-                tokens.put(id, from);
-                return new long[] {now, id};
-            }
-        }
-    }
-
-    private String nextBatch(long[] seen) {
-        return tokens.remove(seen[1]);
-    }
-
-    private static boolean containsBody(JsonObject sync, String room, String body) {
-        JsonObject join = sync.getJsonObject("rooms") == null ? null
-                : sync.getJsonObject("rooms").getJsonObject("join");
-        if (join == null || !join.containsKey(room)) {
-            return false;
-        }
-        for (JsonValue event : join.getJsonObject(room).getJsonObject("timeline").getJsonArray("events")) {
-            JsonObject content = event.asJsonObject().getJsonObject("content");
-            if (content != null && body.equals(content.getString("body", null))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void initial(ExecutorService threads, int rooms, int events) throws Exception {
+    private void initialSync(long pid, int rooms, int events) throws Exception {
         String carol = register("carol");
-        long start = System.nanoTime();
-        Semaphore inFlight = new Semaphore(16);
-        List<Future<?>> work = new ArrayList<>();
-        for (int r = 0; r < rooms; r++) {
-            inFlight.acquire();
-            work.add(threads.submit(() -> {
-                try {
-                    String room = createRoom(carol, null);
-                    // createRoom writes the create event, the creator's join, power levels, join rules and
-                    // history visibility; the messages bring the room to the wanted count.
-                    for (int e = 5; e < events; e++) {
-                        call("PUT", "/_matrix/client/v3/rooms/" + encode(room) + "/send/m.room.message/i"
-                                + txn.incrementAndGet(), carol, "{\"msgtype\":\"m.text\",\"body\":\"filler\"}");
+        long setup = System.nanoTime();
+        AtomicInteger done = new AtomicInteger();
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            List<Future<?>> work = new ArrayList<>();
+            for (int r = 0; r < rooms; r++) {
+                // Rooms of version 12 are named after their create event: the content keeps concurrent creates
+                // in the same millisecond apart.
+                String create = "{\"creation_content\":{\"bench.room\":" + r + "}}";
+                work.add(pool.submit(() -> {
+                    String roomId = post("/createRoom", carol, create).getString("room_id");
+                    for (int e = 0; e < events; e++) {
+                        put("/rooms/" + enc(roomId) + "/send/m.room.message/" + run + "-" + txn.incrementAndGet(),
+                                carol, "{\"msgtype\":\"m.text\",\"body\":\"e" + e + "\"}");
                     }
+                    done.incrementAndGet();
                     return null;
-                } finally {
-                    inFlight.release();
-                }
-            }));
+                }));
+            }
+            for (Future<?> f : work) {
+                f.get();
+            }
         }
-        for (Future<?> f : work) {
-            f.get();
+        out(String.format(Locale.ROOT, "set up %d rooms x %d messages in %.1f s", rooms, events,
+                (System.nanoTime() - setup) / 1e9));
+        // Sync consumes the rooms' events after the sends were answered; wait until it lists every room.
+        long caughtUp = System.nanoTime();
+        while (true) {
+            JsonObject join = get("/sync?filter=" + enc("{\"room\":{\"timeline\":{\"limit\":1}}}"), carol)
+                    .getJsonObject("rooms").getJsonObject("join");
+            int complete = 0;
+            for (String roomId : join.keySet()) {
+                String last = join.getJsonObject(roomId).getJsonObject("timeline").getJsonArray("events")
+                        .getJsonObject(0).getJsonObject("content").getString("body", "");
+                complete += last.equals("e" + (events - 1)) ? 1 : 0;
+            }
+            if (complete == rooms) {
+                break;
+            }
+            if (System.nanoTime() - caughtUp > TimeUnit.MINUTES.toNanos(5)) {
+                throw new IllegalStateException("sync holds " + complete + " of " + rooms + " complete rooms");
+            }
+            Thread.sleep(500);
         }
-        System.out.printf("initial: filled %d rooms x %d events in %.1f s%n", rooms, events,
-                (System.nanoTime() - start) / 1e9);
-        long[] times = new long[7];
+        out(String.format(Locale.ROOT, "sync caught up %.1f s after the last send was answered",
+                (System.nanoTime() - caughtUp) / 1e9));
+        double[] times = new double[5];
         int size = 0;
+        long cpuBefore = cpuMillis(pid);
         for (int i = 0; i < times.length; i++) {
-            long t0 = System.nanoTime();
-            HttpResponse<String> response = send("GET", "/_matrix/client/v3/sync", carol, null);
-            times[i] = System.nanoTime() - t0;
+            long start = System.nanoTime();
+            HttpResponse<String> response = raw("/sync", carol);
+            times[i] = (System.nanoTime() - start) / 1e6;
             size = response.body().length();
-            JsonObject join = parse(response.body()).getJsonObject("rooms").getJsonObject("join");
-            if (join.size() < rooms) {
-                throw new IllegalStateException("initial sync shows " + join.size() + " rooms of " + rooms);
+            int joined = parse(response.body()).getJsonObject("rooms").getJsonObject("join").size();
+            if (joined != rooms) {
+                throw new IllegalStateException("initial sync listed " + joined + " rooms, not " + rooms);
             }
         }
-        long[] measured = Arrays.copyOfRange(times, 2, times.length);
-        Arrays.sort(measured);
-        System.out.printf("initial: /sync of %d rooms x %d events (%d KB): median %.0f ms, min %.0f ms, max %.0f ms"
-                        + " (first two runs not counted: %.0f, %.0f ms)%n", rooms, events, size / 1024,
-                ms(measured[measured.length / 2]), ms(measured[0]), ms(measured[measured.length - 1]),
-                ms(times[0]), ms(times[1]));
-    }
-
-    private void memory(ExecutorService threads, long pid, int pollers) throws Exception {
-        AtomicBoolean stop = new AtomicBoolean();
-        System.gc();
-        long before = Machine.residentMb(pid);
-        List<Future<?>> polls = openIdlePolls(threads, pollers, 100, stop);
-        Thread.sleep(Math.max(5_000, pollers));
-        long during = Machine.residentMb(pid);
-        Thread.sleep(5_000);
-        long later = Machine.residentMb(pid);
-        stop.set(true);
-        polls.forEach(f -> f.cancel(true));
-        System.out.printf("memory: resident %d MB before, %d MB with %d idle long polls open, %d MB 5 s later%n",
-                before, during, pollers, later);
-    }
-
-    /**
-     * Opens idle long polls: {@code count} connections shared over users that are in no room, each re-polling
-     * when its poll times out.
-     */
-    private List<Future<?>> openIdlePolls(ExecutorService threads, int count, int perUser, AtomicBoolean stop)
-            throws Exception {
-        List<String> users = new ArrayList<>();
-        for (int i = 0; i < Math.max(1, (count + perUser - 1) / perUser); i++) {
-            users.add(register("idle" + i + "x" + count));
+        long cpu = cpuMillis(pid) - cpuBefore;
+        Arrays.sort(times);
+        out(String.format(Locale.ROOT, "initial sync of %d rooms x %d events: median %.0f ms, min %.0f ms, max %.0f"
+                + " ms, %d kB", rooms, events, times[2], times[0], times[4], size / 1024));
+        if (cpu >= 0) {
+            out(String.format(Locale.ROOT, "server CPU per initial sync: %.0f ms", (double) cpu / times.length));
         }
-        List<Future<?>> polls = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String token = users.get(i % users.size());
-            polls.add(threads.submit(() -> {
-                String since = sync(token, null, 0).getString("next_batch");
-                while (!stop.get()) {
-                    since = sync(token, since, POLL.toMillis()).getString("next_batch");
-                }
-                return null;
-            }));
-            if (i % 500 == 499) {
-                Thread.sleep(200);
-            }
-        }
-        return polls;
     }
 
-    private JsonObject sync(String token, String since, long timeoutMs) throws Exception {
-        String filter = URLEncoder.encode("{\"room\":{\"timeline\":{\"limit\":5}}}", StandardCharsets.UTF_8);
-        String path = "/_matrix/client/v3/sync?timeout=" + timeoutMs + "&filter=" + filter
-                + (since == null ? "" : "&since=" + encode(since));
-        return call("GET", path, token, null);
-    }
-
-    private String register(String name) throws Exception {
-        String user = name + "_" + ProcessHandle.current().pid() + "_" + txn.incrementAndGet();
-        String request = "{\"username\":\"" + user + "\",\"password\":\"" + PASSWORD + "\"";
-        HttpResponse<String> first = send("POST", "/_matrix/client/v3/register", null, request + "}");
-        String session = parse(first.body()).getString("session");
-        JsonObject done = call("POST", "/_matrix/client/v3/register", null, request
-                + ",\"auth\":{\"type\":\"m.login.dummy\",\"session\":\"" + session + "\"}}");
+    private String register(String name) throws IOException, InterruptedException {
+        String user = name + "_" + run;
+        HttpResponse<String> challenge = call("POST", "/register", null,
+                "{\"username\":\"" + user + "\",\"password\":\"pw-" + user + "\"}");
+        String session = parse(challenge.body()).getString("session");
+        JsonObject done = check(call("POST", "/register", null, "{\"username\":\"" + user + "\",\"password\":\"pw-"
+                + user + "\",\"auth\":{\"type\":\"m.login.dummy\",\"session\":\"" + session + "\"}}"));
         return done.getString("access_token");
     }
 
-    private String createRoom(String token, String invite) throws Exception {
-        String body = invite == null ? "{\"preset\":\"private_chat\"}"
-                : "{\"preset\":\"private_chat\",\"invite\":[\"" + invite + "\"]}";
-        return call("POST", "/_matrix/client/v3/createRoom", token, body).getString("room_id");
+    private JsonObject get(String path, String token) throws IOException, InterruptedException {
+        return check(call("GET", path, token, null));
     }
 
-    private JsonObject call(String method, String path, String token, String body) throws Exception {
-        HttpResponse<String> response = send(method, path, token, body);
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException(method + " " + path + ": " + response.statusCode() + " "
-                    + response.body());
+    private JsonObject getUnchecked(String path, String token) {
+        try {
+            return get(path, token);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
         }
-        return parse(response.body());
     }
 
-    private HttpResponse<String> send(String method, String path, String token, String body)
+    private HttpResponse<String> raw(String path, String token) throws IOException, InterruptedException {
+        HttpResponse<String> response = call("GET", path, token, null);
+        check(response);
+        return response;
+    }
+
+    private JsonObject post(String path, String token, String body) throws IOException, InterruptedException {
+        return check(call("POST", path, token, body));
+    }
+
+    private JsonObject put(String path, String token, String body) throws IOException, InterruptedException {
+        return check(call("PUT", path, token, body));
+    }
+
+    private CompletableFuture<HttpResponse<String>> send(String path, String token) {
+        return http.sendAsync(request("GET", path, token, null), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> call(String method, String path, String token, String body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(120))
+        return http.send(request(method, path, token, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest request(String method, String path, String token, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + V3 + path))
+                .timeout(Duration.ofMinutes(11))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return request.build();
     }
 
-    private void awaitUp(Process process) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the server exited with " + process.exitValue());
-            }
-            try {
-                if (send("GET", "/_matrix/client/versions", null, null).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                Thread.sleep(100);
-            }
+    private static JsonObject check(HttpResponse<String> response) {
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(response.request().uri().getPath() + " answered "
+                    + response.statusCode() + ": " + response.body());
         }
-        throw new IllegalStateException("the server did not answer within 60 s");
+        return parse(response.body());
     }
 
     private static JsonObject parse(String body) {
@@ -360,26 +275,60 @@ public final class SyncLoad {
         }
     }
 
-    private static String encode(String value) {
+    private static String enc(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    private static long percentile(long[] sorted, int p) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    private static double pct(double[] sorted, int percent) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * percent / 100.0) - 1)];
     }
 
-    private static double ms(long nanos) {
-        return nanos / 1e6;
-    }
-
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --option value, got " + args[i]);
-            }
-            options.put(args[i].substring(2), args[i + 1]);
+    /** The process's user and system CPU time in milliseconds, or -1 without a pid. */
+    private static long cpuMillis(long pid) throws IOException {
+        if (pid <= 0) {
+            return -1;
         }
-        return options;
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        return ticks * 10;
+    }
+
+    private static String rss(long pid) throws IOException {
+        if (pid <= 0) {
+            return "unknown (no --pid)";
+        }
+        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                .filter(l -> l.startsWith("VmRSS")).findFirst().map(l -> l.substring(6).trim()).orElse("?");
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static String option(String[] args, String name, String otherwise) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return otherwise;
+    }
+
+    private static void out(String line) {
+        System.out.println(line);
     }
 }

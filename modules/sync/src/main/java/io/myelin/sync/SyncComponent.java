@@ -14,10 +14,16 @@ import io.myelin.api.cache.Caches;
 import io.myelin.api.keys.KeysApi;
 import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.storage.Database;
+import io.myelin.api.storage.Migrations;
 import io.myelin.api.users.AccessTokens;
 import io.myelin.api.users.UserData;
 import io.myelin.sync.devices.DeviceSync;
 import io.myelin.sync.edu.Edus;
+import io.myelin.sync.http.HistoryRoutes;
+import io.myelin.sync.http.SyncRoutes;
+import io.myelin.sync.rooms.RoomStore;
+import io.myelin.sync.rooms.RoomStream;
+import io.myelin.sync.rooms.RoomsSource;
 import io.myelin.sync.stream.Memberships;
 import io.myelin.sync.stream.Notifier;
 import io.myelin.sync.stream.RoomserverMemberships;
@@ -33,10 +39,16 @@ public final class SyncComponent implements Component {
 
     private static final System.Logger LOG = System.getLogger(SyncComponent.class.getName());
 
+    private static final Migrations MIGRATIONS = new Migrations("sync", "/io/myelin/sync/db",
+            List.of("001-rooms.sql"), SyncComponent.class::getResourceAsStream);
+
     private final List<SyncSource> sources = new ArrayList<>();
     private final Notifier notifier = new Notifier();
     private DeviceSync devices;
     private Edus edus;
+    private RoomStream roomStream;
+    private SyncRoutes syncRoutes;
+    private HistoryRoutes historyRoutes;
 
     @Override
     public String name() {
@@ -56,16 +68,29 @@ public final class SyncComponent implements Component {
 
     @Override
     public void start(ComponentContext context) {
+        context.database().migrate(MIGRATIONS);
+        roomStream = new RoomStream(new RoomStore(context.database()), context.require(RoomserverApi.class),
+                notifier, context.identity().serverName());
+        RoomsSource rooms = new RoomsSource(roomStream, context.clock(), context.caches(),
+                context.require(RoomserverApi.class));
+        sources.add(rooms);
         Memberships memberships = new RoomserverMemberships(context.require(RoomserverApi.class),
                 context.identity().serverName());
+        roomStream.start(context.bus());
         devices = DeviceSync.start(context, memberships, notifier, sources,
                 context.require(KeysApi.class));
         edus = Edus.start(context, memberships, notifier, sources);
+        syncRoutes = new SyncRoutes(context.require(AccessTokens.class), context.require(UserData.class), sources,
+                rooms, notifier, edus.presence());
+        historyRoutes = new HistoryRoutes(context.require(AccessTokens.class), roomStream, rooms, notifier,
+                context.clock());
         LOG.log(System.Logger.Level.INFO, "sync: started with " + sources.size() + " sources");
     }
 
     @Override
     public void routes(Routes routes) {
+        syncRoutes.register(routes);
+        historyRoutes.register(routes);
         devices.routes(routes);
         edus.routes(routes);
     }
@@ -75,6 +100,11 @@ public final class SyncComponent implements Component {
         if (edus != null) {
             edus.stop();
         }
-        devices.stop();
+        if (devices != null) {
+            devices.stop();
+        }
+        if (roomStream != null) {
+            roomStream.stop();
+        }
     }
 }

@@ -17,10 +17,13 @@ import jakarta.json.JsonObject;
  * @param removesStateEventIds  for a new event: state event ids current state lost
  * @param redactedEventId       for a redaction: the event it redacts
  * @param targetUserId          for an invite or a retired invite: the invited user
+ * @param transactionId         for a new event a local client sent with a transaction id: the id as the sender's
+ *                              send recorded it (the client component puts the device id in it), else null
  */
 public record OutputRoomEvent(String type, String roomId, String roomVersion, JsonObject event,
                               List<String> addsStateEventIds, List<String> removesStateEventIds,
-                              String redactedEventId, String targetUserId) {
+                              String redactedEventId, String targetUserId,
+                              String transactionId) {
 
     /** A new event extending the room. */
     public static final String NEW_ROOM_EVENT = "new_room_event";

@@ -42,7 +42,7 @@ final class Effects {
     }
 
     void publishNew(DbExecute tx, RoomContext room, Pdu pdu, Map<StateKey, String> old,
-                            Map<StateKey, String> current, boolean changed, long nid) {
+                            Map<StateKey, String> current, boolean changed, long nid, String txnId) {
         List<String> adds = new ArrayList<>();
         List<String> removes = new ArrayList<>();
         List<OutputRoomEvent> invites = new ArrayList<>();
@@ -67,7 +67,7 @@ final class Effects {
             }
         }
         publish(room, new OutputRoomEvent(OutputRoomEvent.NEW_ROOM_EVENT, room.roomId(), room.version().id(),
-                pdu.json(), adds, removes, null, null));
+                pdu.json(), adds, removes, null, null, txnId));
         invites.forEach(o -> publish(room, o));
     }
 
@@ -82,10 +82,10 @@ final class Effects {
         List<OutputRoomEvent> out = new ArrayList<>();
         if (EventTypes.INVITE.equals(membership)) {
             out.add(new OutputRoomEvent(OutputRoomEvent.NEW_INVITE, room.roomId(), room.version().id(), now.json(),
-                    List.of(), List.of(), null, userId));
+                    List.of(), List.of(), null, userId, null));
         } else if (EventTypes.INVITE.equals(was)) {
             out.add(new OutputRoomEvent(OutputRoomEvent.RETIRE_INVITE, room.roomId(), room.version().id(), now.json(),
-                    List.of(), List.of(), null, userId));
+                    List.of(), List.of(), null, userId, null));
         }
         return out;
     }
@@ -119,7 +119,7 @@ final class Effects {
         events.setRedactedBy(tx, target.eventId(), redaction.eventId());
         afterCommit.add(() -> events.forget(target.eventId()));
         publish(room, new OutputRoomEvent(OutputRoomEvent.REDACTED_EVENT, room.roomId(), room.version().id(),
-                redaction.json(), List.of(), List.of(), target.eventId(), null));
+                redaction.json(), List.of(), List.of(), target.eventId(), null, null));
     }
 
     /**

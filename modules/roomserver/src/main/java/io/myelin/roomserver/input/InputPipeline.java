@@ -388,10 +388,10 @@ public final class InputPipeline {
                 effects.redactions(tx, room, pdu, stateAfter, afterCommit, txn.local());
             }
             if (extends_) {
-                effects.publishNew(tx, room, pdu, head.state(), newCurrent, currentChanged, nid);
+                effects.publishNew(tx, room, pdu, head.state(), newCurrent, currentChanged, nid, txn.txnId());
             } else if (kind == InputKind.OLD && accepted) {
                 effects.publish(room, new OutputRoomEvent(OutputRoomEvent.OLD_ROOM_EVENT, room.roomId(),
-                        room.version().id(), pdu.json(), List.of(), List.of(), null, null));
+                        room.version().id(), pdu.json(), List.of(), List.of(), null, null, null));
             }
             if (txn.inTransaction() != null) {
                 txn.inTransaction().run();

@@ -30,6 +30,9 @@ final class OutputJson {
         if (o.targetUserId() != null) {
             b.add("targetUserId", o.targetUserId());
         }
+        if (o.transactionId() != null) {
+            b.add("transactionId", o.transactionId());
+        }
         return b.build().toString().getBytes(StandardCharsets.UTF_8);
     }
 

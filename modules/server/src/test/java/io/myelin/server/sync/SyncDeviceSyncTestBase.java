@@ -15,14 +15,12 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
  * To-device messages and key counts as {@code GET /sync} returns them, over real HTTP; run once per database by
- * the subclasses. Disabled until {@code /sync} is served and, for the key counts, until the keys component
- * provides {@code KeysApi} and sync passes it to its device parts.
+ * the subclasses.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class SyncDeviceSyncTestBase {
@@ -66,7 +64,6 @@ abstract class SyncDeviceSyncTestBase {
     }
 
     @Test
-    @Disabled("needs GET /sync")
     void toDeviceMessagesArriveOnceAndInPages() throws Exception {
         User alice = user();
         User bob = user();
@@ -88,7 +85,6 @@ abstract class SyncDeviceSyncTestBase {
     }
 
     @Test
-    @Disabled("needs GET /sync, and KeysApi passed to DeviceSync.start in SyncComponent")
     void everySyncCarriesTheDevicesKeyCounts() throws Exception {
         User alice = user();
         Reply upload = server.post("/keys/upload", alice.token(), """

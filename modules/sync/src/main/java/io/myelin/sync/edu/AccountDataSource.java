@@ -96,7 +96,7 @@ public final class AccountDataSource implements SyncSource {
     @Override
     public void collect(SyncQuery query, long since, long upTo, SyncResult result) {
         String userId = query.userId();
-        if (since == 0) {
+        if (query.initial()) {
             List<AccountDataEntry> entries = userData.accountData(new AccountDataRequest(userId, null, null))
                     .entries();
             entries.forEach(entry -> add(query, entry, result));

@@ -229,7 +229,7 @@ public final class Presence implements SyncSource {
             return;
         }
         List<State> states = new ArrayList<>();
-        if (since == 0) {
+        if (query.initial()) {
             for (String userId : memberships.localUsersSharingRoomsWith(query.userId())) {
                 state(userId).ifPresent(states::add);
             }

@@ -176,7 +176,7 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
         Map<String, List<Receipt>> byRoom = new LinkedHashMap<>();
         Set<String> joined = query.joinedRooms();
         // Nothing moved since the client's position: no query needed (a waiting /sync collects often).
-        boolean moved = since > 0 && since < upTo;
+        boolean moved = !query.initial() && since < upTo;
         if (moved) {
             try (Stream<DbRow> rows = db.client().execute().query(SELECT_CHANGES, since, upTo)) {
                 rows.map(Receipts::receipt)
@@ -184,7 +184,7 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
                         .forEach(r -> byRoom.computeIfAbsent(r.roomId(), id -> new ArrayList<>()).add(r));
             }
         }
-        for (String roomId : since == 0 ? joined : query.newlyJoinedRooms()) {
+        for (String roomId : query.initial() ? joined : query.newlyJoinedRooms()) {
             if (!joined.contains(roomId)) {
                 continue;
             }

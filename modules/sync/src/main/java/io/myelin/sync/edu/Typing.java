@@ -138,7 +138,7 @@ public final class Typing implements SyncSource {
                     continue;
                 }
                 Long at = changedAt.get(roomId);
-                boolean fresh = since == 0 || query.newlyJoinedRooms().contains(roomId);
+                boolean fresh = query.initial() || query.newlyJoinedRooms().contains(roomId);
                 if (fresh ? typers.containsKey(roomId) : at != null && at > since) {
                     rooms.add(roomId);
                 }

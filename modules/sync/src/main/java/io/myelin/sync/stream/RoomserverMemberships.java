@@ -9,7 +9,10 @@ import io.myelin.api.roomserver.MembershipsRequest;
 import io.myelin.api.roomserver.RoomserverApi;
 
 /**
- * {@link Memberships} answered from the roomserver's current memberships.
+ * {@link Memberships} answered from the roomserver's current memberships. The sources that check permissions
+ * (typing, receipts, presence) and follow who shares rooms (device lists) use these rather than the rooms
+ * stream's own tables, which follow the roomserver a few milliseconds late: a client that joins and at once
+ * sends a receipt must not be told it is not in the room.
  */
 public final class RoomserverMemberships implements Memberships {
 

@@ -29,8 +29,9 @@ public interface SyncSource {
      * including {@code upTo}.
      *
      * @param query  who is syncing, with what filter, in which rooms
-     * @param since  the position the client has, 0 for an initial sync (which then gets the whole current
-     *               picture, not the history)
+     * @param since  the position the client has; 0 for an initial sync ({@link SyncQuery#initial()}, which
+     *               gets the whole current picture, not the history), but 0 is also an incremental sync's
+     *               position when the source had nothing yet, so tell the two apart by the query, not by 0
      * @param upTo   the position the response stands at, read before collecting
      * @param result where the response's parts go
      */

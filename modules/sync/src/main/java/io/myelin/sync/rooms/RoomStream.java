@@ -1,0 +1,277 @@
+package io.myelin.sync.rooms;
+
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.helidon.dbclient.DbExecute;
+import io.myelin.api.bus.Bus;
+import io.myelin.api.bus.Message;
+import io.myelin.api.bus.Streams;
+import io.myelin.api.bus.Subscription;
+import io.myelin.api.roomserver.EventRequest;
+import io.myelin.api.roomserver.OutputRoomEvent;
+import io.myelin.api.roomserver.RoomEvent;
+import io.myelin.api.roomserver.RoomserverApi;
+import io.myelin.protocol.RoomVersion;
+import io.myelin.protocol.event.EventIds;
+import io.myelin.protocol.event.Redaction;
+import io.myelin.sync.stream.Notifier;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+
+/**
+ * Feeds the rooms stream from the roomserver's {@code OutputRoomEvent} records: each new event gets the next
+ * stream position, together with the current-state and membership changes it brought, in one transaction;
+ * then the local users joined to the room, and any local user whose membership changed, are woken.
+ *
+ * <p>Positions are handed out under one lock and published only after their commit, so a reader that sees
+ * position {@code n} can read everything up to {@code n}. A record seen again (redelivery) is skipped because
+ * its event is already stored.
+ *
+ * <p>Not yet: events from backfill ({@code old_room_event}) are not added to the stream, so {@code /messages}
+ * does not page into history fetched from other servers.
+ */
+public final class RoomStream {
+
+    private static final System.Logger LOG = System.getLogger(RoomStream.class.getName());
+    private static final String DURABLE = "sync-rooms";
+
+    private final RoomStore store;
+    private final RoomserverApi roomserver;
+    private final Notifier notifier;
+    private final String serverSuffix;
+    private final ReentrantLock writer = new ReentrantLock();
+    private volatile long position;
+    private Subscription subscription;
+
+    /**
+     * @param store      the tables
+     * @param roomserver the roomserver, for events the stream lacks
+     * @param notifier   whom to tell about commits
+     * @param serverName this server's name, to tell local users
+     */
+    public RoomStream(RoomStore store, RoomserverApi roomserver, Notifier notifier, String serverName) {
+        this.store = store;
+        this.roomserver = roomserver;
+        this.notifier = notifier;
+        this.serverSuffix = ":" + serverName;
+    }
+
+    /**
+     * Reads the position reached so far and starts consuming.
+     *
+     * @param bus the bus
+     */
+    public void start(Bus bus) {
+        position = store.maxPosition();
+        subscription = bus.subscribe(Streams.OUTPUT_ROOM_EVENT, DURABLE, this::handle);
+    }
+
+    /** Stops consuming. */
+    public void stop() {
+        if (subscription != null) {
+            subscription.close();
+        }
+    }
+
+    /** @return the newest committed position */
+    public long position() {
+        return position;
+    }
+
+    /** @return the tables */
+    public RoomStore store() {
+        return store;
+    }
+
+    boolean isLocal(String userId) {
+        return userId.endsWith(serverSuffix);
+    }
+
+    private void handle(Message message) {
+        try {
+            JsonObject record;
+            try (var reader = Json.createReader(new ByteArrayInputStream(message.payload()))) {
+                record = reader.readObject();
+            }
+            switch (record.getString("type", "")) {
+                case OutputRoomEvent.NEW_ROOM_EVENT -> addNew(record, false);
+                // An invite to a room in this server's graph came as a new event just before and is skipped;
+                // one to a room the server is not in is stored as the user's membership of it.
+                case OutputRoomEvent.NEW_INVITE -> addNew(record, true);
+                case OutputRoomEvent.REDACTED_EVENT -> redacted(record);
+                default -> {
+                    // A retired invite arrives as the membership change of a new event; backfill is not kept.
+                }
+            }
+            message.ack();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "sync: could not store an OutputRoomEvent record of "
+                    + message.subject() + "; retrying", e);
+            message.nak(Duration.ofSeconds(1));
+        }
+    }
+
+    private void addNew(JsonObject record, boolean invite) {
+        String roomId = record.getString("roomId");
+        RoomVersion version = RoomVersion.of(record.getString("roomVersion", "")).orElseThrow(
+                () -> new IllegalArgumentException("unknown room version"));
+        JsonObject raw = record.getJsonObject("event");
+        String eventId = EventIds.eventId(raw, version);
+        JsonObject event = normalised(raw, eventId, roomId);
+        List<String> adds = invite ? List.of(eventId) : RoomStore.strings(record.getJsonArray("addsStateEventIds"));
+        List<String> removes = RoomStore.strings(record.getJsonArray("removesStateEventIds"));
+        String txnId = record.getString("transactionId", null);
+        Set<String> wake = new HashSet<>();
+        boolean written;
+        writer.lock();
+        try {
+            long pos = position + 1;
+            written = store.db().write(tx -> {
+                if (store.hasEvent(tx, eventId)) {
+                    return false;
+                }
+                store.insertEvent(tx, pos, roomId, withPrevContent(tx, roomId, event), txnId);
+                applyState(tx, pos, roomId, event, adds, removes, wake);
+                store.members(tx, roomId, "join").stream().filter(this::isLocal).forEach(wake::add);
+                return true;
+            });
+            if (written) {
+                position = pos;
+            }
+        } finally {
+            writer.unlock();
+        }
+        if (written) {
+            notifier.wake(wake);
+        }
+    }
+
+    private void applyState(DbExecute tx, long pos, String roomId, JsonObject event, List<String> adds,
+                            List<String> removes, Set<String> wake) {
+        Set<RoomStore.StateKey> added = new HashSet<>();
+        List<JsonObject> addedEvents = new ArrayList<>();
+        for (String id : adds) {
+            JsonObject json = id.equals(event.getString("event_id")) ? event : lookup(tx, id).orElse(null);
+            if (json == null || !json.containsKey("state_key")) {
+                LOG.log(System.Logger.Level.WARNING, "sync: state event " + id + " of " + roomId + " is unknown");
+                continue;
+            }
+            added.add(new RoomStore.StateKey(json.getString("type"), json.getString("state_key")));
+            addedEvents.add(json);
+        }
+        for (String id : removes) {
+            Optional<String[]> key = store.currentKeyOf(tx, roomId, id);
+            if (key.isEmpty() || added.contains(new RoomStore.StateKey(key.get()[0], key.get()[1]))) {
+                continue;
+            }
+            store.addChange(tx, pos, roomId, key.get()[0], key.get()[1], null, null);
+            store.removeCurrent(tx, roomId, key.get()[0], key.get()[1]);
+            if (RoomStore.MEMBER.equals(key.get()[0])) {
+                store.removeMembership(tx, roomId, key.get()[1]);
+                wake.add(key.get()[1]);
+            }
+        }
+        for (JsonObject json : addedEvents) {
+            String type = json.getString("type");
+            String stateKey = json.getString("state_key");
+            String id = json.getString("event_id");
+            String membership = null;
+            if (RoomStore.MEMBER.equals(type)) {
+                JsonObject content = json.getJsonObject("content");
+                membership = content == null ? "leave" : content.getString("membership", "leave");
+                store.setMembership(tx, roomId, stateKey, membership, id, pos);
+                if (isLocal(stateKey)) {
+                    wake.add(stateKey);
+                }
+            }
+            store.addChange(tx, pos, roomId, type, stateKey, id, membership);
+            store.setCurrent(tx, roomId, type, stateKey, id, pos);
+        }
+    }
+
+    /** A state event carries the content it replaced, as clients expect in {@code unsigned.prev_content}. */
+    private JsonObject withPrevContent(DbExecute tx, String roomId, JsonObject event) {
+        if (!event.containsKey("state_key")) {
+            return event;
+        }
+        Optional<String> replaced = store.currentEventId(tx, roomId, event.getString("type", ""),
+                event.getString("state_key"));
+        if (replaced.isEmpty() || replaced.get().equals(event.getString("event_id"))) {
+            return event;
+        }
+        Optional<JsonObject> old = lookup(tx, replaced.get());
+        if (old.isEmpty()) {
+            return event;
+        }
+        JsonObject unsigned = event.getJsonObject("unsigned");
+        JsonObjectBuilder merged = unsigned == null ? Json.createObjectBuilder() : Json.createObjectBuilder(unsigned);
+        merged.add("replaces_state", replaced.get());
+        if (old.get().get("content") instanceof JsonObject content) {
+            merged.add("prev_content", content);
+        }
+        if (old.get().containsKey("sender")) {
+            merged.add("prev_sender", old.get().getString("sender"));
+        }
+        return Json.createObjectBuilder(event).add("unsigned", merged).build();
+    }
+
+    private Optional<JsonObject> lookup(DbExecute tx, String eventId) {
+        Optional<StreamEvent> stored = store.event(tx, eventId);
+        if (stored.isPresent()) {
+            return Optional.of(stored.get().json());
+        }
+        RoomEvent event = roomserver.event(new EventRequest(eventId)).event();
+        return event == null ? Optional.empty() : Optional.of(withId(event));
+    }
+
+    private static JsonObject withId(RoomEvent event) {
+        return normalised(event.json(), event.eventId(), event.roomId());
+    }
+
+    /** Stored events carry their id and room id, which later room versions leave out of the JSON. */
+    private static JsonObject normalised(JsonObject json, String eventId, String roomId) {
+        if (json.containsKey("event_id") && json.containsKey("room_id")) {
+            return json;
+        }
+        JsonObjectBuilder out = Json.createObjectBuilder(json);
+        if (!json.containsKey("event_id")) {
+            out.add("event_id", eventId);
+        }
+        if (!json.containsKey("room_id")) {
+            out.add("room_id", roomId);
+        }
+        return out.build();
+    }
+
+    /** The roomserver's copy may still be cached unredacted here, so the room version's algorithm runs again. */
+    private void redacted(JsonObject record) {
+        String targetId = record.getString("redactedEventId", null);
+        Optional<RoomVersion> version = RoomVersion.of(record.getString("roomVersion", ""));
+        if (targetId == null || version.isEmpty()) {
+            return;
+        }
+        String redactionId = EventIds.eventId(record.getJsonObject("event"), version.get());
+        store.db().write(tx -> {
+            Optional<StreamEvent> stored = store.event(tx, targetId);
+            if (stored.isPresent() && stored.get().redactedBy() == null) {
+                JsonObject original = stored.get().json();
+                JsonObjectBuilder json = Json.createObjectBuilder(Redaction.redact(original, version.get()))
+                        .add("event_id", targetId).add("room_id", stored.get().roomId());
+                if (original.get("unsigned") instanceof JsonObject unsigned) {
+                    json.add("unsigned", unsigned);
+                }
+                store.setRedacted(tx, targetId, json.build(), redactionId);
+            }
+            return null;
+        });
+    }
+}

@@ -1,0 +1,374 @@
+package io.myelin.sync.rooms;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import io.myelin.api.cache.Cache;
+import io.myelin.api.cache.CacheSpec;
+import io.myelin.api.cache.Caches;
+import io.myelin.api.roomserver.Membership;
+import io.myelin.api.roomserver.MembershipsRequest;
+import io.myelin.api.roomserver.RoomserverApi;
+import io.myelin.sync.stream.SyncQuery;
+import io.myelin.sync.stream.SyncResult;
+import io.myelin.sync.stream.SyncSource;
+import io.myelin.sync.stream.SyncToken;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+
+/**
+ * The rooms part of {@code /sync}: joined rooms with their timeline, the state the client lacks and the summary;
+ * invites and knocks with stripped state; rooms left (on an initial sync only with {@code include_leave}).
+ *
+ * <p>A room the user joined after {@code since} (or every room on an initial or {@code full_state} sync) gets
+ * its latest events and the full state before them; otherwise the events after {@code since}, and when more
+ * came than the limit, {@code limited} with the state changes the gap hid. Every timeline passes the user's
+ * history visibility. {@code prev_batch} tokens are {@code t<position>}, which {@code /messages} reads.
+ */
+public final class RoomsSource implements SyncSource {
+
+    private static final int DEFAULT_LIMIT = 10;
+    private static final List<String> STRIPPED = List.of("m.room.create", "m.room.join_rules", "m.room.name",
+            "m.room.avatar", "m.room.canonical_alias", "m.room.encryption", "m.room.topic");
+
+    private final RoomStream stream;
+    private final RoomStore store;
+    private final Clock clock;
+    private final Cache<String, SentMembers> sentMembers;
+    private final RoomserverApi roomserver;
+
+    /**
+     * @param stream the rooms stream
+     * @param clock  the clock, for {@code age}
+     * @param caches     where to remember which members each device was sent
+     * @param roomserver the roomserver, which knows the rooms a user forgot
+     */
+    public RoomsSource(RoomStream stream, Clock clock, Caches caches, RoomserverApi roomserver) {
+        this.roomserver = roomserver;
+        this.stream = stream;
+        this.store = stream.store();
+        this.clock = clock;
+        this.sentMembers = caches.cache(CacheSpec.of("sync_lazy_members", String.class, SentMembers.class,
+                sent -> 64L + sent.eventIds().size() * 96L));
+    }
+
+    @Override
+    public String key() {
+        return SyncToken.ROOMS;
+    }
+
+    @Override
+    public long position() {
+        return stream.position();
+    }
+
+    /**
+     * A user's memberships at a position: the last change of each room.
+     *
+     * @param userId the user
+     * @param upTo   the position
+     * @return the last change by room
+     */
+    public Map<String, RoomStore.Change> membershipsAt(String userId, long upTo) {
+        Map<String, RoomStore.Change> latest = new LinkedHashMap<>();
+        for (RoomStore.Change change : store.membershipHistory(userId, upTo)) {
+            latest.put(change.roomId(), change);
+        }
+        return latest;
+    }
+
+    /**
+     * The rooms a user is joined to at {@code upTo}, and those of them joined after {@code since}.
+     *
+     * @param userId the user
+     * @param since  the client's position, 0 for none
+     * @param upTo   the response's position
+     * @return the joined rooms, then the newly joined ones
+     */
+    public List<Set<String>> joinedRooms(String userId, long since, long upTo) {
+        List<RoomStore.Change> history = store.membershipHistory(userId, upTo);
+        Set<String> joined = new HashSet<>();
+        Map<String, RoomStore.Change> latest = new HashMap<>();
+        history.forEach(change -> latest.put(change.roomId(), change));
+        latest.forEach((room, change) -> {
+            if ("join".equals(change.membership())) {
+                joined.add(room);
+            }
+        });
+        Set<String> newly = new HashSet<>();
+        for (String room : joined) {
+            if (since == 0 || rejoinedAfter(history, room, since)) {
+                newly.add(room);
+            }
+        }
+        return List.of(joined, newly);
+    }
+
+    /** Whether the user was not joined at {@code since}, or left and came back after it. */
+    private static boolean rejoinedAfter(List<RoomStore.Change> history, String roomId, long since) {
+        String at = "leave";
+        boolean away = false;
+        for (RoomStore.Change change : history) {
+            if (!change.roomId().equals(roomId)) {
+                continue;
+            }
+            if (change.pos() <= since) {
+                at = change.membership();
+            } else if (!"join".equals(change.membership())) {
+                away = true;
+            }
+        }
+        return !"join".equals(at) || away;
+    }
+
+    @Override
+    public void collect(SyncQuery query, long since, long upTo, SyncResult result) {
+        SyncFilter filter = SyncFilter.of(query.filter());
+        EventFormat.Reader reader = new EventFormat.Reader(query.userId(), query.deviceId(), clock.millis(), store);
+        Map<String, RoomStore.Change> now = membershipsAt(query.userId(), upTo);
+        Map<String, RoomStore.Change> before = since == 0 ? Map.of() : membershipsAt(query.userId(), since);
+        Set<String> forgotten = since == 0 && filter.includeLeave() ? forgotten(query.userId()) : Set.of();
+        // An incremental sync looks only at the rooms that had events since; the others have nothing to add.
+        Set<String> active = since == 0 || query.fullState() ? null : store.activeRooms(since, upTo);
+        for (var entry : now.entrySet()) {
+            String roomId = entry.getKey();
+            RoomStore.Change change = entry.getValue();
+            if (!filter.allowsRoom(roomId)) {
+                continue;
+            }
+            RoomStore.Change was = before.get(roomId);
+            boolean changed = since == 0 || was == null || was.pos() != change.pos();
+            String membership = change.membership() == null ? "leave" : change.membership();
+            switch (membership) {
+                case "join" -> {
+                    // full_state sends all state but keeps the timeline after since.
+                    boolean newly = query.newlyJoinedRooms().contains(roomId);
+                    if (active != null && !newly && !active.contains(roomId)) {
+                        continue;
+                    }
+                    joined(query, filter, reader, roomId, newly ? 0 : since, upTo, newly || query.fullState(),
+                            result);
+                }
+                case "invite" -> {
+                    if (changed) {
+                        result.invited(roomId, stripped(roomId, change.eventId(), "invite_room_state"));
+                    }
+                }
+                case "knock" -> {
+                    if (changed) {
+                        result.knocked(roomId, stripped(roomId, change.eventId(), "knock_room_state"));
+                    }
+                }
+                default -> {
+                    if (since == 0 ? filter.includeLeave() && !forgotten.contains(roomId) : changed) {
+                        left(query, filter, reader, roomId, since, change.pos(), result);
+                    }
+                }
+            }
+        }
+    }
+
+    private Set<String> forgotten(String userId) {
+        Set<String> rooms = new HashSet<>();
+        for (Membership membership : roomserver.memberships(new MembershipsRequest(null, userId, null))
+                .memberships()) {
+            if (membership.forgotten()) {
+                rooms.add(membership.roomId());
+            }
+        }
+        return rooms;
+    }
+
+    private void joined(SyncQuery query, SyncFilter filter, EventFormat.Reader reader, String roomId, long since,
+                        long upTo, boolean full, SyncResult result) {
+        HistoryVisibility visibility = HistoryVisibility.of(store, roomId, query.userId());
+        Timelines.Run run = filter.timeline().allowsRoom(roomId)
+                ? Timelines.backward(store, roomId, since, upTo, filter.timeline().limitOr(DEFAULT_LIMIT),
+                        filter.timeline(), visibility)
+                : new Timelines.Run(List.of(), false, upTo);
+        List<StreamEvent> timeline = Timelines.oldestFirst(run);
+        long start = timeline.isEmpty() ? upTo + 1 : timeline.getFirst().pos();
+        List<StreamEvent> state = state(query, filter, roomId, since, start, full, run.more(), timeline);
+        boolean membersChanged = timeline.stream().anyMatch(e -> RoomStore.MEMBER.equals(e.type()))
+                || state.stream().anyMatch(e -> RoomStore.MEMBER.equals(e.type()));
+        if (!full && timeline.isEmpty() && state.isEmpty()) {
+            return;
+        }
+        SyncResult.JoinedRoom room = result.joined(roomId);
+        timeline.forEach(e -> room.timeline().add(filter.format().render(e, reader)));
+        state.forEach(e -> room.state().add(filter.format().render(e, reader)));
+        room.timelineBounds(run.more(), "t" + (start - 1));
+        if (full || membersChanged) {
+            room.summary(summary(roomId, query.userId()));
+        }
+    }
+
+    private void left(SyncQuery query, SyncFilter filter, EventFormat.Reader reader, String roomId, long since,
+                      long leftAt, SyncResult result) {
+        HistoryVisibility visibility = HistoryVisibility.of(store, roomId, query.userId());
+        Timelines.Run run = Timelines.backward(store, roomId, since, leftAt,
+                filter.timeline().limitOr(DEFAULT_LIMIT), filter.timeline(), visibility);
+        List<StreamEvent> timeline = Timelines.oldestFirst(run);
+        long start = timeline.isEmpty() ? leftAt + 1 : timeline.getFirst().pos();
+        List<StreamEvent> state = state(query, filter, roomId, since, start, since == 0, run.more(), timeline);
+        SyncResult.LeftRoom room = result.left(roomId);
+        timeline.forEach(e -> room.timeline().add(filter.format().render(e, reader)));
+        state.forEach(e -> room.state().add(filter.format().render(e, reader)));
+        room.timelineBounds(run.more(), "t" + (start - 1));
+    }
+
+    /**
+     * The state before the timeline that the client lacks: all of it when {@code full}, else what changed in
+     * the gap a limited timeline left; with lazy loading, of the members only the timeline's senders.
+     */
+    private List<StreamEvent> state(SyncQuery query, SyncFilter filter, String roomId, long since, long start,
+                                    boolean full, boolean limited, List<StreamEvent> timeline) {
+        Map<RoomStore.StateKey, String> keys;
+        if (full) {
+            keys = store.stateBefore(roomId, start);
+        } else if (limited) {
+            keys = new HashMap<>(store.changesBetween(roomId, since, start));
+            keys.values().removeIf(id -> id == null);
+        } else {
+            keys = new HashMap<>();
+        }
+        EventFilter stateFilter = filter.state();
+        if (stateFilter.lazyLoadMembers()) {
+            Set<String> senders = new HashSet<>();
+            timeline.forEach(e -> senders.add(e.sender()));
+            if (full) {
+                senders.add(query.userId());
+            }
+            keys.keySet().removeIf(key -> key.type().equals(RoomStore.MEMBER) && !senders.contains(key.stateKey()));
+            if (!senders.isEmpty() && !timeline.isEmpty()) {
+                // The client may lack the members of senders whose membership did not change in the gap.
+                Map<RoomStore.StateKey, String> at = full ? keys : store.stateBefore(roomId, start);
+                for (String sender : senders) {
+                    RoomStore.StateKey key = new RoomStore.StateKey(RoomStore.MEMBER, sender);
+                    if (at.containsKey(key)) {
+                        keys.put(key, at.get(key));
+                    }
+                }
+            }
+        }
+        Set<String> inTimeline = new HashSet<>();
+        timeline.forEach(e -> inTimeline.add(e.eventId()));
+        keys.values().removeIf(inTimeline::contains);
+        if (stateFilter.lazyLoadMembers() && !stateFilter.includeRedundantMembers()) {
+            leaveOutSentMembers(query, roomId, full, keys, timeline);
+        }
+        Map<String, StreamEvent> events = store.events(keys.values());
+        List<StreamEvent> state = new ArrayList<>();
+        for (String id : keys.values()) {
+            StreamEvent event = events.get(id);
+            if (event != null && stateFilter.matches(event)) {
+                state.add(event);
+            }
+        }
+        state.sort((a, b) -> Long.compare(a.pos(), b.pos()));
+        return state;
+    }
+
+    /**
+     * Drops the membership events this device already has from {@code keys} and remembers the rest; a full
+     * sync of the room starts the record afresh. Members in the timeline count as sent.
+     */
+    private void leaveOutSentMembers(SyncQuery query, String roomId, boolean full,
+                                     Map<RoomStore.StateKey, String> keys, List<StreamEvent> timeline) {
+        String cacheKey = query.userId() + '\u0000' + query.deviceId() + '\u0000' + roomId;
+        SentMembers before = full ? null : sentMembers.get(cacheKey);
+        Set<String> sent = new HashSet<>(before == null ? Set.of() : before.eventIds());
+        keys.entrySet().removeIf(entry -> entry.getKey().type().equals(RoomStore.MEMBER)
+                && sent.contains(entry.getValue()));
+        keys.forEach((key, id) -> {
+            if (key.type().equals(RoomStore.MEMBER)) {
+                sent.add(id);
+            }
+        });
+        timeline.stream().filter(e -> RoomStore.MEMBER.equals(e.type())).forEach(e -> sent.add(e.eventId()));
+        sentMembers.put(cacheKey, new SentMembers(sent));
+    }
+
+    /** The room summary: joined and invited counts, and when the room has no name or alias, its heroes. */
+    JsonObject summary(String roomId, String userId) {
+        Map<String, String> members = store.members(roomId);
+        long joined = members.values().stream().filter("join"::equals).count();
+        long invited = members.values().stream().filter("invite"::equals).count();
+        JsonObjectBuilder summary = Json.createObjectBuilder().add("m.joined_member_count", joined)
+                .add("m.invited_member_count", invited);
+        Map<RoomStore.StateKey, String> current = store.currentState(roomId);
+        boolean named = current.containsKey(new RoomStore.StateKey("m.room.name", ""))
+                || current.containsKey(new RoomStore.StateKey("m.room.canonical_alias", ""));
+        if (!named) {
+            TreeSet<String> heroes = new TreeSet<>();
+            members.forEach((user, membership) -> {
+                if (!user.equals(userId) && (membership.equals("join") || membership.equals("invite"))) {
+                    heroes.add(user);
+                }
+            });
+            if (heroes.isEmpty()) {
+                members.forEach((user, membership) -> {
+                    if (!user.equals(userId)) {
+                        heroes.add(user);
+                    }
+                });
+            }
+            JsonArrayBuilder list = Json.createArrayBuilder();
+            heroes.stream().limit(5).forEach(list::add);
+            summary.add("m.heroes", list);
+        }
+        return summary.build();
+    }
+
+    /**
+     * Stripped state for an invite or a knock: what the membership event brought along, else the room's
+     * current name, avatar, join rules, create, alias, encryption and topic, then the membership event itself.
+     */
+    List<JsonObject> stripped(String roomId, String membershipEventId, String unsignedKey) {
+        List<JsonObject> out = new ArrayList<>();
+        StreamEvent membership = store.event(membershipEventId).orElse(null);
+        if (membership != null && membership.json().get("unsigned") instanceof JsonObject unsigned
+                && unsigned.get(unsignedKey) instanceof jakarta.json.JsonArray given && !given.isEmpty()) {
+            given.forEach(v -> out.add(v.asJsonObject()));
+        } else {
+            Map<RoomStore.StateKey, String> current = store.currentState(roomId);
+            List<String> ids = new ArrayList<>();
+            for (String type : STRIPPED) {
+                String id = current.get(new RoomStore.StateKey(type, ""));
+                if (id != null) {
+                    ids.add(id);
+                }
+            }
+            Map<String, StreamEvent> events = store.events(ids);
+            for (String id : ids) {
+                if (events.containsKey(id)) {
+                    out.add(strip(events.get(id).json()));
+                }
+            }
+        }
+        if (membership != null) {
+            out.add(strip(membership.json()));
+        }
+        return out;
+    }
+
+    private static JsonObject strip(JsonObject event) {
+        JsonObjectBuilder out = Json.createObjectBuilder();
+        for (String key : List.of("type", "state_key", "sender", "content")) {
+            if (event.containsKey(key)) {
+                out.add(key, event.get(key));
+            }
+        }
+        return out.build();
+    }
+}
