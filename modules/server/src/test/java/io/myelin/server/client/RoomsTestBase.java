@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.myelin.server.client.ClientServer.Reply;
+import io.myelin.server.TestHomeserver.Reply;
 import io.myelin.server.client.ClientServer.User;
 
 import jakarta.json.JsonValue;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
 
-import io.myelin.server.client.ClientServer.Reply;
+import io.myelin.server.TestHomeserver.Reply;
 import io.myelin.server.client.ClientServer.User;
 
 import org.junit.jupiter.api.Test;

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
-import io.myelin.server.client.ClientServer.Reply;
+import io.myelin.server.TestHomeserver.Reply;
 import io.myelin.server.client.ClientServer.User;
 
 import jakarta.json.JsonValue;

@@ -14,7 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import io.myelin.server.keys.KeysServer.Reply;
+import io.myelin.server.TestHomeserver.Reply;
 import io.myelin.server.keys.KeysServer.Session;
 
 import jakarta.json.Json;

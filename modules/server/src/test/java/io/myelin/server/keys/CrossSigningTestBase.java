@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.myelin.api.keys.DeviceListChange;
 import io.myelin.protocol.crypto.SigningKey;
-import io.myelin.server.keys.KeysServer.Reply;
+import io.myelin.server.TestHomeserver.Reply;
 import io.myelin.server.keys.KeysServer.Session;
 
 import jakarta.json.Json;

@@ -21,7 +21,7 @@ import io.myelin.api.keys.DeviceKeysRequest;
 import io.myelin.api.keys.DeviceListChange;
 import io.myelin.api.keys.OneTimeKeyCounts;
 import io.myelin.protocol.crypto.SigningKey;
-import io.myelin.server.keys.KeysServer.Reply;
+import io.myelin.server.TestHomeserver.Reply;
 import io.myelin.server.keys.KeysServer.Session;
 
 import jakarta.json.Json;

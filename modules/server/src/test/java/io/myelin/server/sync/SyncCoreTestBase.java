@@ -18,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.myelin.server.sync.SyncServer.Reply;
+import io.myelin.server.TestHomeserver.Reply;
 import io.myelin.server.sync.SyncServer.User;
 
 import jakarta.json.JsonArray;

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
-import io.myelin.server.sync.DeviceServer.Reply;
+import io.myelin.server.TestHomeserver.Reply;
 import io.myelin.server.sync.DeviceServer.User;
 
 import jakarta.json.JsonObject;

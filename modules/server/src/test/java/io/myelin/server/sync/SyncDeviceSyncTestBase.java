@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.myelin.server.sync.DeviceServer.Reply;
+import io.myelin.server.TestHomeserver.Reply;
 import io.myelin.server.sync.DeviceServer.User;
 
 import jakarta.json.Json;

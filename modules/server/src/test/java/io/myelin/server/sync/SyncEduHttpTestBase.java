@@ -20,8 +20,8 @@ import io.myelin.api.Component;
 import io.myelin.api.ComponentContext;
 import io.myelin.api.bus.Bus;
 import io.myelin.api.bus.Streams;
-import io.myelin.server.sync.EduServer.Backend;
-import io.myelin.server.sync.EduServer.Reply;
+import io.myelin.server.TestHomeserver.Backend;
+import io.myelin.server.TestHomeserver.Reply;
 import io.myelin.server.sync.EduServer.User;
 
 import jakarta.json.Json;

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
-import io.myelin.server.sync.EduServer.Backend;
-import io.myelin.server.sync.EduServer.Reply;
+import io.myelin.server.TestHomeserver.Backend;
+import io.myelin.server.TestHomeserver.Reply;
 import io.myelin.server.sync.EduServer.User;
 
 import jakarta.json.JsonObject;
