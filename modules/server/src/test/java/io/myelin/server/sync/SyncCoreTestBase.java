@@ -365,6 +365,30 @@ abstract class SyncCoreTestBase {
     }
 
     @Test
+    void aRoomJoinedAndLeftBetweenTwoSyncsComesWithItsState() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\",\"name\":\"Passing Through\"}");
+        String since = sync(bob, "").string("next_batch");
+        join(bob, roomId);
+        act(bob, roomId, "leave", null);
+
+        String filter = "&filter=" + enc("{\"room\":{\"timeline\":{\"limit\":2}}}");
+        JsonObject left = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (left == null) {
+            assertTrue(System.nanoTime() < deadline, "the leave never reached the sync");
+            left = section(sync(bob, "?timeout=5000&since=" + since + filter), "leave", roomId);
+        }
+        JsonArray timeline = left.getJsonObject("timeline").getJsonArray("events");
+        assertEquals("leave", timeline.getJsonObject(timeline.size() - 1).getJsonObject("content")
+                .getString("membership"), timeline.toString());
+        Set<String> state = types(left.getJsonObject("state").getJsonArray("events"));
+        assertTrue(state.containsAll(Set.of("m.room.create", "m.room.name")),
+                "the client never had this room's state: " + state);
+    }
+
+    @Test
     void invitesAreSeenWithStrippedStateAndRejectionsLeave() throws Exception {
         User alice = user();
         User carol = user();

@@ -60,7 +60,7 @@ final class DeviceListStore {
 
     /**
      * Records a membership change unless the user's last recorded membership of the room is of the same kind
-     * (a display name change, or a redelivered event).
+     * (a display name change, or a redelivered event), or the user was never joined to it (an invite, a knock).
      *
      * @param change the change
      * @return whether it was recorded
@@ -69,7 +69,7 @@ final class DeviceListStore {
         return counter.write((tx, positions) -> {
             Optional<Boolean> last = tx.get(SELECT_LATEST_MEMBER, change.roomId(), change.userId())
                     .map(r -> Rows.number(r, "joined") != 0);
-            if (last.isPresent() && last.get() == change.joined()) {
+            if (last.orElse(false) == change.joined()) {
                 return false;
             }
             tx.insert(INSERT_MEMBER, positions.next(), change.roomId(), change.userId(), change.joined() ? 1 : 0);

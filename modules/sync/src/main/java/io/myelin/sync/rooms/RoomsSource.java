@@ -30,10 +30,11 @@ import jakarta.json.JsonObjectBuilder;
  * The rooms part of {@code /sync}: joined rooms with their timeline, the state the client lacks and the summary;
  * invites and knocks with stripped state; rooms left (on an initial sync only with {@code include_leave}).
  *
- * <p>A room the user joined after {@code since} (or every room on an initial or {@code full_state} sync) gets
- * its latest events and the full state before them; otherwise the events after {@code since}, and when more
- * came than the limit, {@code limited} with the state changes the gap hid. Every timeline passes the user's
- * history visibility. {@code prev_batch} tokens are {@code t<position>}, which {@code /messages} reads.
+ * <p>A room the user joined after {@code since}, even one left again since (or every room on an initial or
+ * {@code full_state} sync) gets its latest events and the full state before them; otherwise the events after
+ * {@code since}, and when more came than the limit, {@code limited} with the state changes the gap hid. Every
+ * timeline passes the user's history visibility. {@code prev_batch} tokens are {@code t<position>}, which
+ * {@code /messages} reads.
  */
 public final class RoomsSource implements SyncSource {
 
@@ -171,11 +172,19 @@ public final class RoomsSource implements SyncSource {
                 }
                 default -> {
                     if (since == 0 ? filter.includeLeave() && !forgotten.contains(roomId) : changed) {
-                        left(query, filter, reader, roomId, since, change.pos(), result);
+                        // Joined and left since the last sync: the client has none of the room's state.
+                        boolean newly = since != 0 && (was == null || !"join".equals(was.membership()))
+                                && joinedBetween(query.userId(), roomId, since, change.pos());
+                        left(query, filter, reader, roomId, newly ? 0 : since, change.pos(), result);
                     }
                 }
             }
         }
+    }
+
+    private boolean joinedBetween(String userId, String roomId, long since, long upTo) {
+        return store.membershipHistory(userId, upTo).stream().anyMatch(change -> change.pos() > since
+                && change.roomId().equals(roomId) && "join".equals(change.membership()));
     }
 
     private Set<String> forgotten(String userId) {

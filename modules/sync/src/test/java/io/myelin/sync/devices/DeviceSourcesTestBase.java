@@ -292,5 +292,12 @@ abstract class DeviceSourcesTestBase {
         member("!s:test.local", ALICE, "leave", true);
         long aliceLeft = waitPast(source::position, bobLeft);
         assertEquals(Set.of(CAROL, REMOTE), deviceList(collect(source, ALICE, "A1", bobLeft, aliceLeft), "left"));
+
+        // An invite to a room Carol was never joined to is no leaving: she never shared it with its members.
+        harness.room("!u:test.local", ALICE, BOB);
+        member("!u:test.local", CAROL, "invite", true);
+        member("!u:test.local", BOB, "join", true);
+        long invited = waitPast(source::position, aliceLeft);
+        assertTrue(deviceList(collect(source, CAROL, "C1", aliceLeft, invited), "left").isEmpty());
     }
 }
