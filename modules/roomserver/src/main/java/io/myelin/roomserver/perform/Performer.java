@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -50,6 +52,8 @@ import jakarta.json.JsonValue;
 public final class Performer {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** How many timestamps a new room's create event tries before giving up on a fresh room id. */
+    private static final int CREATE_ATTEMPTS = 1000;
 
     private final InputWorker worker;
     private final RoomTables tables;
@@ -57,6 +61,8 @@ public final class Performer {
     private final ServerIdentity identity;
     private final Clock clock;
     private final RoomVersion defaultVersion;
+    /** Room ids whose create event is on its way in, so that no concurrent create takes them too. */
+    private final Set<String> creating = ConcurrentHashMap.newKeySet();
 
     /**
      * @param worker         the room queues
@@ -179,9 +185,7 @@ public final class Performer {
             c.add("additional_creators", JsonSupport.provider().createArrayBuilder(request.invite()));
             creation = c.build();
         }
-        Pdu create = EventBuilder.createEvent(version, creator, creation, identity, clock);
-        String roomId = create.roomId();
-        await(worker.submit(roomId, new InputRoomEvent(InputKind.NEW, version.id(), create.json(), null, null), true));
+        String roomId = storeCreateEvent(version, creator, creation);
 
         List<CompletableFuture<InputOutcome>> sent = new ArrayList<>();
         sent.add(state(roomId, creator, "m.room.member", creator, JsonSupport.objectBuilder()
@@ -226,6 +230,34 @@ public final class Performer {
             await(f);
         }
         return new CreateRoomResponse(roomId, alias);
+    }
+
+    /**
+     * Stores the create event of a new room and returns the room's id. From v12 the room id is the create event's
+     * reference hash, so two creates by one user with the same content in the same millisecond would name the same
+     * room: the create event's {@code origin_server_ts} moves on by a millisecond until it names a room that neither
+     * exists nor is being created.
+     */
+    private String storeCreateEvent(RoomVersion version, String creator, JsonObject creation) {
+        for (int attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
+            Clock at = attempt == 0 ? clock : Clock.offset(clock, Duration.ofMillis(attempt));
+            Pdu create = EventBuilder.createEvent(version, creator, creation, identity, at);
+            String roomId = create.roomId();
+            if (!creating.add(roomId)) {
+                continue;
+            }
+            try {
+                if (queries.roomInfo(new RoomRequest(roomId)).known()) {
+                    continue;
+                }
+                await(worker.submit(roomId, new InputRoomEvent(InputKind.NEW, version.id(), create.json(), null,
+                        null), true));
+                return roomId;
+            } finally {
+                creating.remove(roomId);
+            }
+        }
+        throw new IllegalStateException("no unused room id after " + CREATE_ATTEMPTS + " create events");
     }
 
     /** State that moves to a replacement room, as the spec recommends; power levels are handled apart. */
@@ -274,10 +306,7 @@ public final class Performer {
             }
         }
         creation.add("predecessor", predecessor);
-        Pdu newCreate = EventBuilder.createEvent(version, request.sender(), creation.build(), identity, clock);
-        String roomId = newCreate.roomId();
-        await(worker.submit(roomId, new InputRoomEvent(InputKind.NEW, version.id(), newCreate.json(), null, null),
-                true));
+        String roomId = storeCreateEvent(version, request.sender(), creation.build());
 
         List<CompletableFuture<InputOutcome>> sent = new ArrayList<>();
         sent.add(state(roomId, request.sender(), "m.room.member", request.sender(),
