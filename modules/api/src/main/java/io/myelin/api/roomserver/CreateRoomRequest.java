@@ -20,11 +20,14 @@ import jakarta.json.JsonObject;
  * @param creationContent            extra content of the create event, or null
  * @param roomVersion                the version, or null for the configured default
  * @param isDirect                   whether invites are flagged {@code is_direct}
+ * @param creatorDisplayname         the creator's display name for its join event, or null
+ * @param creatorAvatarUrl           the creator's avatar URL for its join event, or null
  */
 public record CreateRoomRequest(String creator, String preset, String visibility, String name, String topic,
                                 String roomAliasName, List<String> invite, List<JsonObject> initialState,
                                 JsonObject powerLevelContentOverride, JsonObject creationContent,
-                                String roomVersion, boolean isDirect) {
+                                String roomVersion, boolean isDirect, String creatorDisplayname,
+                                String creatorAvatarUrl) {
 
     /**
      * Replaces absent lists with empty ones.
@@ -32,6 +35,30 @@ public record CreateRoomRequest(String creator, String preset, String visibility
     public CreateRoomRequest {
         invite = invite == null ? List.of() : List.copyOf(invite);
         initialState = initialState == null ? List.of() : List.copyOf(initialState);
+    }
+
+    /**
+     * A room whose creator's join carries no profile.
+     *
+     * @param creator                   the creator
+     * @param preset                    the preset, or null
+     * @param visibility                the visibility, or null
+     * @param name                      the name, or null
+     * @param topic                     the topic, or null
+     * @param roomAliasName             the alias local part, or null
+     * @param invite                    users to invite
+     * @param initialState              initial state events
+     * @param powerLevelContentOverride power level keys to replace, or null
+     * @param creationContent           extra create event content, or null
+     * @param roomVersion               the version, or null
+     * @param isDirect                  whether invites are flagged {@code is_direct}
+     */
+    public CreateRoomRequest(String creator, String preset, String visibility, String name, String topic,
+                             String roomAliasName, List<String> invite, List<JsonObject> initialState,
+                             JsonObject powerLevelContentOverride, JsonObject creationContent, String roomVersion,
+                             boolean isDirect) {
+        this(creator, preset, visibility, name, topic, roomAliasName, invite, initialState, powerLevelContentOverride,
+                creationContent, roomVersion, isDirect, null, null);
     }
 
     /**

@@ -125,6 +125,9 @@ public final class Performer {
         if (request.reason() != null) {
             content.add("reason", request.reason());
         }
+        if (!membership.equals("leave") && !membership.equals("ban")) {
+            addProfile(content, request.displayname(), request.avatarUrl());
+        }
         return send(new SendEventRequest(request.roomId(), request.sender(), "m.room.member", target,
                 content.build(), null));
     }
@@ -188,8 +191,8 @@ public final class Performer {
         String roomId = storeCreateEvent(version, creator, creation);
 
         List<CompletableFuture<InputOutcome>> sent = new ArrayList<>();
-        sent.add(state(roomId, creator, "m.room.member", creator, JsonSupport.objectBuilder()
-                .add("membership", "join").build()));
+        sent.add(state(roomId, creator, "m.room.member", creator, addProfile(JsonSupport.objectBuilder()
+                .add("membership", "join"), request.creatorDisplayname(), request.creatorAvatarUrl()).build()));
         sent.add(state(roomId, creator, "m.room.power_levels", "", powerLevels(version, creator, request, trusted)));
         String alias = null;
         if (request.roomAliasName() != null && !request.roomAliasName().isBlank()) {
@@ -357,6 +360,17 @@ public final class Performer {
             users.add(sender, 100);
         }
         return JsonSupport.provider().createObjectBuilder(old).add("users", users).build();
+    }
+
+    /** A member event's profile fields, as the client-server API has local joins, knocks and invites carry. */
+    private static JsonObjectBuilder addProfile(JsonObjectBuilder content, String displayname, String avatarUrl) {
+        if (displayname != null) {
+            content.add("displayname", displayname);
+        }
+        if (avatarUrl != null) {
+            content.add("avatar_url", avatarUrl);
+        }
+        return content;
     }
 
     private void requireLocal(String userId) {
