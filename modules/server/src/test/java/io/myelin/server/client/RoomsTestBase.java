@@ -102,6 +102,31 @@ abstract class RoomsTestBase {
     }
 
     @Test
+    void concurrentIdenticalCreatesMakeSeparateRooms() throws Exception {
+        User alice = user();
+        int creates = 8;
+        List<java.util.concurrent.Future<String>> started = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(creates)) {
+            var go = new java.util.concurrent.CountDownLatch(1);
+            for (int i = 0; i < creates; i++) {
+                started.add(pool.submit(() -> {
+                    go.await();
+                    return createRoom(alice, "{\"preset\":\"private_chat\",\"name\":\"Twin\"}");
+                }));
+            }
+            go.countDown();
+            List<String> roomIds = new ArrayList<>();
+            for (var f : started) {
+                roomIds.add(f.get());
+            }
+            assertEquals(creates, roomIds.stream().distinct().count(), roomIds.toString());
+            for (String roomId : roomIds) {
+                assertEquals(List.of(alice.userId() + "=join"), members(alice, roomId, ""));
+            }
+        }
+    }
+
+    @Test
     void membershipEventsCarryTheGlobalProfile() throws Exception {
         User alice = user();
         User bob = user();
