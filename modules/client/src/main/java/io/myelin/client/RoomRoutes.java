@@ -1,8 +1,11 @@
 package io.myelin.client;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import io.helidon.http.Method;
 import io.helidon.http.Status;
@@ -119,11 +122,16 @@ final class RoomRoutes {
         if (alias != null && (alias.isEmpty() || alias.contains(":") || alias.contains("#"))) {
             throw MatrixException.invalidParam("'room_alias_name' must be a bare local part.");
         }
-        ProfileResponse profile = users.profile(new UserRequest(who.userId()));
+        Map<String, ProfileResponse> profiles = new HashMap<>();
+        for (String userId : Stream.concat(Stream.of(who.userId()), invite.stream()).toList()) {
+            ProfileResponse profile = users.profile(new UserRequest(userId));
+            if (!profile.equals(ProfileResponse.EMPTY)) {
+                profiles.put(userId, profile);
+            }
+        }
         var created = roomserver.createRoom(new CreateRoomRequest(who.userId(), preset, visibility, name, topic,
                 alias, invite, initialState, powerOverride, Bodies.object(body, "creation_content"),
-                Bodies.string(body, "room_version"), Bodies.bool(body, "is_direct"), profile.displayname(),
-                profile.avatarUrl()));
+                Bodies.string(body, "room_version"), Bodies.bool(body, "is_direct"), profiles));
         if ("public".equals(visibility)) {
             publicRooms.publish(created.roomId());
         }

@@ -1,6 +1,9 @@
 package io.myelin.api.roomserver;
 
 import java.util.List;
+import java.util.Map;
+
+import io.myelin.api.users.ProfileResponse;
 
 import jakarta.json.JsonObject;
 
@@ -20,25 +23,25 @@ import jakarta.json.JsonObject;
  * @param creationContent            extra content of the create event, or null
  * @param roomVersion                the version, or null for the configured default
  * @param isDirect                   whether invites are flagged {@code is_direct}
- * @param creatorDisplayname         the creator's display name for its join event, or null
- * @param creatorAvatarUrl           the creator's avatar URL for its join event, or null
+ * @param profiles                   the global profiles of the creator and of local invitees, by user id, for
+ *                                   their member events; users absent here get none
  */
 public record CreateRoomRequest(String creator, String preset, String visibility, String name, String topic,
                                 String roomAliasName, List<String> invite, List<JsonObject> initialState,
                                 JsonObject powerLevelContentOverride, JsonObject creationContent,
-                                String roomVersion, boolean isDirect, String creatorDisplayname,
-                                String creatorAvatarUrl) {
+                                String roomVersion, boolean isDirect, Map<String, ProfileResponse> profiles) {
 
     /**
-     * Replaces absent lists with empty ones.
+     * Replaces absent lists and maps with empty ones.
      */
     public CreateRoomRequest {
         invite = invite == null ? List.of() : List.copyOf(invite);
         initialState = initialState == null ? List.of() : List.copyOf(initialState);
+        profiles = profiles == null ? Map.of() : Map.copyOf(profiles);
     }
 
     /**
-     * A room whose creator's join carries no profile.
+     * A room whose member events carry no profile.
      *
      * @param creator                   the creator
      * @param preset                    the preset, or null
@@ -58,7 +61,7 @@ public record CreateRoomRequest(String creator, String preset, String visibility
                              JsonObject powerLevelContentOverride, JsonObject creationContent, String roomVersion,
                              boolean isDirect) {
         this(creator, preset, visibility, name, topic, roomAliasName, invite, initialState, powerLevelContentOverride,
-                creationContent, roomVersion, isDirect, null, null);
+                creationContent, roomVersion, isDirect, Map.of());
     }
 
     /**

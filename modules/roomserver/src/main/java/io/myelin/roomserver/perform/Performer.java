@@ -31,6 +31,7 @@ import io.myelin.api.roomserver.SendEventResponse;
 import io.myelin.api.roomserver.StateRequest;
 import io.myelin.api.roomserver.UpgradeRoomRequest;
 import io.myelin.api.roomserver.UpgradeRoomResponse;
+import io.myelin.api.users.ProfileResponse;
 import io.myelin.protocol.RoomVersion;
 import io.myelin.protocol.auth.PowerLevels;
 import io.myelin.protocol.event.EventView;
@@ -192,7 +193,7 @@ public final class Performer {
 
         List<CompletableFuture<InputOutcome>> sent = new ArrayList<>();
         sent.add(state(roomId, creator, "m.room.member", creator, addProfile(JsonSupport.objectBuilder()
-                .add("membership", "join"), request.creatorDisplayname(), request.creatorAvatarUrl()).build()));
+                .add("membership", "join"), request.profiles().get(creator)).build()));
         sent.add(state(roomId, creator, "m.room.power_levels", "", powerLevels(version, creator, request, trusted)));
         String alias = null;
         if (request.roomAliasName() != null && !request.roomAliasName().isBlank()) {
@@ -227,6 +228,7 @@ public final class Performer {
             if (request.isDirect()) {
                 content.add("is_direct", true);
             }
+            addProfile(content, request.profiles().get(invitee));
             sent.add(state(roomId, creator, "m.room.member", invitee, content.build()));
         }
         for (CompletableFuture<InputOutcome> f : sent) {
@@ -363,6 +365,10 @@ public final class Performer {
     }
 
     /** A member event's profile fields, as the client-server API has local joins, knocks and invites carry. */
+    private static JsonObjectBuilder addProfile(JsonObjectBuilder content, ProfileResponse profile) {
+        return profile == null ? content : addProfile(content, profile.displayname(), profile.avatarUrl());
+    }
+
     private static JsonObjectBuilder addProfile(JsonObjectBuilder content, String displayname, String avatarUrl) {
         if (displayname != null) {
             content.add("displayname", displayname);

@@ -157,6 +157,16 @@ abstract class RoomsTestBase {
         assertEquals(200, server.post("/join/" + enc(roomId), carol.token(), "{}").status());
         assertEquals("mxc://test.local/carol", member(alice, roomId, carol).getString("avatar_url"));
 
+        // Invitees named at creation get their profile too.
+        String invitedAtCreation = createRoom(alice, "{\"preset\":\"private_chat\",\"is_direct\":true,"
+                + "\"invite\":[\"" + bob.userId() + "\"]}");
+        var early = member(alice, invitedAtCreation, bob);
+        assertEquals("invite", early.getString("membership"));
+        assertEquals("Bob Builder", early.getString("displayname"));
+        assertEquals("mxc://test.local/bob", early.getString("avatar_url"));
+        assertEquals(true, early.getBoolean("is_direct"));
+        assertEquals("Alice Liddell", member(alice, invitedAtCreation, alice).getString("displayname"));
+
         String knockRoom = createRoom(alice, """
                 {"preset":"private_chat","initial_state":[{"type":"m.room.join_rules","content":{"join_rule":"knock"}}]}
                 """);
