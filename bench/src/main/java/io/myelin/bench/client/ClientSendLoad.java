@@ -17,10 +17,10 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.server.MyelinServer;
 import io.myelin.server.config.Settings;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 /**
@@ -358,7 +358,7 @@ public final class ClientSendLoad {
             if (status != expected) {
                 throw new IOException(method + " " + path + " answered " + status + ": " + text);
             }
-            return Json.createReader(new StringReader(text)).readObject();
+            return JsonSupport.provider().createReader(new StringReader(text)).readObject();
         }
 
         /** Sends one request and reads the whole response; returns its status. */

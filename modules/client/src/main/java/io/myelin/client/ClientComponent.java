@@ -13,6 +13,7 @@ import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.storage.Database;
 import io.myelin.api.storage.Migrations;
 import io.myelin.api.users.AccessTokens;
+import io.myelin.api.users.UserData;
 
 /**
  * Client-server endpoints for rooms: creating them, memberships, sending and reading events and state, the
@@ -44,7 +45,7 @@ public final class ClientComponent implements Component {
 
     @Override
     public Set<Class<?>> needs() {
-        return Set.of(Database.class, Bus.class, AccessTokens.class, RoomserverApi.class);
+        return Set.of(Database.class, Bus.class, AccessTokens.class, RoomserverApi.class, UserData.class);
     }
 
     @Override
@@ -56,7 +57,7 @@ public final class ClientComponent implements Component {
         Database db = context.database();
         db.migrate(MIGRATIONS);
         publicRooms = new PublicRoomsRoutes(tokens, roomserver, directory, db, context.identity().serverName());
-        rooms = new RoomRoutes(tokens, roomserver, directory, publicRooms);
+        rooms = new RoomRoutes(tokens, roomserver, directory, publicRooms, context.require(UserData.class));
         events = new EventRoutes(tokens, roomserver, visibility, directory.canonicalAliases());
         reports = new ReportRoutes(tokens, roomserver, visibility, db, context.clock());
         UserDirectory index = new UserDirectory(db, roomserver);

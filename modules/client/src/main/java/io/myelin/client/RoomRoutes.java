@@ -1,8 +1,11 @@
 package io.myelin.client;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import io.helidon.http.Method;
 import io.helidon.http.Status;
@@ -20,7 +23,10 @@ import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.roomserver.UpgradeRoomRequest;
 import io.myelin.api.users.AccessTokens;
 import io.myelin.api.users.Authentication;
+import io.myelin.api.users.ProfileResponse;
 import io.myelin.api.users.Requester;
+import io.myelin.api.users.UserData;
+import io.myelin.api.users.UserRequest;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -34,14 +40,18 @@ import jakarta.json.JsonValue;
 final class RoomRoutes {
 
     private static final Set<String> PRESETS = Set.of("private_chat", "trusted_private_chat", "public_chat");
+    /** The actions whose member event carries the target's profile. */
+    private static final Set<String> PROFILED = Set.of("join", "knock", "invite");
 
     private final AccessTokens tokens;
     private final RoomserverApi roomserver;
     private final DirectoryRoutes directory;
     private final PublicRoomsRoutes publicRooms;
+    private final UserData users;
 
     RoomRoutes(AccessTokens tokens, RoomserverApi roomserver, DirectoryRoutes directory,
-            PublicRoomsRoutes publicRooms) {
+            PublicRoomsRoutes publicRooms, UserData users) {
+        this.users = users;
         this.directory = directory;
         this.publicRooms = publicRooms;
         this.tokens = tokens;
@@ -112,9 +122,16 @@ final class RoomRoutes {
         if (alias != null && (alias.isEmpty() || alias.contains(":") || alias.contains("#"))) {
             throw MatrixException.invalidParam("'room_alias_name' must be a bare local part.");
         }
+        Map<String, ProfileResponse> profiles = new HashMap<>();
+        for (String userId : Stream.concat(Stream.of(who.userId()), invite.stream()).toList()) {
+            ProfileResponse profile = users.profile(new UserRequest(userId));
+            if (!profile.equals(ProfileResponse.EMPTY)) {
+                profiles.put(userId, profile);
+            }
+        }
         var created = roomserver.createRoom(new CreateRoomRequest(who.userId(), preset, visibility, name, topic,
                 alias, invite, initialState, powerOverride, Bodies.object(body, "creation_content"),
-                Bodies.string(body, "room_version"), Bodies.bool(body, "is_direct")));
+                Bodies.string(body, "room_version"), Bodies.bool(body, "is_direct"), profiles));
         if ("public".equals(visibility)) {
             publicRooms.publish(created.roomId());
         }
@@ -126,7 +143,7 @@ final class RoomRoutes {
         String target = req.path().pathParameters().get("roomIdOrAlias");
         JsonObject body = Bodies.optional(req);
         String roomId = resolve(target);
-        change(new MembershipRequest(roomId, who.userId(), who.userId(), action, Bodies.string(body, "reason")));
+        change(roomId, who.userId(), who.userId(), action, Bodies.string(body, "reason"));
         Json.ok(res, Json.object().add("room_id", roomId).build());
     }
 
@@ -134,7 +151,7 @@ final class RoomRoutes {
         Requester who = Authentication.require(req, tokens);
         String roomId = roomId(req);
         JsonObject body = Bodies.optional(req);
-        change(new MembershipRequest(roomId, who.userId(), who.userId(), "join", Bodies.string(body, "reason")));
+        change(roomId, who.userId(), who.userId(), "join", Bodies.string(body, "reason"));
         Json.ok(res, Json.object().add("room_id", roomId).build());
     }
 
@@ -142,7 +159,7 @@ final class RoomRoutes {
         Requester who = Authentication.require(req, tokens);
         String roomId = roomId(req);
         JsonObject body = Bodies.optional(req);
-        change(new MembershipRequest(roomId, who.userId(), who.userId(), "leave", Bodies.string(body, "reason")));
+        change(roomId, who.userId(), who.userId(), "leave", Bodies.string(body, "reason"));
         Json.ok(res, Json.empty());
     }
 
@@ -151,7 +168,7 @@ final class RoomRoutes {
         String roomId = roomId(req);
         JsonObject body = Bodies.optional(req);
         String target = Bodies.userId(body, "user_id");
-        change(new MembershipRequest(roomId, who.userId(), target, action, Bodies.string(body, "reason")));
+        change(roomId, who.userId(), target, action, Bodies.string(body, "reason"));
         Json.ok(res, Json.empty());
     }
 
@@ -170,11 +187,18 @@ final class RoomRoutes {
         Json.ok(res, Json.object().add("replacement_room", replacement).build());
     }
 
-    private void change(MembershipRequest request) {
-        if (!roomserver.roomInfo(new RoomRequest(request.roomId())).known()) {
-            throw MatrixException.notFound("Unknown room " + request.roomId());
+    /**
+     * Changes a membership; a join, knock or invite carries the target's global profile, so that the room shows
+     * the name and avatar the user chose.
+     */
+    private void change(String roomId, String sender, String target, String action, String reason) {
+        if (!roomserver.roomInfo(new RoomRequest(roomId)).known()) {
+            throw MatrixException.notFound("Unknown room " + roomId);
         }
-        roomserver.changeMembership(request);
+        ProfileResponse profile = PROFILED.contains(action) ? users.profile(new UserRequest(target))
+                : ProfileResponse.EMPTY;
+        roomserver.changeMembership(new MembershipRequest(roomId, sender, target, action, reason,
+                profile.displayname(), profile.avatarUrl()));
     }
 
     private static String roomId(ServerRequest req) {

@@ -19,6 +19,7 @@ import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.roomserver.RoomsRequest;
 import io.myelin.api.roomserver.StateRequest;
 import io.myelin.api.storage.Database;
+import io.myelin.protocol.json.JsonSupport;
 
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -31,9 +32,9 @@ import jakarta.json.JsonValue;
  * {@code OutputRoomEvent} stream after a first fill from every room's current state.
  *
  * <p>A profile is the display name and avatar of the newest join event handled for the user, in whichever room:
- * the users component sends a new join event to every room when a profile changes. A first join into a room
- * that names no display name or avatar keeps those already known, because joins do not carry the global
- * profile yet. Words are what the search
+ * local joins carry the global profile, and the users component sends a new join event to every room when a
+ * profile changes. A first join into a room that names no display name or avatar (a remote user's, say) keeps
+ * those already known. Words are what the search
  * matches by prefix: the parts of the user id and of the display name between non-alphanumeric characters, in
  * lower case without accents, and the whole localpart.
  */
@@ -143,7 +144,7 @@ final class UserDirectory {
      */
     void handle(Message message) {
         JsonObject output;
-        try (var reader = jakarta.json.Json.createReader(new ByteArrayInputStream(message.payload()))) {
+        try (var reader = JsonSupport.provider().createReader(new ByteArrayInputStream(message.payload()))) {
             output = reader.readObject();
         }
         if (!OutputRoomEvent.NEW_ROOM_EVENT.equals(output.getString("type", ""))
@@ -181,7 +182,7 @@ final class UserDirectory {
                 String userId = event.getString("state_key", "");
                 if ("join".equals(content.getString("membership", ""))) {
                     // A join over a join is a profile change and says the whole profile; a first join may carry
-                    // none (joins do not copy the global profile yet), and then keeps what another room said.
+                    // none, and then keeps what another room said.
                     boolean profileChange = tx.get(SELECT_MEMBER, roomId, userId).isPresent();
                     tx.insert(INSERT_MEMBER, roomId, userId);
                     String name = content.get("displayname") instanceof JsonString s ? s.getString() : null;

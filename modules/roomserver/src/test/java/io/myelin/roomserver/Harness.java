@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -39,6 +42,8 @@ final class Harness implements AutoCloseable {
     static final String SERVER_NAME = "test.local";
     private static final String POSTGRES_VARIABLE = "MYELIN_TEST_POSTGRES_URL";
     private static final MeterRegistry METERS = MeterRegistry.create();
+    /** The roomserver's clock; a test may stop it. */
+    static final TestClock CLOCK = new TestClock();
 
     private final String url;
     private final Path dir;
@@ -280,7 +285,7 @@ final class Harness implements AutoCloseable {
 
         @Override
         public Clock clock() {
-            return Clock.systemUTC();
+            return CLOCK;
         }
 
         @Override
@@ -295,6 +300,32 @@ final class Harness implements AutoCloseable {
                 throw new IllegalStateException("nothing provides " + type.getName());
             }
             return type.cast(service);
+        }
+    }
+
+    /** The system clock, unless a test stopped it at an instant. */
+    static final class TestClock extends Clock {
+        private volatile Instant stopped;
+
+        /** @param at the instant to stay at, or null to follow the system clock again */
+        void stopAt(Instant at) {
+            stopped = at;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            Instant at = stopped;
+            return at != null ? at : Instant.now();
         }
     }
 }

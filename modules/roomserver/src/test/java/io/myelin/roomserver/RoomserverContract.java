@@ -96,6 +96,38 @@ abstract class RoomserverContract {
     }
 
     @Test
+    void identicalCreatesInTheSameMillisecondMakeSeparateRooms() throws Exception {
+        CreateRoomRequest request = new CreateRoomRequest(ALICE, "private_chat", null, "Same", null, null,
+                List.of(BOB), List.of(), null, null, null, false);
+        int creates = 6;
+        List<String> roomIds = new ArrayList<>();
+        Harness.CLOCK.stopAt(java.time.Instant.now());
+        try (ExecutorService pool = Executors.newFixedThreadPool(creates)) {
+            List<Future<String>> done = new ArrayList<>();
+            for (int i = 0; i < creates; i++) {
+                done.add(pool.submit(() -> api().createRoom(request).roomId()));
+            }
+            for (Future<String> f : done) {
+                roomIds.add(f.get());
+            }
+            // A later create with the same body, once the others exist, gets a room of its own too.
+            roomIds.add(api().createRoom(request).roomId());
+        } finally {
+            Harness.CLOCK.stopAt(null);
+        }
+
+        assertEquals(creates + 1, new HashSet<>(roomIds).size(), "room ids: " + roomIds);
+        for (String roomId : roomIds) {
+            // Each room holds exactly one create event, one name event and its own pair of memberships.
+            long members = api().state(StateRequest.current(roomId)).events().stream()
+                    .filter(e -> e.json().getString("type").equals("m.room.member")).count();
+            assertEquals(2, members, roomId);
+            assertEquals(1, api().latestEvents(new RoomRequest(roomId)).eventIds().size(), roomId);
+            assertEquals(roomId, "!" + state(roomId).get(StateKey.CREATE).eventId().substring(1));
+        }
+    }
+
+    @Test
     void createdRoomInVersion10HasAServerPartAndListsTheCreator() {
         CreateRoomRequest request = new CreateRoomRequest(ALICE, "private_chat", null, null, null, null, List.of(),
                 List.of(), null, null, "10", false);

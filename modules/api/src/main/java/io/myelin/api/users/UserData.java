@@ -43,6 +43,18 @@ public interface UserData {
     PushRulesResponse pushRules(UserRequest request);
 
     /**
+     * A local user's global profile, which local membership events carry (client-server API, "Events on change of
+     * profile information").
+     *
+     * @param request the user
+     * @return the profile; {@link ProfileResponse#EMPTY} for a remote or unknown user, and from implementations
+     *         that keep no profiles
+     */
+    default ProfileResponse profile(UserRequest request) {
+        return ProfileResponse.EMPTY;
+    }
+
+    /**
      * The devices of local users.
      *
      * @param request the users

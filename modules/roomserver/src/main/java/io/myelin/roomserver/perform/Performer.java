@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -29,6 +31,7 @@ import io.myelin.api.roomserver.SendEventResponse;
 import io.myelin.api.roomserver.StateRequest;
 import io.myelin.api.roomserver.UpgradeRoomRequest;
 import io.myelin.api.roomserver.UpgradeRoomResponse;
+import io.myelin.api.users.ProfileResponse;
 import io.myelin.protocol.RoomVersion;
 import io.myelin.protocol.auth.PowerLevels;
 import io.myelin.protocol.event.EventView;
@@ -50,6 +53,8 @@ import jakarta.json.JsonValue;
 public final class Performer {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** How many timestamps a new room's create event tries before giving up on a fresh room id. */
+    private static final int CREATE_ATTEMPTS = 1000;
 
     private final InputWorker worker;
     private final RoomTables tables;
@@ -57,6 +62,8 @@ public final class Performer {
     private final ServerIdentity identity;
     private final Clock clock;
     private final RoomVersion defaultVersion;
+    /** Room ids whose create event is on its way in, so that no concurrent create takes them too. */
+    private final Set<String> creating = ConcurrentHashMap.newKeySet();
 
     /**
      * @param worker         the room queues
@@ -119,6 +126,9 @@ public final class Performer {
         if (request.reason() != null) {
             content.add("reason", request.reason());
         }
+        if (!membership.equals("leave") && !membership.equals("ban")) {
+            addProfile(content, request.displayname(), request.avatarUrl());
+        }
         return send(new SendEventRequest(request.roomId(), request.sender(), "m.room.member", target,
                 content.build(), null));
     }
@@ -179,13 +189,11 @@ public final class Performer {
             c.add("additional_creators", JsonSupport.provider().createArrayBuilder(request.invite()));
             creation = c.build();
         }
-        Pdu create = EventBuilder.createEvent(version, creator, creation, identity, clock);
-        String roomId = create.roomId();
-        await(worker.submit(roomId, new InputRoomEvent(InputKind.NEW, version.id(), create.json(), null, null), true));
+        String roomId = storeCreateEvent(version, creator, creation);
 
         List<CompletableFuture<InputOutcome>> sent = new ArrayList<>();
-        sent.add(state(roomId, creator, "m.room.member", creator, JsonSupport.objectBuilder()
-                .add("membership", "join").build()));
+        sent.add(state(roomId, creator, "m.room.member", creator, addProfile(JsonSupport.objectBuilder()
+                .add("membership", "join"), request.profiles().get(creator)).build()));
         sent.add(state(roomId, creator, "m.room.power_levels", "", powerLevels(version, creator, request, trusted)));
         String alias = null;
         if (request.roomAliasName() != null && !request.roomAliasName().isBlank()) {
@@ -220,12 +228,41 @@ public final class Performer {
             if (request.isDirect()) {
                 content.add("is_direct", true);
             }
+            addProfile(content, request.profiles().get(invitee));
             sent.add(state(roomId, creator, "m.room.member", invitee, content.build()));
         }
         for (CompletableFuture<InputOutcome> f : sent) {
             await(f);
         }
         return new CreateRoomResponse(roomId, alias);
+    }
+
+    /**
+     * Stores the create event of a new room and returns the room's id. From v12 the room id is the create event's
+     * reference hash, so two creates by one user with the same content in the same millisecond would name the same
+     * room: the create event's {@code origin_server_ts} moves on by a millisecond until it names a room that neither
+     * exists nor is being created.
+     */
+    private String storeCreateEvent(RoomVersion version, String creator, JsonObject creation) {
+        for (int attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
+            Clock at = attempt == 0 ? clock : Clock.offset(clock, Duration.ofMillis(attempt));
+            Pdu create = EventBuilder.createEvent(version, creator, creation, identity, at);
+            String roomId = create.roomId();
+            if (!creating.add(roomId)) {
+                continue;
+            }
+            try {
+                if (queries.roomInfo(new RoomRequest(roomId)).known()) {
+                    continue;
+                }
+                await(worker.submit(roomId, new InputRoomEvent(InputKind.NEW, version.id(), create.json(), null,
+                        null), true));
+                return roomId;
+            } finally {
+                creating.remove(roomId);
+            }
+        }
+        throw new IllegalStateException("no unused room id after " + CREATE_ATTEMPTS + " create events");
     }
 
     /** State that moves to a replacement room, as the spec recommends; power levels are handled apart. */
@@ -274,10 +311,7 @@ public final class Performer {
             }
         }
         creation.add("predecessor", predecessor);
-        Pdu newCreate = EventBuilder.createEvent(version, request.sender(), creation.build(), identity, clock);
-        String roomId = newCreate.roomId();
-        await(worker.submit(roomId, new InputRoomEvent(InputKind.NEW, version.id(), newCreate.json(), null, null),
-                true));
+        String roomId = storeCreateEvent(version, request.sender(), creation.build());
 
         List<CompletableFuture<InputOutcome>> sent = new ArrayList<>();
         sent.add(state(roomId, request.sender(), "m.room.member", request.sender(),
@@ -328,6 +362,21 @@ public final class Performer {
             users.add(sender, 100);
         }
         return JsonSupport.provider().createObjectBuilder(old).add("users", users).build();
+    }
+
+    /** A member event's profile fields, as the client-server API has local joins, knocks and invites carry. */
+    private static JsonObjectBuilder addProfile(JsonObjectBuilder content, ProfileResponse profile) {
+        return profile == null ? content : addProfile(content, profile.displayname(), profile.avatarUrl());
+    }
+
+    private static JsonObjectBuilder addProfile(JsonObjectBuilder content, String displayname, String avatarUrl) {
+        if (displayname != null) {
+            content.add("displayname", displayname);
+        }
+        if (avatarUrl != null) {
+            content.add("avatar_url", avatarUrl);
+        }
+        return content;
     }
 
     private void requireLocal(String userId) {

@@ -86,6 +86,104 @@ abstract class RoomsTestBase {
         return out;
     }
 
+    private void setProfile(User user, String displayname, String avatarUrl) throws Exception {
+        String path = "/profile/" + enc(user.userId());
+        Reply named = server.put(path + "/displayname", user.token(), "{\"displayname\":\"" + displayname + "\"}");
+        assertEquals(200, named.status(), named.raw());
+        Reply pictured = server.put(path + "/avatar_url", user.token(), "{\"avatar_url\":\"" + avatarUrl + "\"}");
+        assertEquals(200, pictured.status(), pictured.raw());
+    }
+
+    private jakarta.json.JsonObject member(User reader, String roomId, User member) throws Exception {
+        Reply reply = server.get("/rooms/" + enc(roomId) + "/state/m.room.member/" + enc(member.userId()),
+                reader.token());
+        assertEquals(200, reply.status(), reply.raw());
+        return reply.json();
+    }
+
+    @Test
+    void concurrentIdenticalCreatesMakeSeparateRooms() throws Exception {
+        User alice = user();
+        int creates = 8;
+        List<java.util.concurrent.Future<String>> started = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(creates)) {
+            var go = new java.util.concurrent.CountDownLatch(1);
+            for (int i = 0; i < creates; i++) {
+                started.add(pool.submit(() -> {
+                    go.await();
+                    return createRoom(alice, "{\"preset\":\"private_chat\",\"name\":\"Twin\"}");
+                }));
+            }
+            go.countDown();
+            List<String> roomIds = new ArrayList<>();
+            for (var f : started) {
+                roomIds.add(f.get());
+            }
+            assertEquals(creates, roomIds.stream().distinct().count(), roomIds.toString());
+            for (String roomId : roomIds) {
+                assertEquals(List.of(alice.userId() + "=join"), members(alice, roomId, ""));
+            }
+        }
+    }
+
+    @Test
+    void membershipEventsCarryTheGlobalProfile() throws Exception {
+        User alice = user();
+        User bob = user();
+        User carol = user();
+        User dave = user();
+        setProfile(alice, "Alice Liddell", "mxc://test.local/alice");
+        setProfile(bob, "Bob Builder", "mxc://test.local/bob");
+        setProfile(carol, "Carol Singer", "mxc://test.local/carol");
+        setProfile(dave, "Dave Knocker", "mxc://test.local/dave");
+
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
+        var creator = member(alice, roomId, alice);
+        assertEquals("join", creator.getString("membership"));
+        assertEquals("Alice Liddell", creator.getString("displayname"));
+        assertEquals("mxc://test.local/alice", creator.getString("avatar_url"));
+
+        assertEquals(200, server.post("/rooms/" + enc(roomId) + "/join", bob.token(), "{}").status());
+        var joined = member(alice, roomId, bob);
+        assertEquals("join", joined.getString("membership"));
+        assertEquals("Bob Builder", joined.getString("displayname"));
+        assertEquals("mxc://test.local/bob", joined.getString("avatar_url"));
+
+        // An invite carries the invitee's profile, and so does the join by room id that follows it.
+        assertEquals(200, membership(alice, roomId, "invite", carol).status());
+        var invited = member(alice, roomId, carol);
+        assertEquals("invite", invited.getString("membership"));
+        assertEquals("Carol Singer", invited.getString("displayname"));
+        assertEquals(200, server.post("/join/" + enc(roomId), carol.token(), "{}").status());
+        assertEquals("mxc://test.local/carol", member(alice, roomId, carol).getString("avatar_url"));
+
+        // Invitees named at creation get their profile too.
+        String invitedAtCreation = createRoom(alice, "{\"preset\":\"private_chat\",\"is_direct\":true,"
+                + "\"invite\":[\"" + bob.userId() + "\"]}");
+        var early = member(alice, invitedAtCreation, bob);
+        assertEquals("invite", early.getString("membership"));
+        assertEquals("Bob Builder", early.getString("displayname"));
+        assertEquals("mxc://test.local/bob", early.getString("avatar_url"));
+        assertEquals(true, early.getBoolean("is_direct"));
+        assertEquals("Alice Liddell", member(alice, invitedAtCreation, alice).getString("displayname"));
+
+        String knockRoom = createRoom(alice, """
+                {"preset":"private_chat","initial_state":[{"type":"m.room.join_rules","content":{"join_rule":"knock"}}]}
+                """);
+        Reply knocked = server.post("/knock/" + enc(knockRoom), dave.token(), "{\"reason\":\"let me in\"}");
+        assertEquals(200, knocked.status(), knocked.raw());
+        var knock = member(alice, knockRoom, dave);
+        assertEquals("knock", knock.getString("membership"));
+        assertEquals("Dave Knocker", knock.getString("displayname"));
+        assertEquals("let me in", knock.getString("reason"));
+
+        // Leaving says no profile.
+        assertEquals(200, server.post("/rooms/" + enc(roomId) + "/leave", bob.token(), "{}").status());
+        var left = member(alice, roomId, bob);
+        assertEquals("leave", left.getString("membership"));
+        assertTrue(!left.containsKey("displayname") && !left.containsKey("avatar_url"), left.toString());
+    }
+
     @Test
     void createRoomAppliesItsParametersAndJoinsTheCreator() throws Exception {
         User alice = user();

@@ -150,14 +150,20 @@ abstract class UserDirectoryTestBase {
         assertEquals(List.of(bob.userId()), found(alice, tag + "_b"));
         assertEquals(List.of(bob.userId()), found(alice, "@" + tag + "_bob:test.local"));
         assertEquals(List.of(), found(alice, "  "));
-        // Results without a display name come after those with one.
+        // Among results with a display name, those with an avatar come first.
         assertEquals(List.of(bob.userId(), alice.userId()), found(alice, tag));
 
-        // A first join that names no profile keeps the known one; a profile change in a room replaces it.
-        String second = createRoom(bob, "{\"preset\":\"public_chat\"}");
+        // A join carries the joiner's global profile, so a new member is found by the name they chose.
         User dan = server.register(tag + "_dan");
-        join(dan, second);
-        awaitFound(alice, tag + "_dan", ids -> ids.equals(List.of(dan.userId())));
+        Reply renamed = server.put("/profile/" + enc(dan.userId()) + "/displayname", dan.token(),
+                "{\"displayname\":\"Dan Daring\"}");
+        assertEquals(200, renamed.status(), renamed.raw());
+        join(dan, roomId);
+        awaitFound(alice, "daring", ids -> ids.equals(List.of(dan.userId())));
+        assertEquals("Dan Daring", search(alice, "{\"search_term\":\"daring\"}").json().getJsonArray("results")
+                .getJsonObject(0).getString("display_name"));
+
+        // A profile change in a room replaces the known profile.
         assertEquals(List.of(bob.userId()), found(alice, "zoe"));
         Reply cleared = server.put("/rooms/" + enc(roomId) + "/state/m.room.member/" + enc(bob.userId()),
                 bob.token(), "{\"membership\":\"join\"}");

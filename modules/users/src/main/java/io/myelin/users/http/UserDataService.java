@@ -13,6 +13,7 @@ import io.myelin.api.users.DevicesRequest;
 import io.myelin.api.users.DevicesResponse;
 import io.myelin.api.users.FilterRequest;
 import io.myelin.api.users.FilterResponse;
+import io.myelin.api.users.ProfileResponse;
 import io.myelin.api.users.PushRulesResponse;
 import io.myelin.api.users.PutAccountDataRequest;
 import io.myelin.api.users.Requester;
@@ -88,6 +89,13 @@ public final class UserDataService implements UserData {
         JsonObject ruleset = PushRules.ruleset(pushRules.get(request.userId()).orElse(JsonValue.EMPTY_JSON_OBJECT),
                 request.userId());
         return new PushRulesResponse(Json.createObjectBuilder().add("global", ruleset).build());
+    }
+
+    @Override
+    public ProfileResponse profile(UserRequest request) {
+        return accounts.store().profile(request.userId())
+                .map(p -> new ProfileResponse(p.displayname(), p.avatarUrl()))
+                .orElse(ProfileResponse.EMPTY);
     }
 
     @Override
