@@ -47,12 +47,9 @@ public interface UserData {
      * profile information").
      *
      * @param request the user
-     * @return the profile; {@link ProfileResponse#EMPTY} for a remote or unknown user, and from implementations
-     *         that keep no profiles
+     * @return the profile; {@link ProfileResponse#EMPTY} for a remote or unknown user
      */
-    default ProfileResponse profile(UserRequest request) {
-        return ProfileResponse.EMPTY;
-    }
+    ProfileResponse profile(UserRequest request);
 
     /**
      * The devices of local users.

@@ -38,6 +38,7 @@ import io.myelin.api.users.DevicesRequest;
 import io.myelin.api.users.DevicesResponse;
 import io.myelin.api.users.FilterRequest;
 import io.myelin.api.users.FilterResponse;
+import io.myelin.api.users.ProfileResponse;
 import io.myelin.api.users.PushRulesResponse;
 import io.myelin.api.users.PutAccountDataRequest;
 import io.myelin.api.users.UiaRequest;
@@ -189,6 +190,11 @@ final class EduHarness implements AutoCloseable {
                     global.getJsonArray("override"))).build();
             return new PushRulesResponse(Json.createObjectBuilder().add("global",
                     Json.createObjectBuilder(global).add("override", override)).build());
+        }
+
+        @Override
+        public ProfileResponse profile(UserRequest request) {
+            return real.profile(request);
         }
 
         @Override
