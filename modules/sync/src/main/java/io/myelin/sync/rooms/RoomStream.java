@@ -7,7 +7,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import io.helidon.dbclient.DbExecute;
 import io.myelin.api.bus.Bus;
@@ -32,9 +33,11 @@ import jakarta.json.JsonObjectBuilder;
  * stream position, together with the current-state and membership changes it brought, in one transaction;
  * then the local users joined to the room, and any local user whose membership changed, are woken.
  *
- * <p>Positions are handed out under one lock and published only after their commit, so a reader that sees
- * position {@code n} can read everything up to {@code n}. A record seen again (redelivery) is skipped because
- * its event is already stored.
+ * <p>One writer takes the new events waiting at that moment and stores them in one transaction (a commit
+ * costs milliseconds on a durable SQLite, so one per event would cap the stream at a few hundred events a
+ * second); it hands out positions and publishes them only after their commit, so a reader that sees position
+ * {@code n} can read everything up to {@code n}, and acknowledges the records only then. A record seen again
+ * (redelivery) is skipped because its event is already stored.
  *
  * <p>Not yet: events from backfill ({@code old_room_event}) are not added to the stream, so {@code /messages}
  * does not page into history fetched from other servers.
@@ -43,14 +46,17 @@ public final class RoomStream {
 
     private static final System.Logger LOG = System.getLogger(RoomStream.class.getName());
     private static final String DURABLE = "sync-rooms";
+    private static final int MAX_BATCH = 256;
 
     private final RoomStore store;
     private final RoomserverApi roomserver;
     private final Notifier notifier;
     private final String serverSuffix;
-    private final ReentrantLock writer = new ReentrantLock();
+    private final LinkedBlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
     private volatile long position;
+    private volatile boolean stopping;
     private Subscription subscription;
+    private Thread writer;
 
     /**
      * @param store      the tables
@@ -72,13 +78,22 @@ public final class RoomStream {
      */
     public void start(Bus bus) {
         position = store.maxPosition();
+        writer = Thread.ofVirtual().name("sync-rooms-writer").start(this::write);
         subscription = bus.subscribe(Streams.OUTPUT_ROOM_EVENT, DURABLE, this::handle);
     }
 
-    /** Stops consuming. */
+    /** Stops consuming; records not yet committed are delivered again after a restart. */
     public void stop() {
         if (subscription != null) {
             subscription.close();
+        }
+        stopping = true;
+        if (writer != null) {
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -103,10 +118,16 @@ public final class RoomStream {
                 record = reader.readObject();
             }
             switch (record.getString("type", "")) {
-                case OutputRoomEvent.NEW_ROOM_EVENT -> addNew(record, false);
+                case OutputRoomEvent.NEW_ROOM_EVENT -> {
+                    pending.add(new Pending(message, parse(record, false)));
+                    return;
+                }
                 // An invite to a room in this server's graph came as a new event just before and is skipped;
                 // one to a room the server is not in is stored as the user's membership of it.
-                case OutputRoomEvent.NEW_INVITE -> addNew(record, true);
+                case OutputRoomEvent.NEW_INVITE -> {
+                    pending.add(new Pending(message, parse(record, true)));
+                    return;
+                }
                 case OutputRoomEvent.REDACTED_EVENT -> redacted(record);
                 default -> {
                     // A retired invite arrives as the membership change of a new event; backfill is not kept.
@@ -120,38 +141,100 @@ public final class RoomStream {
         }
     }
 
-    private void addNew(JsonObject record, boolean invite) {
+    /** A new event waiting for the writer, with the record to acknowledge once it is committed. */
+    private record Pending(Message message, NewEvent event) {
+    }
+
+    private record NewEvent(String roomId, String eventId, JsonObject event, List<String> adds, List<String> removes,
+                            String txnId) {
+    }
+
+    private static NewEvent parse(JsonObject record, boolean invite) {
         String roomId = record.getString("roomId");
         RoomVersion version = RoomVersion.of(record.getString("roomVersion", "")).orElseThrow(
                 () -> new IllegalArgumentException("unknown room version"));
         JsonObject raw = record.getJsonObject("event");
         String eventId = EventIds.eventId(raw, version);
-        JsonObject event = normalised(raw, eventId, roomId);
         List<String> adds = invite ? List.of(eventId) : RoomStore.strings(record.getJsonArray("addsStateEventIds"));
-        List<String> removes = RoomStore.strings(record.getJsonArray("removesStateEventIds"));
-        String txnId = record.getString("transactionId", null);
-        Set<String> wake = new HashSet<>();
-        boolean written;
-        writer.lock();
-        try {
-            long pos = position + 1;
-            written = store.db().write(tx -> {
-                if (store.hasEvent(tx, eventId)) {
-                    return false;
+        return new NewEvent(roomId, eventId, normalised(raw, eventId, roomId), adds,
+                RoomStore.strings(record.getJsonArray("removesStateEventIds")),
+                record.getString("transactionId", null));
+    }
+
+    /**
+     * The writer's loop. The bus hands over a room's next record only once the previous one is acknowledged,
+     * so a batch holds at most one event per room (and a copy redelivered meanwhile) and order within rooms is
+     * kept.
+     */
+    private void write() {
+        List<Pending> batch = new ArrayList<>();
+        while (!stopping) {
+            try {
+                Pending first = pending.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
                 }
-                store.insertEvent(tx, pos, roomId, withPrevContent(tx, roomId, event), txnId);
-                applyState(tx, pos, roomId, event, adds, removes, wake);
-                store.members(tx, roomId, "join").stream().filter(this::isLocal).forEach(wake::add);
-                return true;
-            });
-            if (written) {
-                position = pos;
+                batch.add(first);
+            } catch (InterruptedException e) {
+                return;
             }
-        } finally {
-            writer.unlock();
+            pending.drainTo(batch, MAX_BATCH - 1);
+            try {
+                commit(batch);
+            } catch (RuntimeException e) {
+                // One bad record must not hold the others back: each is tried alone.
+                if (batch.size() > 1) {
+                    for (Pending one : batch) {
+                        try {
+                            commit(List.of(one));
+                        } catch (RuntimeException again) {
+                            failed(one, again);
+                        }
+                    }
+                } else {
+                    failed(batch.getFirst(), e);
+                }
+            }
+            batch.clear();
         }
-        if (written) {
-            notifier.wake(wake);
+    }
+
+    private static void failed(Pending one, RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "sync: could not store event " + one.event().eventId() + " of "
+                + one.event().roomId() + "; retrying", e);
+        one.message().nak(Duration.ofSeconds(1));
+    }
+
+    private void commit(List<Pending> batch) {
+        Set<String> wake = new HashSet<>();
+        long last = store.db().write(tx -> {
+            long pos = position;
+            for (Pending one : batch) {
+                NewEvent e = one.event();
+                if (store.hasEvent(tx, e.eventId())) {
+                    continue;
+                }
+                pos++;
+                store.insertEvent(tx, pos, e.roomId(), withPrevContent(tx, e.roomId(), e.event()), e.txnId());
+                applyState(tx, pos, e.roomId(), e.event(), e.adds(), e.removes(), wake);
+                store.members(tx, e.roomId(), "join").stream().filter(this::isLocal).forEach(wake::add);
+            }
+            return pos;
+        });
+        position = last;
+        notifier.wake(wake);
+        // Side by side, so that the bus stores them in one commit of its own.
+        for (Pending one : batch) {
+            Thread.ofVirtual().name("sync-rooms-ack").start(() -> acknowledge(one));
+        }
+    }
+
+    private static void acknowledge(Pending one) {
+        try {
+            one.message().ack();
+        } catch (RuntimeException e) {
+            // The record comes again and is skipped as already stored.
+            LOG.log(System.Logger.Level.WARNING, "sync: could not acknowledge event " + one.event().eventId(), e);
         }
     }
 
