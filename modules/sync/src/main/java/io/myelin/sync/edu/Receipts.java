@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import io.helidon.dbclient.DbRow;
@@ -86,6 +87,7 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
     private final Unread unread;
     private final Bus bus;
     private final StreamWriter writer;
+    private final Predicate<String> inRoomsStream;
 
     /**
      * @param db          the database
@@ -94,9 +96,11 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
      * @param notifier    wakes them
      * @param unread      the notification counts a read receipt resets
      * @param bus         where public receipts are announced for other servers
+     * @param inRoomsStream whether the rooms stream holds an event (and so has woken its room's members)
      */
     public Receipts(Database db, RoomserverApi rooms, Memberships memberships, Notifier notifier, Unread unread,
-                    Bus bus) {
+                    Bus bus, Predicate<String> inRoomsStream) {
+        this.inRoomsStream = inRoomsStream;
         this.db = db;
         this.rooms = rooms;
         this.memberships = memberships;
@@ -156,7 +160,11 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
                 tx.insert(UPSERT_UNREAD_CHANGE, n.userId(), roomId, pos);
             }
         });
-        notifier.wake(notifications.stream().map(Unread.Notification::userId).toList());
+        // Woken alone, a waiting sync would return the count without the event that caused it. The rooms stream
+        // wakes the room's members after it stores the event, and this count is committed before then.
+        if (inRoomsStream.test(eventId)) {
+            notifier.wake(notifications.stream().map(Unread.Notification::userId).toList());
+        }
     }
 
     private long depth(String eventId) {

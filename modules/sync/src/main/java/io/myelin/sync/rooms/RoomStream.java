@@ -7,8 +7,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.helidon.dbclient.DbExecute;
 import io.myelin.api.bus.Bus;
@@ -33,10 +35,12 @@ import jakarta.json.JsonObjectBuilder;
  * stream position, together with the current-state and membership changes it brought, in one transaction;
  * then the local users joined to the room, and any local user whose membership changed, are woken.
  *
- * <p>One writer takes the new events waiting at that moment and stores them in one transaction (a commit
- * costs milliseconds on a durable SQLite, so one per event would cap the stream at a few hundred events a
- * second); it hands out positions and publishes them only after their commit, so a reader that sees position
- * {@code n} can read everything up to {@code n}, and acknowledges the records only then. A record seen again
+ * <p>New events are stored in batches: the handler that takes the writer's lock stores every event waiting
+ * at that moment in one transaction (a commit costs milliseconds on a durable SQLite, so one per event would
+ * cap the stream at a few hundred events a second), while the handlers of the others wait for that commit;
+ * each handler acknowledges its record after the commit. Positions are handed out under the lock and
+ * published only after their commit, so a reader that sees position {@code n} can read everything up to
+ * {@code n}. A record seen again
  * (redelivery) is skipped because its event is already stored.
  *
  * <p>Not yet: events from backfill ({@code old_room_event}) are not added to the stream, so {@code /messages}
@@ -52,11 +56,10 @@ public final class RoomStream {
     private final RoomserverApi roomserver;
     private final Notifier notifier;
     private final String serverSuffix;
-    private final LinkedBlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock writer = new ReentrantLock();
     private volatile long position;
-    private volatile boolean stopping;
     private Subscription subscription;
-    private Thread writer;
 
     /**
      * @param store      the tables
@@ -78,22 +81,13 @@ public final class RoomStream {
      */
     public void start(Bus bus) {
         position = store.maxPosition();
-        writer = Thread.ofVirtual().name("sync-rooms-writer").start(this::write);
         subscription = bus.subscribe(Streams.OUTPUT_ROOM_EVENT, DURABLE, this::handle);
     }
 
-    /** Stops consuming; records not yet committed are delivered again after a restart. */
+    /** Stops consuming. */
     public void stop() {
         if (subscription != null) {
             subscription.close();
-        }
-        stopping = true;
-        if (writer != null) {
-            try {
-                writer.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
@@ -107,6 +101,14 @@ public final class RoomStream {
         return store;
     }
 
+    /**
+     * @param eventId an event id
+     * @return whether the stream holds the event (committed)
+     */
+    public boolean holds(String eventId) {
+        return store.db().client().execute().get(RoomStore.HAS_EVENT, eventId).isPresent();
+    }
+
     boolean isLocal(String userId) {
         return userId.endsWith(serverSuffix);
     }
@@ -118,16 +120,10 @@ public final class RoomStream {
                 record = reader.readObject();
             }
             switch (record.getString("type", "")) {
-                case OutputRoomEvent.NEW_ROOM_EVENT -> {
-                    pending.add(new Pending(message, parse(record, false)));
-                    return;
-                }
+                case OutputRoomEvent.NEW_ROOM_EVENT -> store(parse(record, false));
                 // An invite to a room in this server's graph came as a new event just before and is skipped;
                 // one to a room the server is not in is stored as the user's membership of it.
-                case OutputRoomEvent.NEW_INVITE -> {
-                    pending.add(new Pending(message, parse(record, true)));
-                    return;
-                }
+                case OutputRoomEvent.NEW_INVITE -> store(parse(record, true));
                 case OutputRoomEvent.REDACTED_EVENT -> redacted(record);
                 default -> {
                     // A retired invite arrives as the membership change of a new event; backfill is not kept.
@@ -141,8 +137,8 @@ public final class RoomStream {
         }
     }
 
-    /** A new event waiting for the writer, with the record to acknowledge once it is committed. */
-    private record Pending(Message message, NewEvent event) {
+    /** A new event waiting for its commit. */
+    private record Pending(NewEvent event, CompletableFuture<Void> done) {
     }
 
     private record NewEvent(String roomId, String eventId, JsonObject event, List<String> adds, List<String> removes,
@@ -162,47 +158,54 @@ public final class RoomStream {
     }
 
     /**
-     * The writer's loop. The bus hands over a room's next record only once the previous one is acknowledged,
-     * so a batch holds at most one event per room (and a copy redelivered meanwhile) and order within rooms is
-     * kept.
+     * Stores an event and returns after its commit, or throws when it could not be stored. The bus hands over a
+     * room's next record only once the previous one is acknowledged, so a batch holds at most one event per room
+     * (and a copy redelivered meanwhile) and order within rooms is kept.
      */
-    private void write() {
-        List<Pending> batch = new ArrayList<>();
-        while (!stopping) {
-            try {
-                Pending first = pending.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-            } catch (InterruptedException e) {
-                return;
+    private void store(NewEvent event) {
+        Pending mine = new Pending(event, new CompletableFuture<>());
+        pending.add(mine);
+        writer.lock();
+        try {
+            if (!mine.done().isDone()) {
+                writeWaiting();
             }
-            pending.drainTo(batch, MAX_BATCH - 1);
-            try {
-                commit(batch);
-            } catch (RuntimeException e) {
-                // One bad record must not hold the others back: each is tried alone.
-                if (batch.size() > 1) {
-                    for (Pending one : batch) {
-                        try {
-                            commit(List.of(one));
-                        } catch (RuntimeException again) {
-                            failed(one, again);
-                        }
-                    }
-                } else {
-                    failed(batch.getFirst(), e);
-                }
-            }
-            batch.clear();
+        } finally {
+            writer.unlock();
+        }
+        try {
+            mine.done().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while storing " + event.eventId(), e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
     }
 
-    private static void failed(Pending one, RuntimeException e) {
-        LOG.log(System.Logger.Level.ERROR, "sync: could not store event " + one.event().eventId() + " of "
-                + one.event().roomId() + "; retrying", e);
-        one.message().nak(Duration.ofSeconds(1));
+    /** Stores the events waiting, in one transaction; when that fails, each alone. Runs under the lock. */
+    private void writeWaiting() {
+        List<Pending> batch = new ArrayList<>();
+        Pending next;
+        while (batch.size() < MAX_BATCH && (next = pending.poll()) != null) {
+            batch.add(next);
+        }
+        try {
+            commit(batch);
+        } catch (RuntimeException e) {
+            if (batch.size() == 1) {
+                batch.getFirst().done().completeExceptionally(e);
+                return;
+            }
+            // One bad record must not hold the others back.
+            for (Pending one : batch) {
+                try {
+                    commit(List.of(one));
+                } catch (RuntimeException again) {
+                    one.done().completeExceptionally(again);
+                }
+            }
+        }
     }
 
     private void commit(List<Pending> batch) {
@@ -223,19 +226,7 @@ public final class RoomStream {
         });
         position = last;
         notifier.wake(wake);
-        // Side by side, so that the bus stores them in one commit of its own.
-        for (Pending one : batch) {
-            Thread.ofVirtual().name("sync-rooms-ack").start(() -> acknowledge(one));
-        }
-    }
-
-    private static void acknowledge(Pending one) {
-        try {
-            one.message().ack();
-        } catch (RuntimeException e) {
-            // The record comes again and is skipped as already stored.
-            LOG.log(System.Logger.Level.WARNING, "sync: could not acknowledge event " + one.event().eventId(), e);
-        }
+        batch.forEach(one -> one.done().complete(null));
     }
 
     private void applyState(DbExecute tx, long pos, String roomId, JsonObject event, List<String> adds,
