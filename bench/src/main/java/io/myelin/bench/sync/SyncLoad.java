@@ -104,8 +104,9 @@ public final class SyncLoad {
             long[] returned = new long[1];
             String sinceNow = seenUpTo;
             String body = "s" + i;
-            // A poll may return first with another part of the change (the room's unread count, counted by
-            // another consumer); the client then polls again, and the message counts when it arrives.
+            // A poll may return at once with the previous message's notification count (counted by another
+            // consumer, after the poll that brought that message); the client then polls again, and the message
+            // counts when it arrives.
             CompletableFuture<JsonObject> poll = CompletableFuture.supplyAsync(() -> {
                 String from = sinceNow;
                 while (true) {
