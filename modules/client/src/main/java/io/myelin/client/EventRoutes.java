@@ -22,6 +22,7 @@ import io.myelin.api.users.AccessTokens;
 import io.myelin.api.users.Authentication;
 import io.myelin.api.users.Requester;
 
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -117,7 +118,7 @@ final class EventRoutes {
         Requester who = Authentication.require(req, tokens);
         String roomId = req.path().pathParameters().get("roomId");
         Optional<String> at = visibility.stateView(roomId, who.userId());
-        JsonArrayBuilder out = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder out = JsonSupport.provider().createArrayBuilder();
         for (RoomEvent event : roomserver.state(new StateRequest(roomId, at.orElse(null), List.of())).events()) {
             out.add(ClientEvents.format(event));
         }
@@ -160,7 +161,7 @@ final class EventRoutes {
             }
             point = event.eventId();
         }
-        JsonArrayBuilder chunk = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder chunk = JsonSupport.provider().createArrayBuilder();
         for (RoomEvent event : roomserver.state(new StateRequest(roomId, point, List.of())).events()) {
             if (!"m.room.member".equals(event.json().getString("type", ""))) {
                 continue;
@@ -201,7 +202,7 @@ final class EventRoutes {
 
     private void joinedRooms(ServerRequest req, ServerResponse res) {
         Requester who = Authentication.require(req, tokens);
-        JsonArrayBuilder rooms = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder rooms = JsonSupport.provider().createArrayBuilder();
         roomserver.memberships(new MembershipsRequest(null, who.userId(), "join")).memberships()
                 .forEach(m -> rooms.add(m.roomId()));
         Json.ok(res, Json.object().add("joined_rooms", rooms).build());

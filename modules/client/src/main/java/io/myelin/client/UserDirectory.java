@@ -20,6 +20,7 @@ import io.myelin.api.roomserver.RoomsRequest;
 import io.myelin.api.roomserver.StateRequest;
 import io.myelin.api.storage.Database;
 
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -143,7 +144,7 @@ final class UserDirectory {
      */
     void handle(Message message) {
         JsonObject output;
-        try (var reader = jakarta.json.Json.createReader(new ByteArrayInputStream(message.payload()))) {
+        try (var reader = JsonSupport.provider().createReader(new ByteArrayInputStream(message.payload()))) {
             output = reader.readObject();
         }
         if (!OutputRoomEvent.NEW_ROOM_EVENT.equals(output.getString("type", ""))

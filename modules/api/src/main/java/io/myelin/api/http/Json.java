@@ -9,6 +9,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -56,7 +57,7 @@ public final class Json {
      */
     public static JsonObject parseObject(byte[] body) {
         JsonStructure structure;
-        try (JsonReader reader = jakarta.json.Json.createReader(new ByteArrayInputStream(body))) {
+        try (JsonReader reader = JsonSupport.provider().createReader(new ByteArrayInputStream(body))) {
             structure = reader.read();
         } catch (JsonParsingException | IllegalStateException e) {
             throw MatrixException.notJson("Content not JSON.");
@@ -98,7 +99,7 @@ public final class Json {
         if (value instanceof JsonValue json) {
             return json;
         }
-        try (JsonReader reader = jakarta.json.Json.createReader(new StringReader(Binding.JSONB.toJson(value)))) {
+        try (JsonReader reader = JsonSupport.provider().createReader(new StringReader(Binding.JSONB.toJson(value)))) {
             return reader.readValue();
         }
     }
@@ -151,6 +152,6 @@ public final class Json {
      * @return a builder
      */
     public static jakarta.json.JsonObjectBuilder object() {
-        return jakarta.json.Json.createObjectBuilder();
+        return JsonSupport.provider().createObjectBuilder();
     }
 }

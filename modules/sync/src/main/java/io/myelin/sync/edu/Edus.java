@@ -24,6 +24,7 @@ import io.myelin.api.storage.Database;
 import io.myelin.api.storage.Migrations;
 import io.myelin.api.users.AccessTokens;
 import io.myelin.api.users.UserData;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.sync.push.NotificationCounter;
 import io.myelin.sync.push.Unread;
 import io.myelin.sync.push.UnreadSource;
@@ -31,7 +32,6 @@ import io.myelin.sync.stream.Memberships;
 import io.myelin.sync.stream.Notifier;
 import io.myelin.sync.stream.SyncSource;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 
@@ -194,7 +194,7 @@ public final class Edus {
 
     private void clientData(Message message) {
         JsonObject change;
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(message.payload()))) {
+        try (JsonReader reader = JsonSupport.provider().createReader(new ByteArrayInputStream(message.payload()))) {
             change = reader.readObject();
         }
         if ("m.push_rules".equals(change.getString("type", null))) {

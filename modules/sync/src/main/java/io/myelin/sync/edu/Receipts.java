@@ -16,6 +16,7 @@ import io.myelin.api.roomserver.EventRequest;
 import io.myelin.api.roomserver.RoomEvent;
 import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.storage.Database;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.sync.push.NotificationCounter;
 import io.myelin.sync.push.Unread;
 import io.myelin.sync.stream.Memberships;
@@ -25,7 +26,6 @@ import io.myelin.sync.stream.SyncResult;
 import io.myelin.sync.stream.SyncSource;
 import io.myelin.sync.stream.SyncToken;
 
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -141,7 +141,7 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
             return;
         }
         notifier.wake(memberships.localJoined(receipt.roomId()));
-        JsonObjectBuilder payload = Json.createObjectBuilder().add("room_id", receipt.roomId())
+        JsonObjectBuilder payload = JsonSupport.provider().createObjectBuilder().add("room_id", receipt.roomId())
                 .add("user_id", receipt.userId()).add("type", receipt.type()).add("event_id", receipt.eventId())
                 .add("ts", receipt.ts());
         if (!receipt.threadId().isEmpty()) {
@@ -240,7 +240,7 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
             if (receipt.type().equals(READ_PRIVATE) && !receipt.userId().equals(viewer)) {
                 continue;
             }
-            JsonObjectBuilder data = Json.createObjectBuilder().add("ts", receipt.ts());
+            JsonObjectBuilder data = JsonSupport.provider().createObjectBuilder().add("ts", receipt.ts());
             if (!receipt.threadId().isEmpty()) {
                 data.add("thread_id", receipt.threadId());
             }
@@ -250,17 +250,17 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
         if (content.isEmpty()) {
             return null;
         }
-        JsonObjectBuilder json = Json.createObjectBuilder();
+        JsonObjectBuilder json = JsonSupport.provider().createObjectBuilder();
         content.forEach((eventId, types) -> {
-            JsonObjectBuilder byType = Json.createObjectBuilder();
+            JsonObjectBuilder byType = JsonSupport.provider().createObjectBuilder();
             types.forEach((type, users) -> {
-                JsonObjectBuilder byUser = Json.createObjectBuilder();
+                JsonObjectBuilder byUser = JsonSupport.provider().createObjectBuilder();
                 users.forEach(byUser::add);
                 byType.add(type, byUser);
             });
             json.add(eventId, byType);
         });
-        return Json.createObjectBuilder().add("type", "m.receipt").add("content", json).build();
+        return JsonSupport.provider().createObjectBuilder().add("type", "m.receipt").add("content", json).build();
     }
 
     private static Receipt receipt(DbRow row) {

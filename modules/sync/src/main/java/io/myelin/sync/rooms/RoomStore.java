@@ -16,7 +16,7 @@ import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 import io.myelin.api.storage.Database;
 
-import jakarta.json.Json;
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonObject;
 
 /**
@@ -317,7 +317,7 @@ public final class RoomStore {
 
     private static StreamEvent event(DbRow row) {
         JsonObject json;
-        try (var reader = Json.createReader(new StringReader(Rows.text(row, "json")))) {
+        try (var reader = JsonSupport.provider().createReader(new StringReader(Rows.text(row, "json")))) {
             json = reader.readObject();
         }
         return new StreamEvent(Rows.number(row, "pos"), Rows.text(row, "room_id"), Rows.text(row, "event_id"),

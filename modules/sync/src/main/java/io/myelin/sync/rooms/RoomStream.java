@@ -24,9 +24,9 @@ import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.protocol.RoomVersion;
 import io.myelin.protocol.event.EventIds;
 import io.myelin.protocol.event.Redaction;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.sync.stream.Notifier;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
@@ -116,7 +116,7 @@ public final class RoomStream {
     private void handle(Message message) {
         try {
             JsonObject record;
-            try (var reader = Json.createReader(new ByteArrayInputStream(message.payload()))) {
+            try (var reader = JsonSupport.provider().createReader(new ByteArrayInputStream(message.payload()))) {
                 record = reader.readObject();
             }
             switch (record.getString("type", "")) {
@@ -287,7 +287,7 @@ public final class RoomStream {
             return event;
         }
         JsonObject unsigned = event.getJsonObject("unsigned");
-        JsonObjectBuilder merged = unsigned == null ? Json.createObjectBuilder() : Json.createObjectBuilder(unsigned);
+        JsonObjectBuilder merged = unsigned == null ? JsonSupport.provider().createObjectBuilder() : JsonSupport.provider().createObjectBuilder(unsigned);
         merged.add("replaces_state", replaced.get());
         if (old.get().get("content") instanceof JsonObject content) {
             merged.add("prev_content", content);
@@ -295,7 +295,7 @@ public final class RoomStream {
         if (old.get().containsKey("sender")) {
             merged.add("prev_sender", old.get().getString("sender"));
         }
-        return Json.createObjectBuilder(event).add("unsigned", merged).build();
+        return JsonSupport.provider().createObjectBuilder(event).add("unsigned", merged).build();
     }
 
     private Optional<JsonObject> lookup(DbExecute tx, String eventId) {
@@ -316,7 +316,7 @@ public final class RoomStream {
         if (json.containsKey("event_id") && json.containsKey("room_id")) {
             return json;
         }
-        JsonObjectBuilder out = Json.createObjectBuilder(json);
+        JsonObjectBuilder out = JsonSupport.provider().createObjectBuilder(json);
         if (!json.containsKey("event_id")) {
             out.add("event_id", eventId);
         }
@@ -338,7 +338,7 @@ public final class RoomStream {
             Optional<StreamEvent> stored = store.event(tx, targetId);
             if (stored.isPresent() && stored.get().redactedBy() == null) {
                 JsonObject original = stored.get().json();
-                JsonObjectBuilder json = Json.createObjectBuilder(Redaction.redact(original, version.get()))
+                JsonObjectBuilder json = JsonSupport.provider().createObjectBuilder(Redaction.redact(original, version.get()))
                         .add("event_id", targetId).add("room_id", stored.get().roomId());
                 if (original.get("unsigned") instanceof JsonObject unsigned) {
                     json.add("unsigned", unsigned);
