@@ -136,6 +136,58 @@ abstract class EmbeddedBusContract extends BusContract {
         assertEquals(List.of(2), after, "both acknowledgements were stored with their transactions");
     }
 
+    @Test
+    void publishersInsideWritesDoNotStallConsumersThatWrite() throws Exception {
+        int limit = 8;
+        int threads = 4;
+        int perThread = 60;
+        ManagedBus bus = open(harness().settings().withLimits(limit, 5));
+        Database database = ((EmbeddedHarness.WithStorage) bus).database();
+        database.write(tx -> tx.dml("CREATE TABLE pressure_seen (name TEXT PRIMARY KEY)"));
+        AtomicInteger handled = new AtomicInteger();
+        for (String durable : List.of("first", "second")) {
+            bus.subscribe("WritePressure", durable, Duration.ofSeconds(30), m -> {
+                database.write(tx -> tx.dml("INSERT INTO pressure_seen (name) VALUES (?) ON CONFLICT DO NOTHING",
+                        durable + "/" + value(m)));
+                m.ack();
+                handled.incrementAndGet();
+            });
+        }
+
+        AtomicInteger published = new AtomicInteger();
+        List<Thread> publishers = new ArrayList<>();
+        List<Exception> failures = new CopyOnWriteArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int base = t * perThread;
+            publishers.add(Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = 0; i < perThread; i++) {
+                        int n = base + i;
+                        database.write(tx -> {
+                            tx.dml("INSERT INTO pressure_seen (name) VALUES (?)", "published/" + n);
+                            return bus.publish("WritePressure", "!room" + n % 3 + ":example.org", bytes(n));
+                        });
+                        published.incrementAndGet();
+                    }
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        for (Thread publisher : publishers) {
+            publisher.join(Duration.ofSeconds(20));
+        }
+
+        assertEquals(List.of(), failures, "no publish failed");
+        assertEquals(threads * perThread, published.get(), "every publisher finished within 20 s");
+        await(() -> handled.get() == 2 * threads * perThread);
+        assertTrue(bus.publisherWaits() > 0, "publishers were held back");
+        long stored = database.client().execute()
+                .get("SELECT COUNT(*) AS n FROM pressure_seen WHERE name NOT LIKE 'published/%'")
+                .map(r -> ((Number) r.column("n").get()).longValue()).orElseThrow();
+        assertEquals(2L * threads * perThread, stored, "each consumer wrote every message once");
+    }
+
     private static long rows(Database database) {
         return database.client().execute()
                 .get("SELECT COUNT(*) AS n FROM bus_messages WHERE stream = ?", "Retention")

@@ -17,6 +17,7 @@ import io.myelin.api.roomserver.SendEventRequest;
 import io.myelin.api.roomserver.StateRequest;
 import io.myelin.api.roomserver.StateTuple;
 
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -83,14 +84,14 @@ final class CanonicalAliases {
         }
         JsonObject content = event.get().json().getJsonObject("content");
         boolean changed = false;
-        JsonObjectBuilder updated = jakarta.json.Json.createObjectBuilder(content);
+        JsonObjectBuilder updated = JsonSupport.provider().createObjectBuilder(content);
         if (alias.equals(aliasOrNull(content))) {
             updated.remove("alias");
             changed = true;
         }
         if (content.get("alt_aliases") instanceof JsonArray alternatives
-                && alternatives.contains(jakarta.json.Json.createValue(alias))) {
-            JsonArrayBuilder kept = jakarta.json.Json.createArrayBuilder();
+                && alternatives.contains(JsonSupport.provider().createValue(alias))) {
+            JsonArrayBuilder kept = JsonSupport.arrayBuilder();
             alternatives.stream().filter(v -> !(v instanceof JsonString s && s.getString().equals(alias)))
                     .forEach(kept::add);
             updated.add("alt_aliases", kept);

@@ -23,6 +23,7 @@ import io.myelin.api.users.AccessTokens;
 import io.myelin.api.users.Authentication;
 import io.myelin.api.users.Requester;
 
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 
@@ -87,7 +88,7 @@ final class DirectoryRoutes {
     private void get(ServerRequest req, ServerResponse res) {
         String alias = alias(req);
         AliasResponse found = resolve(alias);
-        JsonArrayBuilder servers = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder servers = JsonSupport.arrayBuilder();
         found.servers().forEach(servers::add);
         Json.ok(res, Json.object().add("room_id", found.roomId()).add("servers", servers).build());
     }
@@ -116,7 +117,7 @@ final class DirectoryRoutes {
         if (!visibility.joinedOrWorldReadable(roomId, who.userId())) {
             throw MatrixException.forbidden("You are not allowed to list this room's aliases.");
         }
-        JsonArrayBuilder aliases = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder aliases = JsonSupport.arrayBuilder();
         roomserver.roomAliases(new RoomRequest(roomId)).aliases().forEach(aliases::add);
         Json.ok(res, Json.object().add("aliases", aliases).build());
     }

@@ -21,6 +21,7 @@ import io.myelin.api.users.AccessTokens;
 import io.myelin.api.users.Authentication;
 import io.myelin.api.users.Requester;
 
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -132,7 +133,7 @@ final class PublicRoomsRoutes {
             }
         }
         rooms.sort(Comparator.comparingInt(Summary::joined).reversed().thenComparing(Summary::roomId));
-        JsonArrayBuilder chunk = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder chunk = JsonSupport.arrayBuilder();
         int end = Math.min(rooms.size(), offset + size);
         for (int i = Math.min(offset, end); i < end; i++) {
             chunk.add(rooms.get(i).json());

@@ -21,6 +21,7 @@ import io.myelin.api.roomserver.StateRequest;
 import io.myelin.api.storage.Database;
 import io.myelin.protocol.json.JsonSupport;
 
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;

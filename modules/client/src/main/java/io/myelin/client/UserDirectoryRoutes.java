@@ -12,6 +12,7 @@ import io.myelin.api.users.AccessTokens;
 import io.myelin.api.users.Authentication;
 import io.myelin.api.users.Requester;
 
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -56,7 +57,7 @@ final class UserDirectoryRoutes {
         String term = Bodies.requiredString(body, "search_term");
         int limit = Math.min(limit(body), MAX_LIMIT);
         List<String> terms = UserDirectory.split(term);
-        JsonArrayBuilder results = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder results = JsonSupport.arrayBuilder();
         boolean limited = false;
         if (!terms.isEmpty()) {
             List<UserDirectory.Found> found = directory.search(who.userId(),

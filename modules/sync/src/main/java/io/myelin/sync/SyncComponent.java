@@ -79,7 +79,7 @@ public final class SyncComponent implements Component {
         roomStream.start(context.bus());
         devices = DeviceSync.start(context, memberships, notifier, sources,
                 context.require(KeysApi.class));
-        edus = Edus.start(context, memberships, notifier, sources);
+        edus = Edus.start(context, memberships, notifier, sources, roomStream::holds);
         syncRoutes = new SyncRoutes(context.require(AccessTokens.class), context.require(UserData.class), sources,
                 rooms, notifier, edus.presence());
         historyRoutes = new HistoryRoutes(context.require(AccessTokens.class), roomStream, rooms, notifier,

@@ -3,7 +3,7 @@ package io.myelin.api.keys;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 
-import jakarta.json.Json;
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
@@ -33,7 +33,7 @@ public record DeviceListChange(String userId, String deviceId, String kind) {
      * @return the record as the stream's JSON payload
      */
     public byte[] toBytes() {
-        JsonObjectBuilder json = Json.createObjectBuilder().add("user_id", userId).add("kind", kind);
+        JsonObjectBuilder json = JsonSupport.objectBuilder().add("user_id", userId).add("kind", kind);
         if (deviceId != null) {
             json.add("device_id", deviceId);
         }
@@ -48,7 +48,7 @@ public record DeviceListChange(String userId, String deviceId, String kind) {
      * @throws NullPointerException        when {@code user_id} or {@code kind} is missing
      */
     public static DeviceListChange fromBytes(byte[] payload) {
-        try (JsonReader reader = Json.createReader(new StringReader(new String(payload, StandardCharsets.UTF_8)))) {
+        try (JsonReader reader = JsonSupport.provider().createReader(new StringReader(new String(payload, StandardCharsets.UTF_8)))) {
             JsonObject json = reader.readObject();
             return new DeviceListChange(json.getString("user_id"), json.getString("device_id", null),
                     json.getString("kind"));

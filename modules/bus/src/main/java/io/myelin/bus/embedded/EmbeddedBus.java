@@ -30,8 +30,10 @@ import io.myelin.bus.dispatch.ManagedBus;
  * restart counts its deliveries from 1 again). Rows every consumer has passed are deleted.
  *
  * <p>Back-pressure: a publisher blocks while its stream holds {@code bus.max_pending} messages not
- * acknowledged by all of the stream's durable consumers, open or not. One process owns the log: two
- * servers must not share an embedded bus.
+ * acknowledged by all of the stream's durable consumers, open or not. A publish inside a write never blocks
+ * there, since the write may hold SQLite's only writer, which consumers need before they can acknowledge:
+ * it waits after the commit instead, so the stream may exceed its limit by the messages of the writes in
+ * progress. One process owns the log: two servers must not share an embedded bus.
  */
 public final class EmbeddedBus implements ManagedBus {
 
@@ -86,15 +88,24 @@ public final class EmbeddedBus implements ManagedBus {
     @Override
     public long publish(String stream, String subject, byte[] payload) {
         StreamState state = state(stream);
-        reserve(state);
+        boolean inside = insideWrite();
+        if (inside) {
+            take(state);
+        } else {
+            reserve(state);
+        }
         try {
-            if (!insideWrite()) {
+            if (!inside) {
                 return writer.append(state, subject, payload);
             }
             // Published inside the caller's own write: the message is part of that transaction, exists only
-            // if it commits, and reaches consumers after the commit.
+            // if it commits, and reaches consumers after the commit. The caller may hold the database's only
+            // writer, which consumers need to acknowledge: it waits for room after the commit instead.
             long seq = database.write(tx -> append(tx, stream, subject, payload));
-            database.afterCommit(() -> state.committed(seq));
+            database.afterCommit(() -> {
+                state.committed(seq);
+                awaitRoom(state);
+            });
             return seq;
         } catch (BusException e) {
             throw e;
@@ -258,6 +269,44 @@ public final class EmbeddedBus implements ManagedBus {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BusException("interrupted while waiting for consumers of " + state.stream, e);
+        } finally {
+            state.lock.unlock();
+        }
+    }
+
+    /**
+     * Reserves a place for one message without waiting, for a publish inside a write.
+     */
+    private void take(StreamState state) {
+        state.lock.lock();
+        try {
+            if (closed) {
+                throw new BusException("the bus is closed");
+            }
+            state.reserved++;
+        } finally {
+            state.lock.unlock();
+        }
+    }
+
+    /**
+     * After the commit of a write that published: waits, holding no writer, until the stream is below its
+     * limit again, so that the publisher's next write waits for consumers as a publish outside a write would.
+     * Returns early when the bus closes or the thread is interrupted (keeping the interrupt).
+     */
+    private void awaitRoom(StreamState state) {
+        state.lock.lock();
+        try {
+            boolean counted = false;
+            while (state.backlog() >= settings.maxPending() && !closed) {
+                if (!counted) {
+                    publisherWaits.incrementAndGet();
+                    counted = true;
+                }
+                state.roomy.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             state.lock.unlock();
         }

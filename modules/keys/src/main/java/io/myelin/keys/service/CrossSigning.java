@@ -22,6 +22,7 @@ import io.myelin.keys.store.CrossSigningStore;
 import io.myelin.keys.store.CrossSigningStore.StoredKey;
 import io.myelin.keys.store.DeviceKeyStore;
 
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
@@ -302,7 +303,7 @@ public final class CrossSigning {
         if (key.containsKey("signatures") && key.get("signatures").getValueType() != JsonValue.ValueType.OBJECT) {
             throw MatrixException.badJson("'" + field + ".signatures' must be an object.");
         }
-        return new StoredKey(usage, publicKey, jakarta.json.Json.createObjectBuilder(key).remove("unsigned").build());
+        return new StoredKey(usage, publicKey, JsonSupport.provider().createObjectBuilder(key).remove("unsigned").build());
     }
 
     private Set<String> deviceIds(String userId) {

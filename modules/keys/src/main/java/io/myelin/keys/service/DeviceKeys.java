@@ -19,6 +19,7 @@ import io.myelin.api.users.Requester;
 import io.myelin.keys.store.DeviceKeyStore;
 import io.myelin.keys.store.OneTimeKeyStore;
 
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
@@ -208,7 +209,7 @@ public final class DeviceKeys implements KeysApi {
     }
 
     private void storeDeviceKeys(DbExecute tx, Requester who, JsonObject keys) {
-        JsonObject stripped = jakarta.json.Json.createObjectBuilder(keys).remove("unsigned").build();
+        JsonObject stripped = JsonSupport.provider().createObjectBuilder(keys).remove("unsigned").build();
         Optional<JsonObject> existing = devices.deviceKeys(tx, who.userId(), who.deviceId());
         if (existing.isPresent()) {
             if (!existing.get().getJsonObject("keys").equals(stripped.getJsonObject("keys"))) {
@@ -280,7 +281,7 @@ public final class DeviceKeys implements KeysApi {
     }
 
     private static JsonValue parse(String json) {
-        try (var reader = jakarta.json.Json.createReader(new java.io.StringReader(json))) {
+        try (var reader = JsonSupport.provider().createReader(new java.io.StringReader(json))) {
             return reader.readValue();
         }
     }

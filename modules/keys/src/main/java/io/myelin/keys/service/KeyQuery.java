@@ -14,6 +14,7 @@ import io.myelin.keys.store.CrossSigningStore;
 import io.myelin.keys.store.CrossSigningStore.Signature;
 import io.myelin.keys.store.DeviceKeyStore;
 
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -90,7 +91,7 @@ public final class KeyQuery {
                 if (names.get(deviceId) != null) {
                     unsigned.add("device_display_name", names.get(deviceId));
                 }
-                userDevices.add(deviceId, jakarta.json.Json.createObjectBuilder(merged).add("unsigned", unsigned));
+                userDevices.add(deviceId, JsonSupport.provider().createObjectBuilder(merged).add("unsigned", unsigned));
             }
             deviceKeys.add(userId, userDevices);
             for (CrossSigningStore.StoredKey key : crossSigning.keys(null, userId).values()) {
@@ -117,7 +118,7 @@ public final class KeyQuery {
         Map<String, JsonObjectBuilder> bySigner = new LinkedHashMap<>();
         if (key.get("signatures") instanceof JsonObject existing) {
             existing.forEach((signer, sigs) -> bySigner.put(signer, sigs instanceof JsonObject o
-                    ? jakarta.json.Json.createObjectBuilder(o) : Json.object()));
+                    ? JsonSupport.provider().createObjectBuilder(o) : Json.object()));
         }
         boolean added = false;
         for (Signature signature : signatures) {
@@ -134,6 +135,6 @@ public final class KeyQuery {
         }
         JsonObjectBuilder all = Json.object();
         bySigner.forEach(all::add);
-        return jakarta.json.Json.createObjectBuilder(key).add("signatures", all).build();
+        return JsonSupport.provider().createObjectBuilder(key).add("signatures", all).build();
     }
 }

@@ -4,7 +4,7 @@ import java.io.StringReader;
 
 import io.helidon.dbclient.DbRow;
 
-import jakarta.json.Json;
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 
@@ -31,7 +31,7 @@ final class Rows {
     }
 
     static JsonObject json(DbRow row, String column) {
-        try (JsonReader reader = Json.createReader(new StringReader(text(row, column)))) {
+        try (JsonReader reader = JsonSupport.provider().createReader(new StringReader(text(row, column)))) {
             return reader.readObject();
         }
     }

@@ -21,12 +21,12 @@ import io.myelin.api.ConfigProblems;
 import io.myelin.api.ServerIdentity;
 import io.myelin.api.storage.Database;
 import io.myelin.protocol.json.JsonParser;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.protocol.state.ResolveStateTool;
 import io.myelin.server.config.ConfigException;
 import io.myelin.server.config.CoreConfig;
 import io.myelin.server.config.Settings;
 import io.myelin.server.wiring.StartContext;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -126,7 +126,7 @@ final class LiveRoom {
                 throw new IllegalArgumentException("event " + point + " has no stored state (an outlier or rejected)");
             }
             Set<String> state = stateIds(db, snapshot);
-            JsonArrayBuilder ids = Json.createArrayBuilder();
+            JsonArrayBuilder ids = JsonSupport.arrayBuilder();
             state.forEach(ids::add);
             states.add(new ResolveStateTool.Input("state after " + point, ids.build()));
             toLoad.addAll(state);
@@ -155,7 +155,7 @@ final class LiveRoom {
                 }
             }
         }
-        JsonArrayBuilder all = Json.createArrayBuilder();
+        JsonArrayBuilder all = JsonSupport.arrayBuilder();
         events.values().forEach(all::add);
         return new Snapshot(room.column("room_version").get(String.class),
                 new ResolveStateTool.Input("events of " + roomId, all.build()), states);

@@ -4,6 +4,7 @@ import io.helidon.http.Method;
 import io.myelin.api.Routes;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.server.config.CoreConfig;
 
 import jakarta.json.JsonArrayBuilder;
@@ -51,7 +52,7 @@ public final class Discovery {
     }
 
     private static jakarta.json.JsonObject versions() {
-        JsonArrayBuilder list = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder list = JsonSupport.arrayBuilder();
         for (String v : VERSIONS) {
             list.add(v);
         }

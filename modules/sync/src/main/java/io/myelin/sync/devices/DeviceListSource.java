@@ -18,6 +18,7 @@ import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.protocol.ProtocolException;
 import io.myelin.protocol.RoomVersion;
 import io.myelin.protocol.event.EventIds;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.sync.stream.Memberships;
 import io.myelin.sync.stream.Notifier;
 import io.myelin.sync.stream.SyncQuery;
@@ -25,7 +26,6 @@ import io.myelin.sync.stream.SyncResult;
 import io.myelin.sync.stream.SyncSource;
 import io.myelin.sync.stream.SyncToken;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -209,7 +209,7 @@ public final class DeviceListSource implements SyncSource {
 
     private static DeviceListStore.MemberChange memberChange(byte[] payload) {
         JsonObject output;
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(payload))) {
+        try (JsonReader reader = JsonSupport.provider().createReader(new ByteArrayInputStream(payload))) {
             output = reader.readObject();
         } catch (JsonException e) {
             LOG.log(System.Logger.Level.WARNING, "sync: skipping an OutputRoomEvent record that is not JSON");

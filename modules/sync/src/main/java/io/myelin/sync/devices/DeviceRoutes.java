@@ -14,6 +14,7 @@ import io.myelin.api.users.Authentication;
 import io.myelin.api.users.Requester;
 import io.myelin.protocol.ProtocolException;
 import io.myelin.protocol.id.UserId;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.sync.stream.SyncToken;
 
 import jakarta.json.JsonArrayBuilder;
@@ -76,9 +77,9 @@ final class DeviceRoutes {
         long from = position(req, "from");
         long to = Math.min(position(req, "to"), deviceLists.position());
         DeviceListSource.Changes changes = deviceLists.changes(who.userId(), from, to);
-        JsonArrayBuilder changed = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder changed = JsonSupport.arrayBuilder();
         changes.changed().forEach(changed::add);
-        JsonArrayBuilder left = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder left = JsonSupport.arrayBuilder();
         changes.left().forEach(left::add);
         Json.ok(res, Json.object().add("changed", changed).add("left", left).build());
     }

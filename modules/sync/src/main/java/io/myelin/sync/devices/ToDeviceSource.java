@@ -13,13 +13,13 @@ import io.myelin.api.bus.Streams;
 import io.myelin.api.users.DeviceInfo;
 import io.myelin.api.users.DevicesRequest;
 import io.myelin.api.users.UserData;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.sync.stream.Notifier;
 import io.myelin.sync.stream.SyncQuery;
 import io.myelin.sync.stream.SyncResult;
 import io.myelin.sync.stream.SyncSource;
 import io.myelin.sync.stream.SyncToken;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
@@ -85,7 +85,7 @@ public final class ToDeviceSource implements SyncSource {
         int count = Math.min(LIMIT, messages.size());
         for (int i = 0; i < count; i++) {
             ToDeviceStore.Stored m = messages.get(i);
-            result.toDevice(Json.createObjectBuilder().add("sender", m.sender()).add("type", m.type())
+            result.toDevice(JsonSupport.objectBuilder().add("sender", m.sender()).add("type", m.type())
                     .add("content", m.content()).build());
         }
         if (messages.size() > LIMIT) {
@@ -111,9 +111,9 @@ public final class ToDeviceSource implements SyncSource {
             if (server.equals(serverName)) {
                 local.add(userId);
             } else {
-                JsonObjectBuilder byDevice = Json.createObjectBuilder();
+                JsonObjectBuilder byDevice = JsonSupport.objectBuilder();
                 devices.forEach(byDevice::add);
-                remote.computeIfAbsent(server, s -> Json.createObjectBuilder()).add(userId, byDevice);
+                remote.computeIfAbsent(server, s -> JsonSupport.objectBuilder()).add(userId, byDevice);
             }
         });
 
@@ -137,7 +137,7 @@ public final class ToDeviceSource implements SyncSource {
         String messageId = senderDevice + "/" + txnId;
         boolean fresh = store.send(sender, senderDevice, txnId, type, deliveries, tx -> remote.forEach(
                 (server, byUser) -> bus.publish(Streams.OUTPUT_SEND_TO_DEVICE_EVENT, server,
-                        Json.createObjectBuilder().add("sender", sender).add("type", type)
+                        JsonSupport.objectBuilder().add("sender", sender).add("type", type)
                                 .add("message_id", messageId).add("messages", byUser).build().toString()
                                 .getBytes(StandardCharsets.UTF_8))));
         if (fresh) {

@@ -9,7 +9,7 @@ import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 import io.myelin.api.storage.Database;
 
-import jakarta.json.Json;
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 
@@ -131,7 +131,7 @@ final class ToDeviceStore {
     }
 
     private static JsonObject parse(String text) {
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+        try (JsonReader reader = JsonSupport.provider().createReader(new StringReader(text))) {
             return reader.readObject();
         }
     }

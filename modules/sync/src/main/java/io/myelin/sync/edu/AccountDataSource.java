@@ -12,13 +12,13 @@ import io.myelin.api.users.AccountDataEntry;
 import io.myelin.api.users.AccountDataRequest;
 import io.myelin.api.users.UserData;
 import io.myelin.api.users.UserRequest;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.sync.stream.Notifier;
 import io.myelin.sync.stream.SyncQuery;
 import io.myelin.sync.stream.SyncResult;
 import io.myelin.sync.stream.SyncSource;
 import io.myelin.sync.stream.SyncToken;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 
@@ -85,7 +85,7 @@ public final class AccountDataSource implements SyncSource {
      */
     void handle(Message message) {
         JsonObject change;
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(message.payload()))) {
+        try (JsonReader reader = JsonSupport.provider().createReader(new ByteArrayInputStream(message.payload()))) {
             change = reader.readObject();
         }
         changed(change.getString("user_id"), change.getString("room_id", AccountDataEntry.GLOBAL),
@@ -137,7 +137,7 @@ public final class AccountDataSource implements SyncSource {
     }
 
     private static void add(SyncQuery query, AccountDataEntry entry, SyncResult result) {
-        JsonObject event = Json.createObjectBuilder().add("type", entry.type()).add("content", entry.content())
+        JsonObject event = JsonSupport.objectBuilder().add("type", entry.type()).add("content", entry.content())
                 .build();
         if (entry.roomId().isEmpty()) {
             if (EduFilter.globalAccountData(query.filter(), entry.type())) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import io.helidon.config.Config;
 import io.myelin.api.ComponentContext;
@@ -23,6 +24,7 @@ import io.myelin.api.storage.Database;
 import io.myelin.api.storage.Migrations;
 import io.myelin.api.users.AccessTokens;
 import io.myelin.api.users.UserData;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.sync.push.NotificationCounter;
 import io.myelin.sync.push.Unread;
 import io.myelin.sync.push.UnreadSource;
@@ -30,7 +32,6 @@ import io.myelin.sync.stream.Memberships;
 import io.myelin.sync.stream.Notifier;
 import io.myelin.sync.stream.SyncSource;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 
@@ -59,13 +60,13 @@ public final class Edus {
     private final List<Subscription> subscriptions = new ArrayList<>();
 
     private Edus(Database db, Bus bus, Clock clock, RoomserverApi rooms, UserData userData, AccessTokens tokens,
-                 Memberships memberships, Notifier notifier, EduConfig config) {
+                 Memberships memberships, Notifier notifier, EduConfig config, Predicate<String> inRoomsStream) {
         timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sync-timers").daemon()
                 .factory());
         Unread counts = new Unread(db);
         accountData = new AccountDataSource(db, userData, notifier);
         typing = new Typing(clock, memberships, notifier, timer);
-        receipts = new Receipts(db, rooms, memberships, notifier, counts, bus);
+        receipts = new Receipts(db, rooms, memberships, notifier, counts, bus, inRoomsStream);
         presence = new Presence(config.presenceEnabled(), db, clock, memberships, notifier, bus, OFFLINE_AFTER);
         unread = new UnreadSource(counts);
         counter = new NotificationCounter(rooms, userData, memberships, receipts);
@@ -93,6 +94,23 @@ public final class Edus {
      */
     public static Edus start(ComponentContext context, Memberships memberships, Notifier notifier,
                              List<SyncSource> sources) {
+        return start(context, memberships, notifier, sources, eventId -> true);
+    }
+
+    /**
+     * Starts the sources, their consumers and timers, for a server whose rooms stream wakes the members of a room
+     * for each new event it stores.
+     *
+     * @param context       the component's context
+     * @param memberships   who shares rooms
+     * @param notifier      wakes waiting syncs
+     * @param sources       where the sources are added
+     * @param inRoomsStream whether the rooms stream already holds an event: until it does, a notification count
+     *                      is recorded without waking anyone, and reaches the user with the event itself
+     * @return the started parts
+     */
+    public static Edus start(ComponentContext context, Memberships memberships, Notifier notifier,
+                             List<SyncSource> sources, Predicate<String> inRoomsStream) {
         ConfigProblems problems = new ConfigProblems();
         EduConfig config = EduConfig.read(context.config(), problems);
         if (!problems.isEmpty()) {
@@ -101,7 +119,8 @@ public final class Edus {
         Database db = context.database();
         db.migrate(MIGRATIONS);
         Edus edus = new Edus(db, context.bus(), context.clock(), context.require(RoomserverApi.class),
-                context.require(UserData.class), context.require(AccessTokens.class), memberships, notifier, config);
+                context.require(UserData.class), context.require(AccessTokens.class), memberships, notifier, config,
+                inRoomsStream);
         sources.add(edus.accountData);
         sources.add(edus.typing);
         sources.add(edus.receipts);
@@ -175,7 +194,7 @@ public final class Edus {
 
     private void clientData(Message message) {
         JsonObject change;
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(message.payload()))) {
+        try (JsonReader reader = JsonSupport.provider().createReader(new ByteArrayInputStream(message.payload()))) {
             change = reader.readObject();
         }
         if ("m.push_rules".equals(change.getString("type", null))) {

@@ -17,6 +17,7 @@ import io.myelin.api.bus.Bus;
 import io.myelin.api.bus.Streams;
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.storage.Database;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.sync.stream.Memberships;
 import io.myelin.sync.stream.Notifier;
 import io.myelin.sync.stream.SyncQuery;
@@ -24,7 +25,6 @@ import io.myelin.sync.stream.SyncResult;
 import io.myelin.sync.stream.SyncSource;
 import io.myelin.sync.stream.SyncToken;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
@@ -198,7 +198,7 @@ public final class Presence implements SyncSource {
     public JsonObject status(String userId) {
         State state = enabled ? state(userId).orElse(null) : null;
         if (state == null) {
-            return Json.createObjectBuilder().add("presence", "offline").build();
+            return JsonSupport.objectBuilder().add("presence", "offline").build();
         }
         return content(state, clock.millis());
     }
@@ -208,7 +208,7 @@ public final class Presence implements SyncSource {
         State state = new State(userId, presence, statusMsg, now);
         current.put(userId, state);
         notifier.wake(memberships.localUsersSharingRoomsWith(userId));
-        JsonObject payload = Json.createObjectBuilder().add("user_id", userId).add("content", content(state, now))
+        JsonObject payload = JsonSupport.objectBuilder().add("user_id", userId).add("content", content(state, now))
                 .build();
         bus.publish(Streams.OUTPUT_PRESENCE_EVENT, userId, payload.toString().getBytes(StandardCharsets.UTF_8));
     }
@@ -249,14 +249,14 @@ public final class Presence implements SyncSource {
             if (!EduFilter.presence(query.filter(), state.userId())) {
                 continue;
             }
-            result.presence(Json.createObjectBuilder().add("type", "m.presence").add("sender", state.userId())
+            result.presence(JsonSupport.objectBuilder().add("type", "m.presence").add("sender", state.userId())
                     .add("content", content(state, now)).build());
         }
     }
 
     private static JsonObject content(State state, long now) {
         long ago = Math.max(0, now - state.lastActiveTs());
-        JsonObjectBuilder content = Json.createObjectBuilder().add("presence", state.presence())
+        JsonObjectBuilder content = JsonSupport.objectBuilder().add("presence", state.presence())
                 .add("last_active_ago", ago)
                 .add("currently_active", state.presence().equals("online") && ago < ACTIVE_MS);
         if (state.statusMsg() != null) {

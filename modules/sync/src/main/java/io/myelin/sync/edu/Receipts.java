@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import io.helidon.dbclient.DbRow;
@@ -15,6 +16,7 @@ import io.myelin.api.roomserver.EventRequest;
 import io.myelin.api.roomserver.RoomEvent;
 import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.storage.Database;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.sync.push.NotificationCounter;
 import io.myelin.sync.push.Unread;
 import io.myelin.sync.stream.Memberships;
@@ -24,7 +26,6 @@ import io.myelin.sync.stream.SyncResult;
 import io.myelin.sync.stream.SyncSource;
 import io.myelin.sync.stream.SyncToken;
 
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -86,6 +87,7 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
     private final Unread unread;
     private final Bus bus;
     private final StreamWriter writer;
+    private final Predicate<String> inRoomsStream;
 
     /**
      * @param db          the database
@@ -94,9 +96,11 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
      * @param notifier    wakes them
      * @param unread      the notification counts a read receipt resets
      * @param bus         where public receipts are announced for other servers
+     * @param inRoomsStream whether the rooms stream holds an event (and so has woken its room's members)
      */
     public Receipts(Database db, RoomserverApi rooms, Memberships memberships, Notifier notifier, Unread unread,
-                    Bus bus) {
+                    Bus bus, Predicate<String> inRoomsStream) {
+        this.inRoomsStream = inRoomsStream;
         this.db = db;
         this.rooms = rooms;
         this.memberships = memberships;
@@ -137,7 +141,7 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
             return;
         }
         notifier.wake(memberships.localJoined(receipt.roomId()));
-        JsonObjectBuilder payload = Json.createObjectBuilder().add("room_id", receipt.roomId())
+        JsonObjectBuilder payload = JsonSupport.objectBuilder().add("room_id", receipt.roomId())
                 .add("user_id", receipt.userId()).add("type", receipt.type()).add("event_id", receipt.eventId())
                 .add("ts", receipt.ts());
         if (!receipt.threadId().isEmpty()) {
@@ -156,7 +160,11 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
                 tx.insert(UPSERT_UNREAD_CHANGE, n.userId(), roomId, pos);
             }
         });
-        notifier.wake(notifications.stream().map(Unread.Notification::userId).toList());
+        // Woken alone, a waiting sync would return the count without the event that caused it. The rooms stream
+        // wakes the room's members after it stores the event, and this count is committed before then.
+        if (inRoomsStream.test(eventId)) {
+            notifier.wake(notifications.stream().map(Unread.Notification::userId).toList());
+        }
     }
 
     private long depth(String eventId) {
@@ -232,7 +240,7 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
             if (receipt.type().equals(READ_PRIVATE) && !receipt.userId().equals(viewer)) {
                 continue;
             }
-            JsonObjectBuilder data = Json.createObjectBuilder().add("ts", receipt.ts());
+            JsonObjectBuilder data = JsonSupport.objectBuilder().add("ts", receipt.ts());
             if (!receipt.threadId().isEmpty()) {
                 data.add("thread_id", receipt.threadId());
             }
@@ -242,17 +250,17 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
         if (content.isEmpty()) {
             return null;
         }
-        JsonObjectBuilder json = Json.createObjectBuilder();
+        JsonObjectBuilder json = JsonSupport.objectBuilder();
         content.forEach((eventId, types) -> {
-            JsonObjectBuilder byType = Json.createObjectBuilder();
+            JsonObjectBuilder byType = JsonSupport.objectBuilder();
             types.forEach((type, users) -> {
-                JsonObjectBuilder byUser = Json.createObjectBuilder();
+                JsonObjectBuilder byUser = JsonSupport.objectBuilder();
                 users.forEach(byUser::add);
                 byType.add(type, byUser);
             });
             json.add(eventId, byType);
         });
-        return Json.createObjectBuilder().add("type", "m.receipt").add("content", json).build();
+        return JsonSupport.objectBuilder().add("type", "m.receipt").add("content", json).build();
     }
 
     private static Receipt receipt(DbRow row) {

@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.sync.stream.Memberships;
 import io.myelin.sync.stream.Notifier;
 import io.myelin.sync.stream.SyncQuery;
@@ -16,7 +17,6 @@ import io.myelin.sync.stream.SyncResult;
 import io.myelin.sync.stream.SyncSource;
 import io.myelin.sync.stream.SyncToken;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 /**
@@ -150,8 +150,8 @@ public final class Typing implements SyncSource {
     }
 
     static JsonObject event(List<String> userIds) {
-        return Json.createObjectBuilder().add("type", "m.typing")
-                .add("content", Json.createObjectBuilder().add("user_ids", Json.createArrayBuilder(userIds)))
+        return JsonSupport.objectBuilder().add("type", "m.typing")
+                .add("content", JsonSupport.objectBuilder().add("user_ids", JsonSupport.provider().createArrayBuilder(userIds)))
                 .build();
     }
 }

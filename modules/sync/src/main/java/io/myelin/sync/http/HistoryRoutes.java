@@ -17,6 +17,7 @@ import io.myelin.api.http.MatrixException;
 import io.myelin.api.users.AccessTokens;
 import io.myelin.api.users.Authentication;
 import io.myelin.api.users.Requester;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.sync.rooms.EventFilter;
 import io.myelin.sync.rooms.EventFormat;
 import io.myelin.sync.rooms.HistoryVisibility;
@@ -127,7 +128,7 @@ public final class HistoryRoutes {
                     : new Timelines.Run(List.of(), false, stop);
             body.add("start", from.isPresent() ? query.first("from").get() : "t" + start);
         }
-        JsonArrayBuilder chunk = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder chunk = JsonSupport.arrayBuilder();
         run.events().forEach(e -> chunk.add(format.render(e, reader)));
         body.add("chunk", chunk);
         if (run.more()) {
@@ -162,15 +163,15 @@ public final class HistoryRoutes {
         Timelines.Run before = Timelines.backward(store, roomId, 0, event.pos() - 1, beforeLimit, filter, visibility);
         Timelines.Run after = Timelines.forward(store, roomId, event.pos(), cap, limit - beforeLimit, filter,
                 visibility);
-        JsonArrayBuilder beforeJson = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder beforeJson = JsonSupport.arrayBuilder();
         before.events().forEach(e -> beforeJson.add(format.render(e, reader)));
-        JsonArrayBuilder afterJson = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder afterJson = JsonSupport.arrayBuilder();
         after.events().forEach(e -> afterJson.add(format.render(e, reader)));
         List<StreamEvent> all = new ArrayList<>(before.events());
         all.add(event);
         all.addAll(after.events());
         long last = after.events().isEmpty() ? event.pos() : after.events().getLast().pos();
-        JsonArrayBuilder state = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder state = JsonSupport.arrayBuilder();
         Map<RoomStore.StateKey, String> keys = store.stateBefore(roomId, last + 1);
         Set<String> senders = new HashSet<>();
         all.forEach(e -> senders.add(e.sender()));
@@ -207,7 +208,7 @@ public final class HistoryRoutes {
             }
         }
         Map<String, StreamEvent> found = store.events(ids);
-        JsonArrayBuilder out = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder out = JsonSupport.arrayBuilder();
         ids.forEach(id -> {
             if (found.containsKey(id)) {
                 out.add(format.render(found.get(id), reader));

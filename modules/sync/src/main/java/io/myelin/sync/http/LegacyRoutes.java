@@ -15,6 +15,7 @@ import io.myelin.api.http.Json;
 import io.myelin.api.users.AccessTokens;
 import io.myelin.api.users.Authentication;
 import io.myelin.api.users.Requester;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.sync.rooms.EventFilter;
 import io.myelin.sync.rooms.EventFormat;
 import io.myelin.sync.rooms.HistoryVisibility;
@@ -74,7 +75,7 @@ final class LegacyRoutes {
                 long end = chunk.size() >= PAGE ? chunk.getLast().pos() : upTo;
                 EventFormat.Reader reader = new EventFormat.Reader(who.userId(), who.deviceId(), clock.millis(),
                         store);
-                JsonArrayBuilder events = jakarta.json.Json.createArrayBuilder();
+                JsonArrayBuilder events = JsonSupport.arrayBuilder();
                 chunk.forEach(e -> events.add(EventFormat.CLIENT.render(e, reader)));
                 Json.ok(res, Json.object().add("start", "t" + from).add("end", "t" + end).add("chunk", events)
                         .build());
@@ -109,7 +110,7 @@ final class LegacyRoutes {
         int limit = HistoryRoutes.limit(req.query().first("limit").asOptional().orElse(null));
         long upTo = stream.position();
         EventFormat.Reader reader = new EventFormat.Reader(who.userId(), who.deviceId(), clock.millis(), store);
-        JsonArrayBuilder list = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder list = JsonSupport.arrayBuilder();
         for (var entry : rooms.membershipsAt(who.userId(), upTo).entrySet()) {
             String roomId = entry.getKey();
             String membership = entry.getValue().membership();
@@ -121,12 +122,12 @@ final class LegacyRoutes {
                 HistoryVisibility visibility = HistoryVisibility.of(store, roomId, who.userId());
                 Timelines.Run run = Timelines.backward(store, roomId, 0, upTo, limit, EventFilter.ALL, visibility);
                 List<StreamEvent> events = Timelines.oldestFirst(run);
-                JsonArrayBuilder chunk = jakarta.json.Json.createArrayBuilder();
+                JsonArrayBuilder chunk = JsonSupport.arrayBuilder();
                 events.forEach(e -> chunk.add(EventFormat.CLIENT.render(e, reader)));
                 long start = events.isEmpty() ? upTo : events.getFirst().pos() - 1;
                 room.add("messages", Json.object().add("chunk", chunk).add("start", "t" + start)
                         .add("end", "t" + upTo));
-                JsonArrayBuilder state = jakarta.json.Json.createArrayBuilder();
+                JsonArrayBuilder state = JsonSupport.arrayBuilder();
                 Map<RoomStore.StateKey, String> keys = store.stateBefore(roomId, upTo + 1);
                 Map<String, StreamEvent> found = store.events(keys.values());
                 keys.values().forEach(id -> {
@@ -142,11 +143,11 @@ final class LegacyRoutes {
                     room.add("inviter", invite.sender());
                 });
             }
-            room.add("account_data", jakarta.json.Json.createArrayBuilder());
+            room.add("account_data", JsonSupport.arrayBuilder());
             list.add(room);
         }
         Json.ok(res, Json.object().add("end", "t" + upTo).add("rooms", list)
-                .add("presence", jakarta.json.Json.createArrayBuilder())
-                .add("account_data", jakarta.json.Json.createArrayBuilder()).build());
+                .add("presence", JsonSupport.arrayBuilder())
+                .add("account_data", JsonSupport.arrayBuilder()).build());
     }
 }

@@ -18,6 +18,7 @@ import io.myelin.api.users.Authentication;
 import io.myelin.api.users.FilterRequest;
 import io.myelin.api.users.Requester;
 import io.myelin.api.users.UserData;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.sync.edu.Presence;
 import io.myelin.sync.rooms.RoomsSource;
 import io.myelin.sync.rooms.SyncFilter;
@@ -161,7 +162,7 @@ public final class SyncRoutes {
     }
 
     static JsonObject parse(String json) {
-        try (var reader = jakarta.json.Json.createReader(new StringReader(json))) {
+        try (var reader = JsonSupport.provider().createReader(new StringReader(json))) {
             return reader.readObject();
         } catch (JsonException | IllegalStateException e) {
             throw MatrixException.notJson("The filter is not a JSON object.");

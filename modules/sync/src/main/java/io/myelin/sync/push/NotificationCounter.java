@@ -19,9 +19,9 @@ import io.myelin.api.users.UserRequest;
 import io.myelin.protocol.RoomVersion;
 import io.myelin.protocol.auth.PowerLevels;
 import io.myelin.protocol.event.EventIds;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.sync.stream.Memberships;
 
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -96,7 +96,7 @@ public final class NotificationCounter {
      */
     public void handle(Message message) {
         JsonObject output;
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(message.payload()))) {
+        try (JsonReader reader = JsonSupport.provider().createReader(new ByteArrayInputStream(message.payload()))) {
             output = reader.readObject();
         }
         if (OutputRoomEvent.NEW_ROOM_EVENT.equals(output.getString("type", null))) {
@@ -127,7 +127,7 @@ public final class NotificationCounter {
             return;
         }
         String eventId = EventIds.eventId(pdu, version);
-        JsonObject event = Json.createObjectBuilder(pdu).add("event_id", eventId).build();
+        JsonObject event = JsonSupport.provider().createObjectBuilder(pdu).add("event_id", eventId).build();
 
         List<StateTuple> keys = new ArrayList<>(List.of(new StateTuple("m.room.create", ""),
                 new StateTuple("m.room.power_levels", "")));

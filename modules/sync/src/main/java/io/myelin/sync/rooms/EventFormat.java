@@ -6,7 +6,7 @@ import java.util.Set;
 
 import io.myelin.api.http.MatrixException;
 
-import jakarta.json.Json;
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -92,7 +92,7 @@ public final class EventFormat {
      */
     public JsonObject render(StreamEvent event, Reader reader) {
         JsonObject json = event.json();
-        JsonObjectBuilder out = Json.createObjectBuilder();
+        JsonObjectBuilder out = JsonSupport.objectBuilder();
         if (federation) {
             json.forEach((key, value) -> {
                 if (!key.equals("unsigned")) {
@@ -112,7 +112,7 @@ public final class EventFormat {
     }
 
     private JsonObject unsigned(StreamEvent event, Reader reader) {
-        JsonObjectBuilder unsigned = Json.createObjectBuilder();
+        JsonObjectBuilder unsigned = JsonSupport.objectBuilder();
         if (event.json().get("unsigned") instanceof JsonObject stored) {
             stored.forEach((key, value) -> {
                 if (KEPT_UNSIGNED.contains(key)) {
@@ -150,7 +150,7 @@ public final class EventFormat {
     }
 
     private JsonObject cut(JsonObject event) {
-        JsonObjectBuilder out = Json.createObjectBuilder();
+        JsonObjectBuilder out = JsonSupport.objectBuilder();
         List<String> tops = new ArrayList<>();
         for (List<String> path : fields) {
             if (!tops.contains(path.getFirst())) {

@@ -16,7 +16,7 @@ import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 import io.myelin.api.storage.Database;
 
-import jakarta.json.Json;
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonObject;
 
 /**
@@ -30,7 +30,7 @@ public final class RoomStore {
     public static final String MEMBER = "m.room.member";
 
     private static final String MAX_POS = "SELECT COALESCE(MAX(pos), 0) AS pos FROM sync_events";
-    private static final String HAS_EVENT = "SELECT pos FROM sync_events WHERE event_id = ?";
+    static final String HAS_EVENT = "SELECT pos FROM sync_events WHERE event_id = ?";
     private static final String INSERT_EVENT = "INSERT INTO sync_events (pos, room_id, event_id, type, state_key,"
             + " sender, json, txn_id, redacted_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)";
     private static final String COLUMNS = "pos, room_id, event_id, type, state_key, sender, json, txn_id,"
@@ -317,7 +317,7 @@ public final class RoomStore {
 
     private static StreamEvent event(DbRow row) {
         JsonObject json;
-        try (var reader = Json.createReader(new StringReader(Rows.text(row, "json")))) {
+        try (var reader = JsonSupport.provider().createReader(new StringReader(Rows.text(row, "json")))) {
             json = reader.readObject();
         }
         return new StreamEvent(Rows.number(row, "pos"), Rows.text(row, "room_id"), Rows.text(row, "event_id"),

@@ -7,6 +7,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.helidon.dbclient.DbExecute;
@@ -21,9 +24,9 @@ import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.protocol.RoomVersion;
 import io.myelin.protocol.event.EventIds;
 import io.myelin.protocol.event.Redaction;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.sync.stream.Notifier;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
@@ -32,9 +35,13 @@ import jakarta.json.JsonObjectBuilder;
  * stream position, together with the current-state and membership changes it brought, in one transaction;
  * then the local users joined to the room, and any local user whose membership changed, are woken.
  *
- * <p>Positions are handed out under one lock and published only after their commit, so a reader that sees
- * position {@code n} can read everything up to {@code n}. A record seen again (redelivery) is skipped because
- * its event is already stored.
+ * <p>New events are stored in batches: the handler that takes the writer's lock stores every event waiting
+ * at that moment in one transaction (a commit costs milliseconds on a durable SQLite, so one per event would
+ * cap the stream at a few hundred events a second), while the handlers of the others wait for that commit;
+ * each handler acknowledges its record after the commit. Positions are handed out under the lock and
+ * published only after their commit, so a reader that sees position {@code n} can read everything up to
+ * {@code n}. A record seen again
+ * (redelivery) is skipped because its event is already stored.
  *
  * <p>Not yet: events from backfill ({@code old_room_event}) are not added to the stream, so {@code /messages}
  * does not page into history fetched from other servers.
@@ -43,11 +50,13 @@ public final class RoomStream {
 
     private static final System.Logger LOG = System.getLogger(RoomStream.class.getName());
     private static final String DURABLE = "sync-rooms";
+    private static final int MAX_BATCH = 256;
 
     private final RoomStore store;
     private final RoomserverApi roomserver;
     private final Notifier notifier;
     private final String serverSuffix;
+    private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
     private final ReentrantLock writer = new ReentrantLock();
     private volatile long position;
     private Subscription subscription;
@@ -92,6 +101,14 @@ public final class RoomStream {
         return store;
     }
 
+    /**
+     * @param eventId an event id
+     * @return whether the stream holds the event (committed)
+     */
+    public boolean holds(String eventId) {
+        return store.db().client().execute().get(RoomStore.HAS_EVENT, eventId).isPresent();
+    }
+
     boolean isLocal(String userId) {
         return userId.endsWith(serverSuffix);
     }
@@ -99,14 +116,14 @@ public final class RoomStream {
     private void handle(Message message) {
         try {
             JsonObject record;
-            try (var reader = Json.createReader(new ByteArrayInputStream(message.payload()))) {
+            try (var reader = JsonSupport.provider().createReader(new ByteArrayInputStream(message.payload()))) {
                 record = reader.readObject();
             }
             switch (record.getString("type", "")) {
-                case OutputRoomEvent.NEW_ROOM_EVENT -> addNew(record, false);
+                case OutputRoomEvent.NEW_ROOM_EVENT -> store(parse(record, false));
                 // An invite to a room in this server's graph came as a new event just before and is skipped;
                 // one to a room the server is not in is stored as the user's membership of it.
-                case OutputRoomEvent.NEW_INVITE -> addNew(record, true);
+                case OutputRoomEvent.NEW_INVITE -> store(parse(record, true));
                 case OutputRoomEvent.REDACTED_EVENT -> redacted(record);
                 default -> {
                     // A retired invite arrives as the membership change of a new event; backfill is not kept.
@@ -120,39 +137,96 @@ public final class RoomStream {
         }
     }
 
-    private void addNew(JsonObject record, boolean invite) {
+    /** A new event waiting for its commit. */
+    private record Pending(NewEvent event, CompletableFuture<Void> done) {
+    }
+
+    private record NewEvent(String roomId, String eventId, JsonObject event, List<String> adds, List<String> removes,
+                            String txnId) {
+    }
+
+    private static NewEvent parse(JsonObject record, boolean invite) {
         String roomId = record.getString("roomId");
         RoomVersion version = RoomVersion.of(record.getString("roomVersion", "")).orElseThrow(
                 () -> new IllegalArgumentException("unknown room version"));
         JsonObject raw = record.getJsonObject("event");
         String eventId = EventIds.eventId(raw, version);
-        JsonObject event = normalised(raw, eventId, roomId);
         List<String> adds = invite ? List.of(eventId) : RoomStore.strings(record.getJsonArray("addsStateEventIds"));
-        List<String> removes = RoomStore.strings(record.getJsonArray("removesStateEventIds"));
-        String txnId = record.getString("transactionId", null);
-        Set<String> wake = new HashSet<>();
-        boolean written;
+        return new NewEvent(roomId, eventId, normalised(raw, eventId, roomId), adds,
+                RoomStore.strings(record.getJsonArray("removesStateEventIds")),
+                record.getString("transactionId", null));
+    }
+
+    /**
+     * Stores an event and returns after its commit, or throws when it could not be stored. The bus hands over a
+     * room's next record only once the previous one is acknowledged, so a batch holds at most one event per room
+     * (and a copy redelivered meanwhile) and order within rooms is kept.
+     */
+    private void store(NewEvent event) {
+        Pending mine = new Pending(event, new CompletableFuture<>());
+        pending.add(mine);
         writer.lock();
         try {
-            long pos = position + 1;
-            written = store.db().write(tx -> {
-                if (store.hasEvent(tx, eventId)) {
-                    return false;
-                }
-                store.insertEvent(tx, pos, roomId, withPrevContent(tx, roomId, event), txnId);
-                applyState(tx, pos, roomId, event, adds, removes, wake);
-                store.members(tx, roomId, "join").stream().filter(this::isLocal).forEach(wake::add);
-                return true;
-            });
-            if (written) {
-                position = pos;
+            if (!mine.done().isDone()) {
+                writeWaiting();
             }
         } finally {
             writer.unlock();
         }
-        if (written) {
-            notifier.wake(wake);
+        try {
+            mine.done().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while storing " + event.eventId(), e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
+    }
+
+    /** Stores the events waiting, in one transaction; when that fails, each alone. Runs under the lock. */
+    private void writeWaiting() {
+        List<Pending> batch = new ArrayList<>();
+        Pending next;
+        while (batch.size() < MAX_BATCH && (next = pending.poll()) != null) {
+            batch.add(next);
+        }
+        try {
+            commit(batch);
+        } catch (RuntimeException e) {
+            if (batch.size() == 1) {
+                batch.getFirst().done().completeExceptionally(e);
+                return;
+            }
+            // One bad record must not hold the others back.
+            for (Pending one : batch) {
+                try {
+                    commit(List.of(one));
+                } catch (RuntimeException again) {
+                    one.done().completeExceptionally(again);
+                }
+            }
+        }
+    }
+
+    private void commit(List<Pending> batch) {
+        Set<String> wake = new HashSet<>();
+        long last = store.db().write(tx -> {
+            long pos = position;
+            for (Pending one : batch) {
+                NewEvent e = one.event();
+                if (store.hasEvent(tx, e.eventId())) {
+                    continue;
+                }
+                pos++;
+                store.insertEvent(tx, pos, e.roomId(), withPrevContent(tx, e.roomId(), e.event()), e.txnId());
+                applyState(tx, pos, e.roomId(), e.event(), e.adds(), e.removes(), wake);
+                store.members(tx, e.roomId(), "join").stream().filter(this::isLocal).forEach(wake::add);
+            }
+            return pos;
+        });
+        position = last;
+        notifier.wake(wake);
+        batch.forEach(one -> one.done().complete(null));
     }
 
     private void applyState(DbExecute tx, long pos, String roomId, JsonObject event, List<String> adds,
@@ -213,7 +287,7 @@ public final class RoomStream {
             return event;
         }
         JsonObject unsigned = event.getJsonObject("unsigned");
-        JsonObjectBuilder merged = unsigned == null ? Json.createObjectBuilder() : Json.createObjectBuilder(unsigned);
+        JsonObjectBuilder merged = unsigned == null ? JsonSupport.objectBuilder() : JsonSupport.provider().createObjectBuilder(unsigned);
         merged.add("replaces_state", replaced.get());
         if (old.get().get("content") instanceof JsonObject content) {
             merged.add("prev_content", content);
@@ -221,7 +295,7 @@ public final class RoomStream {
         if (old.get().containsKey("sender")) {
             merged.add("prev_sender", old.get().getString("sender"));
         }
-        return Json.createObjectBuilder(event).add("unsigned", merged).build();
+        return JsonSupport.provider().createObjectBuilder(event).add("unsigned", merged).build();
     }
 
     private Optional<JsonObject> lookup(DbExecute tx, String eventId) {
@@ -242,7 +316,7 @@ public final class RoomStream {
         if (json.containsKey("event_id") && json.containsKey("room_id")) {
             return json;
         }
-        JsonObjectBuilder out = Json.createObjectBuilder(json);
+        JsonObjectBuilder out = JsonSupport.provider().createObjectBuilder(json);
         if (!json.containsKey("event_id")) {
             out.add("event_id", eventId);
         }
@@ -264,7 +338,7 @@ public final class RoomStream {
             Optional<StreamEvent> stored = store.event(tx, targetId);
             if (stored.isPresent() && stored.get().redactedBy() == null) {
                 JsonObject original = stored.get().json();
-                JsonObjectBuilder json = Json.createObjectBuilder(Redaction.redact(original, version.get()))
+                JsonObjectBuilder json = JsonSupport.provider().createObjectBuilder(Redaction.redact(original, version.get()))
                         .add("event_id", targetId).add("room_id", stored.get().roomId());
                 if (original.get("unsigned") instanceof JsonObject unsigned) {
                     json.add("unsigned", unsigned);

@@ -16,12 +16,12 @@ import io.myelin.api.cache.Caches;
 import io.myelin.api.roomserver.Membership;
 import io.myelin.api.roomserver.MembershipsRequest;
 import io.myelin.api.roomserver.RoomserverApi;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.sync.stream.SyncQuery;
 import io.myelin.sync.stream.SyncResult;
 import io.myelin.sync.stream.SyncSource;
 import io.myelin.sync.stream.SyncToken;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -313,7 +313,7 @@ public final class RoomsSource implements SyncSource {
         Map<String, String> members = store.members(roomId);
         long joined = members.values().stream().filter("join"::equals).count();
         long invited = members.values().stream().filter("invite"::equals).count();
-        JsonObjectBuilder summary = Json.createObjectBuilder().add("m.joined_member_count", joined)
+        JsonObjectBuilder summary = JsonSupport.objectBuilder().add("m.joined_member_count", joined)
                 .add("m.invited_member_count", invited);
         Map<RoomStore.StateKey, String> current = store.currentState(roomId);
         boolean named = current.containsKey(new RoomStore.StateKey("m.room.name", ""))
@@ -332,7 +332,7 @@ public final class RoomsSource implements SyncSource {
                     }
                 });
             }
-            JsonArrayBuilder list = Json.createArrayBuilder();
+            JsonArrayBuilder list = JsonSupport.arrayBuilder();
             heroes.stream().limit(5).forEach(list::add);
             summary.add("m.heroes", list);
         }
@@ -372,7 +372,7 @@ public final class RoomsSource implements SyncSource {
     }
 
     private static JsonObject strip(JsonObject event) {
-        JsonObjectBuilder out = Json.createObjectBuilder();
+        JsonObjectBuilder out = JsonSupport.objectBuilder();
         for (String key : List.of("type", "state_key", "sender", "content")) {
             if (event.containsKey(key)) {
                 out.add(key, event.get(key));

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import jakarta.json.Json;
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -168,7 +168,7 @@ public final class SyncResult {
      * @param highlightCount    unread highlighting events
      */
     public void unreadNotifications(String roomId, long notificationCount, long highlightCount) {
-        joined(roomId).unread = Json.createObjectBuilder().add("notification_count", notificationCount)
+        joined(roomId).unread = JsonSupport.objectBuilder().add("notification_count", notificationCount)
                 .add("highlight_count", highlightCount).build();
     }
 
@@ -219,18 +219,18 @@ public final class SyncResult {
      * @return the response body
      */
     public JsonObject toJson(String nextBatch) {
-        JsonObjectBuilder body = Json.createObjectBuilder().add("next_batch", nextBatch);
-        JsonObjectBuilder rooms = Json.createObjectBuilder();
+        JsonObjectBuilder body = JsonSupport.objectBuilder().add("next_batch", nextBatch);
+        JsonObjectBuilder rooms = JsonSupport.objectBuilder();
         if (!joined.isEmpty()) {
-            JsonObjectBuilder join = Json.createObjectBuilder();
+            JsonObjectBuilder join = JsonSupport.objectBuilder();
             joined.forEach((roomId, room) -> {
-                JsonObjectBuilder json = Json.createObjectBuilder()
+                JsonObjectBuilder json = JsonSupport.objectBuilder()
                         .add("timeline", timeline(room.timeline, room.limited, room.prevBatch))
                         .add("state", events(room.state))
                         .add("ephemeral", events(room.ephemeral))
                         .add("account_data", events(room.accountData));
                 json.add("unread_notifications", room.unread != null ? room.unread
-                        : Json.createObjectBuilder().add("notification_count", 0).add("highlight_count", 0)
+                        : JsonSupport.objectBuilder().add("notification_count", 0).add("highlight_count", 0)
                         .build());
                 if (room.summary != null) {
                     json.add("summary", room.summary);
@@ -240,20 +240,20 @@ public final class SyncResult {
             rooms.add("join", join);
         }
         if (!invited.isEmpty()) {
-            JsonObjectBuilder invite = Json.createObjectBuilder();
+            JsonObjectBuilder invite = JsonSupport.objectBuilder();
             invited.forEach((roomId, stripped) -> invite.add(roomId,
-                    Json.createObjectBuilder().add("invite_state", events(stripped))));
+                    JsonSupport.objectBuilder().add("invite_state", events(stripped))));
             rooms.add("invite", invite);
         }
         if (!knocked.isEmpty()) {
-            JsonObjectBuilder knock = Json.createObjectBuilder();
+            JsonObjectBuilder knock = JsonSupport.objectBuilder();
             knocked.forEach((roomId, stripped) -> knock.add(roomId,
-                    Json.createObjectBuilder().add("knock_state", events(stripped))));
+                    JsonSupport.objectBuilder().add("knock_state", events(stripped))));
             rooms.add("knock", knock);
         }
         if (!left.isEmpty()) {
-            JsonObjectBuilder leave = Json.createObjectBuilder();
-            left.forEach((roomId, room) -> leave.add(roomId, Json.createObjectBuilder()
+            JsonObjectBuilder leave = JsonSupport.objectBuilder();
+            left.forEach((roomId, room) -> leave.add(roomId, JsonSupport.objectBuilder()
                     .add("timeline", timeline(room.timeline, room.limited, room.prevBatch))
                     .add("state", events(room.state))
                     .add("account_data", events(room.accountData))));
@@ -263,20 +263,20 @@ public final class SyncResult {
         body.add("account_data", events(globalAccountData));
         body.add("presence", events(presence));
         body.add("to_device", events(toDevice));
-        body.add("device_lists", Json.createObjectBuilder()
-                .add("changed", Json.createArrayBuilder(List.copyOf(devicesChanged)))
-                .add("left", Json.createArrayBuilder(List.copyOf(devicesLeft))));
+        body.add("device_lists", JsonSupport.objectBuilder()
+                .add("changed", JsonSupport.provider().createArrayBuilder(List.copyOf(devicesChanged)))
+                .add("left", JsonSupport.provider().createArrayBuilder(List.copyOf(devicesLeft))));
         if (oneTimeKeyCounts != null) {
-            JsonObjectBuilder counts = Json.createObjectBuilder();
+            JsonObjectBuilder counts = JsonSupport.objectBuilder();
             oneTimeKeyCounts.forEach(counts::add);
             body.add("device_one_time_keys_count", counts);
-            body.add("device_unused_fallback_key_types", Json.createArrayBuilder(unusedFallbackKeyTypes));
+            body.add("device_unused_fallback_key_types", JsonSupport.provider().createArrayBuilder(unusedFallbackKeyTypes));
         }
         return body.build();
     }
 
     private static JsonObject timeline(List<JsonObject> events, boolean limited, String prevBatch) {
-        JsonObjectBuilder json = Json.createObjectBuilder().add("events", array(events)).add("limited", limited);
+        JsonObjectBuilder json = JsonSupport.objectBuilder().add("events", array(events)).add("limited", limited);
         if (prevBatch != null) {
             json.add("prev_batch", prevBatch);
         }
@@ -284,11 +284,11 @@ public final class SyncResult {
     }
 
     private static JsonObject events(List<JsonObject> events) {
-        return Json.createObjectBuilder().add("events", array(events)).build();
+        return JsonSupport.objectBuilder().add("events", array(events)).build();
     }
 
     private static JsonArrayBuilder array(List<JsonObject> events) {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JsonSupport.arrayBuilder();
         events.forEach(array::add);
         return array;
     }

@@ -14,6 +14,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.myelin.api.http.ErrorCode;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.users.crypto.Secrets;
 
 import jakarta.json.JsonArrayBuilder;
@@ -155,9 +156,9 @@ public final class Uia {
 
     private static JsonObject challenge(List<List<String>> flows, String session,
                                   Set<String> completed, ErrorCode code, String error) {
-        JsonArrayBuilder flowArray = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder flowArray = JsonSupport.arrayBuilder();
         for (List<String> flow : flows) {
-            flowArray.add(Json.object().add("stages", jakarta.json.Json.createArrayBuilder(flow)));
+            flowArray.add(Json.object().add("stages", JsonSupport.provider().createArrayBuilder(flow)));
         }
         JsonObjectBuilder body = Json.object()
                 .add("flows", flowArray)
@@ -165,7 +166,7 @@ public final class Uia {
                 .add("session", session);
         synchronized (completed) {
             if (!completed.isEmpty()) {
-                body.add("completed", jakarta.json.Json.createArrayBuilder(List.copyOf(completed)));
+                body.add("completed", JsonSupport.provider().createArrayBuilder(List.copyOf(completed)));
             }
         }
         if (code != null) {

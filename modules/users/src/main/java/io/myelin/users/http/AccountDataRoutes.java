@@ -11,6 +11,7 @@ import io.myelin.api.http.MatrixException;
 import io.myelin.api.users.Requester;
 import io.myelin.protocol.ProtocolException;
 import io.myelin.protocol.id.RoomId;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.users.store.AccountDataStore;
 
 import jakarta.json.JsonObject;
@@ -85,7 +86,7 @@ public final class AccountDataRoutes {
         if (order != null && order.getValueType() != JsonValue.ValueType.NUMBER) {
             throw MatrixException.badJson("'order' must be a number.");
         }
-        JsonObjectBuilder tags = jakarta.json.Json.createObjectBuilder(currentTags(who.userId(), room)).add(tag, body);
+        JsonObjectBuilder tags = JsonSupport.provider().createObjectBuilder(currentTags(who.userId(), room)).add(tag, body);
         saveTags(who.userId(), room, tags.build());
         Json.ok(res, Json.empty());
     }
@@ -93,7 +94,7 @@ public final class AccountDataRoutes {
     private void deleteTag(ServerRequest req, ServerResponse res) {
         Requester who = guard.self(req, res);
         String room = roomId(req);
-        JsonObjectBuilder tags = jakarta.json.Json.createObjectBuilder(currentTags(who.userId(), room))
+        JsonObjectBuilder tags = JsonSupport.provider().createObjectBuilder(currentTags(who.userId(), room))
                 .remove(tag(req));
         saveTags(who.userId(), room, tags.build());
         Json.ok(res, Json.empty());

@@ -7,6 +7,7 @@ import io.myelin.api.Routes;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.users.Requester;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.users.store.FilterStore;
 
 import jakarta.json.JsonObject;
@@ -38,7 +39,7 @@ public final class ClientConfigRoutes {
         routes.clientV3(Method.GET, "/capabilities", this::capabilities);
         routes.clientV3(Method.GET, "/account/3pid", (req, res) -> {
             guard.requester(req, res);
-            Json.ok(res, Json.object().add("threepids", jakarta.json.Json.createArrayBuilder()).build());
+            Json.ok(res, Json.object().add("threepids", JsonSupport.arrayBuilder()).build());
         });
         for (String path : new String[] {"/account/3pid", "/account/3pid/add", "/account/3pid/bind"}) {
             routes.clientV3(Method.POST, path, (req, res) -> {

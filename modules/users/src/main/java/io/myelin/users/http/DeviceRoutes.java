@@ -10,6 +10,7 @@ import io.myelin.api.Routes;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.users.Requester;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.users.auth.Accounts;
 import io.myelin.users.auth.RateLimiter;
 import io.myelin.users.auth.TokenService;
@@ -63,7 +64,7 @@ public final class DeviceRoutes {
 
     private void list(ServerRequest req, ServerResponse res) {
         Requester who = guard.requesterOrGuest(req, res);
-        JsonArrayBuilder devices = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder devices = JsonSupport.arrayBuilder();
         accounts.devices().devices(who.userId()).forEach(d -> devices.add(json(d)));
         Json.ok(res, Json.object().add("devices", devices).build());
     }

@@ -15,6 +15,7 @@ import io.myelin.api.users.Authentication;
 import io.myelin.api.users.Requester;
 import io.myelin.protocol.ProtocolException;
 import io.myelin.protocol.id.DeviceId;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.users.auth.Accounts;
 import io.myelin.users.auth.LoginTokens;
 import io.myelin.users.auth.RateLimiter;
@@ -72,7 +73,7 @@ public final class LoginRoutes {
         if (loginTokensEnabled) {
             token.add("get_login_token", true);
         }
-        JsonObject flows = Json.object().add("flows", jakarta.json.Json.createArrayBuilder()
+        JsonObject flows = Json.object().add("flows", JsonSupport.arrayBuilder()
                 .add(Json.object().add("type", PASSWORD)).add(token)).build();
         routes.clientV3(Method.GET, "/login", (req, res) -> Json.ok(res, flows));
         routes.clientV3(Method.POST, "/login", this::login);

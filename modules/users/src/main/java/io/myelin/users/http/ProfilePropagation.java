@@ -9,9 +9,9 @@ import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.roomserver.SendEventRequest;
 import io.myelin.api.roomserver.StateRequest;
 import io.myelin.api.roomserver.StateTuple;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.users.store.AccountStore.Profile;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
@@ -71,7 +71,7 @@ final class ProfilePropagation {
         // Keep what else the member event says (is_direct, third-party fields) and replace only the profile; a
         // field the user cleared is left out rather than sent empty. The restricted-join authorisation belonged
         // to the original join and would have to be signed again by the authorising server, so it goes.
-        JsonObjectBuilder content = Json.createObjectBuilder(old == null ? JsonObject.EMPTY_JSON_OBJECT : old)
+        JsonObjectBuilder content = JsonSupport.provider().createObjectBuilder(old == null ? JsonObject.EMPTY_JSON_OBJECT : old)
                 .remove("displayname").remove("avatar_url").remove("join_authorised_via_users_server")
                 .add("membership", "join");
         if (profile.displayname() != null) {

@@ -21,6 +21,7 @@ import io.myelin.api.users.UiaRequest;
 import io.myelin.api.users.UiaResponse;
 import io.myelin.api.users.UserData;
 import io.myelin.api.users.UserRequest;
+import io.myelin.protocol.json.JsonSupport;
 import io.myelin.users.auth.Accounts;
 import io.myelin.users.auth.Uia;
 import io.myelin.users.push.PushRules;
@@ -29,7 +30,6 @@ import io.myelin.users.store.Device;
 import io.myelin.users.store.FilterStore;
 import io.myelin.users.store.PushRuleStore;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
@@ -88,7 +88,7 @@ public final class UserDataService implements UserData {
     public PushRulesResponse pushRules(UserRequest request) {
         JsonObject ruleset = PushRules.ruleset(pushRules.get(request.userId()).orElse(JsonValue.EMPTY_JSON_OBJECT),
                 request.userId());
-        return new PushRulesResponse(Json.createObjectBuilder().add("global", ruleset).build());
+        return new PushRulesResponse(JsonSupport.objectBuilder().add("global", ruleset).build());
     }
 
     @Override

@@ -17,6 +17,7 @@ import io.myelin.api.http.MatrixException;
 import io.myelin.protocol.id.RoomId;
 import io.myelin.protocol.id.UserId;
 
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -51,13 +52,13 @@ public final class PushRules {
      * @return {@code {"override": [...], "content": [...], "room": [...], "sender": [...], "underride": [...]}}
      */
     public static JsonObject ruleset(JsonObject changes, String userId) {
-        String quoted = jakarta.json.Json.createValue(userId).toString();
+        String quoted = JsonSupport.provider().createValue(userId).toString();
         JsonObject defaults = parse(DEFAULTS.replace("\"@USER_ID@\"", quoted));
         JsonObject user = object(changes, "user");
         JsonObject tweaks = object(changes, "defaults");
         JsonObjectBuilder out = Json.object();
         for (String kind : KINDS) {
-            JsonArrayBuilder rules = jakarta.json.Json.createArrayBuilder();
+            JsonArrayBuilder rules = JsonSupport.arrayBuilder();
             List<JsonObject> own = rules(user, kind);
             boolean ownAdded = false;
             for (JsonValue value : defaults.getJsonArray(kind)) {
@@ -67,7 +68,7 @@ public final class PushRules {
                     ownAdded = true;
                 }
                 JsonObject tweak = object(tweaks, kind + "/" + rule.getString("rule_id"));
-                JsonObjectBuilder rendered = jakarta.json.Json.createObjectBuilder(rule);
+                JsonObjectBuilder rendered = JsonSupport.provider().createObjectBuilder(rule);
                 tweak.forEach(rendered::add);
                 rules.add(rendered);
             }
@@ -128,7 +129,7 @@ public final class PushRules {
         if (existing >= 0 && before == null && after == null) {
             // An update without a position keeps the rule where it is, and its enabled flag.
             JsonObject old = own.get(existing);
-            own.set(existing, jakarta.json.Json.createObjectBuilder(built).add("enabled", old.get("enabled")).build());
+            own.set(existing, JsonSupport.provider().createObjectBuilder(built).add("enabled", old.get("enabled")).build());
         } else {
             if (existing >= 0) {
                 own.remove(existing);
@@ -184,13 +185,13 @@ public final class PushRules {
         if (rule.getBoolean("default")) {
             JsonObject tweaks = object(changes, "defaults");
             String key = kind + "/" + ruleId;
-            JsonObject tweak = jakarta.json.Json.createObjectBuilder(object(tweaks, key)).add(field, value).build();
-            return jakarta.json.Json.createObjectBuilder(changes)
-                    .add("defaults", jakarta.json.Json.createObjectBuilder(tweaks).add(key, tweak)).build();
+            JsonObject tweak = JsonSupport.provider().createObjectBuilder(object(tweaks, key)).add(field, value).build();
+            return JsonSupport.provider().createObjectBuilder(changes)
+                    .add("defaults", JsonSupport.provider().createObjectBuilder(tweaks).add(key, tweak)).build();
         }
         List<JsonObject> own = rules(object(changes, "user"), kind);
         int index = indexOf(own, ruleId);
-        own.set(index, jakarta.json.Json.createObjectBuilder(own.get(index)).add(field, value).build());
+        own.set(index, JsonSupport.provider().createObjectBuilder(own.get(index)).add(field, value).build());
         return withRules(changes, kind, own);
     }
 
@@ -268,10 +269,10 @@ public final class PushRules {
     }
 
     private static JsonObject withRules(JsonObject changes, String kind, List<JsonObject> own) {
-        JsonArrayBuilder array = jakarta.json.Json.createArrayBuilder();
+        JsonArrayBuilder array = JsonSupport.arrayBuilder();
         own.forEach(array::add);
-        JsonObject user = jakarta.json.Json.createObjectBuilder(object(changes, "user")).add(kind, array).build();
-        return jakarta.json.Json.createObjectBuilder(changes).add("user", user).build();
+        JsonObject user = JsonSupport.provider().createObjectBuilder(object(changes, "user")).add(kind, array).build();
+        return JsonSupport.provider().createObjectBuilder(changes).add("user", user).build();
     }
 
     private static JsonObject object(JsonObject parent, String key) {
@@ -283,7 +284,7 @@ public final class PushRules {
     }
 
     private static JsonObject parse(String text) {
-        try (var reader = jakarta.json.Json.createReader(new StringReader(text))) {
+        try (var reader = JsonSupport.provider().createReader(new StringReader(text))) {
             return reader.readObject();
         }
     }

@@ -10,6 +10,7 @@ import io.myelin.api.users.AccountDataEntry;
 
 import io.myelin.api.storage.Database;
 
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonObject;
 
 /**
@@ -83,7 +84,7 @@ public final class AccountDataStore {
     }
 
     private static JsonObject parse(String text) {
-        try (var reader = jakarta.json.Json.createReader(new StringReader(text))) {
+        try (var reader = JsonSupport.provider().createReader(new StringReader(text))) {
             return reader.readObject();
         }
     }

@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import io.myelin.api.storage.Database;
 
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonObject;
 
 /**
@@ -46,7 +47,7 @@ public final class FilterStore {
      */
     public Optional<JsonObject> get(String userId, long filterId) {
         return db.client().execute().get(SELECT, userId, filterId).map(row -> {
-            try (var reader = jakarta.json.Json.createReader(new StringReader(Rows.text(row, "filter")))) {
+            try (var reader = JsonSupport.provider().createReader(new StringReader(Rows.text(row, "filter")))) {
                 return reader.readObject();
             }
         });

@@ -7,6 +7,7 @@ import java.util.function.UnaryOperator;
 import io.myelin.api.storage.Database;
 import io.myelin.api.storage.Dialect;
 
+import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
@@ -59,7 +60,7 @@ public final class PushRuleStore {
     }
 
     private static JsonObject parse(String text) {
-        try (var reader = jakarta.json.Json.createReader(new StringReader(text))) {
+        try (var reader = JsonSupport.provider().createReader(new StringReader(text))) {
             return reader.readObject();
         }
     }
