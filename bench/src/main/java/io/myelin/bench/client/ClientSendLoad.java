@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
+import io.myelin.bench.Machine;
 import io.myelin.protocol.json.JsonSupport;
 import io.myelin.server.MyelinServer;
 import io.myelin.server.config.Settings;
@@ -65,7 +66,7 @@ public final class ClientSendLoad {
         String synchronous = options.get("sqlite-synchronous");
         int directoryUsers = Integer.parseInt(options.getOrDefault("directory-users", "0"));
 
-        machine("before");
+        System.out.println("before: " + Machine.describe());
         Path dir = Files.createTempDirectory("myelin-client-load-");
         MyelinServer server = MyelinServer.start(Settings.load(config(dir, synchronous), Map.of()), false);
         try {
@@ -112,7 +113,7 @@ public final class ClientSendLoad {
             server.stop();
             deleteTree(dir);
         }
-        machine("after");
+        System.out.println("after: " + Machine.describe());
     }
 
     /** One request of a client; {@code n} numbers the client's requests. */
@@ -305,15 +306,6 @@ public final class ClientSendLoad {
         Path file = dir.resolve("myelin.yaml");
         Files.writeString(file, yaml);
         return file;
-    }
-
-    private static void machine(String when) throws IOException {
-        String model = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                .filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 2))
-                .orElse("unknown");
-        System.out.printf(Locale.ROOT, "machine %s: %d CPUs (%s), load average %s, java %s%n", when,
-                Runtime.getRuntime().availableProcessors(), model,
-                Files.readString(Path.of("/proc/loadavg")).trim(), System.getProperty("java.version"));
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -33,6 +33,7 @@ import io.myelin.api.ServerIdentity;
 import io.myelin.api.roomserver.CreateRoomRequest;
 import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.roomserver.SendEventRequest;
+import io.myelin.bench.Machine;
 import io.myelin.protocol.json.JsonSupport;
 
 /**
@@ -81,9 +82,7 @@ public final class RoomserverLoad {
         synchronous = options.get("sqlite-synchronous");
 
         out("roomserver load driver, " + Instant.now());
-        out("machine: nproc=" + Runtime.getRuntime().availableProcessors() + ", model=" + cpuModel()
-                + ", java " + Runtime.version() + ", " + System.getProperty("os.name") + " "
-                + System.getProperty("os.version"));
+        out(Machine.describe());
         out("senders=" + senders + ", seconds per phase=" + seconds + ", rooms=" + Arrays.toString(roomCounts)
                 + ", sqlite_synchronous=" + (synchronous == null ? "default (full)" : synchronous));
         run("sqlite", null, roomCounts, seconds, senders);
@@ -186,15 +185,6 @@ public final class RoomserverLoad {
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 
     private static Map<String, String> options(String[] args) {

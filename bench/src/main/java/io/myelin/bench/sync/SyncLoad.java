@@ -22,6 +22,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.myelin.bench.Machine;
+
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
@@ -63,8 +65,7 @@ public final class SyncLoad {
         int events = Integer.parseInt(option(args, "--events", "50"));
         int senders = Integer.parseInt(option(args, "--senders", "8"));
         SyncLoad load = new SyncLoad(url);
-        out("machine: nproc=" + Runtime.getRuntime().availableProcessors() + ", model=" + cpuModel() + ", java="
-                + System.getProperty("java.version") + ", load average=" + loadAverage());
+        out(Machine.describe());
         load.wakeUp(pid, idle, samples);
         if (rooms > 0) {
             load.initialSync(pid, rooms, events, senders);
@@ -92,7 +93,7 @@ public final class SyncLoad {
         Thread.sleep(2000);
         long open = polls.stream().filter(p -> !p.isDone()).count();
         out(String.format(Locale.ROOT, "idle long polls open: %d of %d; server resident memory: %s", open, idle,
-                rss(pid)));
+                (pid > 0 ? Machine.residentMb(pid) + " MB" : "unknown (no --pid)")));
 
         String since = get("/sync?timeout=0", bob).getString("next_batch");
         String seenUpTo = since;
@@ -141,7 +142,7 @@ public final class SyncLoad {
         if (cpu >= 0) {
             out(String.format(Locale.ROOT, "server CPU per send+wake: %.2f ms", (double) cpu / samples));
         }
-        out("server resident memory after the samples: " + rss(pid));
+        out("server resident memory after the samples: " + (pid > 0 ? Machine.residentMb(pid) + " MB" : "unknown (no --pid)"));
         polls.forEach(p -> p.cancel(true));
     }
 
@@ -303,31 +304,6 @@ public final class SyncLoad {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
         return ticks * 10;
-    }
-
-    private static String rss(long pid) throws IOException {
-        if (pid <= 0) {
-            return "unknown (no --pid)";
-        }
-        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
-                .filter(l -> l.startsWith("VmRSS")).findFirst().map(l -> l.substring(6).trim()).orElse("?");
-    }
-
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
-        } catch (IOException e) {
-            return "?";
-        }
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "?";
-        }
     }
 
     private static String option(String[] args, String name, String otherwise) {

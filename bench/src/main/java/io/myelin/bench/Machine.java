@@ -1,4 +1,4 @@
-package io.myelin.bench.sync;
+package io.myelin.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,13 +7,13 @@ import java.nio.file.Path;
 /**
  * What a figure was measured on: processors, CPU model, JVM, kernel, load; and a process's resident memory.
  */
-final class Machine {
+public final class Machine {
 
     private Machine() {
     }
 
     /** @return one line describing this machine and its load now */
-    static String describe() {
+    public static String describe() {
         return "machine: nproc=" + Runtime.getRuntime().availableProcessors() + ", model=" + cpuModel()
                 + ", jvm=" + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
                 + ", kernel=" + System.getProperty("os.version") + ", loadavg=" + read("/proc/loadavg");
@@ -23,7 +23,7 @@ final class Machine {
      * @param pid a process on this machine
      * @return its resident set in MB, or -1 when it cannot be read
      */
-    static long residentMb(long pid) {
+    public static long residentMb(long pid) {
         for (String line : read("/proc/" + pid + "/status").split("\n")) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
