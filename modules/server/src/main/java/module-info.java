@@ -12,6 +12,7 @@ module io.myelin.server {
     requires io.helidon.webserver.observe.metrics;
     requires java.logging;
     requires java.net.http;
+    requires jdk.management;
     requires jdk.unsupported;
 
     uses io.myelin.api.Component;

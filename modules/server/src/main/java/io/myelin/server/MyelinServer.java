@@ -116,11 +116,16 @@ public final class MyelinServer implements AutoCloseable {
     }
 
     private static WebServer webServer(CoreConfig core, RouteTable routes, MeterRegistry meters) {
+        ConnectionLimits limits = ConnectionLimits.of(core);
+        LOG.log(System.Logger.Level.INFO, "listeners: at most " + describe(limits.client())
+                + " connections open on the client listener"
+                + (core.federation().enabled() ? ", " + describe(limits.federation()) + " on federation" : ""));
         WebServerConfig.Builder builder = WebServer.builder()
                 .featuresDiscoverServices(false)
                 .shutdownHook(false)
                 .host(core.client().host())
                 .port(core.client().port())
+                .maxTcpConnections(limits.client())
                 .maxPayloadSize(core.maxRequestSize().bytes())
                 .shutdownGracePeriod(Duration.ofSeconds(10))
                 .directHandlers(ErrorResponses.directHandlers());
@@ -141,6 +146,7 @@ public final class MyelinServer implements AutoCloseable {
             builder.putSocket(FEDERATION_SOCKET, socket -> {
                 socket.host(core.federation().host())
                         .port(core.federation().port())
+                        .maxTcpConnections(limits.federation())
                         .maxPayloadSize(core.maxRequestSize().bytes())
                         .shutdownGracePeriod(Duration.ofSeconds(10))
                         .directHandlers(ErrorResponses.directHandlers())
@@ -150,6 +156,10 @@ public final class MyelinServer implements AutoCloseable {
         }
         core.client().tls().ifPresent(tls -> builder.tls(TlsSetup.create(tls)));
         return builder.build();
+    }
+
+    private static String describe(int limit) {
+        return limit < 0 ? "unlimited" : Integer.toString(limit);
     }
 
     /** @return the port the client listener is bound to */

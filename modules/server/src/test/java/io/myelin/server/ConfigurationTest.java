@@ -64,6 +64,7 @@ class ConfigurationTest {
                 listeners:
                   client:
                     port: 70000
+                    max_connections: none
                   federation:
                     port: 8448
                 metrics:
@@ -76,7 +77,7 @@ class ConfigurationTest {
                 """, Map.of());
         String all = String.join("\n", problems);
         for (String key : List.of("version", "server.name", "server.max_request_size", "server.colour",
-                "listeners.client.port", "listeners.federation", "metrics.enabled", "metrics.basic_auth",
+                "listeners.client.port", "listeners.client.max_connections", "listeners.federation", "metrics.enabled", "metrics.basic_auth",
                 "logging.level", "surprise")) {
             assertTrue(problems.stream().anyMatch(p -> p.startsWith(key + ":")), key + " not in\n" + all);
         }

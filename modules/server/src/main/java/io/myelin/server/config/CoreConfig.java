@@ -46,8 +46,11 @@ public record CoreConfig(String serverName,
      * @param port      the port (0 picks a free one)
      * @param tls       TLS material, empty for plain HTTP
      * @param plainHttp whether plain HTTP was allowed explicitly (federation only)
+     * @param maxConnections the most connections open at once, 0 to derive it from the process's limit of open
+     *                       files; past it the listener waits for a connection to close before accepting more
      */
-    public record Listener(boolean enabled, String host, int port, Optional<Tls> tls, boolean plainHttp) {
+    public record Listener(boolean enabled, String host, int port, Optional<Tls> tls, boolean plainHttp,
+                           int maxConnections) {
     }
 
     /**
@@ -153,8 +156,8 @@ public record CoreConfig(String serverName,
     private static Listener listener(Config node, int defaultPort, boolean development, boolean federation,
                                      ConfigProblems problems) {
         problems.unknownKeys(node, federation
-                ? List.of("enabled", "host", "port", "tls", "plain_http")
-                : List.of("enabled", "host", "port", "tls"));
+                ? List.of("enabled", "host", "port", "tls", "plain_http", "max_connections")
+                : List.of("enabled", "host", "port", "tls", "max_connections"));
         boolean enabled = bool(node.get("enabled"), true, problems);
         // Development mode binds loopback only: nothing outside the machine reaches an unconfigured server.
         String host = node.get("host").asString().orElse(development ? "127.0.0.1" : "0.0.0.0");
@@ -174,7 +177,17 @@ public record CoreConfig(String serverName,
             problems.add(node.key().toString(), "needs tls (certificate and private_key, or keystore) "
                     + "or plain_http: true for a server behind a TLS-terminating proxy");
         }
-        return new Listener(enabled, host, port, tls, plain);
+        int maxConnections = 0;
+        Config limitNode = node.get("max_connections");
+        if (limitNode.exists()) {
+            String text = limitNode.asString().orElse("");
+            if (!text.matches("[1-9]\\d{0,8}")) {
+                problems.add(limitNode, "'" + text + "' is not a number of connections (1 or more)");
+            } else {
+                maxConnections = Integer.parseInt(text);
+            }
+        }
+        return new Listener(enabled, host, port, tls, plain, maxConnections);
     }
 
     private static Optional<Tls> tls(Config node, ConfigProblems problems) {
