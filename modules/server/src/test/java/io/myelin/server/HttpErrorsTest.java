@@ -48,6 +48,9 @@ class HttpErrorsTest {
             routes.clientV3(Method.GET, "/boom", (req, res) -> {
                 throw new IllegalStateException("secret internal detail");
             });
+            routes.clientV3(Method.GET, "/interrupted", (req, res) -> {
+                throw new InterruptedException("listener stopping");
+            });
             routes.federation(Method.GET, "/_matrix/federation/v1/echo", (req, res) -> Json.ok(res, Json.empty()));
         }
     }
@@ -149,6 +152,37 @@ class HttpErrorsTest {
         assertError(response, 500, "M_UNKNOWN");
         assertFalse(response.body().contains("secret"));
         assertFalse(response.body().contains("IllegalState"));
+    }
+
+    @Test
+    void anInterruptedHandlerIs503AndNoErrorInTheLog() throws Exception {
+        var logger = java.util.logging.Logger.getLogger("io.myelin.server.http.ErrorResponses");
+        var errors = new java.util.concurrent.CopyOnWriteArrayList<java.util.logging.LogRecord>();
+        var handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    errors.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            assertError(server.get("/_matrix/client/v3/interrupted"), 503, "M_UNKNOWN");
+            assertError(server.get("/_matrix/client/v3/boom"), 500, "M_UNKNOWN");
+            // Only the real failure is logged as one.
+            assertEquals(1, errors.size(), errors.toString());
+        } finally {
+            logger.removeHandler(handler);
+        }
     }
 
     @Test

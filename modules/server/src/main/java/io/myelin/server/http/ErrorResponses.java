@@ -37,6 +37,7 @@ public final class ErrorResponses {
     public static void install(HttpRouting.Builder routing) {
         routing.error(MatrixException.class, ErrorResponses::matrix);
         routing.error(HttpException.class, ErrorResponses::http);
+        routing.error(InterruptedException.class, ErrorResponses::interrupted);
         routing.error(Exception.class, ErrorResponses::unexpected);
     }
 
@@ -98,6 +99,14 @@ public final class ErrorResponses {
         }
         ErrorCode code = codeFor(status);
         send(res, status, body(code, code == ErrorCode.M_TOO_LARGE ? "Request body too large" : "Bad request"));
+    }
+
+    // Helidon interrupts the handlers of a listener that is stopping; a long poll waiting then is no fault. The
+    // interrupt is not restored: the handler's thread ends with this answer, which tells the client to retry.
+    private static void interrupted(ServerRequest req, ServerResponse res, InterruptedException e) {
+        LOG.log(System.Logger.Level.DEBUG, () -> "Interrupted: " + req.prologue().method().text() + " "
+                + req.path().path());
+        send(res, Status.SERVICE_UNAVAILABLE_503, body(ErrorCode.M_UNKNOWN, "The server is stopping"));
     }
 
     private static void unexpected(ServerRequest req, ServerResponse res, Exception e) {
