@@ -130,12 +130,7 @@ public final class Backups {
             }
             boolean changed = false;
             for (SessionKey key : keys) {
-                SessionKey existing = store.session(tx, userId, found.version(), key.roomId(), key.sessionId())
-                        .orElse(null);
-                if (replaces(key, existing)) {
-                    store.put(tx, userId, found.version(), key);
-                    changed = true;
-                }
+                changed |= store.putIfBetter(tx, userId, found.version(), key);
             }
             if (changed) {
                 store.bumpEtag(tx, userId, found.version());
@@ -191,20 +186,6 @@ public final class Backups {
             }
             return counts(tx, userId, found.version());
         });
-    }
-
-    /** Whether an uploaded key should take the place of the stored one. */
-    static boolean replaces(SessionKey incoming, SessionKey existing) {
-        if (existing == null) {
-            return true;
-        }
-        if (incoming.verified() != existing.verified()) {
-            return incoming.verified();
-        }
-        if (incoming.firstMessageIndex() != existing.firstMessageIndex()) {
-            return incoming.firstMessageIndex() < existing.firstMessageIndex();
-        }
-        return incoming.forwardedCount() < existing.forwardedCount();
     }
 
     private JsonObject counts(DbExecute tx, String userId, long version) {
