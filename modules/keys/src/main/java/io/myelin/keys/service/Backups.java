@@ -122,8 +122,12 @@ public final class Backups {
         List<SessionKey> keys = parseKeys(roomId, sessionId, body).stream()
                 .sorted(Comparator.comparing(SessionKey::roomId).thenComparing(SessionKey::sessionId)).toList();
         return db.write(tx -> {
-            Version found = live(tx, userId, version);
-            Version current = store.current(tx, userId).orElseThrow();
+            // A deleted version is a version that is not the current one, which the client is told with the
+            // current version's number; only a version never created, or no backup at all, is not found.
+            Version found = store.version(tx, userId, number(version))
+                    .orElseThrow(() -> MatrixException.notFound("Unknown backup version."));
+            Version current = store.current(tx, userId)
+                    .orElseThrow(() -> MatrixException.notFound("No current backup version."));
             if (current.version() != found.version()) {
                 throw new MatrixException(Status.FORBIDDEN_403, ErrorCode.M_WRONG_ROOM_KEYS_VERSION,
                         "Wrong backup version.", null, Map.of("current_version", String.valueOf(current.version())));

@@ -192,6 +192,22 @@ abstract class BackupTestBase extends E2eTestBase {
     }
 
     @Test
+    void keysForADeletedVersionAreRefusedWithTheCurrentVersion() throws Exception {
+        Session alice = server.newUser("BACKUP8", "b");
+        String v1 = server.post("/room_keys/version", alice, version("pk1")).string("version");
+        String v2 = server.post("/room_keys/version", alice, version("pk2")).string("version");
+        assertEquals(200, server.delete("/room_keys/version/" + v1, alice).status());
+
+        Reply wrong = server.put(sessionPath("s", v1), alice, key(0, 0, false, "late"));
+        assertError(wrong, 403, "M_WRONG_ROOM_KEYS_VERSION");
+        assertEquals(v2, wrong.string("current_version"));
+
+        // With no version left there is no backup to name: not found.
+        assertEquals(200, server.delete("/room_keys/version/" + v2, alice).status());
+        assertError(server.put(sessionPath("s", v2), alice, key(0, 0, false, "late")), 404, "M_NOT_FOUND");
+    }
+
+    @Test
     void concurrentCreatesAndUploadsAllSucceed() throws Exception {
         Session alice = server.newUser("BACKUP6", "b");
         CountDownLatch go = new CountDownLatch(1);
