@@ -21,6 +21,7 @@ import io.myelin.api.users.UserData;
 import io.myelin.keys.store.CrossSigningStore;
 import io.myelin.keys.store.CrossSigningStore.StoredKey;
 import io.myelin.keys.store.DeviceKeyStore;
+import io.myelin.keys.store.UserLocks;
 
 import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonObject;
@@ -47,6 +48,7 @@ public final class CrossSigning {
     private final Database db;
     private final CrossSigningStore store;
     private final DeviceKeyStore devices;
+    private final UserLocks locks;
     private final UserData users;
     private final KeyChanges changes;
 
@@ -54,14 +56,16 @@ public final class CrossSigning {
      * @param db      the database
      * @param store   cross-signing keys and signatures
      * @param devices device identity keys
+     * @param locks   per-user locks of key writes
      * @param users   the users component, for device ids and user-interactive authentication
      * @param changes where changes are announced
      */
-    public CrossSigning(Database db, CrossSigningStore store, DeviceKeyStore devices, UserData users,
-                        KeyChanges changes) {
+    public CrossSigning(Database db, CrossSigningStore store, DeviceKeyStore devices, UserLocks locks,
+                        UserData users, KeyChanges changes) {
         this.db = db;
         this.store = store;
         this.devices = devices;
+        this.locks = locks;
         this.users = users;
         this.changes = changes;
     }
@@ -125,6 +129,9 @@ public final class CrossSigning {
             }
         }
         db.write(tx -> {
+            // Without the lock two first uploads at once could both read no keys here and both store theirs, the
+            // second replacing the first's without authentication.
+            locks.lock(tx, who.userId());
             Map<String, StoredKey> current = store.keys(tx, who.userId());
             StoredKey oldMaster = current.get(CrossSigningStore.MASTER);
             StoredKey checkedMaster = existing.get(CrossSigningStore.MASTER);

@@ -5,6 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
 import io.myelin.api.keys.DeviceListChange;
 import io.myelin.protocol.crypto.SigningKey;
 import io.myelin.server.TestHomeserver.Reply;
@@ -105,6 +112,44 @@ abstract class CrossSigningTestBase extends E2eTestBase {
         assertEquals(pub(newSelf), keyOf(query, "self_signing_keys", alice.userId()));
         // The old user-signing key was signed by the old master key and is gone with it.
         assertFalse(query.json().getJsonObject("user_signing_keys").containsKey(alice.userId()), query.raw());
+    }
+
+    @Test
+    void ofConcurrentFirstUploadsExactlyOneSucceedsWithoutAuthentication() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            Person alice = person("CALICE" + round);
+            List<Person> rivals = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                rivals.add(new Person(alice.session(), alice.device(), TestKeys.newKey(), TestKeys.newKey(),
+                        TestKeys.newKey()));
+            }
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Reply>> replies = new ArrayList<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(rivals.size())) {
+                for (Person rival : rivals) {
+                    replies.add(pool.submit(() -> {
+                        go.await();
+                        return uploadSigning(rival, rival.allKeys());
+                    }));
+                }
+                go.countDown();
+            }
+            List<Person> stored = new ArrayList<>();
+            for (int i = 0; i < rivals.size(); i++) {
+                Reply reply = replies.get(i).get();
+                if (reply.status() == 200) {
+                    stored.add(rivals.get(i));
+                } else {
+                    // Later uploads replace keys, so they need authentication; one that raced the first is told
+                    // to try again.
+                    assertTrue(reply.status() == 401 || reply.status() == 409, reply.raw());
+                }
+            }
+            assertEquals(1, stored.size(), "round " + round + ": uploads that succeeded");
+            Reply query = server.post("/keys/query", alice.session(), query(alice.userId()));
+            assertEquals(pub(stored.getFirst().master()), keyOf(query, "master_keys", alice.userId()));
+            assertEquals(pub(stored.getFirst().selfSigning()), keyOf(query, "self_signing_keys", alice.userId()));
+        }
     }
 
     @Test
