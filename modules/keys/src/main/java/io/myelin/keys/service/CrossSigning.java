@@ -1,6 +1,7 @@
 package io.myelin.keys.service;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -234,32 +235,71 @@ public final class CrossSigning {
         });
     }
 
+    /**
+     * A client re-uploads the master key as {@code /keys/query} returned it, with its own device's signature
+     * added: the signatures the server holds already are accepted as they are, and those of devices that have no
+     * keys here (deleted since) vouch for nothing and are dropped, so neither fails the upload. Every other
+     * signature of a device must verify.
+     */
     private void signOwnMaster(Requester who, StoredKey master, JsonObject signed) {
         if (!Signed.sameContent(master.json(), signed)) {
             throw new Failure(ErrorCode.M_INVALID_PARAM, "The signed object is not your master key.");
         }
+        Map<String, String> held = heldSignatures(who.userId(), master);
         List<CrossSigningStore.Signature> found = new ArrayList<>();
+        boolean known = false;
         if (signed.get("signatures") instanceof JsonObject all && all.get(who.userId()) instanceof JsonObject mine) {
-            for (String signerKeyId : mine.keySet()) {
+            for (Map.Entry<String, JsonValue> entry : mine.entrySet()) {
+                String signerKeyId = entry.getKey();
                 if (!signerKeyId.startsWith(ED25519) || signerKeyId.equals(ED25519 + master.publicKey())) {
+                    continue;
+                }
+                if (entry.getValue() instanceof JsonString value && value.getString().equals(held.get(signerKeyId))) {
+                    known = true;
                     continue;
                 }
                 String deviceId = signerKeyId.substring(ED25519.length());
                 String deviceKey = devices.deviceKeys(null, who.userId(), deviceId)
-                        .map(k -> DeviceKeys.ed25519Key(k, deviceId))
-                        .orElseThrow(() -> new Failure(ErrorCode.M_NOT_FOUND, "No device " + deviceId + "."));
-                found.add(new CrossSigningStore.Signature(master.publicKey(), who.userId(), signerKeyId,
-                        checked(signed, who.userId(), signerKeyId, deviceKey)));
+                        .map(k -> DeviceKeys.ed25519Key(k, deviceId)).orElse(null);
+                if (deviceKey == null && deviceId.equals(who.deviceId())) {
+                    throw new Failure(ErrorCode.M_NOT_FOUND, "Your device " + deviceId + " has uploaded no keys.");
+                }
+                if (deviceKey != null) {
+                    found.add(new CrossSigningStore.Signature(master.publicKey(), who.userId(), signerKeyId,
+                            checked(signed, who.userId(), signerKeyId, deviceKey)));
+                }
             }
         }
-        if (found.isEmpty()) {
+        if (found.isEmpty() && !known) {
             throw new Failure(ErrorCode.M_INVALID_SIGNATURE, "No signature of one of your devices was found.");
+        }
+        if (found.isEmpty()) {
+            return;
         }
         db.write(tx -> {
             found.forEach(s -> store.addSignature(tx, who.userId(), s));
             changes.crossSigning(who.userId());
             return null;
         });
+    }
+
+    /** The user's own signatures of their master key: uploaded with it, and uploaded later, by key id. */
+    private Map<String, String> heldSignatures(String userId, StoredKey master) {
+        Map<String, String> held = new HashMap<>();
+        if (master.json().get("signatures") instanceof JsonObject all && all.get(userId) instanceof JsonObject own) {
+            own.forEach((keyId, value) -> {
+                if (value instanceof JsonString s) {
+                    held.put(keyId, s.getString());
+                }
+            });
+        }
+        List<CrossSigningStore.Signature> later = store.signatures(List.of(userId)).getOrDefault(userId, List.of());
+        for (CrossSigningStore.Signature signature : later) {
+            if (signature.targetKeyId().equals(master.publicKey()) && signature.signerUserId().equals(userId)) {
+                held.put(signature.signerKeyId(), signature.signature());
+            }
+        }
+        return held;
     }
 
     private void signOtherMaster(Requester who, String userId, StoredKey master, String keyId, JsonObject signed) {
@@ -310,7 +350,8 @@ public final class CrossSigning {
         if (key.containsKey("signatures") && key.get("signatures").getValueType() != JsonValue.ValueType.OBJECT) {
             throw MatrixException.badJson("'" + field + ".signatures' must be an object.");
         }
-        return new StoredKey(usage, publicKey, JsonSupport.provider().createObjectBuilder(key).remove("unsigned").build());
+        JsonObject stripped = JsonSupport.provider().createObjectBuilder(key).remove("unsigned").build();
+        return new StoredKey(usage, publicKey, stripped);
     }
 
     private Set<String> deviceIds(String userId) {

@@ -248,6 +248,68 @@ abstract class CrossSigningTestBase extends E2eTestBase {
     }
 
     @Test
+    void reUploadingTheMasterKeyWithSignaturesOfDeletedDevicesSucceeds() throws Exception {
+        Person alice = person("MALICE");
+        assertEquals(200, uploadSigning(alice, alice.allKeys()).status());
+        Session tablet = server.login(alice.session(), "MTABLET", "tablet");
+        SigningKey tabletKey = TestKeys.newKey();
+        assertEquals(200, server.post("/keys/upload", tablet,
+                upload(TestKeys.deviceKeys(alice.userId(), "MTABLET", tabletKey), null, null)).status());
+        JsonObject masterOnly = TestKeys.crossSigningKey(alice.userId(), "master", alice.master());
+        Reply reply = server.post("/keys/signatures/upload", tablet, signaturesOf(alice, TestKeys.sign(masterOnly,
+                alice.userId(), "ed25519:MTABLET", tabletKey)));
+        assertEquals(Json.createObjectBuilder().build(), reply.json().getJsonObject("failures"), reply.raw());
+
+        // The tablet is deleted; its signature of the master key stays, its device keys go.
+        Reply challenge = server.call("DELETE", KeysServer.V3 + "/devices/MTABLET", alice.session().token(), "{}");
+        String auth = "{\"auth\":{\"type\":\"m.login.password\",\"identifier\":{\"type\":\"m.id.user\","
+                + "\"user\":\"" + alice.session().localpart() + "\"},\"password\":\"" + alice.session().password()
+                + "\",\"session\":\"" + challenge.string("session") + "\"}}";
+        assertEquals(200, server.call("DELETE", KeysServer.V3 + "/devices/MTABLET", alice.session().token(), auth)
+                .status());
+        await("the tablet's keys to go", () -> !deviceKeysOf(alice).containsKey("MTABLET"));
+
+        // The phone signs the master key as queried, which carries the tablet's signature, and one of a device
+        // this server never knew.
+        JsonObject queried = masterKeyOf(alice);
+        assertTrue(queried.getJsonObject("signatures").getJsonObject(alice.userId()).containsKey("ed25519:MTABLET"));
+        JsonObject resigned = TestKeys.sign(TestKeys.sign(queried, alice.userId(), "ed25519:MALICE", alice.device()),
+                alice.userId(), "ed25519:NEVERSEEN", TestKeys.newKey());
+        reply = server.post("/keys/signatures/upload", alice.session(), signaturesOf(alice, resigned));
+        assertEquals(Json.createObjectBuilder().build(), reply.json().getJsonObject("failures"), reply.raw());
+        JsonObject signatures = masterKeyOf(alice).getJsonObject("signatures").getJsonObject(alice.userId());
+        assertTrue(signatures.containsKey("ed25519:MALICE"), signatures.toString());
+        assertFalse(signatures.containsKey("ed25519:NEVERSEEN"), signatures.toString());
+
+        // The same upload again holds nothing new and succeeds; the phone's own signature is still checked.
+        reply = server.post("/keys/signatures/upload", alice.session(), signaturesOf(alice, resigned));
+        assertEquals(Json.createObjectBuilder().build(), reply.json().getJsonObject("failures"), reply.raw());
+        JsonObject forged = TestKeys.sign(masterOnly, alice.userId(), "ed25519:MALICE", TestKeys.newKey());
+        reply = server.post("/keys/signatures/upload", alice.session(), signaturesOf(alice, forged));
+        assertEquals("M_INVALID_SIGNATURE", reply.json().getJsonObject("failures").getJsonObject(alice.userId())
+                .getJsonObject(pub(alice.master())).getString("errcode"), reply.raw());
+    }
+
+    private static JsonObject signaturesOf(Person owner, JsonObject signedMaster) {
+        return Json.createObjectBuilder().add(owner.userId(), Json.createObjectBuilder()
+                .add(pub(owner.master()), signedMaster)).build();
+    }
+
+    private JsonObject masterKeyOf(Person owner) throws Exception {
+        return server.post("/keys/query", owner.session(), query(owner.userId())).json().getJsonObject("master_keys")
+                .getJsonObject(owner.userId());
+    }
+
+    private JsonObject deviceKeysOf(Person owner) {
+        try {
+            return server.post("/keys/query", owner.session(), query(owner.userId())).json()
+                    .getJsonObject("device_keys").getJsonObject(owner.userId());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void aKeyMayNotUseADeviceIdAsItsPublicKey() throws Exception {
         Person alice = person("DALICE");
         SigningKey key = TestKeys.newKey();
