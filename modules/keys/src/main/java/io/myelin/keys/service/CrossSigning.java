@@ -316,6 +316,9 @@ public final class CrossSigning {
         db.write(tx -> {
             store.addSignature(tx, userId, new CrossSigningStore.Signature(master.publicKey(), who.userId(),
                     signerKeyId, signature));
+            // The signature shows to the signer and the key's owner alone; the signer's other devices must learn
+            // whom the user now trusts, and the owner's devices see a new signature on their key.
+            changes.crossSigning(who.userId());
             changes.crossSigning(userId);
             return null;
         });

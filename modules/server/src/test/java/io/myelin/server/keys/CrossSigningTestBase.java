@@ -310,6 +310,28 @@ abstract class CrossSigningTestBase extends E2eTestBase {
     }
 
     @Test
+    void aUserSigningSignatureIsAnnouncedForTheSignerAndTheOwner() throws Exception {
+        Person alice = person("UALICE");
+        Person bob = person("UBOB");
+        assertEquals(200, uploadSigning(alice, alice.allKeys()).status());
+        assertEquals(200, uploadSigning(bob, bob.allKeys()).status());
+        DeviceListChange bobs = new DeviceListChange(bob.userId(), null, DeviceListChange.CROSS_SIGNING);
+        DeviceListChange alices = new DeviceListChange(alice.userId(), null, DeviceListChange.CROSS_SIGNING);
+        await("the uploads' changes", () -> changes.contains(bobs) && changes.contains(alices));
+        long bobsBefore = changes.stream().filter(bobs::equals).count();
+        long alicesBefore = changes.stream().filter(alices::equals).count();
+
+        JsonObject masterOnly = TestKeys.crossSigningKey(alice.userId(), "master", alice.master());
+        JsonObject bobSigns = TestKeys.sign(masterOnly, bob.userId(), "ed25519:" + pub(bob.userSigning()),
+                bob.userSigning());
+        Reply reply = server.post("/keys/signatures/upload", bob.session(), Json.createObjectBuilder()
+                .add(alice.userId(), Json.createObjectBuilder().add(pub(alice.master()), bobSigns)).build());
+        assertEquals(Json.createObjectBuilder().build(), reply.json().getJsonObject("failures"), reply.raw());
+        await("a change of the signer", () -> changes.stream().filter(bobs::equals).count() > bobsBefore);
+        await("a change of the owner", () -> changes.stream().filter(alices::equals).count() > alicesBefore);
+    }
+
+    @Test
     void aKeyMayNotUseADeviceIdAsItsPublicKey() throws Exception {
         Person alice = person("DALICE");
         SigningKey key = TestKeys.newKey();
