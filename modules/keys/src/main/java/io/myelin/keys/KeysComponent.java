@@ -37,7 +37,7 @@ public final class KeysComponent implements Component {
 
     private static final System.Logger LOG = System.getLogger(KeysComponent.class.getName());
     private static final Migrations MIGRATIONS = new Migrations("keys", "/io/myelin/keys/db",
-            List.of("001-keys.sql"), KeysComponent.class::getResourceAsStream);
+            List.of("001-keys.sql", "002-signatures-by-signer.sql"), KeysComponent.class::getResourceAsStream);
     private static final String DURABLE = "keys-device-deletions";
 
     private KeyRoutes routes;

@@ -332,6 +332,66 @@ abstract class CrossSigningTestBase extends E2eTestBase {
     }
 
     @Test
+    void signaturesOfAReplacedKeyAreDropped() throws Exception {
+        Person alice = person("OALICE");
+        Person bob = person("OBOB");
+        assertEquals(200, uploadSigning(alice, alice.allKeys()).status());
+        assertEquals(200, uploadSigning(bob, bob.allKeys()).status());
+        String oldSelfSigning = "ed25519:" + pub(alice.selfSigning());
+        String oldUserSigning = "ed25519:" + pub(bob.userSigning());
+
+        // Alice's self-signing key signs her device; Bob's user-signing key signs Alice's master key.
+        JsonObject device = server.post("/keys/query", alice.session(), query(alice.userId())).json()
+                .getJsonObject("device_keys").getJsonObject(alice.userId()).getJsonObject("OALICE");
+        JsonObject deviceOnly = Json.createObjectBuilder(device).remove("unsigned").remove("signatures").build();
+        JsonObject masterOnly = TestKeys.crossSigningKey(alice.userId(), "master", alice.master());
+        Reply reply = server.post("/keys/signatures/upload", alice.session(), Json.createObjectBuilder()
+                .add(alice.userId(), Json.createObjectBuilder().add("OALICE", TestKeys.sign(deviceOnly,
+                        alice.userId(), oldSelfSigning, alice.selfSigning()))).build());
+        assertEquals(Json.createObjectBuilder().build(), reply.json().getJsonObject("failures"), reply.raw());
+        reply = server.post("/keys/signatures/upload", bob.session(), Json.createObjectBuilder()
+                .add(alice.userId(), Json.createObjectBuilder().add(pub(alice.master()), TestKeys.sign(masterOnly,
+                        bob.userId(), oldUserSigning, bob.userSigning()))).build());
+        assertEquals(Json.createObjectBuilder().build(), reply.json().getJsonObject("failures"), reply.raw());
+        assertTrue(deviceSignatures(alice, alice).containsKey(oldSelfSigning));
+        assertTrue(masterSignatures(bob, alice).getJsonObject(bob.userId()).containsKey(oldUserSigning));
+
+        // Each replaces that key; what the old one signed is no longer signed.
+        SigningKey newSelfSigning = TestKeys.newKey();
+        assertEquals(200, uploadWithPassword(alice, Json.createObjectBuilder().add("self_signing_key",
+                TestKeys.signedByMaster(alice.userId(), "self_signing", newSelfSigning, alice.master())).build())
+                .status());
+        assertFalse(deviceSignatures(alice, alice).containsKey(oldSelfSigning));
+        SigningKey newUserSigning = TestKeys.newKey();
+        assertEquals(200, uploadWithPassword(bob, Json.createObjectBuilder().add("user_signing_key",
+                TestKeys.signedByMaster(bob.userId(), "user_signing", newUserSigning, bob.master())).build())
+                .status());
+        assertFalse(masterSignatures(bob, alice).containsKey(bob.userId()), masterSignatures(bob, alice).toString());
+    }
+
+    private Reply uploadWithPassword(Person p, JsonObject body) throws Exception {
+        Reply challenge = uploadSigning(p, body);
+        assertEquals(401, challenge.status(), challenge.raw());
+        return uploadSigning(p, Json.createObjectBuilder(body).add("auth", Json.createObjectBuilder()
+                .add("type", "m.login.password").add("identifier", Json.createObjectBuilder()
+                        .add("type", "m.id.user").add("user", p.session().localpart()))
+                .add("password", p.session().password()).add("session", challenge.string("session"))).build());
+    }
+
+    private JsonObject deviceSignatures(Person asker, Person owner) throws Exception {
+        return server.post("/keys/query", asker.session(), query(owner.userId())).json().getJsonObject("device_keys")
+                .getJsonObject(owner.userId()).getJsonObject(owner.session().deviceId()).getJsonObject("signatures")
+                .getJsonObject(owner.userId());
+    }
+
+    private JsonObject masterSignatures(Person asker, Person owner) throws Exception {
+        JsonObject master = server.post("/keys/query", asker.session(), query(owner.userId())).json()
+                .getJsonObject("master_keys").getJsonObject(owner.userId());
+        return master.containsKey("signatures") ? master.getJsonObject("signatures") : Json.createObjectBuilder()
+                .build();
+    }
+
+    @Test
     void aKeyMayNotUseADeviceIdAsItsPublicKey() throws Exception {
         Person alice = person("DALICE");
         SigningKey key = TestKeys.newKey();
