@@ -25,6 +25,7 @@ import io.myelin.keys.store.BackupStore;
 import io.myelin.keys.store.CrossSigningStore;
 import io.myelin.keys.store.DeviceKeyStore;
 import io.myelin.keys.store.OneTimeKeyStore;
+import io.myelin.keys.store.UserLocks;
 
 /**
  * End-to-end encryption key services: device identity keys, one-time and fallback keys, cross-signing keys and
@@ -36,7 +37,7 @@ public final class KeysComponent implements Component {
 
     private static final System.Logger LOG = System.getLogger(KeysComponent.class.getName());
     private static final Migrations MIGRATIONS = new Migrations("keys", "/io/myelin/keys/db",
-            List.of("001-keys.sql"), KeysComponent.class::getResourceAsStream);
+            List.of("001-keys.sql", "002-signatures-by-signer.sql"), KeysComponent.class::getResourceAsStream);
     private static final String DURABLE = "keys-device-deletions";
 
     private KeyRoutes routes;
@@ -67,13 +68,14 @@ public final class KeysComponent implements Component {
         DeviceKeyStore deviceKeyStore = new DeviceKeyStore(db);
         OneTimeKeyStore oneTimeKeyStore = new OneTimeKeyStore(db);
         CrossSigningStore crossSigningStore = new CrossSigningStore(db);
+        UserLocks locks = new UserLocks(db);
         KeyChanges changes = new KeyChanges(context.bus());
-        DeviceKeys deviceKeys = new DeviceKeys(db, deviceKeyStore, oneTimeKeyStore, changes, serverName);
+        DeviceKeys deviceKeys = new DeviceKeys(db, deviceKeyStore, oneTimeKeyStore, locks, changes, serverName);
         context.provide(KeysApi.class, deviceKeys);
 
         routes = new KeyRoutes(context.require(AccessTokens.class), deviceKeys,
                 new KeyQuery(deviceKeyStore, crossSigningStore, users, serverName),
-                new CrossSigning(db, crossSigningStore, deviceKeyStore, users, changes),
+                new CrossSigning(db, crossSigningStore, deviceKeyStore, locks, users, changes),
                 new Backups(db, new BackupStore(db)));
         deletions = context.bus().subscribe(Streams.OUTPUT_KEY_CHANGE_EVENT, DURABLE,
                 new DeviceDeletions(db, deviceKeyStore, oneTimeKeyStore, crossSigningStore));

@@ -122,20 +122,19 @@ public final class Backups {
         List<SessionKey> keys = parseKeys(roomId, sessionId, body).stream()
                 .sorted(Comparator.comparing(SessionKey::roomId).thenComparing(SessionKey::sessionId)).toList();
         return db.write(tx -> {
-            Version found = live(tx, userId, version);
-            Version current = store.current(tx, userId).orElseThrow();
+            // A deleted version is a version that is not the current one, which the client is told with the
+            // current version's number; only a version never created, or no backup at all, is not found.
+            Version found = store.version(tx, userId, number(version))
+                    .orElseThrow(() -> MatrixException.notFound("Unknown backup version."));
+            Version current = store.current(tx, userId)
+                    .orElseThrow(() -> MatrixException.notFound("No current backup version."));
             if (current.version() != found.version()) {
                 throw new MatrixException(Status.FORBIDDEN_403, ErrorCode.M_WRONG_ROOM_KEYS_VERSION,
                         "Wrong backup version.", null, Map.of("current_version", String.valueOf(current.version())));
             }
             boolean changed = false;
             for (SessionKey key : keys) {
-                SessionKey existing = store.session(tx, userId, found.version(), key.roomId(), key.sessionId())
-                        .orElse(null);
-                if (replaces(key, existing)) {
-                    store.put(tx, userId, found.version(), key);
-                    changed = true;
-                }
+                changed |= store.putIfBetter(tx, userId, found.version(), key);
             }
             if (changed) {
                 store.bumpEtag(tx, userId, found.version());
@@ -191,20 +190,6 @@ public final class Backups {
             }
             return counts(tx, userId, found.version());
         });
-    }
-
-    /** Whether an uploaded key should take the place of the stored one. */
-    static boolean replaces(SessionKey incoming, SessionKey existing) {
-        if (existing == null) {
-            return true;
-        }
-        if (incoming.verified() != existing.verified()) {
-            return incoming.verified();
-        }
-        if (incoming.firstMessageIndex() != existing.firstMessageIndex()) {
-            return incoming.firstMessageIndex() < existing.firstMessageIndex();
-        }
-        return incoming.forwardedCount() < existing.forwardedCount();
     }
 
     private JsonObject counts(DbExecute tx, String userId, long version) {

@@ -1,6 +1,7 @@
 package io.myelin.keys.service;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ import io.myelin.api.users.UserData;
 import io.myelin.keys.store.CrossSigningStore;
 import io.myelin.keys.store.CrossSigningStore.StoredKey;
 import io.myelin.keys.store.DeviceKeyStore;
+import io.myelin.keys.store.UserLocks;
 
 import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonObject;
@@ -47,6 +49,7 @@ public final class CrossSigning {
     private final Database db;
     private final CrossSigningStore store;
     private final DeviceKeyStore devices;
+    private final UserLocks locks;
     private final UserData users;
     private final KeyChanges changes;
 
@@ -54,14 +57,16 @@ public final class CrossSigning {
      * @param db      the database
      * @param store   cross-signing keys and signatures
      * @param devices device identity keys
+     * @param locks   per-user locks of key writes
      * @param users   the users component, for device ids and user-interactive authentication
      * @param changes where changes are announced
      */
-    public CrossSigning(Database db, CrossSigningStore store, DeviceKeyStore devices, UserData users,
-                        KeyChanges changes) {
+    public CrossSigning(Database db, CrossSigningStore store, DeviceKeyStore devices, UserLocks locks,
+                        UserData users, KeyChanges changes) {
         this.db = db;
         this.store = store;
         this.devices = devices;
+        this.locks = locks;
         this.users = users;
         this.changes = changes;
     }
@@ -125,6 +130,9 @@ public final class CrossSigning {
             }
         }
         db.write(tx -> {
+            // Without the lock two first uploads at once could both read no keys here and both store theirs, the
+            // second replacing the first's without authentication.
+            locks.lock(tx, who.userId());
             Map<String, StoredKey> current = store.keys(tx, who.userId());
             StoredKey oldMaster = current.get(CrossSigningStore.MASTER);
             StoredKey checkedMaster = existing.get(CrossSigningStore.MASTER);
@@ -227,32 +235,71 @@ public final class CrossSigning {
         });
     }
 
+    /**
+     * A client re-uploads the master key as {@code /keys/query} returned it, with its own device's signature
+     * added: the signatures the server holds already are accepted as they are, and those of devices that have no
+     * keys here (deleted since) vouch for nothing and are dropped, so neither fails the upload. Every other
+     * signature of a device must verify.
+     */
     private void signOwnMaster(Requester who, StoredKey master, JsonObject signed) {
         if (!Signed.sameContent(master.json(), signed)) {
             throw new Failure(ErrorCode.M_INVALID_PARAM, "The signed object is not your master key.");
         }
+        Map<String, String> held = heldSignatures(who.userId(), master);
         List<CrossSigningStore.Signature> found = new ArrayList<>();
+        boolean known = false;
         if (signed.get("signatures") instanceof JsonObject all && all.get(who.userId()) instanceof JsonObject mine) {
-            for (String signerKeyId : mine.keySet()) {
+            for (Map.Entry<String, JsonValue> entry : mine.entrySet()) {
+                String signerKeyId = entry.getKey();
                 if (!signerKeyId.startsWith(ED25519) || signerKeyId.equals(ED25519 + master.publicKey())) {
+                    continue;
+                }
+                if (entry.getValue() instanceof JsonString value && value.getString().equals(held.get(signerKeyId))) {
+                    known = true;
                     continue;
                 }
                 String deviceId = signerKeyId.substring(ED25519.length());
                 String deviceKey = devices.deviceKeys(null, who.userId(), deviceId)
-                        .map(k -> DeviceKeys.ed25519Key(k, deviceId))
-                        .orElseThrow(() -> new Failure(ErrorCode.M_NOT_FOUND, "No device " + deviceId + "."));
-                found.add(new CrossSigningStore.Signature(master.publicKey(), who.userId(), signerKeyId,
-                        checked(signed, who.userId(), signerKeyId, deviceKey)));
+                        .map(k -> DeviceKeys.ed25519Key(k, deviceId)).orElse(null);
+                if (deviceKey == null && deviceId.equals(who.deviceId())) {
+                    throw new Failure(ErrorCode.M_NOT_FOUND, "Your device " + deviceId + " has uploaded no keys.");
+                }
+                if (deviceKey != null) {
+                    found.add(new CrossSigningStore.Signature(master.publicKey(), who.userId(), signerKeyId,
+                            checked(signed, who.userId(), signerKeyId, deviceKey)));
+                }
             }
         }
-        if (found.isEmpty()) {
+        if (found.isEmpty() && !known) {
             throw new Failure(ErrorCode.M_INVALID_SIGNATURE, "No signature of one of your devices was found.");
+        }
+        if (found.isEmpty()) {
+            return;
         }
         db.write(tx -> {
             found.forEach(s -> store.addSignature(tx, who.userId(), s));
             changes.crossSigning(who.userId());
             return null;
         });
+    }
+
+    /** The user's own signatures of their master key: uploaded with it, and uploaded later, by key id. */
+    private Map<String, String> heldSignatures(String userId, StoredKey master) {
+        Map<String, String> held = new HashMap<>();
+        if (master.json().get("signatures") instanceof JsonObject all && all.get(userId) instanceof JsonObject own) {
+            own.forEach((keyId, value) -> {
+                if (value instanceof JsonString s) {
+                    held.put(keyId, s.getString());
+                }
+            });
+        }
+        List<CrossSigningStore.Signature> later = store.signatures(List.of(userId)).getOrDefault(userId, List.of());
+        for (CrossSigningStore.Signature signature : later) {
+            if (signature.targetKeyId().equals(master.publicKey()) && signature.signerUserId().equals(userId)) {
+                held.put(signature.signerKeyId(), signature.signature());
+            }
+        }
+        return held;
     }
 
     private void signOtherMaster(Requester who, String userId, StoredKey master, String keyId, JsonObject signed) {
@@ -269,6 +316,9 @@ public final class CrossSigning {
         db.write(tx -> {
             store.addSignature(tx, userId, new CrossSigningStore.Signature(master.publicKey(), who.userId(),
                     signerKeyId, signature));
+            // The signature shows to the signer and the key's owner alone; the signer's other devices must learn
+            // whom the user now trusts, and the owner's devices see a new signature on their key.
+            changes.crossSigning(who.userId());
             changes.crossSigning(userId);
             return null;
         });
@@ -303,7 +353,8 @@ public final class CrossSigning {
         if (key.containsKey("signatures") && key.get("signatures").getValueType() != JsonValue.ValueType.OBJECT) {
             throw MatrixException.badJson("'" + field + ".signatures' must be an object.");
         }
-        return new StoredKey(usage, publicKey, JsonSupport.provider().createObjectBuilder(key).remove("unsigned").build());
+        JsonObject stripped = JsonSupport.provider().createObjectBuilder(key).remove("unsigned").build();
+        return new StoredKey(usage, publicKey, stripped);
     }
 
     private Set<String> deviceIds(String userId) {

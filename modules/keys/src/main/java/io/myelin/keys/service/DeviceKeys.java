@@ -18,6 +18,7 @@ import io.myelin.api.storage.Database;
 import io.myelin.api.users.Requester;
 import io.myelin.keys.store.DeviceKeyStore;
 import io.myelin.keys.store.OneTimeKeyStore;
+import io.myelin.keys.store.UserLocks;
 
 import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonObject;
@@ -40,6 +41,7 @@ public final class DeviceKeys implements KeysApi {
     private final Database db;
     private final DeviceKeyStore devices;
     private final OneTimeKeyStore oneTimeKeys;
+    private final UserLocks locks;
     private final KeyChanges changes;
     private final String serverName;
 
@@ -47,14 +49,16 @@ public final class DeviceKeys implements KeysApi {
      * @param db          the database
      * @param devices     device identity keys
      * @param oneTimeKeys one-time and fallback keys
+     * @param locks       per-user locks of key writes
      * @param changes     where changes are announced
      * @param serverName  this server's name
      */
-    public DeviceKeys(Database db, DeviceKeyStore devices, OneTimeKeyStore oneTimeKeys, KeyChanges changes,
-                      String serverName) {
+    public DeviceKeys(Database db, DeviceKeyStore devices, OneTimeKeyStore oneTimeKeys, UserLocks locks,
+                      KeyChanges changes, String serverName) {
         this.db = db;
         this.devices = devices;
         this.oneTimeKeys = oneTimeKeys;
+        this.locks = locks;
         this.changes = changes;
         this.serverName = serverName;
     }
@@ -210,6 +214,8 @@ public final class DeviceKeys implements KeysApi {
 
     private void storeDeviceKeys(DbExecute tx, Requester who, JsonObject keys) {
         JsonObject stripped = JsonSupport.provider().createObjectBuilder(keys).remove("unsigned").build();
+        // Identity keys never change once stored: two first uploads at once must not both find none stored.
+        locks.lock(tx, who.userId());
         Optional<JsonObject> existing = devices.deviceKeys(tx, who.userId(), who.deviceId());
         if (existing.isPresent()) {
             if (!existing.get().getJsonObject("keys").equals(stripped.getJsonObject("keys"))) {

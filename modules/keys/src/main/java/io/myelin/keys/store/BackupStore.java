@@ -37,11 +37,19 @@ public final class BackupStore {
     private static final String SELECT_SESSION = "SELECT room_id, session_id, first_message_index, forwarded_count,"
             + " is_verified, session_data FROM keys_backup_keys"
             + " WHERE user_id = ? AND version = ? AND room_id = ? AND session_id = ?";
-    private static final String UPSERT_SESSION = "INSERT INTO keys_backup_keys (user_id, version, room_id, session_id,"
+    // The WHERE is the spec's order of better keys: verified over unverified, then the lower first message index,
+    // then the lower forwarded count. The database decides it against the row as it is when the update runs (on
+    // PostgreSQL with the row locked), so concurrent uploads of one session cannot let a worse key win.
+    private static final String PUT_IF_BETTER = "INSERT INTO keys_backup_keys (user_id, version, room_id, session_id,"
             + " first_message_index, forwarded_count, is_verified, session_data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (user_id, version, room_id, session_id) DO UPDATE SET"
             + " first_message_index = excluded.first_message_index, forwarded_count = excluded.forwarded_count,"
-            + " is_verified = excluded.is_verified, session_data = excluded.session_data";
+            + " is_verified = excluded.is_verified, session_data = excluded.session_data"
+            + " WHERE excluded.is_verified > keys_backup_keys.is_verified"
+            + " OR excluded.is_verified = keys_backup_keys.is_verified"
+            + " AND (excluded.first_message_index < keys_backup_keys.first_message_index"
+            + " OR excluded.first_message_index = keys_backup_keys.first_message_index"
+            + " AND excluded.forwarded_count < keys_backup_keys.forwarded_count)";
     private static final String DELETE_ALL = "DELETE FROM keys_backup_keys WHERE user_id = ? AND version = ?";
     private static final String DELETE_ROOM = "DELETE FROM keys_backup_keys WHERE user_id = ? AND version = ?"
             + " AND room_id = ?";
@@ -185,14 +193,18 @@ public final class BackupStore {
     }
 
     /**
+     * Stores a session's key unless the stored one is as good or better: verified over unverified, then the lower
+     * {@code first_message_index}, then the lower {@code forwarded_count}.
+     *
      * @param tx      the transaction
      * @param userId  the owner
      * @param version the version
-     * @param key     the key to store in place of the session's key
+     * @param key     the uploaded key
+     * @return whether it was stored
      */
-    public void put(DbExecute tx, String userId, long version, SessionKey key) {
-        tx.insert(UPSERT_SESSION, userId, version, key.roomId(), key.sessionId(), key.firstMessageIndex(),
-                key.forwardedCount(), key.verified() ? 1 : 0, key.sessionData().toString());
+    public boolean putIfBetter(DbExecute tx, String userId, long version, SessionKey key) {
+        return tx.insert(PUT_IF_BETTER, userId, version, key.roomId(), key.sessionId(), key.firstMessageIndex(),
+                key.forwardedCount(), key.verified() ? 1 : 0, key.sessionData().toString()) > 0;
     }
 
     /**

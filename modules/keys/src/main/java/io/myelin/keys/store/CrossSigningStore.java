@@ -42,6 +42,8 @@ public final class CrossSigningStore {
             + " FROM keys_signatures WHERE target_user_id = ?";
     private static final String DELETE_TARGET_SIGNATURES = "DELETE FROM keys_signatures"
             + " WHERE target_user_id = ? AND target_key_id = ?";
+    private static final String DELETE_SIGNER_SIGNATURES = "DELETE FROM keys_signatures"
+            + " WHERE signer_user_id = ? AND signer_key_id = ?";
 
     private final Database db;
 
@@ -108,7 +110,8 @@ public final class CrossSigningStore {
     }
 
     /**
-     * Deletes a key and the signatures uploaded for it.
+     * Deletes a key, the signatures uploaded for it and the signatures it made: a replaced self-signing or
+     * user-signing key no longer vouches for the devices and users it signed.
      *
      * @param tx     the transaction
      * @param userId the owner
@@ -117,6 +120,7 @@ public final class CrossSigningStore {
     public void delete(DbExecute tx, String userId, StoredKey key) {
         tx.delete(DELETE_KEY, userId, key.usage());
         tx.delete(DELETE_TARGET_SIGNATURES, userId, key.publicKey());
+        tx.delete(DELETE_SIGNER_SIGNATURES, userId, "ed25519:" + key.publicKey());
     }
 
     /**

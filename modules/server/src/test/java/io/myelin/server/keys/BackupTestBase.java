@@ -117,6 +117,10 @@ abstract class BackupTestBase extends E2eTestBase {
         assertEquals("lower index", stored(alice, v, "s1"));
         server.put(sessionPath("s1", v), alice, key(3, 0, false, "fewer forwards"));
         assertEquals("fewer forwards", stored(alice, v, "s1"));
+        String before = server.get("/room_keys/version/" + v, alice).string("etag");
+        assertEquals(before, server.put(sessionPath("s1", v), alice, key(3, 0, false, "just as good"))
+                .string("etag"));
+        assertEquals("fewer forwards", stored(alice, v, "s1"));
 
         // A verified key beats an unverified one whatever its index, and is not replaced by an unverified one.
         server.put(sessionPath("s1", v), alice, key(9, 9, true, "verified"));
@@ -188,6 +192,22 @@ abstract class BackupTestBase extends E2eTestBase {
     }
 
     @Test
+    void keysForADeletedVersionAreRefusedWithTheCurrentVersion() throws Exception {
+        Session alice = server.newUser("BACKUP8", "b");
+        String v1 = server.post("/room_keys/version", alice, version("pk1")).string("version");
+        String v2 = server.post("/room_keys/version", alice, version("pk2")).string("version");
+        assertEquals(200, server.delete("/room_keys/version/" + v1, alice).status());
+
+        Reply wrong = server.put(sessionPath("s", v1), alice, key(0, 0, false, "late"));
+        assertError(wrong, 403, "M_WRONG_ROOM_KEYS_VERSION");
+        assertEquals(v2, wrong.string("current_version"));
+
+        // With no version left there is no backup to name: not found.
+        assertEquals(200, server.delete("/room_keys/version/" + v2, alice).status());
+        assertError(server.put(sessionPath("s", v2), alice, key(0, 0, false, "late")), 404, "M_NOT_FOUND");
+    }
+
+    @Test
     void concurrentCreatesAndUploadsAllSucceed() throws Exception {
         Session alice = server.newUser("BACKUP6", "b");
         CountDownLatch go = new CountDownLatch(1);
@@ -233,6 +253,44 @@ abstract class BackupTestBase extends E2eTestBase {
         for (Future<Reply> reply : uploads) {
             assertEquals(200, reply.get().status(), reply.get().raw());
             assertEquals(20, reply.get().json().getInt("count"));
+        }
+    }
+
+    @Test
+    void theBestOfConcurrentUploadsOfTheSameSessionsIsKept() throws Exception {
+        Session alice = server.newUser("BACKUP7", "b");
+        String v = server.post("/room_keys/version", alice, version("pk")).string("version");
+        // The best first: a worse upload that read the sessions before it committed must not overwrite it.
+        List<JsonObject> qualities = List.of(key(0, 0, true, "best"), key(5, 0, true, "verified lower index"),
+                key(9, 9, true, "verified"), key(1, 0, false, "best unverified"), key(1, 9, false, "lower index"),
+                key(9, 0, false, "fewer forwards"), key(9, 9, false, "worst"));
+        int sessions = 30;
+        for (int round = 0; round < 3; round++) {
+            List<JsonObject> bodies = new ArrayList<>();
+            for (JsonObject quality : qualities) {
+                JsonObjectBuilder all = Json.createObjectBuilder();
+                for (int i = 0; i < sessions; i++) {
+                    all.add("race" + round + "_" + i, quality);
+                }
+                bodies.add(Json.createObjectBuilder().add("sessions", all).build());
+            }
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Reply>> uploads = new ArrayList<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(bodies.size())) {
+                for (JsonObject body : bodies) {
+                    uploads.add(pool.submit(() -> {
+                        go.await();
+                        return server.put("/room_keys/keys/" + enc(ROOM) + "?version=" + v, alice, body);
+                    }));
+                }
+                go.countDown();
+            }
+            for (Future<Reply> reply : uploads) {
+                assertEquals(200, reply.get().status(), reply.get().raw());
+            }
+            for (int i = 0; i < sessions; i++) {
+                assertEquals("best", stored(alice, v, "race" + round + "_" + i), "round " + round + ", session " + i);
+            }
         }
     }
 

@@ -5,6 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
 import io.myelin.api.keys.DeviceListChange;
 import io.myelin.protocol.crypto.SigningKey;
 import io.myelin.server.TestHomeserver.Reply;
@@ -108,6 +115,44 @@ abstract class CrossSigningTestBase extends E2eTestBase {
     }
 
     @Test
+    void ofConcurrentFirstUploadsExactlyOneSucceedsWithoutAuthentication() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            Person alice = person("CALICE" + round);
+            List<Person> rivals = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                rivals.add(new Person(alice.session(), alice.device(), TestKeys.newKey(), TestKeys.newKey(),
+                        TestKeys.newKey()));
+            }
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Reply>> replies = new ArrayList<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(rivals.size())) {
+                for (Person rival : rivals) {
+                    replies.add(pool.submit(() -> {
+                        go.await();
+                        return uploadSigning(rival, rival.allKeys());
+                    }));
+                }
+                go.countDown();
+            }
+            List<Person> stored = new ArrayList<>();
+            for (int i = 0; i < rivals.size(); i++) {
+                Reply reply = replies.get(i).get();
+                if (reply.status() == 200) {
+                    stored.add(rivals.get(i));
+                } else {
+                    // Later uploads replace keys, so they need authentication; one that raced the first is told
+                    // to try again.
+                    assertTrue(reply.status() == 401 || reply.status() == 409, reply.raw());
+                }
+            }
+            assertEquals(1, stored.size(), "round " + round + ": uploads that succeeded");
+            Reply query = server.post("/keys/query", alice.session(), query(alice.userId()));
+            assertEquals(pub(stored.getFirst().master()), keyOf(query, "master_keys", alice.userId()));
+            assertEquals(pub(stored.getFirst().selfSigning()), keyOf(query, "self_signing_keys", alice.userId()));
+        }
+    }
+
+    @Test
     void subkeysMustBeSignedByTheMasterKeyAndWellFormed() throws Exception {
         Person alice = person("BALICE");
         SigningKey stranger = TestKeys.newKey();
@@ -200,6 +245,150 @@ abstract class CrossSigningTestBase extends E2eTestBase {
         JsonObject bobFailures = reply.json().getJsonObject("failures").getJsonObject(alice.userId());
         assertEquals("M_INVALID_PARAM", bobFailures.getJsonObject(pub(alice.master())).getString("errcode"));
         assertEquals("M_NOT_FOUND", bobFailures.getJsonObject("nosuchkey").getString("errcode"));
+    }
+
+    @Test
+    void reUploadingTheMasterKeyWithSignaturesOfDeletedDevicesSucceeds() throws Exception {
+        Person alice = person("MALICE");
+        assertEquals(200, uploadSigning(alice, alice.allKeys()).status());
+        Session tablet = server.login(alice.session(), "MTABLET", "tablet");
+        SigningKey tabletKey = TestKeys.newKey();
+        assertEquals(200, server.post("/keys/upload", tablet,
+                upload(TestKeys.deviceKeys(alice.userId(), "MTABLET", tabletKey), null, null)).status());
+        JsonObject masterOnly = TestKeys.crossSigningKey(alice.userId(), "master", alice.master());
+        Reply reply = server.post("/keys/signatures/upload", tablet, signaturesOf(alice, TestKeys.sign(masterOnly,
+                alice.userId(), "ed25519:MTABLET", tabletKey)));
+        assertEquals(Json.createObjectBuilder().build(), reply.json().getJsonObject("failures"), reply.raw());
+
+        // The tablet is deleted; its signature of the master key stays, its device keys go.
+        Reply challenge = server.call("DELETE", KeysServer.V3 + "/devices/MTABLET", alice.session().token(), "{}");
+        String auth = "{\"auth\":{\"type\":\"m.login.password\",\"identifier\":{\"type\":\"m.id.user\","
+                + "\"user\":\"" + alice.session().localpart() + "\"},\"password\":\"" + alice.session().password()
+                + "\",\"session\":\"" + challenge.string("session") + "\"}}";
+        assertEquals(200, server.call("DELETE", KeysServer.V3 + "/devices/MTABLET", alice.session().token(), auth)
+                .status());
+        await("the tablet's keys to go", () -> !deviceKeysOf(alice).containsKey("MTABLET"));
+
+        // The phone signs the master key as queried, which carries the tablet's signature, and one of a device
+        // this server never knew.
+        JsonObject queried = masterKeyOf(alice);
+        assertTrue(queried.getJsonObject("signatures").getJsonObject(alice.userId()).containsKey("ed25519:MTABLET"));
+        JsonObject resigned = TestKeys.sign(TestKeys.sign(queried, alice.userId(), "ed25519:MALICE", alice.device()),
+                alice.userId(), "ed25519:NEVERSEEN", TestKeys.newKey());
+        reply = server.post("/keys/signatures/upload", alice.session(), signaturesOf(alice, resigned));
+        assertEquals(Json.createObjectBuilder().build(), reply.json().getJsonObject("failures"), reply.raw());
+        JsonObject signatures = masterKeyOf(alice).getJsonObject("signatures").getJsonObject(alice.userId());
+        assertTrue(signatures.containsKey("ed25519:MALICE"), signatures.toString());
+        assertFalse(signatures.containsKey("ed25519:NEVERSEEN"), signatures.toString());
+
+        // The same upload again holds nothing new and succeeds; the phone's own signature is still checked.
+        reply = server.post("/keys/signatures/upload", alice.session(), signaturesOf(alice, resigned));
+        assertEquals(Json.createObjectBuilder().build(), reply.json().getJsonObject("failures"), reply.raw());
+        JsonObject forged = TestKeys.sign(masterOnly, alice.userId(), "ed25519:MALICE", TestKeys.newKey());
+        reply = server.post("/keys/signatures/upload", alice.session(), signaturesOf(alice, forged));
+        assertEquals("M_INVALID_SIGNATURE", reply.json().getJsonObject("failures").getJsonObject(alice.userId())
+                .getJsonObject(pub(alice.master())).getString("errcode"), reply.raw());
+    }
+
+    private static JsonObject signaturesOf(Person owner, JsonObject signedMaster) {
+        return Json.createObjectBuilder().add(owner.userId(), Json.createObjectBuilder()
+                .add(pub(owner.master()), signedMaster)).build();
+    }
+
+    private JsonObject masterKeyOf(Person owner) throws Exception {
+        return server.post("/keys/query", owner.session(), query(owner.userId())).json().getJsonObject("master_keys")
+                .getJsonObject(owner.userId());
+    }
+
+    private JsonObject deviceKeysOf(Person owner) {
+        try {
+            return server.post("/keys/query", owner.session(), query(owner.userId())).json()
+                    .getJsonObject("device_keys").getJsonObject(owner.userId());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aUserSigningSignatureIsAnnouncedForTheSignerAndTheOwner() throws Exception {
+        Person alice = person("UALICE");
+        Person bob = person("UBOB");
+        assertEquals(200, uploadSigning(alice, alice.allKeys()).status());
+        assertEquals(200, uploadSigning(bob, bob.allKeys()).status());
+        DeviceListChange bobs = new DeviceListChange(bob.userId(), null, DeviceListChange.CROSS_SIGNING);
+        DeviceListChange alices = new DeviceListChange(alice.userId(), null, DeviceListChange.CROSS_SIGNING);
+        await("the uploads' changes", () -> changes.contains(bobs) && changes.contains(alices));
+        long bobsBefore = changes.stream().filter(bobs::equals).count();
+        long alicesBefore = changes.stream().filter(alices::equals).count();
+
+        JsonObject masterOnly = TestKeys.crossSigningKey(alice.userId(), "master", alice.master());
+        JsonObject bobSigns = TestKeys.sign(masterOnly, bob.userId(), "ed25519:" + pub(bob.userSigning()),
+                bob.userSigning());
+        Reply reply = server.post("/keys/signatures/upload", bob.session(), Json.createObjectBuilder()
+                .add(alice.userId(), Json.createObjectBuilder().add(pub(alice.master()), bobSigns)).build());
+        assertEquals(Json.createObjectBuilder().build(), reply.json().getJsonObject("failures"), reply.raw());
+        await("a change of the signer", () -> changes.stream().filter(bobs::equals).count() > bobsBefore);
+        await("a change of the owner", () -> changes.stream().filter(alices::equals).count() > alicesBefore);
+    }
+
+    @Test
+    void signaturesOfAReplacedKeyAreDropped() throws Exception {
+        Person alice = person("OALICE");
+        Person bob = person("OBOB");
+        assertEquals(200, uploadSigning(alice, alice.allKeys()).status());
+        assertEquals(200, uploadSigning(bob, bob.allKeys()).status());
+        String oldSelfSigning = "ed25519:" + pub(alice.selfSigning());
+        String oldUserSigning = "ed25519:" + pub(bob.userSigning());
+
+        // Alice's self-signing key signs her device; Bob's user-signing key signs Alice's master key.
+        JsonObject device = server.post("/keys/query", alice.session(), query(alice.userId())).json()
+                .getJsonObject("device_keys").getJsonObject(alice.userId()).getJsonObject("OALICE");
+        JsonObject deviceOnly = Json.createObjectBuilder(device).remove("unsigned").remove("signatures").build();
+        JsonObject masterOnly = TestKeys.crossSigningKey(alice.userId(), "master", alice.master());
+        Reply reply = server.post("/keys/signatures/upload", alice.session(), Json.createObjectBuilder()
+                .add(alice.userId(), Json.createObjectBuilder().add("OALICE", TestKeys.sign(deviceOnly,
+                        alice.userId(), oldSelfSigning, alice.selfSigning()))).build());
+        assertEquals(Json.createObjectBuilder().build(), reply.json().getJsonObject("failures"), reply.raw());
+        reply = server.post("/keys/signatures/upload", bob.session(), Json.createObjectBuilder()
+                .add(alice.userId(), Json.createObjectBuilder().add(pub(alice.master()), TestKeys.sign(masterOnly,
+                        bob.userId(), oldUserSigning, bob.userSigning()))).build());
+        assertEquals(Json.createObjectBuilder().build(), reply.json().getJsonObject("failures"), reply.raw());
+        assertTrue(deviceSignatures(alice, alice).containsKey(oldSelfSigning));
+        assertTrue(masterSignatures(bob, alice).getJsonObject(bob.userId()).containsKey(oldUserSigning));
+
+        // Each replaces that key; what the old one signed is no longer signed.
+        SigningKey newSelfSigning = TestKeys.newKey();
+        assertEquals(200, uploadWithPassword(alice, Json.createObjectBuilder().add("self_signing_key",
+                TestKeys.signedByMaster(alice.userId(), "self_signing", newSelfSigning, alice.master())).build())
+                .status());
+        assertFalse(deviceSignatures(alice, alice).containsKey(oldSelfSigning));
+        SigningKey newUserSigning = TestKeys.newKey();
+        assertEquals(200, uploadWithPassword(bob, Json.createObjectBuilder().add("user_signing_key",
+                TestKeys.signedByMaster(bob.userId(), "user_signing", newUserSigning, bob.master())).build())
+                .status());
+        assertFalse(masterSignatures(bob, alice).containsKey(bob.userId()), masterSignatures(bob, alice).toString());
+    }
+
+    private Reply uploadWithPassword(Person p, JsonObject body) throws Exception {
+        Reply challenge = uploadSigning(p, body);
+        assertEquals(401, challenge.status(), challenge.raw());
+        return uploadSigning(p, Json.createObjectBuilder(body).add("auth", Json.createObjectBuilder()
+                .add("type", "m.login.password").add("identifier", Json.createObjectBuilder()
+                        .add("type", "m.id.user").add("user", p.session().localpart()))
+                .add("password", p.session().password()).add("session", challenge.string("session"))).build());
+    }
+
+    private JsonObject deviceSignatures(Person asker, Person owner) throws Exception {
+        return server.post("/keys/query", asker.session(), query(owner.userId())).json().getJsonObject("device_keys")
+                .getJsonObject(owner.userId()).getJsonObject(owner.session().deviceId()).getJsonObject("signatures")
+                .getJsonObject(owner.userId());
+    }
+
+    private JsonObject masterSignatures(Person asker, Person owner) throws Exception {
+        JsonObject master = server.post("/keys/query", asker.session(), query(owner.userId())).json()
+                .getJsonObject("master_keys").getJsonObject(owner.userId());
+        return master.containsKey("signatures") ? master.getJsonObject("signatures") : Json.createObjectBuilder()
+                .build();
     }
 
     @Test

@@ -110,6 +110,49 @@ abstract class KeysTestBase extends E2eTestBase {
     }
 
     @Test
+    void ofConcurrentFirstUploadsOfADevicesKeysExactlyOneIsStored() throws Exception {
+        Session first = server.newUser("RACE0", "race");
+        for (int round = 0; round < 3; round++) {
+            Session device = round == 0 ? first : server.login(first, "RACE" + round, "race");
+            List<JsonObject> bodies = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                SigningKey key = TestKeys.newKey();
+                // One-time keys make each upload's transaction longer, and with it the time to race in.
+                JsonObjectBuilder otks = Json.createObjectBuilder();
+                for (int k = 0; k < 10; k++) {
+                    otks.add("signed_curve25519:U" + i + "_" + k,
+                            TestKeys.oneTimeKey(device.userId(), device.deviceId(), key, false));
+                }
+                bodies.add(upload(TestKeys.deviceKeys(device.userId(), device.deviceId(), key), otks.build(), null));
+            }
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Reply>> replies = new ArrayList<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(bodies.size())) {
+                for (JsonObject body : bodies) {
+                    replies.add(pool.submit(() -> {
+                        go.await();
+                        return server.post("/keys/upload", device, body);
+                    }));
+                }
+                go.countDown();
+            }
+            List<JsonObject> stored = new ArrayList<>();
+            for (int i = 0; i < bodies.size(); i++) {
+                Reply reply = replies.get(i).get();
+                if (reply.status() == 200) {
+                    stored.add(bodies.get(i).getJsonObject("device_keys").getJsonObject("keys"));
+                } else {
+                    assertError(reply, 400, "M_INVALID_PARAM");
+                }
+            }
+            assertEquals(1, stored.size(), "round " + round + ": uploads that succeeded");
+            Reply query = server.post("/keys/query", device, query(device.userId()));
+            assertEquals(stored.getFirst(), query.json().getJsonObject("device_keys").getJsonObject(device.userId())
+                    .getJsonObject(device.deviceId()).getJsonObject("keys"));
+        }
+    }
+
+    @Test
     void oneTimeKeysAreCheckedAndCounted() throws Exception {
         Session alice = server.newUser("OTKDEV", "otk");
         SigningKey key = TestKeys.newKey();

@@ -185,7 +185,8 @@ abstract class SyncDeviceHttpTestBase {
         User alice = user();
         User bob = user();
         assertError(send(alice, "m.test", "b1", "not json"), 400, "M_NOT_JSON");
-        assertError(send(alice, "m.test", "b2", "{}"), 400, "M_BAD_JSON");
+        assertError(send(alice, "m.test", "b2", "{}"), 400, "M_MISSING_PARAM");
+        assertError(send(alice, "m.test", "b2", "{\"messages\":null}"), 400, "M_BAD_JSON");
         assertError(send(alice, "m.test", "b3", "{\"messages\":[]}"), 400, "M_BAD_JSON");
         assertError(send(alice, "m.test", "b4", "{\"messages\":{\"" + bob.userId() + "\":[]}}"), 400, "M_BAD_JSON");
         assertError(send(alice, "m.test", "b5", "{\"messages\":{\"" + bob.userId() + "\":{\"D\":\"text\"}}}"),

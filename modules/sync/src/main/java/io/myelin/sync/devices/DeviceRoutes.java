@@ -46,6 +46,9 @@ final class DeviceRoutes {
         String type = req.path().pathParameters().get("eventType");
         String txnId = req.path().pathParameters().get("txnId");
         JsonObject body = Json.readObject(req);
+        if (!body.containsKey("messages")) {
+            throw MatrixException.missingParam("'messages' is required.");
+        }
         if (!(body.get("messages") instanceof JsonObject messages)) {
             throw MatrixException.badJson("'messages' must be an object.");
         }
