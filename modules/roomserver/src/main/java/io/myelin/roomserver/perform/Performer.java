@@ -64,6 +64,8 @@ public final class Performer {
     private final RoomVersion defaultVersion;
     /** Room ids whose create event is on its way in, so that no concurrent create takes them too. */
     private final Set<String> creating = ConcurrentHashMap.newKeySet();
+    /** Aliases that a room being created will take, so that neither another create nor a mapping takes them. */
+    private final Set<String> reservedAliases = ConcurrentHashMap.newKeySet();
 
     /**
      * @param worker         the room queues
@@ -181,7 +183,25 @@ public final class Performer {
             throw MatrixException.invalidParam("Unknown preset " + preset);
         }
         boolean trusted = preset.equals("trusted_private_chat");
+        requireCreatableState(creator, request.initialState());
 
+        // The alias is checked and held before anything of the room exists, so that a taken alias leaves no room.
+        String alias = request.roomAliasName() == null || request.roomAliasName().isBlank() ? null
+                : "#" + request.roomAliasName() + ":" + identity.serverName();
+        if (alias != null && !reserveAlias(alias)) {
+            throw new MatrixException(Status.BAD_REQUEST_400, ErrorCode.M_ROOM_IN_USE, "Room alias already taken");
+        }
+        try {
+            return createRoom(request, version, creator, preset, trusted, alias);
+        } finally {
+            if (alias != null) {
+                reservedAliases.remove(alias);
+            }
+        }
+    }
+
+    private CreateRoomResponse createRoom(CreateRoomRequest request, RoomVersion version, String creator,
+                                          String preset, boolean trusted, String alias) {
         JsonObject creation = request.creationContent();
         if (trusted && version.v12Rules() && !request.invite().isEmpty()) {
             // From v12 trusted invitees become creators, since creators cannot be named in power levels.
@@ -195,9 +215,8 @@ public final class Performer {
         sent.add(state(roomId, creator, "m.room.member", creator, addProfile(JsonSupport.objectBuilder()
                 .add("membership", "join"), request.profiles().get(creator)).build()));
         sent.add(state(roomId, creator, "m.room.power_levels", "", powerLevels(version, creator, request, trusted)));
-        String alias = null;
-        if (request.roomAliasName() != null && !request.roomAliasName().isBlank()) {
-            alias = "#" + request.roomAliasName() + ":" + identity.serverName();
+        if (alias != null) {
+            // Held since before the create event; only another process on the same database could take it now.
             if (!tables.addAlias(alias, roomId, creator)) {
                 throw new MatrixException(Status.BAD_REQUEST_400, ErrorCode.M_ROOM_IN_USE,
                         "Room alias already taken");
@@ -211,10 +230,12 @@ public final class Performer {
                 .add("history_visibility", "shared").build()));
         sent.add(state(roomId, creator, "m.room.guest_access", "", JsonSupport.objectBuilder()
                 .add("guest_access", preset.equals("public_chat") ? "forbidden" : "can_join").build()));
+        List<CompletableFuture<InputOutcome>> initialState = new ArrayList<>();
         for (JsonObject initial : request.initialState()) {
-            sent.add(state(roomId, creator, initial.getString("type"), initial.getString("state_key", ""),
+            initialState.add(state(roomId, creator, initial.getString("type"), initial.getString("state_key", ""),
                     initial.getJsonObject("content")));
         }
+        sent.addAll(initialState);
         if (request.name() != null) {
             sent.add(state(roomId, creator, "m.room.name", "",
                     JsonSupport.objectBuilder().add("name", request.name()).build()));
@@ -232,9 +253,71 @@ public final class Performer {
             sent.add(state(roomId, creator, "m.room.member", invitee, content.build()));
         }
         for (CompletableFuture<InputOutcome> f : sent) {
-            await(f);
+            try {
+                await(f);
+            } catch (MatrixException e) {
+                if (!initialState.contains(f) || e.code() != ErrorCode.M_FORBIDDEN) {
+                    throw e;
+                }
+                // Not yet: the room exists by now, without the refused event; only what can be judged before
+                // the create event (requireCreatableState) is refused without leaving a room behind.
+                throw new MatrixException(Status.BAD_REQUEST_400, ErrorCode.M_INVALID_ROOM_STATE,
+                        "An initial state event was refused: " + e.getMessage());
+            }
         }
         return new CreateRoomResponse(roomId, alias);
+    }
+
+    /**
+     * Holds an alias for a room being created or a mapping being made, unless it is held or taken already.
+     *
+     * @return whether the caller now holds it; it must release it with {@code reservedAliases.remove}
+     */
+    private boolean reserveAlias(String alias) {
+        if (!reservedAliases.add(alias)) {
+            return false;
+        }
+        if (tables.alias(alias).isPresent()) {
+            reservedAliases.remove(alias);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Maps a local alias to a room unless it is taken or a room being created is about to take it.
+     *
+     * @param alias   the alias
+     * @param roomId  the room
+     * @param creator who asked
+     * @return whether this call made the mapping
+     */
+    public boolean createAlias(String alias, String roomId, String creator) {
+        if (!reserveAlias(alias)) {
+            return false;
+        }
+        try {
+            return tables.insertAlias(alias, roomId, creator);
+        } finally {
+            reservedAliases.remove(alias);
+        }
+    }
+
+    /**
+     * Refuses, before the room exists, initial state that the authorization rules refuse whatever the room's
+     * state: a second create event, and a state key naming another user on an event other than a membership.
+     */
+    private static void requireCreatableState(String creator, List<JsonObject> initialState) {
+        for (JsonObject initial : initialState) {
+            String type = initial.getString("type", "");
+            String stateKey = initial.getString("state_key", "");
+            boolean otherUser = stateKey.startsWith("@") && !stateKey.equals(creator)
+                    && !type.equals("m.room.member");
+            if (type.equals("m.room.create") || otherUser) {
+                throw new MatrixException(Status.BAD_REQUEST_400, ErrorCode.M_INVALID_ROOM_STATE,
+                        "The initial state event " + type + " cannot be sent by the room's creator");
+            }
+        }
     }
 
     /**

@@ -224,6 +224,55 @@ abstract class RoomsTestBase {
         assertError(server.post("/createRoom", null, "{}"), 401, "M_MISSING_TOKEN");
     }
 
+    private List<String> joinedRooms(User user) throws Exception {
+        Reply reply = server.get("/joined_rooms", user.token());
+        assertEquals(200, reply.status(), reply.raw());
+        return reply.json().getJsonArray("joined_rooms").getValuesAs(jakarta.json.JsonString::getString);
+    }
+
+    @Test
+    void createRoomWithATakenAliasLeavesNoRoomBehind() throws Exception {
+        User alice = user();
+        String local = "taken" + NAMES.incrementAndGet() + "_" + ProcessHandle.current().pid();
+        String first = createRoom(alice, "{\"room_alias_name\":\"" + local + "\"}");
+        List<String> before = joinedRooms(alice);
+        assertError(server.post("/createRoom", alice.token(), "{\"room_alias_name\":\"" + local + "\"}"), 400,
+                "M_ROOM_IN_USE");
+        assertEquals(before, joinedRooms(alice));
+        assertEquals(first, server.get("/directory/room/" + enc("#" + local + ":" + ClientServer.SERVER_NAME), null)
+                .string("room_id"));
+
+        // An alias mapped in the directory is taken for createRoom too.
+        String mapped = alias();
+        assertEquals(200, putAlias(alice, mapped, first).status());
+        String mappedLocal = mapped.substring(1, mapped.indexOf(':'));
+        assertError(server.post("/createRoom", alice.token(), "{\"room_alias_name\":\"" + mappedLocal + "\"}"),
+                400, "M_ROOM_IN_USE");
+        assertEquals(before, joinedRooms(alice));
+    }
+
+    @Test
+    void createRoomRefusesUnknownRoomVersionsAndRefusedInitialState() throws Exception {
+        User alice = user();
+        User bob = user();
+        List<String> before = joinedRooms(alice);
+        assertError(server.post("/createRoom", alice.token(), "{\"room_version\":\"nonsense-99\"}"), 400,
+                "M_UNSUPPORTED_ROOM_VERSION");
+        assertEquals(before, joinedRooms(alice));
+
+        // A state key naming another user is refused before the room exists.
+        assertError(server.post("/createRoom", alice.token(), """
+                {"initial_state":[{"type":"org.example.mine","state_key":"%s","content":{}}]}
+                """.formatted(bob.userId())), 400, "M_INVALID_ROOM_STATE");
+        assertEquals(before, joinedRooms(alice));
+
+        // An event the room's own power levels refuse is reported as invalid room state, not as forbidden.
+        assertError(server.post("/createRoom", alice.token(), """
+                {"room_version":"10","power_level_content_override":{"events":{"org.example.locked":101}},
+                 "initial_state":[{"type":"org.example.locked","content":{}}]}
+                """), 400, "M_INVALID_ROOM_STATE");
+    }
+
     @Test
     void membershipActionsFollowTheRoomsRules() throws Exception {
         User alice = user();
