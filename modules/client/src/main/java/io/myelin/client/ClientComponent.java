@@ -57,7 +57,8 @@ public final class ClientComponent implements Component {
         Database db = context.database();
         db.migrate(MIGRATIONS);
         publicRooms = new PublicRoomsRoutes(tokens, roomserver, directory, db, context.identity().serverName());
-        rooms = new RoomRoutes(tokens, roomserver, directory, publicRooms, context.require(UserData.class));
+        rooms = new RoomRoutes(tokens, roomserver, directory, publicRooms, context.require(UserData.class),
+                context.identity().serverName());
         events = new EventRoutes(tokens, roomserver, visibility, directory.canonicalAliases());
         reports = new ReportRoutes(tokens, roomserver, visibility, db, context.clock());
         UserDirectory index = new UserDirectory(db, roomserver);

@@ -48,10 +48,12 @@ final class RoomRoutes {
     private final DirectoryRoutes directory;
     private final PublicRoomsRoutes publicRooms;
     private final UserData users;
+    private final String serverName;
 
     RoomRoutes(AccessTokens tokens, RoomserverApi roomserver, DirectoryRoutes directory,
-            PublicRoomsRoutes publicRooms, UserData users) {
+            PublicRoomsRoutes publicRooms, UserData users, String serverName) {
         this.users = users;
+        this.serverName = serverName;
         this.directory = directory;
         this.publicRooms = publicRooms;
         this.tokens = tokens;
@@ -121,6 +123,10 @@ final class RoomRoutes {
         String alias = Bodies.string(body, "room_alias_name");
         if (alias != null && (alias.isEmpty() || alias.contains(":") || alias.contains("#"))) {
             throw MatrixException.invalidParam("'room_alias_name' must be a bare local part.");
+        }
+        if (alias != null) {
+            // The alias it makes obeys the grammar of any other alias: no NUL, at most 255 bytes in all.
+            DirectoryRoutes.checkAlias("#" + alias + ":" + serverName);
         }
         Map<String, ProfileResponse> profiles = new HashMap<>();
         for (String userId : Stream.concat(Stream.of(who.userId()), invite.stream()).toList()) {

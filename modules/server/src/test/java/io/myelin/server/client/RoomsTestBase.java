@@ -252,6 +252,24 @@ abstract class RoomsTestBase {
     }
 
     @Test
+    void createRoomChecksTheAliasItMakesLikeAnyOtherAlias() throws Exception {
+        User alice = user();
+        List<String> before = joinedRooms(alice);
+        // "#" + local part + ":test.local" is 256 bytes: one too many.
+        String tooLong = "a".repeat(256 - 2 - ClientServer.SERVER_NAME.length());
+        assertError(server.post("/createRoom", alice.token(), "{\"room_alias_name\":\"" + tooLong + "\"}"), 400,
+                "M_INVALID_PARAM");
+        assertError(server.post("/createRoom", alice.token(), "{\"room_alias_name\":\"nul\\u0000here\"}"), 400,
+                "M_INVALID_PARAM");
+        assertError(server.post("/createRoom", alice.token(), "{\"room_alias_name\":\"a:b\"}"), 400,
+                "M_INVALID_PARAM");
+        assertEquals(before, joinedRooms(alice));
+        String longest = tooLong.substring(1) + NAMES.incrementAndGet();
+        longest = longest.substring(longest.length() - tooLong.length() + 1);
+        createRoom(alice, "{\"room_alias_name\":\"" + longest + "\"}");
+    }
+
+    @Test
     void createRoomRefusesUnknownRoomVersionsAndRefusedInitialState() throws Exception {
         User alice = user();
         User bob = user();
