@@ -23,6 +23,7 @@ import io.myelin.protocol.event.Pdu;
 import io.myelin.protocol.json.JsonSupport;
 import io.myelin.roomserver.storage.RoomTables;
 import io.myelin.roomserver.storage.StoredEvent;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
@@ -32,6 +33,12 @@ import jakarta.json.JsonObjectBuilder;
  * one more than the deepest previous event; then the event is hashed, signed and sent down the input path.
  */
 public final class EventBuilder {
+
+    /**
+     * The field of a build that lists the memberships its target must have in the room's current state, for
+     * membership changes the rules would allow from other memberships too (an unban of a member).
+     */
+    public static final String EXPECT_MEMBERSHIP = "expect_membership";
 
     /** The most previous events a local event names; more only make events bigger. */
     private static final int MAX_PREV_EVENTS = 10;
@@ -85,6 +92,7 @@ public final class EventBuilder {
             throw MatrixException.invalidParam("Sending to rooms of version " + version.id() + " is not supported");
         }
         RoomContext.Head head = room.workingHead();
+        requireExpectedMembership(build, head.state());
         JsonObject event = unsigned(room, build, capped(head.extremities()), head.maxDepth(), head.state());
         Pdu pdu = Pdu.signNew(version, event, identity.serverName(), identity.signingKey());
         return input(room, pdu, sender, txnId, inTransaction);
@@ -200,6 +208,20 @@ public final class EventBuilder {
             throw MatrixException.forbidden("The event was not accepted: " + outcome.reason());
         }
         return outcome;
+    }
+
+    private void requireExpectedMembership(JsonObject build, Map<StateKey, String> state) {
+        if (!(build.get(EXPECT_MEMBERSHIP) instanceof JsonArray expected)) {
+            return;
+        }
+        String target = build.getString("state_key");
+        String id = state.get(new StateKey("m.room.member", target));
+        StoredEvent member = id == null ? null : pipelineEvent(id);
+        String membership = member == null ? "leave" : member.pdu().content().getString("membership", "leave");
+        if (!expected.contains(JsonSupport.provider().createValue(membership))) {
+            throw MatrixException.forbidden(membership.equals("ban") ? target + " is banned from the room"
+                    : "The membership of " + target + " is " + membership + ", not " + expected);
+        }
     }
 
     private static List<String> capped(List<String> extremities) {

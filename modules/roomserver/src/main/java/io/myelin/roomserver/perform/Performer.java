@@ -131,8 +131,23 @@ public final class Performer {
         if (!membership.equals("leave") && !membership.equals("ban")) {
             addProfile(content, request.displayname(), request.avatarUrl());
         }
-        return send(new SendEventRequest(request.roomId(), request.sender(), "m.room.member", target,
-                content.build(), null));
+        requireLocal(request.sender());
+        JsonObjectBuilder build = JsonSupport.objectBuilder()
+                .add("sender", request.sender())
+                .add("type", "m.room.member")
+                .add("state_key", target)
+                .add("content", content);
+        // The rules let a kick lift a ban and an unban remove a member, both as a leave; the endpoints each
+        // promise one of those only, so the target's membership is checked at the event's turn in the room.
+        List<String> expected = switch (action) {
+            case "unban" -> List.of("ban");
+            case "kick" -> List.of("join", "invite", "knock");
+            default -> List.of();
+        };
+        if (!expected.isEmpty()) {
+            build.add(EventBuilder.EXPECT_MEMBERSHIP, JsonSupport.provider().createArrayBuilder(expected));
+        }
+        return new SendEventResponse(await(worker.submitBuild(request.roomId(), build.build())).eventId());
     }
 
     /**

@@ -319,6 +319,29 @@ abstract class RoomsTestBase {
     }
 
     @Test
+    void unbanNeedsABanAndKickNeedsAMember() throws Exception {
+        User alice = user();
+        User bob = user();
+        User carol = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+        assertError(membership(alice, roomId, "unban", bob), 403, "M_FORBIDDEN");
+        assertTrue(members(alice, roomId, "").contains(bob.userId() + "=join"));
+
+        assertEquals(200, membership(alice, roomId, "ban", bob).status());
+        assertError(membership(alice, roomId, "kick", bob), 403, "M_FORBIDDEN");
+        assertTrue(members(alice, roomId, "").contains(bob.userId() + "=ban"));
+        assertError(membership(alice, roomId, "kick", carol), 403, "M_FORBIDDEN");
+        assertError(membership(alice, roomId, "unban", carol), 403, "M_FORBIDDEN");
+
+        assertEquals(200, membership(alice, roomId, "invite", carol).status());
+        assertEquals(200, membership(alice, roomId, "kick", carol).status());
+        assertTrue(members(alice, roomId, "").contains(carol.userId() + "=leave"));
+        assertEquals(200, membership(alice, roomId, "unban", bob).status());
+        assertTrue(members(alice, roomId, "").contains(bob.userId() + "=leave"));
+    }
+
+    @Test
     void inviteLetsAUserJoinAnInviteOnlyRoom() throws Exception {
         User alice = user();
         User bob = user();
