@@ -20,6 +20,8 @@ import io.myelin.protocol.event.EventHashes;
 import io.myelin.protocol.event.EventIds;
 import io.myelin.protocol.event.EventSigning;
 import io.myelin.protocol.event.Pdu;
+import io.myelin.protocol.event.PduValidator;
+import io.myelin.protocol.json.CanonicalJson;
 import io.myelin.protocol.json.JsonSupport;
 import io.myelin.roomserver.storage.RoomTables;
 import io.myelin.roomserver.storage.StoredEvent;
@@ -193,6 +195,12 @@ public final class EventBuilder {
     }
 
     private InputOutcome input(RoomContext room, Pdu pdu, String sender, String txnId, Runnable inTransaction) {
+        // The limit is on the whole event as servers exchange it, hashes, signatures and references included,
+        // which only now exist; the client component's check counts the content alone.
+        if (CanonicalJson.encode(pdu.json()).length > PduValidator.MAX_EVENT_BYTES) {
+            throw MatrixException.tooLarge("The event would be larger than " + PduValidator.MAX_EVENT_BYTES
+                    + " bytes.");
+        }
         // Refuse what the rules refuse before it is stored, so that the client hears why.
         RoomContext.Head head = room.workingHead();
         String createId = head.state().get(StateKey.CREATE);

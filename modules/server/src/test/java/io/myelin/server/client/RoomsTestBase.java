@@ -411,6 +411,25 @@ abstract class RoomsTestBase {
     }
 
     @Test
+    void theSignedEventMustFitTheSizeLimit() throws Exception {
+        User alice = user();
+        String roomId = createRoom(alice, "{}");
+        // The content and the event's own strings come 100 bytes under the limit; hashes, signatures and the
+        // auth and previous events take the whole event over it.
+        int body = 65_536 - 100 - "{\"body\":\"\",\"msgtype\":\"m.text\"}".length() - roomId.length()
+                - alice.userId().length() - "m.room.message".length();
+        Reply sent = server.put("/rooms/" + enc(roomId) + "/send/m.room.message/near", alice.token(),
+                message("x".repeat(body)));
+        assertError(sent, 413, "M_TOO_LARGE");
+        Reply state = server.put("/rooms/" + enc(roomId) + "/state/org.example.near", alice.token(),
+                "{\"v\":\"" + "x".repeat(65_536 - 120 - roomId.length() - alice.userId().length()
+                        - "org.example.near".length()) + "\"}");
+        assertError(state, 413, "M_TOO_LARGE");
+        assertEquals(200, server.put("/rooms/" + enc(roomId) + "/send/m.room.message/after", alice.token(),
+                message("still fine")).status());
+    }
+
+    @Test
     void stateChangesNeedPowerAndWellFormedContent() throws Exception {
         User alice = user();
         User bob = user();
