@@ -31,9 +31,9 @@ import jakarta.json.JsonObjectBuilder;
  * Sending and reading events and state (client-server API, "Sending events to a room", "Getting events for a
  * room", "Redactions"), with history visibility applied to every read.
  *
- * <p>Transaction ids are scoped to the device, as the spec asks: the roomserver records them per sender, so the
- * id handed to it carries the device id. The roomserver persists them, which keeps retries idempotent across
- * restarts. Not yet: {@code GET /members?at=} understands only an event id, not a sync token, and ignores
+ * <p>Transaction ids are scoped to the device and the endpoint, as the spec asks: the roomserver records them per
+ * sender and per endpoint (send or redact), so the id handed to it carries the device id. The roomserver persists
+ * them, which keeps retries idempotent across restarts. Not yet: {@code GET /members?at=} understands only an event id, not a sync token, and ignores
  * other tokens.
  */
 final class EventRoutes {

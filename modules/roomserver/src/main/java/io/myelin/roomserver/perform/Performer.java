@@ -101,7 +101,8 @@ public final class Performer {
             build.add("state_key", request.stateKey());
         }
         if (request.txnId() != null) {
-            build.add("txn_id", request.txnId());
+            build.add("txn_id", request.txnId()).add(EventBuilder.TXN_KIND, request.stateKey() == null ? "send"
+                    : "state");
         }
         return new SendEventResponse(await(worker.submitBuild(request.roomId(), build.build())).eventId());
     }
@@ -168,7 +169,7 @@ public final class Performer {
                 .add("content", content)
                 .add("redacts", request.eventId());
         if (request.txnId() != null) {
-            build.add("txn_id", request.txnId());
+            build.add("txn_id", request.txnId()).add(EventBuilder.TXN_KIND, "redact");
         }
         return new SendEventResponse(await(worker.submitBuild(request.roomId(), build.build())).eventId());
     }

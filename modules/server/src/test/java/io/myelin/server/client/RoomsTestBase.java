@@ -486,6 +486,24 @@ abstract class RoomsTestBase {
     }
 
     @Test
+    void aSendAndARedactionMayUseTheSameTransactionId() throws Exception {
+        User alice = user();
+        String roomId = createRoom(alice, "{}");
+        Reply sent = server.put("/rooms/" + enc(roomId) + "/send/m.room.message/same", alice.token(),
+                message("to be redacted"));
+        assertEquals(200, sent.status(), sent.raw());
+        String messageId = sent.string("event_id");
+        String path = "/rooms/" + enc(roomId) + "/redact/" + enc(messageId) + "/same";
+        Reply redaction = server.put(path, alice.token(), "{}");
+        assertEquals(200, redaction.status(), redaction.raw());
+        assertNotEquals(messageId, redaction.string("event_id"));
+        assertTrue(event(alice, roomId, messageId).json().getJsonObject("content").isEmpty());
+        assertEquals(redaction.string("event_id"), server.put(path, alice.token(), "{}").string("event_id"));
+        assertEquals(messageId, server.put("/rooms/" + enc(roomId) + "/send/m.room.message/same", alice.token(),
+                message("to be redacted")).string("event_id"));
+    }
+
+    @Test
     void joinedHistoryIsHiddenBeforeJoiningAndAfterLeaving() throws Exception {
         User alice = user();
         User bob = user();
