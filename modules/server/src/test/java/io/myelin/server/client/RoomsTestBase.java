@@ -504,6 +504,29 @@ abstract class RoomsTestBase {
     }
 
     @Test
+    void membersAtAnEventAreTheMembersThen() throws Exception {
+        User alice = user();
+        User bob = user();
+        User stranger = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\",\"initial_state\":[{\"type\":"
+                + "\"m.room.history_visibility\",\"content\":{\"history_visibility\":\"joined\"}}]}");
+        String before = send(alice, roomId, message("before bob"));
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+        String after = send(alice, roomId, message("with bob"));
+
+        assertEquals(List.of(alice.userId() + "=join"), members(alice, roomId, "?at=" + enc(before)));
+        assertEquals(List.of(alice.userId() + "=join", bob.userId() + "=join").stream().sorted().toList(),
+                members(alice, roomId, "?at=" + enc(after)).stream().sorted().toList());
+        assertEquals(List.of(bob.userId() + "=join"), members(bob, roomId, "?at=" + enc(after)
+                + "&membership=join").stream().filter(m -> m.startsWith(bob.userId())).toList());
+        // Bob joined after the first event and the room's history is for joined members only.
+        assertError(server.get("/rooms/" + enc(roomId) + "/members?at=" + enc(before), bob.token()), 403,
+                "M_FORBIDDEN");
+        assertError(server.get("/rooms/" + enc(roomId) + "/members?at=" + enc(after), stranger.token()), 403,
+                "M_FORBIDDEN");
+    }
+
+    @Test
     void joinedHistoryIsHiddenBeforeJoiningAndAfterLeaving() throws Exception {
         User alice = user();
         User bob = user();
