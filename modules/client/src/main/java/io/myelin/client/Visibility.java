@@ -1,8 +1,12 @@
 package io.myelin.client;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.roomserver.EventRequest;
@@ -23,13 +27,16 @@ import jakarta.json.JsonValue;
  * History visibility (client-server API, "Room History Visibility"): who may read which events and which state.
  *
  * <p>An event's visibility is judged by the room's state after the event, which for every event but a change
- * of {@code m.room.history_visibility} or of the reader's own membership equals the state at it. For
- * {@code shared} rooms, a reader who left is treated as never having joined later, because the roomserver
- * does not offer the reader's membership history; such a reader sees what they saw while they were joined.
+ * of {@code m.room.history_visibility} or of the reader's own membership equals the state at it. In a
+ * {@code shared} room an event is visible to a reader who was joined at some point after it: the reader's
+ * membership events are followed back from the current one, each to the one before it in the state before it,
+ * for as long as they come after the event (by depth); a join among them makes the event visible.
  */
 final class Visibility {
 
     static final String WORLD_READABLE = "world_readable";
+    /** How many of a reader's membership events a look back through their history reads at most. */
+    private static final int HISTORY_STEPS = 64;
 
     private final RoomserverApi roomserver;
 
@@ -67,23 +74,29 @@ final class Visibility {
         if (now.isEmpty()) {
             return false;
         }
-        String m = now.get().membership();
-        if (m.equals("join")) {
+        if (now.get().membership().equals("join")) {
             return true;
         }
-        if (!m.equals("leave") && !m.equals("ban")) {
-            return false;
-        }
-        RoomEvent left = roomserver.event(new EventRequest(now.get().eventId())).event();
-        if (left == null || depth(event) >= depth(left)) {
-            return false;
-        }
-        for (String before : prevEvents(left.json())) {
-            List<RoomEvent> state = roomserver.state(new StateRequest(event.roomId(), before,
-                    List.of(new StateTuple("m.room.member", userId)))).events();
-            if (state.stream().anyMatch(e -> "join".equals(e.json().getJsonObject("content")
-                    .getString("membership", "")))) {
+        long depth = depth(event);
+        Deque<String> todo = new ArrayDeque<>(List.of(now.get().eventId()));
+        Set<String> seen = new HashSet<>();
+        while (!todo.isEmpty() && seen.size() < HISTORY_STEPS) {
+            String id = todo.pop();
+            if (!seen.add(id)) {
+                continue;
+            }
+            RoomEvent member = roomserver.event(new EventRequest(id)).event();
+            if (member == null || depth(member) <= depth) {
+                continue;
+            }
+            if ("join".equals(member.json().getJsonObject("content").getString("membership", ""))) {
                 return true;
+            }
+            // The membership before this one: the user's member event in the state after each previous event.
+            for (String before : prevEvents(member.json())) {
+                roomserver.state(new StateRequest(event.roomId(), before,
+                        List.of(new StateTuple("m.room.member", userId)))).events()
+                        .forEach(e -> todo.add(e.eventId()));
             }
         }
         return false;

@@ -577,6 +577,31 @@ abstract class RoomsTestBase {
     }
 
     @Test
+    void sharedHistoryStaysVisibleToAUserWhoJoinedOnceAndLeft() throws Exception {
+        User alice = user();
+        User bob = user();
+        User carol = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
+        String early = send(alice, roomId, message("before any join of bob"));
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+        String during = send(alice, roomId, message("while bob is here"));
+        assertEquals(200, membership(bob, roomId, "leave", null).status());
+        String gone = send(alice, roomId, message("after bob left"));
+        assertEquals(200, membership(alice, roomId, "invite", bob).status());
+        assertEquals(200, event(bob, roomId, early).status());
+        assertEquals(200, event(bob, roomId, during).status());
+        assertError(event(bob, roomId, gone), 404, "M_NOT_FOUND");
+
+        assertEquals(200, membership(alice, roomId, "ban", bob).status());
+        assertEquals(200, event(bob, roomId, early).status());
+        assertError(event(bob, roomId, gone), 404, "M_NOT_FOUND");
+
+        // An invite alone, with no join after the event, shows nothing before it.
+        assertEquals(200, membership(alice, roomId, "invite", carol).status());
+        assertError(event(carol, roomId, early), 404, "M_NOT_FOUND");
+    }
+
+    @Test
     void worldReadableRoomsCanBeReadByOutsiders() throws Exception {
         User alice = user();
         User stranger = user();
