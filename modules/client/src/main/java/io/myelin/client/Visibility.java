@@ -60,17 +60,24 @@ final class Visibility {
                 membershipAt = content.getString("membership", "leave");
             }
         }
-        if (visibility.equals(WORLD_READABLE) || membershipAt.equals("join")) {
+        if (visibility.equals(WORLD_READABLE)) {
+            return true;
+        }
+        // A user who forgot the room reads it as someone who was never in it.
+        Optional<Membership> now = membership(event.roomId(), userId);
+        if (now.isPresent() && now.get().forgotten()) {
+            return false;
+        }
+        if (membershipAt.equals("join")) {
             return true;
         }
         if (visibility.equals("invited") && membershipAt.equals("invite")) {
             return true;
         }
-        return visibility.equals("shared") && joinedLater(userId, event);
+        return visibility.equals("shared") && joinedLater(userId, now, event);
     }
 
-    private boolean joinedLater(String userId, RoomEvent event) {
-        Optional<Membership> now = membership(event.roomId(), userId);
+    private boolean joinedLater(String userId, Optional<Membership> now, RoomEvent event) {
         if (now.isEmpty()) {
             return false;
         }
@@ -124,7 +131,8 @@ final class Visibility {
 
     /**
      * The point whose state a user may read: empty for the current state (the user is joined or the room is
-     * world readable), else the user's leave or ban event.
+     * world readable, which shows its current state to anyone), else the user's leave or ban event, unless the
+     * user forgot the room.
      *
      * @throws MatrixException {@code M_FORBIDDEN} when the user may read none of the room's state
      */
@@ -132,18 +140,15 @@ final class Visibility {
         if (!roomserver.roomInfo(new RoomRequest(roomId)).known()) {
             throw MatrixException.forbidden("You are not allowed to read this room.");
         }
-        Optional<Membership> membership = membership(roomId, userId);
-        if (membership.isPresent()) {
-            String m = membership.get().membership();
-            if (m.equals("join")) {
-                return Optional.empty();
-            }
-            if (m.equals("leave") || m.equals("ban")) {
-                return Optional.of(membership.get().eventId());
-            }
+        Optional<Membership> membership = membership(roomId, userId).filter(m -> !m.forgotten());
+        if (membership.isPresent() && membership.get().membership().equals("join")) {
+            return Optional.empty();
         }
         if (worldReadable(roomId)) {
             return Optional.empty();
+        }
+        if (membership.isPresent() && List.of("leave", "ban").contains(membership.get().membership())) {
+            return Optional.of(membership.get().eventId());
         }
         throw MatrixException.forbidden("You are not allowed to read this room.");
     }

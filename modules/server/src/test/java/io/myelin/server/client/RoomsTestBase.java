@@ -602,6 +602,49 @@ abstract class RoomsTestBase {
     }
 
     @Test
+    void aForgottenRoomReadsAsOneNeverJoined() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+        String seen = send(alice, roomId, message("bob was here"));
+        assertEquals(200, membership(bob, roomId, "leave", null).status());
+        assertEquals(200, event(bob, roomId, seen).status());
+        assertEquals(200, server.get("/rooms/" + enc(roomId) + "/state", bob.token()).status());
+        assertEquals(200, server.post("/rooms/" + enc(roomId) + "/forget", bob.token(), "{}").status());
+
+        assertError(event(bob, roomId, seen), 404, "M_NOT_FOUND");
+        assertError(server.get("/rooms/" + enc(roomId) + "/state", bob.token()), 403, "M_FORBIDDEN");
+        assertError(server.get("/rooms/" + enc(roomId) + "/state/m.room.create", bob.token()), 403, "M_FORBIDDEN");
+        assertError(server.get("/rooms/" + enc(roomId) + "/members", bob.token()), 403, "M_FORBIDDEN");
+        assertError(server.get("/rooms/" + enc(roomId) + "/members?at=" + enc(seen), bob.token()), 403,
+                "M_FORBIDDEN");
+
+        // Joining again undoes the forgetting.
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+        assertEquals(200, event(bob, roomId, seen).status());
+    }
+
+    @Test
+    void aWorldReadableRoomShowsItsCurrentStateToAnyone() throws Exception {
+        User alice = user();
+        User bob = user();
+        User stranger = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\",\"name\":\"First\",\"initial_state\":"
+                + "[{\"type\":\"m.room.history_visibility\",\"content\":"
+                + "{\"history_visibility\":\"world_readable\"}}]}");
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+        assertEquals(200, membership(bob, roomId, "leave", null).status());
+        assertEquals(200, server.put("/rooms/" + enc(roomId) + "/state/m.room.name", alice.token(),
+                "{\"name\":\"Second\"}").status());
+        for (User reader : List.of(bob, stranger)) {
+            assertEquals("Second", server.get("/rooms/" + enc(roomId) + "/state/m.room.name", reader.token())
+                    .string("name"));
+            assertTrue(members(reader, roomId, "").contains(bob.userId() + "=leave"));
+        }
+    }
+
+    @Test
     void worldReadableRoomsCanBeReadByOutsiders() throws Exception {
         User alice = user();
         User stranger = user();
