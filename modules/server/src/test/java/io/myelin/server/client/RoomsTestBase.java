@@ -911,6 +911,10 @@ abstract class RoomsTestBase {
         assertEquals(200, server.put("/directory/list/room/" + enc(roomId), alice.token(),
                 "{\"visibility\":\"private\"}").status());
         assertTrue(!publicRoomIds(server.get("/publicRooms", null)).contains(roomId));
+        // Without a visibility the room is published: the spec's default is public.
+        assertEquals(200, server.put("/directory/list/room/" + enc(roomId), alice.token(), "{}").status());
+        assertEquals("public", server.get("/directory/list/room/" + enc(roomId), null).string("visibility"));
+        assertTrue(publicRoomIds(server.get("/publicRooms", null)).contains(roomId));
         assertError(server.get("/directory/list/room/" + enc("!nowhere:test.local"), null), 404, "M_NOT_FOUND");
     }
 }
