@@ -111,6 +111,11 @@ final class RoomRoutes {
                 throw MatrixException.badJson("Each initial state event needs a 'content' object.");
             }
             StateContent.check(type, content);
+            if (type.equals(CanonicalAliases.TYPE) && (stateKey == null || stateKey.isEmpty())) {
+                String made = Bodies.string(body, "room_alias_name");
+                directory.canonicalAliases().checkNew(content, made == null || made.isBlank() ? null
+                        : "#" + made + ":" + serverName);
+            }
             initialState.add(Json.object().add("type", type).add("state_key", stateKey == null ? "" : stateKey)
                     .add("content", content).build());
         }

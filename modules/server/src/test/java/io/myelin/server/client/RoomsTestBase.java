@@ -839,6 +839,56 @@ abstract class RoomsTestBase {
     }
 
     @Test
+    void aliasesTheCanonicalAliasNamesAlreadyMayMoveBetweenItsFields() throws Exception {
+        User alice = user();
+        User bob = user();
+        User carol = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\",\"room_version\":\"10\","
+                + "\"power_level_content_override\":{\"users\":{\"" + alice.userId() + "\":100,\""
+                + carol.userId() + "\":100}}}");
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+        assertEquals(200, server.post("/join/" + enc(roomId), carol.token(), "{}").status());
+        String bobs = alias();
+        assertEquals(200, putAlias(bob, bobs, roomId).status());
+        assertEquals(200, putCanonical(carol, roomId, "{\"alias\":\"" + bobs + "\"}").status());
+        // With the creator gone and Bob without power, removing Bob's alias leaves the event naming it.
+        assertEquals(200, membership(alice, roomId, "leave", null).status());
+        assertEquals(200, server.call("DELETE", ClientServer.V3 + "/directory/room/" + enc(bobs), bob.token(), null)
+                .status());
+        assertEquals(bobs, server.get("/rooms/" + enc(roomId) + "/state/m.room.canonical_alias", carol.token())
+                .string("alias"));
+
+        assertEquals(200, putCanonical(carol, roomId, "{\"alt_aliases\":[\"" + bobs + "\"]}").status());
+        assertEquals(200, putCanonical(carol, roomId, "{\"alias\":\"" + bobs + "\"}").status());
+        assertError(putCanonical(carol, roomId, "{\"alias\":\"" + bobs + "\",\"alt_aliases\":[\"" + alias()
+                + "\"]}"), 400, "M_BAD_ALIAS");
+    }
+
+    @Test
+    void createRoomChecksTheCanonicalAliasOfItsInitialState() throws Exception {
+        User alice = user();
+        String other = createRoom(alice, "{}");
+        String elsewhere = alias();
+        assertEquals(200, putAlias(alice, elsewhere, other).status());
+        List<String> before = joinedRooms(alice);
+        assertError(server.post("/createRoom", alice.token(), "{\"initial_state\":[{\"type\":"
+                + "\"m.room.canonical_alias\",\"content\":{\"alias\":\"" + elsewhere + "\"}}]}"), 400,
+                "M_BAD_ALIAS");
+        assertError(server.post("/createRoom", alice.token(), "{\"initial_state\":[{\"type\":"
+                + "\"m.room.canonical_alias\",\"content\":{\"alt_aliases\":[\"#nocolon\"]}}]}"), 400,
+                "M_INVALID_PARAM");
+        assertEquals(before, joinedRooms(alice));
+
+        String local = "own" + NAMES.incrementAndGet() + "_" + ProcessHandle.current().pid();
+        String own = "#" + local + ":" + ClientServer.SERVER_NAME;
+        String roomId = createRoom(alice, "{\"room_alias_name\":\"" + local + "\",\"initial_state\":[{\"type\":"
+                + "\"m.room.canonical_alias\",\"content\":{\"alias\":\"" + own + "\",\"alt_aliases\":"
+                + "[\"#far:other.example\"]}}]}");
+        assertEquals(own, server.get("/rooms/" + enc(roomId) + "/state/m.room.canonical_alias", alice.token())
+                .string("alias"));
+    }
+
+    @Test
     void removingAnAliasTakesItOutOfTheCanonicalAlias() throws Exception {
         User alice = user();
         User bob = user();
