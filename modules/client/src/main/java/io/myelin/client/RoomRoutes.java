@@ -192,9 +192,17 @@ final class RoomRoutes {
     private void upgrade(ServerRequest req, ServerResponse res) {
         Requester who = Authentication.require(req, tokens);
         String roomId = roomId(req);
-        String version = Bodies.requiredString(Bodies.optional(req), "new_version");
-        String replacement = roomserver.upgradeRoom(new UpgradeRoomRequest(roomId, who.userId(), version))
-                .replacementRoom();
+        JsonObject body = Bodies.optional(req);
+        String version = Bodies.requiredString(body, "new_version");
+        List<String> creators = new ArrayList<>();
+        for (JsonValue value : Bodies.array(body, "additional_creators")) {
+            if (value.getValueType() != JsonValue.ValueType.STRING) {
+                throw MatrixException.badJson("'additional_creators' must list user ids.");
+            }
+            creators.add(Bodies.userId(Json.object().add("user", value).build(), "user"));
+        }
+        String replacement = roomserver.upgradeRoom(new UpgradeRoomRequest(roomId, who.userId(), version,
+                creators)).replacementRoom();
         Json.ok(res, Json.object().add("replacement_room", replacement).build());
     }
 

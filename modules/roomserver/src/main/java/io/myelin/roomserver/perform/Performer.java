@@ -410,6 +410,11 @@ public final class Performer {
             }
         }
         creation.add("predecessor", predecessor);
+        List<String> creators = version.v12Rules() ? request.additionalCreators().stream()
+                .filter(u -> !u.equals(request.sender())).distinct().toList() : List.of();
+        if (!creators.isEmpty()) {
+            creation.add("additional_creators", JsonSupport.provider().createArrayBuilder(creators));
+        }
         String roomId = storeCreateEvent(version, request.sender(), creation.build());
 
         List<CompletableFuture<InputOutcome>> sent = new ArrayList<>();
@@ -417,7 +422,7 @@ public final class Performer {
                 JsonSupport.objectBuilder().add("membership", "join").build()));
         if (levels != null) {
             sent.add(state(roomId, request.sender(), "m.room.power_levels", "",
-                    upgradedLevels(levels.json().getJsonObject("content"), request.sender(), version)));
+                    upgradedLevels(levels.json().getJsonObject("content"), request.sender(), creators, version)));
         }
         for (String type : TRANSFERABLE) {
             RoomEvent e = state.get(type + "|");
@@ -450,13 +455,15 @@ public final class Performer {
 
     /**
      * The old power levels for the new room: the upgrading user keeps full power before v12 and, from v12 on,
-     * is its creator, whom power levels may not name.
+     * is its creator, whom power levels may not name, as they may not name the additional creators.
      */
-    private static JsonObject upgradedLevels(JsonObject old, String sender, RoomVersion version) {
+    private static JsonObject upgradedLevels(JsonObject old, String sender, List<String> creators,
+                                             RoomVersion version) {
         JsonObjectBuilder users = JsonSupport.provider().createObjectBuilder(old.getJsonObject("users") == null
                 ? JsonValue.EMPTY_JSON_OBJECT : old.getJsonObject("users"));
         if (version.v12Rules()) {
             users.remove(sender);
+            creators.forEach(users::remove);
         } else {
             users.add(sender, 100);
         }

@@ -680,6 +680,33 @@ abstract class RoomsTestBase {
     }
 
     @Test
+    void upgradeNamesTheAdditionalCreatorsWhereTheVersionHasThem() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\",\"room_version\":\"10\"}");
+        Reply eleven = server.post("/rooms/" + enc(roomId) + "/upgrade", alice.token(),
+                "{\"new_version\":\"11\",\"additional_creators\":[\"" + bob.userId() + "\"]}");
+        assertEquals(200, eleven.status(), eleven.raw());
+        var oldStyle = server.get("/rooms/" + enc(eleven.string("replacement_room")) + "/state/m.room.create",
+                alice.token()).json();
+        assertTrue(!oldStyle.containsKey("additional_creators"), oldStyle.toString());
+
+        Reply twelve = server.post("/rooms/" + enc(eleven.string("replacement_room")) + "/upgrade", alice.token(),
+                "{\"new_version\":\"12\",\"additional_creators\":[\"" + bob.userId() + "\"]}");
+        assertEquals(200, twelve.status(), twelve.raw());
+        String replacement = twelve.string("replacement_room");
+        var create = server.get("/rooms/" + enc(replacement) + "/state/m.room.create", alice.token()).json();
+        assertEquals(List.of(bob.userId()), create.getJsonArray("additional_creators")
+                .getValuesAs(jakarta.json.JsonString::getString));
+        // As a creator Bob has power over the new room once he joins it.
+        assertEquals(200, server.post("/join/" + enc(replacement), bob.token(), "{}").status());
+        assertEquals(200, server.put("/rooms/" + enc(replacement) + "/state/m.room.name", bob.token(),
+                "{\"name\":\"Bob's too\"}").status());
+        assertError(server.post("/rooms/" + enc(replacement) + "/upgrade", alice.token(),
+                "{\"new_version\":\"12\",\"additional_creators\":[\"nobody\"]}"), 400, "M_INVALID_PARAM");
+    }
+
+    @Test
     void reportsNeedAJoinedReporterAndAKnownEvent() throws Exception {
         User alice = user();
         User bob = user();
