@@ -27,7 +27,8 @@ public final class ClientComponent implements Component {
     private static final System.Logger LOG = System.getLogger(ClientComponent.class.getName());
 
     private static final Migrations MIGRATIONS = new Migrations("client", "/io/myelin/client/db",
-            List.of("001-reports.sql", "002-directory.sql", "003-user-directory.sql"),
+            List.of("001-reports.sql", "002-directory.sql", "003-user-directory.sql",
+                    "004-user-reports.sql"),
             ClientComponent.class::getResourceAsStream);
 
     private RoomRoutes rooms;

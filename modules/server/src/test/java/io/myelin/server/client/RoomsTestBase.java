@@ -728,6 +728,25 @@ abstract class RoomsTestBase {
                 "{\"reason\":\"x\"}"), 404, "M_NOT_FOUND");
     }
 
+    @Test
+    void usersCanBeReportedWithAReason() throws Exception {
+        User alice = user();
+        User mallory = user();
+        String path = "/users/" + enc(mallory.userId()) + "/report";
+        Reply report = server.post(path, alice.token(), "{\"reason\":\"spam in my invites\"}");
+        assertEquals(200, report.status(), report.raw());
+        assertTrue(report.json().isEmpty());
+        assertEquals(List.of(List.of(alice.userId(), "spam in my invites")), server.query(
+                "SELECT reporter, reason FROM client_user_reports WHERE user_id = ?", mallory.userId()));
+        // An unknown user is reported all the same, so that the answer does not tell who has an account.
+        assertEquals(200, server.post("/users/" + enc("@nobody:" + ClientServer.SERVER_NAME) + "/report",
+                alice.token(), "{\"reason\":\"\"}").status());
+        assertError(server.post(path, alice.token(), "{}"), 400, "M_BAD_JSON");
+        assertError(server.post("/users/" + enc("not-a-user") + "/report", alice.token(), "{\"reason\":\"x\"}"),
+                400, "M_INVALID_PARAM");
+        assertError(server.post(path, null, "{\"reason\":\"x\"}"), 401, "M_MISSING_TOKEN");
+    }
+
     private String alias() {
         return "#a" + NAMES.incrementAndGet() + "_" + ProcessHandle.current().pid() + ":" + ClientServer.SERVER_NAME;
     }
