@@ -342,6 +342,28 @@ abstract class RoomsTestBase {
     }
 
     @Test
+    void kickAndBanReasonsLandInTheMemberEvent() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+        String base = "/rooms/" + enc(roomId) + "/";
+        Reply kicked = server.post(base + "kick", alice.token(), "{\"user_id\":\"" + bob.userId()
+                + "\",\"reason\":\"too loud\"}");
+        assertEquals(200, kicked.status(), kicked.raw());
+        var kick = member(alice, roomId, bob);
+        assertEquals("leave", kick.getString("membership"));
+        assertEquals("too loud", kick.getString("reason"));
+
+        Reply banned = server.post(base + "ban", alice.token(), "{\"user_id\":\"" + bob.userId()
+                + "\",\"reason\":\"still too loud\"}");
+        assertEquals(200, banned.status(), banned.raw());
+        var ban = member(alice, roomId, bob);
+        assertEquals("ban", ban.getString("membership"));
+        assertEquals("still too loud", ban.getString("reason"));
+    }
+
+    @Test
     void inviteLetsAUserJoinAnInviteOnlyRoom() throws Exception {
         User alice = user();
         User bob = user();
