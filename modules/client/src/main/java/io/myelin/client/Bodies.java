@@ -58,7 +58,7 @@ final class Bodies {
     /**
      * Refuses content that cannot fit in an event: its canonical form plus the event's own strings already
      * exceed the limit. The rest of the envelope (hashes, signatures, references) is not counted here, so this
-     * never refuses an event that would fit.
+     * never refuses an event that would fit; the roomserver checks the whole event once it is built and signed.
      */
     static void checkEventSize(JsonObject content, String... strings) {
         long size;

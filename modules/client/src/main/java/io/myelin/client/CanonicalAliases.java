@@ -31,7 +31,8 @@ import jakarta.json.JsonValue;
  * directory also removes it from the event.
  *
  * <p>Only aliases that an update adds are checked, so that an event still naming an alias deleted since can be
- * edited. An alias of another server is checked for its grammar only: it is not resolved over federation.
+ * edited, also when such an alias moves between {@code alias} and {@code alt_aliases}. An alias of another server
+ * is checked for its grammar only: it is not resolved over federation.
  */
 final class CanonicalAliases {
 
@@ -59,15 +60,39 @@ final class CanonicalAliases {
         String alias = alias(content);
         List<String> alternatives = alternatives(content);
         Optional<JsonObject> current = current(roomId).map(e -> e.json().getJsonObject("content"));
-        String oldAlias = current.map(CanonicalAliases::aliasOrNull).orElse(null);
-        Set<String> oldAlternatives = new LinkedHashSet<>(current.map(CanonicalAliases::alternativesOrEmpty)
-                .orElse(List.of()));
-        if (alias != null && !alias.equals(oldAlias)) {
+        // An alias the event names already, as either field, stays acceptable when it moves to the other one.
+        Set<String> old = new LinkedHashSet<>(current.map(CanonicalAliases::alternativesOrEmpty).orElse(List.of()));
+        current.map(CanonicalAliases::aliasOrNull).ifPresent(old::add);
+        if (alias != null && !old.contains(alias)) {
             requireNamesRoom(alias, roomId);
         }
         for (String alternative : alternatives) {
-            if (!oldAlternatives.contains(alternative)) {
+            if (!old.contains(alternative)) {
                 requireNamesRoom(alternative, roomId);
+            }
+        }
+    }
+
+    /**
+     * Checks the content of an {@code m.room.canonical_alias} event in a new room's initial state, where the
+     * only local alias that can name the room is the one {@code createRoom} makes.
+     *
+     * @param content      the event's content
+     * @param createdAlias the alias {@code room_alias_name} makes, or null
+     * @throws MatrixException {@code M_INVALID_PARAM} when an alias is not a room alias, {@code M_BAD_ALIAS} when
+     *                         a local alias is another
+     */
+    void checkNew(JsonObject content, String createdAlias) {
+        List<String> named = new ArrayList<>(alternatives(content));
+        String alias = alias(content);
+        if (alias != null) {
+            named.add(alias);
+        }
+        for (String each : named) {
+            boolean local = each.substring(each.indexOf(':') + 1).equals(serverName);
+            if (local && !each.equals(createdAlias)) {
+                throw new MatrixException(Status.BAD_REQUEST_400, ErrorCode.M_BAD_ALIAS,
+                        "The alias '" + each + "' does not point to this room.");
             }
         }
     }

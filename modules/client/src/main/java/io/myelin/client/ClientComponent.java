@@ -27,7 +27,8 @@ public final class ClientComponent implements Component {
     private static final System.Logger LOG = System.getLogger(ClientComponent.class.getName());
 
     private static final Migrations MIGRATIONS = new Migrations("client", "/io/myelin/client/db",
-            List.of("001-reports.sql", "002-directory.sql", "003-user-directory.sql"),
+            List.of("001-reports.sql", "002-directory.sql", "003-user-directory.sql",
+                    "004-user-reports.sql"),
             ClientComponent.class::getResourceAsStream);
 
     private RoomRoutes rooms;
@@ -57,7 +58,8 @@ public final class ClientComponent implements Component {
         Database db = context.database();
         db.migrate(MIGRATIONS);
         publicRooms = new PublicRoomsRoutes(tokens, roomserver, directory, db, context.identity().serverName());
-        rooms = new RoomRoutes(tokens, roomserver, directory, publicRooms, context.require(UserData.class));
+        rooms = new RoomRoutes(tokens, roomserver, directory, publicRooms, context.require(UserData.class),
+                context.identity().serverName());
         events = new EventRoutes(tokens, roomserver, visibility, directory.canonicalAliases());
         reports = new ReportRoutes(tokens, roomserver, visibility, db, context.clock());
         UserDirectory index = new UserDirectory(db, roomserver);

@@ -31,10 +31,13 @@ import jakarta.json.JsonObjectBuilder;
  * Sending and reading events and state (client-server API, "Sending events to a room", "Getting events for a
  * room", "Redactions"), with history visibility applied to every read.
  *
- * <p>Transaction ids are scoped to the device, as the spec asks: the roomserver records them per sender, so the
- * id handed to it carries the device id. The roomserver persists them, which keeps retries idempotent across
- * restarts. Not yet: {@code GET /members?at=} understands only an event id, not a sync token, and ignores
- * other tokens.
+ * <p>Transaction ids are scoped to the device and the endpoint, as the spec asks: the roomserver records them per
+ * sender and per endpoint (send or redact), so the id handed to it carries the device id. The roomserver persists
+ * them, which keeps retries idempotent across restarts.
+ *
+ * <p>Not yet: {@code GET /members?at=} understands an event id only. A sync or pagination token names a position
+ * of the sync component's rooms stream, and no contract in the api module maps such a position to an event, so
+ * other tokens are ignored and the reader gets the members they may see now.
  */
 final class EventRoutes {
 

@@ -92,7 +92,8 @@ final class PublicRoomsRoutes {
         if (!directory.mayEditCanonicalAlias(roomId, who.userId())) {
             throw MatrixException.forbidden("You do not have the power to publish this room.");
         }
-        if ("public".equals(visibility)) {
+        // The spec's default is public: a body without the field publishes the room.
+        if (visibility == null || visibility.equals("public")) {
             publish(roomId);
         } else {
             db.write(tx -> tx.delete(DELETE, roomId));

@@ -20,13 +20,19 @@ import io.myelin.api.users.Requester;
 import jakarta.json.JsonObject;
 
 /**
- * Reporting rooms and events to the server's administrators (client-server API, "Reporting content"). Reports
- * are stored in {@code client_reports}; nothing reads them yet but the database itself.
+ * Reporting rooms, events and users to the server's administrators (client-server API, "Reporting content").
+ * Reports are stored in {@code client_reports} and {@code client_user_reports}; nothing reads them yet but the
+ * database itself.
+ *
+ * <p>A report of a user is accepted for any user id, known or not, as the spec allows, so that the answer does
+ * not tell who has an account here.
  */
 final class ReportRoutes {
 
     private static final String INSERT =
             "INSERT INTO client_reports (room_id, event_id, reporter, reason, received_ts) VALUES (?, ?, ?, ?, ?)";
+    private static final String INSERT_USER =
+            "INSERT INTO client_user_reports (user_id, reporter, reason, received_ts) VALUES (?, ?, ?, ?)";
 
     private final AccessTokens tokens;
     private final RoomserverApi roomserver;
@@ -45,6 +51,7 @@ final class ReportRoutes {
     void register(Routes routes) {
         routes.clientV3(Method.POST, "/rooms/{roomId}/report/{eventId}", this::reportEvent);
         routes.clientV3(Method.POST, "/rooms/{roomId}/report", this::reportRoom);
+        routes.clientV3(Method.POST, "/users/{userId}/report", this::reportUser);
     }
 
     private void reportEvent(ServerRequest req, ServerResponse res) {
@@ -70,6 +77,15 @@ final class ReportRoutes {
             throw MatrixException.notFound("The room was not found.");
         }
         store(roomId, null, who.userId(), reason);
+        Json.ok(res, Json.empty());
+    }
+
+    private void reportUser(ServerRequest req, ServerResponse res) {
+        Requester who = Authentication.require(req, tokens);
+        String userId = Bodies.userId(Json.object().add("user_id", req.path().pathParameters().get("userId"))
+                .build(), "user_id");
+        String reason = Bodies.requiredString(Bodies.optional(req), "reason");
+        db.write(tx -> tx.insert(INSERT_USER, userId, who.userId(), reason, clock.millis()));
         Json.ok(res, Json.empty());
     }
 

@@ -48,10 +48,12 @@ final class RoomRoutes {
     private final DirectoryRoutes directory;
     private final PublicRoomsRoutes publicRooms;
     private final UserData users;
+    private final String serverName;
 
     RoomRoutes(AccessTokens tokens, RoomserverApi roomserver, DirectoryRoutes directory,
-            PublicRoomsRoutes publicRooms, UserData users) {
+            PublicRoomsRoutes publicRooms, UserData users, String serverName) {
         this.users = users;
+        this.serverName = serverName;
         this.directory = directory;
         this.publicRooms = publicRooms;
         this.tokens = tokens;
@@ -109,6 +111,11 @@ final class RoomRoutes {
                 throw MatrixException.badJson("Each initial state event needs a 'content' object.");
             }
             StateContent.check(type, content);
+            if (type.equals(CanonicalAliases.TYPE) && (stateKey == null || stateKey.isEmpty())) {
+                String made = Bodies.string(body, "room_alias_name");
+                directory.canonicalAliases().checkNew(content, made == null || made.isBlank() ? null
+                        : "#" + made + ":" + serverName);
+            }
             initialState.add(Json.object().add("type", type).add("state_key", stateKey == null ? "" : stateKey)
                     .add("content", content).build());
         }
@@ -121,6 +128,10 @@ final class RoomRoutes {
         String alias = Bodies.string(body, "room_alias_name");
         if (alias != null && (alias.isEmpty() || alias.contains(":") || alias.contains("#"))) {
             throw MatrixException.invalidParam("'room_alias_name' must be a bare local part.");
+        }
+        if (alias != null) {
+            // The alias it makes obeys the grammar of any other alias: no NUL, at most 255 bytes in all.
+            DirectoryRoutes.checkAlias("#" + alias + ":" + serverName);
         }
         Map<String, ProfileResponse> profiles = new HashMap<>();
         for (String userId : Stream.concat(Stream.of(who.userId()), invite.stream()).toList()) {
@@ -181,9 +192,17 @@ final class RoomRoutes {
     private void upgrade(ServerRequest req, ServerResponse res) {
         Requester who = Authentication.require(req, tokens);
         String roomId = roomId(req);
-        String version = Bodies.requiredString(Bodies.optional(req), "new_version");
-        String replacement = roomserver.upgradeRoom(new UpgradeRoomRequest(roomId, who.userId(), version))
-                .replacementRoom();
+        JsonObject body = Bodies.optional(req);
+        String version = Bodies.requiredString(body, "new_version");
+        List<String> creators = new ArrayList<>();
+        for (JsonValue value : Bodies.array(body, "additional_creators")) {
+            if (value.getValueType() != JsonValue.ValueType.STRING) {
+                throw MatrixException.badJson("'additional_creators' must list user ids.");
+            }
+            creators.add(Bodies.userId(Json.object().add("user", value).build(), "user"));
+        }
+        String replacement = roomserver.upgradeRoom(new UpgradeRoomRequest(roomId, who.userId(), version,
+                creators)).replacementRoom();
         Json.ok(res, Json.object().add("replacement_room", replacement).build());
     }
 

@@ -1,8 +1,12 @@
 package io.myelin.client;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.roomserver.EventRequest;
@@ -23,13 +27,16 @@ import jakarta.json.JsonValue;
  * History visibility (client-server API, "Room History Visibility"): who may read which events and which state.
  *
  * <p>An event's visibility is judged by the room's state after the event, which for every event but a change
- * of {@code m.room.history_visibility} or of the reader's own membership equals the state at it. For
- * {@code shared} rooms, a reader who left is treated as never having joined later, because the roomserver
- * does not offer the reader's membership history; such a reader sees what they saw while they were joined.
+ * of {@code m.room.history_visibility} or of the reader's own membership equals the state at it. In a
+ * {@code shared} room an event is visible to a reader who was joined at some point after it: the reader's
+ * membership events are followed back from the current one, each to the one before it in the state before it,
+ * for as long as they come after the event (by depth); a join among them makes the event visible.
  */
 final class Visibility {
 
     static final String WORLD_READABLE = "world_readable";
+    /** How many of a reader's membership events a look back through their history reads at most. */
+    private static final int HISTORY_STEPS = 64;
 
     private final RoomserverApi roomserver;
 
@@ -53,37 +60,50 @@ final class Visibility {
                 membershipAt = content.getString("membership", "leave");
             }
         }
-        if (visibility.equals(WORLD_READABLE) || membershipAt.equals("join")) {
+        if (visibility.equals(WORLD_READABLE)) {
+            return true;
+        }
+        // A user who forgot the room reads it as someone who was never in it.
+        Optional<Membership> now = membership(event.roomId(), userId);
+        if (now.isPresent() && now.get().forgotten()) {
+            return false;
+        }
+        if (membershipAt.equals("join")) {
             return true;
         }
         if (visibility.equals("invited") && membershipAt.equals("invite")) {
             return true;
         }
-        return visibility.equals("shared") && joinedLater(userId, event);
+        return visibility.equals("shared") && joinedLater(userId, now, event);
     }
 
-    private boolean joinedLater(String userId, RoomEvent event) {
-        Optional<Membership> now = membership(event.roomId(), userId);
+    private boolean joinedLater(String userId, Optional<Membership> now, RoomEvent event) {
         if (now.isEmpty()) {
             return false;
         }
-        String m = now.get().membership();
-        if (m.equals("join")) {
+        if (now.get().membership().equals("join")) {
             return true;
         }
-        if (!m.equals("leave") && !m.equals("ban")) {
-            return false;
-        }
-        RoomEvent left = roomserver.event(new EventRequest(now.get().eventId())).event();
-        if (left == null || depth(event) >= depth(left)) {
-            return false;
-        }
-        for (String before : prevEvents(left.json())) {
-            List<RoomEvent> state = roomserver.state(new StateRequest(event.roomId(), before,
-                    List.of(new StateTuple("m.room.member", userId)))).events();
-            if (state.stream().anyMatch(e -> "join".equals(e.json().getJsonObject("content")
-                    .getString("membership", "")))) {
+        long depth = depth(event);
+        Deque<String> todo = new ArrayDeque<>(List.of(now.get().eventId()));
+        Set<String> seen = new HashSet<>();
+        while (!todo.isEmpty() && seen.size() < HISTORY_STEPS) {
+            String id = todo.pop();
+            if (!seen.add(id)) {
+                continue;
+            }
+            RoomEvent member = roomserver.event(new EventRequest(id)).event();
+            if (member == null || depth(member) <= depth) {
+                continue;
+            }
+            if ("join".equals(member.json().getJsonObject("content").getString("membership", ""))) {
                 return true;
+            }
+            // The membership before this one: the user's member event in the state after each previous event.
+            for (String before : prevEvents(member.json())) {
+                roomserver.state(new StateRequest(event.roomId(), before,
+                        List.of(new StateTuple("m.room.member", userId)))).events()
+                        .forEach(e -> todo.add(e.eventId()));
             }
         }
         return false;
@@ -111,7 +131,8 @@ final class Visibility {
 
     /**
      * The point whose state a user may read: empty for the current state (the user is joined or the room is
-     * world readable), else the user's leave or ban event.
+     * world readable, which shows its current state to anyone), else the user's leave or ban event, unless the
+     * user forgot the room.
      *
      * @throws MatrixException {@code M_FORBIDDEN} when the user may read none of the room's state
      */
@@ -119,18 +140,15 @@ final class Visibility {
         if (!roomserver.roomInfo(new RoomRequest(roomId)).known()) {
             throw MatrixException.forbidden("You are not allowed to read this room.");
         }
-        Optional<Membership> membership = membership(roomId, userId);
-        if (membership.isPresent()) {
-            String m = membership.get().membership();
-            if (m.equals("join")) {
-                return Optional.empty();
-            }
-            if (m.equals("leave") || m.equals("ban")) {
-                return Optional.of(membership.get().eventId());
-            }
+        Optional<Membership> membership = membership(roomId, userId).filter(m -> !m.forgotten());
+        if (membership.isPresent() && membership.get().membership().equals("join")) {
+            return Optional.empty();
         }
         if (worldReadable(roomId)) {
             return Optional.empty();
+        }
+        if (membership.isPresent() && List.of("leave", "ban").contains(membership.get().membership())) {
+            return Optional.of(membership.get().eventId());
         }
         throw MatrixException.forbidden("You are not allowed to read this room.");
     }

@@ -181,7 +181,7 @@ final class RoomserverService implements RoomserverApi {
 
     @Override
     public boolean createAlias(CreateAliasRequest request) {
-        return tables.insertAlias(request.alias(), request.roomId(), request.creator());
+        return performer.createAlias(request.alias(), request.roomId(), request.creator());
     }
 
     @Override

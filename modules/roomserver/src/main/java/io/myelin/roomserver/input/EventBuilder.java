@@ -20,9 +20,12 @@ import io.myelin.protocol.event.EventHashes;
 import io.myelin.protocol.event.EventIds;
 import io.myelin.protocol.event.EventSigning;
 import io.myelin.protocol.event.Pdu;
+import io.myelin.protocol.event.PduValidator;
+import io.myelin.protocol.json.CanonicalJson;
 import io.myelin.protocol.json.JsonSupport;
 import io.myelin.roomserver.storage.RoomTables;
 import io.myelin.roomserver.storage.StoredEvent;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
@@ -32,6 +35,18 @@ import jakarta.json.JsonObjectBuilder;
  * one more than the deepest previous event; then the event is hashed, signed and sent down the input path.
  */
 public final class EventBuilder {
+
+    /**
+     * The field of a build that lists the memberships its target must have in the room's current state, for
+     * membership changes the rules would allow from other memberships too (an unban of a member).
+     */
+    public static final String EXPECT_MEMBERSHIP = "expect_membership";
+
+    /**
+     * The field of a build that names the endpoint its {@code txn_id} was given to ({@code send}, {@code state},
+     * {@code redact}); the client-server API scopes transaction ids per endpoint. Absent means {@code send}.
+     */
+    public static final String TXN_KIND = "txn_kind";
 
     /** The most previous events a local event names; more only make events bigger. */
     private static final int MAX_PREV_EVENTS = 10;
@@ -74,8 +89,9 @@ public final class EventBuilder {
         }
         String sender = build.getString("sender");
         String txnId = build.getString("txn_id", null);
+        String txnKind = build.getString(TXN_KIND, "send");
         if (txnId != null) {
-            String sent = tables.transaction(roomId, sender, txnId);
+            String sent = tables.transaction(roomId, sender, txnKind, txnId);
             if (sent != null) {
                 return new InputOutcome(sent, InputOutcome.ACCEPTED, null);
             }
@@ -85,9 +101,10 @@ public final class EventBuilder {
             throw MatrixException.invalidParam("Sending to rooms of version " + version.id() + " is not supported");
         }
         RoomContext.Head head = room.workingHead();
+        requireExpectedMembership(build, head.state());
         JsonObject event = unsigned(room, build, capped(head.extremities()), head.maxDepth(), head.state());
         Pdu pdu = Pdu.signNew(version, event, identity.serverName(), identity.signingKey());
-        return input(room, pdu, sender, txnId, inTransaction);
+        return input(room, pdu, sender, txnKind, txnId, inTransaction);
     }
 
     /**
@@ -95,9 +112,10 @@ public final class EventBuilder {
      *
      * @param pdu    the signed event
      * @param sender its sender
+     * @param txnKind the endpoint the transaction id was given to
      * @param txnId  the client's transaction id, or null
      */
-    record Prepared(Pdu pdu, String sender, String txnId) {
+    record Prepared(Pdu pdu, String sender, String txnKind, String txnId) {
     }
 
     /**
@@ -130,8 +148,9 @@ public final class EventBuilder {
                     break;
                 }
                 String txnId = build.getString("txn_id", null);
-                if (txnId != null && (!txns.add(build.getString("sender") + "\n" + txnId)
-                        || tables.transaction(roomId, build.getString("sender"), txnId) != null)) {
+                String txnKind = build.getString(TXN_KIND, "send");
+                if (txnId != null && (!txns.add(build.getString("sender") + "\n" + txnKind + "\n" + txnId)
+                        || tables.transaction(roomId, build.getString("sender"), txnKind, txnId) != null)) {
                     break;
                 }
                 JsonObject h = EventHashes.withContentHash(unsigned(room, build, prev, depth, head.state()), version);
@@ -157,7 +176,8 @@ public final class EventBuilder {
                 break;
             }
             JsonObject build = builds.get(i);
-            prepared.add(new Prepared(pdus[i], build.getString("sender"), build.getString("txn_id", null)));
+            prepared.add(new Prepared(pdus[i], build.getString("sender"), build.getString(TXN_KIND, "send"),
+                    build.getString("txn_id", null)));
         }
         return prepared;
     }
@@ -181,10 +201,17 @@ public final class EventBuilder {
         if (!pdu.prevEventIds().equals(capped(head.extremities())) || pdu.depth() != head.maxDepth() + 1) {
             return null;
         }
-        return input(room, pdu, prepared.sender(), prepared.txnId(), null);
+        return input(room, pdu, prepared.sender(), prepared.txnKind(), prepared.txnId(), null);
     }
 
-    private InputOutcome input(RoomContext room, Pdu pdu, String sender, String txnId, Runnable inTransaction) {
+    private InputOutcome input(RoomContext room, Pdu pdu, String sender, String txnKind, String txnId,
+                               Runnable inTransaction) {
+        // The limit is on the whole event as servers exchange it, hashes, signatures and references included,
+        // which only now exist; the client component's check counts the content alone.
+        if (CanonicalJson.encode(pdu.json()).length > PduValidator.MAX_EVENT_BYTES) {
+            throw MatrixException.tooLarge("The event would be larger than " + PduValidator.MAX_EVENT_BYTES
+                    + " bytes.");
+        }
         // Refuse what the rules refuse before it is stored, so that the client hears why.
         RoomContext.Head head = room.workingHead();
         String createId = head.state().get(StateKey.CREATE);
@@ -195,11 +222,25 @@ public final class EventBuilder {
             throw MatrixException.forbidden(reasonOf(allowed));
         }
         InputOutcome outcome = pipeline.input(room.roomId(), InputKind.NEW, null, pdu.json(), null,
-                new InputPipeline.Extras(true, sender, txnId, inTransaction, pdu));
+                new InputPipeline.Extras(true, sender, txnKind, txnId, inTransaction, pdu));
         if (!InputOutcome.ACCEPTED.equals(outcome.status())) {
             throw MatrixException.forbidden("The event was not accepted: " + outcome.reason());
         }
         return outcome;
+    }
+
+    private void requireExpectedMembership(JsonObject build, Map<StateKey, String> state) {
+        if (!(build.get(EXPECT_MEMBERSHIP) instanceof JsonArray expected)) {
+            return;
+        }
+        String target = build.getString("state_key");
+        String id = state.get(new StateKey("m.room.member", target));
+        StoredEvent member = id == null ? null : pipelineEvent(id);
+        String membership = member == null ? "leave" : member.pdu().content().getString("membership", "leave");
+        if (!expected.contains(JsonSupport.provider().createValue(membership))) {
+            throw MatrixException.forbidden(membership.equals("ban") ? target + " is banned from the room"
+                    : "The membership of " + target + " is " + membership + ", not " + expected);
+        }
     }
 
     private static List<String> capped(List<String> extremities) {

@@ -105,12 +105,14 @@ public final class InputPipeline {
      *
      * @param local          whether this server built the event just now (nothing can name it yet)
      * @param txnUserId      the local sender whose transaction id to record, or null
+     * @param txnKind        the endpoint the transaction id was given to, when there is one
      * @param txnId          the transaction id, or null
      * @param inTransaction  run inside the event's transaction, last (the bus acknowledgement, so that on the
      *                       embedded bus it commits with the event); may be null
      * @param built          the event as this server just built it, so that it is not parsed again; or null
      */
-    record Extras(boolean local, String txnUserId, String txnId, Runnable inTransaction, Pdu built) {
+    record Extras(boolean local, String txnUserId, String txnKind, String txnId, Runnable inTransaction,
+                  Pdu built) {
     }
 
     /**
@@ -382,7 +384,7 @@ public final class InputPipeline {
                 }
             }
             if (txn.txnId() != null) {
-                tables.addTransaction(tx, room.roomId(), txn.txnUserId(), txn.txnId(), pdu.eventId());
+                tables.addTransaction(tx, room.roomId(), txn.txnUserId(), txn.txnKind(), txn.txnId(), pdu.eventId());
             }
             if (accepted && !outlier) {
                 effects.redactions(tx, room, pdu, stateAfter, afterCommit, txn.local());

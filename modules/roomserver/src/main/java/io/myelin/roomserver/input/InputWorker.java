@@ -335,7 +335,7 @@ public final class InputWorker implements MessageHandler {
                     : pipeline.input(message.subject(), InputKind.valueOf(body.getString("kind")),
                             body.getString("room_version", null), body.getJsonObject("event"),
                             strings(body.getJsonArray("state_event_ids")),
-                            new InputPipeline.Extras(false, null, null, ack, null));
+                            new InputPipeline.Extras(false, null, null, null, ack, null));
             handled.put(request, outcome);
             if (future != null) {
                 future.complete(outcome);

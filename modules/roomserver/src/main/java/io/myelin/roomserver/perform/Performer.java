@@ -64,6 +64,8 @@ public final class Performer {
     private final RoomVersion defaultVersion;
     /** Room ids whose create event is on its way in, so that no concurrent create takes them too. */
     private final Set<String> creating = ConcurrentHashMap.newKeySet();
+    /** Aliases that a room being created will take, so that neither another create nor a mapping takes them. */
+    private final Set<String> reservedAliases = ConcurrentHashMap.newKeySet();
 
     /**
      * @param worker         the room queues
@@ -99,7 +101,8 @@ public final class Performer {
             build.add("state_key", request.stateKey());
         }
         if (request.txnId() != null) {
-            build.add("txn_id", request.txnId());
+            build.add("txn_id", request.txnId()).add(EventBuilder.TXN_KIND, request.stateKey() == null ? "send"
+                    : "state");
         }
         return new SendEventResponse(await(worker.submitBuild(request.roomId(), build.build())).eventId());
     }
@@ -129,8 +132,23 @@ public final class Performer {
         if (!membership.equals("leave") && !membership.equals("ban")) {
             addProfile(content, request.displayname(), request.avatarUrl());
         }
-        return send(new SendEventRequest(request.roomId(), request.sender(), "m.room.member", target,
-                content.build(), null));
+        requireLocal(request.sender());
+        JsonObjectBuilder build = JsonSupport.objectBuilder()
+                .add("sender", request.sender())
+                .add("type", "m.room.member")
+                .add("state_key", target)
+                .add("content", content);
+        // The rules let a kick lift a ban and an unban remove a member, both as a leave; the endpoints each
+        // promise one of those only, so the target's membership is checked at the event's turn in the room.
+        List<String> expected = switch (action) {
+            case "unban" -> List.of("ban");
+            case "kick" -> List.of("join", "invite", "knock");
+            default -> List.of();
+        };
+        if (!expected.isEmpty()) {
+            build.add(EventBuilder.EXPECT_MEMBERSHIP, JsonSupport.provider().createArrayBuilder(expected));
+        }
+        return new SendEventResponse(await(worker.submitBuild(request.roomId(), build.build())).eventId());
     }
 
     /**
@@ -151,7 +169,7 @@ public final class Performer {
                 .add("content", content)
                 .add("redacts", request.eventId());
         if (request.txnId() != null) {
-            build.add("txn_id", request.txnId());
+            build.add("txn_id", request.txnId()).add(EventBuilder.TXN_KIND, "redact");
         }
         return new SendEventResponse(await(worker.submitBuild(request.roomId(), build.build())).eventId());
     }
@@ -181,7 +199,25 @@ public final class Performer {
             throw MatrixException.invalidParam("Unknown preset " + preset);
         }
         boolean trusted = preset.equals("trusted_private_chat");
+        requireCreatableState(creator, request.initialState());
 
+        // The alias is checked and held before anything of the room exists, so that a taken alias leaves no room.
+        String alias = request.roomAliasName() == null || request.roomAliasName().isBlank() ? null
+                : "#" + request.roomAliasName() + ":" + identity.serverName();
+        if (alias != null && !reserveAlias(alias)) {
+            throw new MatrixException(Status.BAD_REQUEST_400, ErrorCode.M_ROOM_IN_USE, "Room alias already taken");
+        }
+        try {
+            return createRoom(request, version, creator, preset, trusted, alias);
+        } finally {
+            if (alias != null) {
+                reservedAliases.remove(alias);
+            }
+        }
+    }
+
+    private CreateRoomResponse createRoom(CreateRoomRequest request, RoomVersion version, String creator,
+                                          String preset, boolean trusted, String alias) {
         JsonObject creation = request.creationContent();
         if (trusted && version.v12Rules() && !request.invite().isEmpty()) {
             // From v12 trusted invitees become creators, since creators cannot be named in power levels.
@@ -195,9 +231,8 @@ public final class Performer {
         sent.add(state(roomId, creator, "m.room.member", creator, addProfile(JsonSupport.objectBuilder()
                 .add("membership", "join"), request.profiles().get(creator)).build()));
         sent.add(state(roomId, creator, "m.room.power_levels", "", powerLevels(version, creator, request, trusted)));
-        String alias = null;
-        if (request.roomAliasName() != null && !request.roomAliasName().isBlank()) {
-            alias = "#" + request.roomAliasName() + ":" + identity.serverName();
+        if (alias != null) {
+            // Held since before the create event; only another process on the same database could take it now.
             if (!tables.addAlias(alias, roomId, creator)) {
                 throw new MatrixException(Status.BAD_REQUEST_400, ErrorCode.M_ROOM_IN_USE,
                         "Room alias already taken");
@@ -211,10 +246,12 @@ public final class Performer {
                 .add("history_visibility", "shared").build()));
         sent.add(state(roomId, creator, "m.room.guest_access", "", JsonSupport.objectBuilder()
                 .add("guest_access", preset.equals("public_chat") ? "forbidden" : "can_join").build()));
+        List<CompletableFuture<InputOutcome>> initialState = new ArrayList<>();
         for (JsonObject initial : request.initialState()) {
-            sent.add(state(roomId, creator, initial.getString("type"), initial.getString("state_key", ""),
+            initialState.add(state(roomId, creator, initial.getString("type"), initial.getString("state_key", ""),
                     initial.getJsonObject("content")));
         }
+        sent.addAll(initialState);
         if (request.name() != null) {
             sent.add(state(roomId, creator, "m.room.name", "",
                     JsonSupport.objectBuilder().add("name", request.name()).build()));
@@ -232,9 +269,71 @@ public final class Performer {
             sent.add(state(roomId, creator, "m.room.member", invitee, content.build()));
         }
         for (CompletableFuture<InputOutcome> f : sent) {
-            await(f);
+            try {
+                await(f);
+            } catch (MatrixException e) {
+                if (!initialState.contains(f) || e.code() != ErrorCode.M_FORBIDDEN) {
+                    throw e;
+                }
+                // Not yet: the room exists by now, without the refused event; only what can be judged before
+                // the create event (requireCreatableState) is refused without leaving a room behind.
+                throw new MatrixException(Status.BAD_REQUEST_400, ErrorCode.M_INVALID_ROOM_STATE,
+                        "An initial state event was refused: " + e.getMessage());
+            }
         }
         return new CreateRoomResponse(roomId, alias);
+    }
+
+    /**
+     * Holds an alias for a room being created or a mapping being made, unless it is held or taken already.
+     *
+     * @return whether the caller now holds it; it must release it with {@code reservedAliases.remove}
+     */
+    private boolean reserveAlias(String alias) {
+        if (!reservedAliases.add(alias)) {
+            return false;
+        }
+        if (tables.alias(alias).isPresent()) {
+            reservedAliases.remove(alias);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Maps a local alias to a room unless it is taken or a room being created is about to take it.
+     *
+     * @param alias   the alias
+     * @param roomId  the room
+     * @param creator who asked
+     * @return whether this call made the mapping
+     */
+    public boolean createAlias(String alias, String roomId, String creator) {
+        if (!reserveAlias(alias)) {
+            return false;
+        }
+        try {
+            return tables.insertAlias(alias, roomId, creator);
+        } finally {
+            reservedAliases.remove(alias);
+        }
+    }
+
+    /**
+     * Refuses, before the room exists, initial state that the authorization rules refuse whatever the room's
+     * state: a second create event, and a state key naming another user on an event other than a membership.
+     */
+    private static void requireCreatableState(String creator, List<JsonObject> initialState) {
+        for (JsonObject initial : initialState) {
+            String type = initial.getString("type", "");
+            String stateKey = initial.getString("state_key", "");
+            boolean otherUser = stateKey.startsWith("@") && !stateKey.equals(creator)
+                    && !type.equals("m.room.member");
+            if (type.equals("m.room.create") || otherUser) {
+                throw new MatrixException(Status.BAD_REQUEST_400, ErrorCode.M_INVALID_ROOM_STATE,
+                        "The initial state event " + type + " cannot be sent by the room's creator");
+            }
+        }
     }
 
     /**
@@ -311,6 +410,11 @@ public final class Performer {
             }
         }
         creation.add("predecessor", predecessor);
+        List<String> creators = version.v12Rules() ? request.additionalCreators().stream()
+                .filter(u -> !u.equals(request.sender())).distinct().toList() : List.of();
+        if (!creators.isEmpty()) {
+            creation.add("additional_creators", JsonSupport.provider().createArrayBuilder(creators));
+        }
         String roomId = storeCreateEvent(version, request.sender(), creation.build());
 
         List<CompletableFuture<InputOutcome>> sent = new ArrayList<>();
@@ -318,7 +422,7 @@ public final class Performer {
                 JsonSupport.objectBuilder().add("membership", "join").build()));
         if (levels != null) {
             sent.add(state(roomId, request.sender(), "m.room.power_levels", "",
-                    upgradedLevels(levels.json().getJsonObject("content"), request.sender(), version)));
+                    upgradedLevels(levels.json().getJsonObject("content"), request.sender(), creators, version)));
         }
         for (String type : TRANSFERABLE) {
             RoomEvent e = state.get(type + "|");
@@ -351,13 +455,15 @@ public final class Performer {
 
     /**
      * The old power levels for the new room: the upgrading user keeps full power before v12 and, from v12 on,
-     * is its creator, whom power levels may not name.
+     * is its creator, whom power levels may not name, as they may not name the additional creators.
      */
-    private static JsonObject upgradedLevels(JsonObject old, String sender, RoomVersion version) {
+    private static JsonObject upgradedLevels(JsonObject old, String sender, List<String> creators,
+                                             RoomVersion version) {
         JsonObjectBuilder users = JsonSupport.provider().createObjectBuilder(old.getJsonObject("users") == null
                 ? JsonValue.EMPTY_JSON_OBJECT : old.getJsonObject("users"));
         if (version.v12Rules()) {
             users.remove(sender);
+            creators.forEach(users::remove);
         } else {
             users.add(sender, 100);
         }

@@ -37,9 +37,10 @@ public final class RoomTables {
     private static final String VALIDATE_REDACTION =
             "UPDATE roomserver_redactions SET validated = 1 WHERE redaction_event_id = ?";
     private static final String SELECT_TXN =
-            "SELECT event_id FROM roomserver_transactions WHERE room_id = ? AND user_id = ? AND txn_id = ?";
-    private static final String INSERT_TXN = "INSERT INTO roomserver_transactions (room_id, user_id, txn_id,"
-            + " event_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";
+            "SELECT event_id FROM roomserver_transactions WHERE room_id = ? AND user_id = ? AND kind = ?"
+            + " AND txn_id = ?";
+    private static final String INSERT_TXN = "INSERT INTO roomserver_transactions (room_id, user_id, kind, txn_id,"
+            + " event_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
     private static final String INSERT_ALIAS =
             "INSERT INTO roomserver_room_aliases (alias, room_id, creator) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
     private static final String SELECT_ALIAS = "SELECT room_id FROM roomserver_room_aliases WHERE alias = ?";
@@ -168,27 +169,31 @@ public final class RoomTables {
     /**
      * @param roomId the room
      * @param userId the sender
+     * @param kind   the endpoint the id was given to ({@code send}, {@code state}, {@code redact}), since the
+     *               client-server API scopes transaction ids per endpoint
      * @param txnId  the client's transaction id
      * @return the event sent with it, or null
      */
-    public String transaction(String roomId, String userId, String txnId) {
+    public String transaction(String roomId, String userId, String kind, String txnId) {
         // Inside a write (a room's batch of events), read through it: an earlier event of the batch may have
         // used the same transaction id without having committed yet.
         boolean[] outside = {false};
         db.afterCommit(() -> outside[0] = true);
         DbExecute read = outside[0] ? db.client().execute() : db.write(tx -> tx);
-        return read.get(SELECT_TXN, roomId, userId, txnId).map(r -> Rows.text(r, "event_id")).orElse(null);
+        return read.get(SELECT_TXN, roomId, userId, kind, txnId).map(r -> Rows.text(r, "event_id")).orElse(null);
     }
 
     /**
      * @param tx      the transaction
      * @param roomId  the room
      * @param userId  the sender
+     * @param kind    the endpoint the id was given to
      * @param txnId   the client's transaction id
      * @param eventId the event sent
      */
-    public void addTransaction(DbExecute tx, String roomId, String userId, String txnId, String eventId) {
-        tx.insert(INSERT_TXN, roomId, userId, txnId, eventId);
+    public void addTransaction(DbExecute tx, String roomId, String userId, String kind, String txnId,
+                               String eventId) {
+        tx.insert(INSERT_TXN, roomId, userId, kind, txnId, eventId);
     }
 
     /**

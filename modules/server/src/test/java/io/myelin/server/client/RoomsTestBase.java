@@ -224,6 +224,73 @@ abstract class RoomsTestBase {
         assertError(server.post("/createRoom", null, "{}"), 401, "M_MISSING_TOKEN");
     }
 
+    private List<String> joinedRooms(User user) throws Exception {
+        Reply reply = server.get("/joined_rooms", user.token());
+        assertEquals(200, reply.status(), reply.raw());
+        return reply.json().getJsonArray("joined_rooms").getValuesAs(jakarta.json.JsonString::getString);
+    }
+
+    @Test
+    void createRoomWithATakenAliasLeavesNoRoomBehind() throws Exception {
+        User alice = user();
+        String local = "taken" + NAMES.incrementAndGet() + "_" + ProcessHandle.current().pid();
+        String first = createRoom(alice, "{\"room_alias_name\":\"" + local + "\"}");
+        List<String> before = joinedRooms(alice);
+        assertError(server.post("/createRoom", alice.token(), "{\"room_alias_name\":\"" + local + "\"}"), 400,
+                "M_ROOM_IN_USE");
+        assertEquals(before, joinedRooms(alice));
+        assertEquals(first, server.get("/directory/room/" + enc("#" + local + ":" + ClientServer.SERVER_NAME), null)
+                .string("room_id"));
+
+        // An alias mapped in the directory is taken for createRoom too.
+        String mapped = alias();
+        assertEquals(200, putAlias(alice, mapped, first).status());
+        String mappedLocal = mapped.substring(1, mapped.indexOf(':'));
+        assertError(server.post("/createRoom", alice.token(), "{\"room_alias_name\":\"" + mappedLocal + "\"}"),
+                400, "M_ROOM_IN_USE");
+        assertEquals(before, joinedRooms(alice));
+    }
+
+    @Test
+    void createRoomChecksTheAliasItMakesLikeAnyOtherAlias() throws Exception {
+        User alice = user();
+        List<String> before = joinedRooms(alice);
+        // "#" + local part + ":test.local" is 256 bytes: one too many.
+        String tooLong = "a".repeat(256 - 2 - ClientServer.SERVER_NAME.length());
+        assertError(server.post("/createRoom", alice.token(), "{\"room_alias_name\":\"" + tooLong + "\"}"), 400,
+                "M_INVALID_PARAM");
+        assertError(server.post("/createRoom", alice.token(), "{\"room_alias_name\":\"nul\\u0000here\"}"), 400,
+                "M_INVALID_PARAM");
+        assertError(server.post("/createRoom", alice.token(), "{\"room_alias_name\":\"a:b\"}"), 400,
+                "M_INVALID_PARAM");
+        assertEquals(before, joinedRooms(alice));
+        String longest = tooLong.substring(1) + NAMES.incrementAndGet();
+        longest = longest.substring(longest.length() - tooLong.length() + 1);
+        createRoom(alice, "{\"room_alias_name\":\"" + longest + "\"}");
+    }
+
+    @Test
+    void createRoomRefusesUnknownRoomVersionsAndRefusedInitialState() throws Exception {
+        User alice = user();
+        User bob = user();
+        List<String> before = joinedRooms(alice);
+        assertError(server.post("/createRoom", alice.token(), "{\"room_version\":\"nonsense-99\"}"), 400,
+                "M_UNSUPPORTED_ROOM_VERSION");
+        assertEquals(before, joinedRooms(alice));
+
+        // A state key naming another user is refused before the room exists.
+        assertError(server.post("/createRoom", alice.token(), """
+                {"initial_state":[{"type":"org.example.mine","state_key":"%s","content":{}}]}
+                """.formatted(bob.userId())), 400, "M_INVALID_ROOM_STATE");
+        assertEquals(before, joinedRooms(alice));
+
+        // An event the room's own power levels refuse is reported as invalid room state, not as forbidden.
+        assertError(server.post("/createRoom", alice.token(), """
+                {"room_version":"10","power_level_content_override":{"events":{"org.example.locked":101}},
+                 "initial_state":[{"type":"org.example.locked","content":{}}]}
+                """), 400, "M_INVALID_ROOM_STATE");
+    }
+
     @Test
     void membershipActionsFollowTheRoomsRules() throws Exception {
         User alice = user();
@@ -249,6 +316,51 @@ abstract class RoomsTestBase {
         assertError(server.post("/rooms/" + enc(roomId) + "/invite", alice.token(), "{}"), 400, "M_BAD_JSON");
         assertError(server.get("/rooms/" + enc(roomId) + "/members?membership=gone", alice.token()), 400,
                 "M_INVALID_PARAM");
+    }
+
+    @Test
+    void unbanNeedsABanAndKickNeedsAMember() throws Exception {
+        User alice = user();
+        User bob = user();
+        User carol = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+        assertError(membership(alice, roomId, "unban", bob), 403, "M_FORBIDDEN");
+        assertTrue(members(alice, roomId, "").contains(bob.userId() + "=join"));
+
+        assertEquals(200, membership(alice, roomId, "ban", bob).status());
+        assertError(membership(alice, roomId, "kick", bob), 403, "M_FORBIDDEN");
+        assertTrue(members(alice, roomId, "").contains(bob.userId() + "=ban"));
+        assertError(membership(alice, roomId, "kick", carol), 403, "M_FORBIDDEN");
+        assertError(membership(alice, roomId, "unban", carol), 403, "M_FORBIDDEN");
+
+        assertEquals(200, membership(alice, roomId, "invite", carol).status());
+        assertEquals(200, membership(alice, roomId, "kick", carol).status());
+        assertTrue(members(alice, roomId, "").contains(carol.userId() + "=leave"));
+        assertEquals(200, membership(alice, roomId, "unban", bob).status());
+        assertTrue(members(alice, roomId, "").contains(bob.userId() + "=leave"));
+    }
+
+    @Test
+    void kickAndBanReasonsLandInTheMemberEvent() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+        String base = "/rooms/" + enc(roomId) + "/";
+        Reply kicked = server.post(base + "kick", alice.token(), "{\"user_id\":\"" + bob.userId()
+                + "\",\"reason\":\"too loud\"}");
+        assertEquals(200, kicked.status(), kicked.raw());
+        var kick = member(alice, roomId, bob);
+        assertEquals("leave", kick.getString("membership"));
+        assertEquals("too loud", kick.getString("reason"));
+
+        Reply banned = server.post(base + "ban", alice.token(), "{\"user_id\":\"" + bob.userId()
+                + "\",\"reason\":\"still too loud\"}");
+        assertEquals(200, banned.status(), banned.raw());
+        var ban = member(alice, roomId, bob);
+        assertEquals("ban", ban.getString("membership"));
+        assertEquals("still too loud", ban.getString("reason"));
     }
 
     @Test
@@ -321,6 +433,25 @@ abstract class RoomsTestBase {
     }
 
     @Test
+    void theSignedEventMustFitTheSizeLimit() throws Exception {
+        User alice = user();
+        String roomId = createRoom(alice, "{}");
+        // The content and the event's own strings come 100 bytes under the limit; hashes, signatures and the
+        // auth and previous events take the whole event over it.
+        int body = 65_536 - 100 - "{\"body\":\"\",\"msgtype\":\"m.text\"}".length() - roomId.length()
+                - alice.userId().length() - "m.room.message".length();
+        Reply sent = server.put("/rooms/" + enc(roomId) + "/send/m.room.message/near", alice.token(),
+                message("x".repeat(body)));
+        assertError(sent, 413, "M_TOO_LARGE");
+        Reply state = server.put("/rooms/" + enc(roomId) + "/state/org.example.near", alice.token(),
+                "{\"v\":\"" + "x".repeat(65_536 - 120 - roomId.length() - alice.userId().length()
+                        - "org.example.near".length()) + "\"}");
+        assertError(state, 413, "M_TOO_LARGE");
+        assertEquals(200, server.put("/rooms/" + enc(roomId) + "/send/m.room.message/after", alice.token(),
+                message("still fine")).status());
+    }
+
+    @Test
     void stateChangesNeedPowerAndWellFormedContent() throws Exception {
         User alice = user();
         User bob = user();
@@ -377,6 +508,47 @@ abstract class RoomsTestBase {
     }
 
     @Test
+    void aSendAndARedactionMayUseTheSameTransactionId() throws Exception {
+        User alice = user();
+        String roomId = createRoom(alice, "{}");
+        Reply sent = server.put("/rooms/" + enc(roomId) + "/send/m.room.message/same", alice.token(),
+                message("to be redacted"));
+        assertEquals(200, sent.status(), sent.raw());
+        String messageId = sent.string("event_id");
+        String path = "/rooms/" + enc(roomId) + "/redact/" + enc(messageId) + "/same";
+        Reply redaction = server.put(path, alice.token(), "{}");
+        assertEquals(200, redaction.status(), redaction.raw());
+        assertNotEquals(messageId, redaction.string("event_id"));
+        assertTrue(event(alice, roomId, messageId).json().getJsonObject("content").isEmpty());
+        assertEquals(redaction.string("event_id"), server.put(path, alice.token(), "{}").string("event_id"));
+        assertEquals(messageId, server.put("/rooms/" + enc(roomId) + "/send/m.room.message/same", alice.token(),
+                message("to be redacted")).string("event_id"));
+    }
+
+    @Test
+    void membersAtAnEventAreTheMembersThen() throws Exception {
+        User alice = user();
+        User bob = user();
+        User stranger = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\",\"initial_state\":[{\"type\":"
+                + "\"m.room.history_visibility\",\"content\":{\"history_visibility\":\"joined\"}}]}");
+        String before = send(alice, roomId, message("before bob"));
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+        String after = send(alice, roomId, message("with bob"));
+
+        assertEquals(List.of(alice.userId() + "=join"), members(alice, roomId, "?at=" + enc(before)));
+        assertEquals(List.of(alice.userId() + "=join", bob.userId() + "=join").stream().sorted().toList(),
+                members(alice, roomId, "?at=" + enc(after)).stream().sorted().toList());
+        assertEquals(List.of(bob.userId() + "=join"), members(bob, roomId, "?at=" + enc(after)
+                + "&membership=join").stream().filter(m -> m.startsWith(bob.userId())).toList());
+        // Bob joined after the first event and the room's history is for joined members only.
+        assertError(server.get("/rooms/" + enc(roomId) + "/members?at=" + enc(before), bob.token()), 403,
+                "M_FORBIDDEN");
+        assertError(server.get("/rooms/" + enc(roomId) + "/members?at=" + enc(after), stranger.token()), 403,
+                "M_FORBIDDEN");
+    }
+
+    @Test
     void joinedHistoryIsHiddenBeforeJoiningAndAfterLeaving() throws Exception {
         User alice = user();
         User bob = user();
@@ -427,6 +599,74 @@ abstract class RoomsTestBase {
     }
 
     @Test
+    void sharedHistoryStaysVisibleToAUserWhoJoinedOnceAndLeft() throws Exception {
+        User alice = user();
+        User bob = user();
+        User carol = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
+        String early = send(alice, roomId, message("before any join of bob"));
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+        String during = send(alice, roomId, message("while bob is here"));
+        assertEquals(200, membership(bob, roomId, "leave", null).status());
+        String gone = send(alice, roomId, message("after bob left"));
+        assertEquals(200, membership(alice, roomId, "invite", bob).status());
+        assertEquals(200, event(bob, roomId, early).status());
+        assertEquals(200, event(bob, roomId, during).status());
+        assertError(event(bob, roomId, gone), 404, "M_NOT_FOUND");
+
+        assertEquals(200, membership(alice, roomId, "ban", bob).status());
+        assertEquals(200, event(bob, roomId, early).status());
+        assertError(event(bob, roomId, gone), 404, "M_NOT_FOUND");
+
+        // An invite alone, with no join after the event, shows nothing before it.
+        assertEquals(200, membership(alice, roomId, "invite", carol).status());
+        assertError(event(carol, roomId, early), 404, "M_NOT_FOUND");
+    }
+
+    @Test
+    void aForgottenRoomReadsAsOneNeverJoined() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+        String seen = send(alice, roomId, message("bob was here"));
+        assertEquals(200, membership(bob, roomId, "leave", null).status());
+        assertEquals(200, event(bob, roomId, seen).status());
+        assertEquals(200, server.get("/rooms/" + enc(roomId) + "/state", bob.token()).status());
+        assertEquals(200, server.post("/rooms/" + enc(roomId) + "/forget", bob.token(), "{}").status());
+
+        assertError(event(bob, roomId, seen), 404, "M_NOT_FOUND");
+        assertError(server.get("/rooms/" + enc(roomId) + "/state", bob.token()), 403, "M_FORBIDDEN");
+        assertError(server.get("/rooms/" + enc(roomId) + "/state/m.room.create", bob.token()), 403, "M_FORBIDDEN");
+        assertError(server.get("/rooms/" + enc(roomId) + "/members", bob.token()), 403, "M_FORBIDDEN");
+        assertError(server.get("/rooms/" + enc(roomId) + "/members?at=" + enc(seen), bob.token()), 403,
+                "M_FORBIDDEN");
+
+        // Joining again undoes the forgetting.
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+        assertEquals(200, event(bob, roomId, seen).status());
+    }
+
+    @Test
+    void aWorldReadableRoomShowsItsCurrentStateToAnyone() throws Exception {
+        User alice = user();
+        User bob = user();
+        User stranger = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\",\"name\":\"First\",\"initial_state\":"
+                + "[{\"type\":\"m.room.history_visibility\",\"content\":"
+                + "{\"history_visibility\":\"world_readable\"}}]}");
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+        assertEquals(200, membership(bob, roomId, "leave", null).status());
+        assertEquals(200, server.put("/rooms/" + enc(roomId) + "/state/m.room.name", alice.token(),
+                "{\"name\":\"Second\"}").status());
+        for (User reader : List.of(bob, stranger)) {
+            assertEquals("Second", server.get("/rooms/" + enc(roomId) + "/state/m.room.name", reader.token())
+                    .string("name"));
+            assertTrue(members(reader, roomId, "").contains(bob.userId() + "=leave"));
+        }
+    }
+
+    @Test
     void worldReadableRoomsCanBeReadByOutsiders() throws Exception {
         User alice = user();
         User stranger = user();
@@ -462,6 +702,33 @@ abstract class RoomsTestBase {
     }
 
     @Test
+    void upgradeNamesTheAdditionalCreatorsWhereTheVersionHasThem() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\",\"room_version\":\"10\"}");
+        Reply eleven = server.post("/rooms/" + enc(roomId) + "/upgrade", alice.token(),
+                "{\"new_version\":\"11\",\"additional_creators\":[\"" + bob.userId() + "\"]}");
+        assertEquals(200, eleven.status(), eleven.raw());
+        var oldStyle = server.get("/rooms/" + enc(eleven.string("replacement_room")) + "/state/m.room.create",
+                alice.token()).json();
+        assertTrue(!oldStyle.containsKey("additional_creators"), oldStyle.toString());
+
+        Reply twelve = server.post("/rooms/" + enc(eleven.string("replacement_room")) + "/upgrade", alice.token(),
+                "{\"new_version\":\"12\",\"additional_creators\":[\"" + bob.userId() + "\"]}");
+        assertEquals(200, twelve.status(), twelve.raw());
+        String replacement = twelve.string("replacement_room");
+        var create = server.get("/rooms/" + enc(replacement) + "/state/m.room.create", alice.token()).json();
+        assertEquals(List.of(bob.userId()), create.getJsonArray("additional_creators")
+                .getValuesAs(jakarta.json.JsonString::getString));
+        // As a creator Bob has power over the new room once he joins it.
+        assertEquals(200, server.post("/join/" + enc(replacement), bob.token(), "{}").status());
+        assertEquals(200, server.put("/rooms/" + enc(replacement) + "/state/m.room.name", bob.token(),
+                "{\"name\":\"Bob's too\"}").status());
+        assertError(server.post("/rooms/" + enc(replacement) + "/upgrade", alice.token(),
+                "{\"new_version\":\"12\",\"additional_creators\":[\"nobody\"]}"), 400, "M_INVALID_PARAM");
+    }
+
+    @Test
     void reportsNeedAJoinedReporterAndAKnownEvent() throws Exception {
         User alice = user();
         User bob = user();
@@ -481,6 +748,25 @@ abstract class RoomsTestBase {
         assertError(server.post("/rooms/" + enc(roomId) + "/report", stranger.token(), "{}"), 400, "M_BAD_JSON");
         assertError(server.post("/rooms/" + enc("!unknown:test.local") + "/report", stranger.token(),
                 "{\"reason\":\"x\"}"), 404, "M_NOT_FOUND");
+    }
+
+    @Test
+    void usersCanBeReportedWithAReason() throws Exception {
+        User alice = user();
+        User mallory = user();
+        String path = "/users/" + enc(mallory.userId()) + "/report";
+        Reply report = server.post(path, alice.token(), "{\"reason\":\"spam in my invites\"}");
+        assertEquals(200, report.status(), report.raw());
+        assertTrue(report.json().isEmpty());
+        assertEquals(List.of(List.of(alice.userId(), "spam in my invites")), server.query(
+                "SELECT reporter, reason FROM client_user_reports WHERE user_id = ?", mallory.userId()));
+        // An unknown user is reported all the same, so that the answer does not tell who has an account.
+        assertEquals(200, server.post("/users/" + enc("@nobody:" + ClientServer.SERVER_NAME) + "/report",
+                alice.token(), "{\"reason\":\"\"}").status());
+        assertError(server.post(path, alice.token(), "{}"), 400, "M_BAD_JSON");
+        assertError(server.post("/users/" + enc("not-a-user") + "/report", alice.token(), "{\"reason\":\"x\"}"),
+                400, "M_INVALID_PARAM");
+        assertError(server.post(path, null, "{\"reason\":\"x\"}"), 401, "M_MISSING_TOKEN");
     }
 
     private String alias() {
@@ -621,6 +907,56 @@ abstract class RoomsTestBase {
     }
 
     @Test
+    void aliasesTheCanonicalAliasNamesAlreadyMayMoveBetweenItsFields() throws Exception {
+        User alice = user();
+        User bob = user();
+        User carol = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\",\"room_version\":\"10\","
+                + "\"power_level_content_override\":{\"users\":{\"" + alice.userId() + "\":100,\""
+                + carol.userId() + "\":100}}}");
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+        assertEquals(200, server.post("/join/" + enc(roomId), carol.token(), "{}").status());
+        String bobs = alias();
+        assertEquals(200, putAlias(bob, bobs, roomId).status());
+        assertEquals(200, putCanonical(carol, roomId, "{\"alias\":\"" + bobs + "\"}").status());
+        // With the creator gone and Bob without power, removing Bob's alias leaves the event naming it.
+        assertEquals(200, membership(alice, roomId, "leave", null).status());
+        assertEquals(200, server.call("DELETE", ClientServer.V3 + "/directory/room/" + enc(bobs), bob.token(), null)
+                .status());
+        assertEquals(bobs, server.get("/rooms/" + enc(roomId) + "/state/m.room.canonical_alias", carol.token())
+                .string("alias"));
+
+        assertEquals(200, putCanonical(carol, roomId, "{\"alt_aliases\":[\"" + bobs + "\"]}").status());
+        assertEquals(200, putCanonical(carol, roomId, "{\"alias\":\"" + bobs + "\"}").status());
+        assertError(putCanonical(carol, roomId, "{\"alias\":\"" + bobs + "\",\"alt_aliases\":[\"" + alias()
+                + "\"]}"), 400, "M_BAD_ALIAS");
+    }
+
+    @Test
+    void createRoomChecksTheCanonicalAliasOfItsInitialState() throws Exception {
+        User alice = user();
+        String other = createRoom(alice, "{}");
+        String elsewhere = alias();
+        assertEquals(200, putAlias(alice, elsewhere, other).status());
+        List<String> before = joinedRooms(alice);
+        assertError(server.post("/createRoom", alice.token(), "{\"initial_state\":[{\"type\":"
+                + "\"m.room.canonical_alias\",\"content\":{\"alias\":\"" + elsewhere + "\"}}]}"), 400,
+                "M_BAD_ALIAS");
+        assertError(server.post("/createRoom", alice.token(), "{\"initial_state\":[{\"type\":"
+                + "\"m.room.canonical_alias\",\"content\":{\"alt_aliases\":[\"#nocolon\"]}}]}"), 400,
+                "M_INVALID_PARAM");
+        assertEquals(before, joinedRooms(alice));
+
+        String local = "own" + NAMES.incrementAndGet() + "_" + ProcessHandle.current().pid();
+        String own = "#" + local + ":" + ClientServer.SERVER_NAME;
+        String roomId = createRoom(alice, "{\"room_alias_name\":\"" + local + "\",\"initial_state\":[{\"type\":"
+                + "\"m.room.canonical_alias\",\"content\":{\"alias\":\"" + own + "\",\"alt_aliases\":"
+                + "[\"#far:other.example\"]}}]}");
+        assertEquals(own, server.get("/rooms/" + enc(roomId) + "/state/m.room.canonical_alias", alice.token())
+                .string("alias"));
+    }
+
+    @Test
     void removingAnAliasTakesItOutOfTheCanonicalAlias() throws Exception {
         User alice = user();
         User bob = user();
@@ -693,6 +1029,10 @@ abstract class RoomsTestBase {
         assertEquals(200, server.put("/directory/list/room/" + enc(roomId), alice.token(),
                 "{\"visibility\":\"private\"}").status());
         assertTrue(!publicRoomIds(server.get("/publicRooms", null)).contains(roomId));
+        // Without a visibility the room is published: the spec's default is public.
+        assertEquals(200, server.put("/directory/list/room/" + enc(roomId), alice.token(), "{}").status());
+        assertEquals("public", server.get("/directory/list/room/" + enc(roomId), null).string("visibility"));
+        assertTrue(publicRoomIds(server.get("/publicRooms", null)).contains(roomId));
         assertError(server.get("/directory/list/room/" + enc("!nowhere:test.local"), null), 404, "M_NOT_FOUND");
     }
 }
