@@ -108,6 +108,25 @@ class LifecycleTest {
     }
 
     @Test
+    void aPortInUseFailsTheStartAndStopsTheComponents() throws Exception {
+        EVENTS.clear();
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            var e = assertThrows(IllegalStateException.class, () -> TestServer.start(dir, """
+                    listeners:
+                      client:
+                        host: 127.0.0.1
+                        port: %d
+                      federation:
+                        enabled: false
+                    """.formatted(taken.getLocalPort()), new User(false), new Provider(false)));
+            assertTrue(e.getMessage().contains("did not start"), e.getMessage());
+        }
+        assertEquals(List.of("start provider", "start user: hello from test.local", "stop user", "stop provider"),
+                EVENTS);
+    }
+
+    @Test
     void componentSectionsAreVerifiedBeforeAnythingStarts() {
         EVENTS.clear();
         var e = assertThrows(ConfigException.class,
