@@ -66,37 +66,55 @@ final class LegacyRoutes {
                 .orElse(stream.position());
         long timeout = req.query().first("timeout").asOptional().map(SyncRoutes::millis).orElse(0L);
         long deadline = System.nanoTime() + Duration.ofMillis(Math.min(timeout, MAX_TIMEOUT_MS)).toNanos();
+        long scanFrom = from;
         while (true) {
             long seen = notifier.mark(who.userId());
             long upTo = stream.position();
-            List<StreamEvent> chunk = visibleEvents(who.userId(), from, upTo);
+            Page page = visibleEvents(who.userId(), scanFrom, upTo);
             long left = deadline - System.nanoTime();
-            if (!chunk.isEmpty() || left <= 0) {
-                long end = chunk.size() >= PAGE ? chunk.getLast().pos() : upTo;
+            if (!page.chunk().isEmpty() || left <= 0) {
                 EventFormat.Reader reader = new EventFormat.Reader(who.userId(), who.deviceId(), clock.millis(),
                         store);
                 JsonArrayBuilder events = JsonSupport.arrayBuilder();
-                chunk.forEach(e -> events.add(EventFormat.CLIENT.render(e, reader)));
-                Json.ok(res, Json.object().add("start", "t" + from).add("end", "t" + end).add("chunk", events)
-                        .build());
+                page.chunk().forEach(e -> events.add(EventFormat.CLIENT.render(e, reader)));
+                Json.ok(res, Json.object().add("start", "t" + from).add("end", "t" + page.end())
+                        .add("chunk", events).build());
                 return;
+            }
+            if (page.end() < upTo) {
+                // A whole page the user may not see: the events behind it are read now, not after a wait.
+                scanFrom = page.end();
+                continue;
             }
             notifier.await(who.userId(), seen, Duration.ofNanos(left));
         }
     }
 
-    /** Events after {@code from} in the rooms the user was joined to, as their visibility allows. */
-    private List<StreamEvent> visibleEvents(String userId, long from, long upTo) {
+    /**
+     * One scan of the rooms stream.
+     *
+     * @param chunk the events the user may see
+     * @param end   the position the scan reached: the last event read when it read a full page, else its bound
+     */
+    private record Page(List<StreamEvent> chunk, long end) {
+    }
+
+    /**
+     * Events after {@code from} in the rooms the user was joined to, as their visibility allows, out of at most a
+     * page of events read; the next request goes on after the last one read, seen or not.
+     */
+    private Page visibleEvents(String userId, long from, long upTo) {
         Map<String, HistoryVisibility> rules = new HashMap<>();
         List<StreamEvent> out = new ArrayList<>();
-        for (StreamEvent event : store.allRooms(from, upTo, PAGE)) {
+        List<StreamEvent> scanned = store.allRooms(from, upTo, PAGE);
+        for (StreamEvent event : scanned) {
             HistoryVisibility visibility = rules.computeIfAbsent(event.roomId(),
                     room -> HistoryVisibility.of(store, room, userId));
             if (visibility.canSee(event) && involved(userId, event, visibility)) {
                 out.add(event);
             }
         }
-        return out;
+        return new Page(out, scanned.size() >= PAGE ? scanned.getLast().pos() : upTo);
     }
 
     /** World-readable rooms are visible to all but stream only to their members. */
