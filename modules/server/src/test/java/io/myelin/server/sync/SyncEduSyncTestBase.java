@@ -218,6 +218,31 @@ abstract class SyncEduSyncTestBase {
     }
 
     @Test
+    void aReceiptAfterARestartReachesAClientWhoseTokenCameFromACount() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = room(alice, bob);
+        String message = send(alice, roomId, "{\"msgtype\":\"m.text\",\"body\":\"counted\"}");
+        // The count is the newest position of the receipts stream that bob's token holds.
+        String since = eventually(bob, s -> unreadCount(s, roomId) == 1).getString("next_batch");
+
+        server.restart();
+        assertEquals(200, server.post("/rooms/" + enc(roomId) + "/receipt/m.read/" + enc(message), alice.token(),
+                "{}").status());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String batch = since;
+        List<JsonObject> receipts = List.of();
+        while (receipts.isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "alice's receipt never reached bob's sync");
+            JsonObject next = sync(bob, batch, "");
+            batch = next.getString("next_batch");
+            receipts = ephemeral(next, roomId, "m.receipt");
+        }
+        assertTrue(receipts.getFirst().getJsonObject("content").getJsonObject(message).getJsonObject("m.read")
+                .containsKey(alice.userId()), receipts.toString());
+    }
+
+    @Test
     void setPresenceOnSyncIsSeenByRoomMates() throws Exception {
         User alice = user();
         User bob = user();

@@ -51,6 +51,7 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
     public static final String MAIN = "main";
 
     static final String TABLE = "sync_receipts";
+    private static final String UNREAD_CHANGES = "sync_unread_changes";
     private static final String UPSERT = "INSERT INTO sync_receipts"
             + " (room_id, user_id, receipt_type, thread_id, event_id, ts, pos) VALUES (?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (room_id, user_id, receipt_type, thread_id)"
@@ -107,7 +108,9 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
         this.notifier = notifier;
         this.unread = unread;
         this.bus = bus;
-        this.writer = new StreamWriter(db, StreamWriter.maxPosition(db, TABLE));
+        // Count changes take positions of this stream too and write only sync_unread_changes.
+        this.writer = new StreamWriter(db, Math.max(StreamWriter.maxPosition(db, TABLE),
+                StreamWriter.maxPosition(db, UNREAD_CHANGES)));
     }
 
     @Override
