@@ -177,4 +177,35 @@ abstract class SyncRoomsTestBase {
         assertEquals(new TreeSet<>(Set.of(alice.userId(), bob.userId(), carol.userId())),
                 members(room.getJsonObject("state").getJsonArray("events")));
     }
+
+    @Test
+    void contextAppliesItsFilterToTheNeighboursAndTheState() throws Exception {
+        User alice = user("c");
+        User bob = user("c");
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
+        join(bob, roomId);
+        String a0 = send(alice, roomId, "a0");
+        send(bob, roomId, "b1");
+        String a2 = send(alice, roomId, "a2");
+        send(bob, roomId, "b3");
+        String a4 = send(alice, roomId, "a4");
+        settle(alice, a4);
+
+        String filter = "{\"types\":[\"m.room.message\",\"m.room.create\"],\"not_senders\":[\""
+                + bob.userId() + "\"]}";
+        Reply context = server.get("/rooms/" + enc(roomId) + "/context/" + enc(a2) + "?limit=2&filter="
+                + enc(filter), alice.token());
+        assertEquals(200, context.status(), context.raw());
+        assertEquals(List.of(a0), ids(context.json().getJsonArray("events_before")));
+        assertEquals(List.of(a4), ids(context.json().getJsonArray("events_after")));
+        assertEquals(Set.of("m.room.create"), types(context.json().getJsonArray("state")));
+
+        Reply elsewhere = server.get("/rooms/" + enc(roomId) + "/context/" + enc(a2) + "?limit=4&filter="
+                + enc("{\"not_rooms\":[\"" + roomId + "\"]}"), alice.token());
+        assertEquals(200, elsewhere.status(), elsewhere.raw());
+        assertEquals(a2, elsewhere.json().getJsonObject("event").getString("event_id"));
+        assertTrue(elsewhere.json().getJsonArray("events_before").isEmpty(), elsewhere.raw());
+        assertTrue(elsewhere.json().getJsonArray("events_after").isEmpty(), elsewhere.raw());
+        assertTrue(elsewhere.json().getJsonArray("state").isEmpty(), elsewhere.raw());
+    }
 }

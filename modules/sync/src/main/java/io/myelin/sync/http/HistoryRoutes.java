@@ -160,9 +160,14 @@ public final class HistoryRoutes {
         EventFormat format = EventFormat.CLIENT;
         EventFormat.Reader reader = new EventFormat.Reader(who.userId(), who.deviceId(), clock.millis(), store);
         int beforeLimit = limit / 2;
-        Timelines.Run before = Timelines.backward(store, roomId, 0, event.pos() - 1, beforeLimit, filter, visibility);
-        Timelines.Run after = Timelines.forward(store, roomId, event.pos(), cap, limit - beforeLimit, filter,
-                visibility);
+        // A filter that leaves the room out leaves only the event asked for, which is never filtered.
+        boolean room = filter.allowsRoom(roomId);
+        Timelines.Run before = room
+                ? Timelines.backward(store, roomId, 0, event.pos() - 1, beforeLimit, filter, visibility)
+                : new Timelines.Run(List.of(), false, event.pos() - 1);
+        Timelines.Run after = room
+                ? Timelines.forward(store, roomId, event.pos(), cap, limit - beforeLimit, filter, visibility)
+                : new Timelines.Run(List.of(), false, event.pos());
         JsonArrayBuilder beforeJson = JsonSupport.arrayBuilder();
         before.events().forEach(e -> beforeJson.add(format.render(e, reader)));
         JsonArrayBuilder afterJson = JsonSupport.arrayBuilder();
@@ -180,8 +185,9 @@ public final class HistoryRoutes {
         }
         Map<String, StreamEvent> stateEvents = store.events(keys.values());
         keys.values().forEach(id -> {
-            if (stateEvents.containsKey(id)) {
-                state.add(format.render(stateEvents.get(id), reader));
+            StreamEvent stateEvent = stateEvents.get(id);
+            if (stateEvent != null && filter.matches(stateEvent)) {
+                state.add(format.render(stateEvent, reader));
             }
         });
         Json.ok(res, Json.object()
