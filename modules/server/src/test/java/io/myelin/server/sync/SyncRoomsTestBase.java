@@ -208,4 +208,50 @@ abstract class SyncRoomsTestBase {
         assertTrue(elsewhere.json().getJsonArray("events_after").isEmpty(), elsewhere.raw());
         assertTrue(elsewhere.json().getJsonArray("state").isEmpty(), elsewhere.raw());
     }
+
+    @Test
+    void useStateAfterSendsTheStateAtTheEndOfTheTimeline() throws Exception {
+        User alice = user("u");
+        User bob = user("u");
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
+        join(bob, roomId);
+        String topic = state(alice, roomId, "m.room.topic", "{\"topic\":\"first\"}");
+        settle(alice, topic);
+
+        String limitOne = "&filter=" + enc("{\"room\":{\"timeline\":{\"limit\":1}}}");
+        JsonObject initial = joinedRoom(sync(alice, "?use_state_after=true" + limitOne), roomId);
+        assertFalse(initial.containsKey("state"), initial.toString());
+        JsonArray after = initial.getJsonObject("state_after").getJsonArray("events");
+        assertTrue(types(after).containsAll(Set.of("m.room.create", "m.room.member", "m.room.topic")),
+                after.toString());
+        assertTrue(ids(after).contains(topic), "the timeline's own state event is in state_after: " + after);
+        assertFalse(joinedRoom(sync(alice, "?use_state_after=false" + limitOne), roomId).containsKey("state_after"));
+
+        String since = settle(alice, topic);
+        String second = state(alice, roomId, "m.room.topic", "{\"topic\":\"second\"}");
+        settle(alice, second);
+        JsonObject incremental = joinedRoom(sync(alice, "?use_state_after=true&since=" + since), roomId);
+        assertEquals(List.of(second), ids(incremental.getJsonObject("timeline").getJsonArray("events")));
+        assertEquals(List.of(second), ids(incremental.getJsonObject("state_after").getJsonArray("events")));
+        JsonObject plain = joinedRoom(sync(alice, "?since=" + since), roomId);
+        assertEquals(List.of(), ids(plain.getJsonObject("state").getJsonArray("events")));
+        assertFalse(plain.containsKey("state_after"), plain.toString());
+
+        String bobSince = settle(bob, second);
+        Reply leave = server.post("/rooms/" + enc(roomId) + "/leave", bob.token(), "{}");
+        assertEquals(200, leave.status(), leave.raw());
+        JsonObject left = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (left == null) {
+            assertTrue(System.nanoTime() < deadline, "bob's leave never reached his sync");
+            Reply reply = sync(bob, "?use_state_after=true&timeout=5000&since=" + bobSince);
+            bobSince = reply.string("next_batch");
+            JsonObject leaveSection = reply.json().getJsonObject("rooms").getJsonObject("leave");
+            left = leaveSection == null ? null : leaveSection.getJsonObject(roomId);
+        }
+        assertFalse(left.containsKey("state"), left.toString());
+        JsonArray leftAfter = left.getJsonObject("state_after").getJsonArray("events");
+        assertEquals(Set.of(bob.userId()), members(leftAfter), leftAfter.toString());
+        assertNotNull(left.getJsonObject("timeline"));
+    }
 }

@@ -212,8 +212,8 @@ public final class RoomsSource implements SyncSource {
         // the state may change the members: a full sync, members in the timeline, or a gap.
         Summary summary = full || timelineMembers || filter.state().lazyLoadMembers() && run.more()
                 ? summary(roomId, query.userId()) : null;
-        List<StreamEvent> state = state(query, filter, roomId, since, start, full, run.more(), timeline,
-                summary == null ? List.of() : summary.heroes());
+        List<StreamEvent> state = state(query, filter, roomId, new Window(since, start, upTo, full, run.more(),
+                query.useStateAfter()), timeline, summary == null ? List.of() : summary.heroes());
         if (summary == null && state.stream().anyMatch(e -> RoomStore.MEMBER.equals(e.type()))) {
             summary = summary(roomId, query.userId());
         }
@@ -236,8 +236,8 @@ public final class RoomsSource implements SyncSource {
                 filter.timeline().limitOr(DEFAULT_LIMIT), filter.timeline(), visibility);
         List<StreamEvent> timeline = Timelines.oldestFirst(run);
         long start = timeline.isEmpty() ? leftAt + 1 : timeline.getFirst().pos();
-        List<StreamEvent> state = state(query, filter, roomId, since, start, since == 0, run.more(), timeline,
-                List.of());
+        List<StreamEvent> state = state(query, filter, roomId, new Window(since, start, leftAt, since == 0,
+                run.more(), query.useStateAfter()), timeline, List.of());
         SyncResult.LeftRoom room = result.left(roomId);
         timeline.forEach(e -> room.timeline().add(filter.format().render(e, reader)));
         state.forEach(e -> room.state().add(filter.format().render(e, reader)));
@@ -245,17 +245,38 @@ public final class RoomsSource implements SyncSource {
     }
 
     /**
-     * The state before the timeline that the client lacks: all of it when {@code full}, else what changed in
-     * the gap a limited timeline left; with lazy loading, of the members only the timeline's senders and the
-     * summary's heroes, which the client needs to name the room.
+     * Where a room's state is taken in a response.
+     *
+     * @param since   the client's position, 0 for none
+     * @param start   the position of the timeline's first event
+     * @param end     the position the timeline runs to
+     * @param full    whether the client gets all state rather than changes
+     * @param limited whether the timeline left a gap after {@code since}
+     * @param after   {@code use_state_after}: the state at {@code end}, timeline included, not before {@code start}
      */
-    private List<StreamEvent> state(SyncQuery query, SyncFilter filter, String roomId, long since, long start,
-                                    boolean full, boolean limited, List<StreamEvent> timeline,
-                                    List<String> heroes) {
+    private record Window(long since, long start, long end, boolean full, boolean limited, boolean after) {
+
+        /** @return the position the state is taken just before */
+        long bound() {
+            return after ? end + 1 : start;
+        }
+    }
+
+    /**
+     * The state the client lacks before the timeline (or at its end, with {@code use_state_after}): all of it
+     * when {@code full}, else what changed after {@code since} (before the timeline, only in the gap a limited
+     * timeline left); with lazy loading, of the members only the timeline's senders and the summary's heroes,
+     * which the client needs to name the room.
+     */
+    private List<StreamEvent> state(SyncQuery query, SyncFilter filter, String roomId, Window window,
+                                    List<StreamEvent> timeline, List<String> heroes) {
+        boolean full = window.full();
+        long since = window.since();
+        long start = window.bound();
         Map<RoomStore.StateKey, String> keys;
         if (full) {
             keys = store.stateBefore(roomId, start);
-        } else if (limited) {
+        } else if (window.limited() || window.after()) {
             keys = new HashMap<>(store.changesBetween(roomId, since, start));
             keys.values().removeIf(id -> id == null);
         } else {
@@ -281,9 +302,12 @@ public final class RoomsSource implements SyncSource {
                 }
             }
         }
-        Set<String> inTimeline = new HashSet<>();
-        timeline.forEach(e -> inTimeline.add(e.eventId()));
-        keys.values().removeIf(inTimeline::contains);
+        if (!window.after()) {
+            // The timeline's own state events come after the state before it; state_after holds them too.
+            Set<String> inTimeline = new HashSet<>();
+            timeline.forEach(e -> inTimeline.add(e.eventId()));
+            keys.values().removeIf(inTimeline::contains);
+        }
         if (stateFilter.lazyLoadMembers() && !stateFilter.includeRedundantMembers()) {
             leaveOutSentMembers(query, roomId, full, keys, timeline);
         }

@@ -34,7 +34,7 @@ public final class SyncResult {
             return timeline;
         }
 
-        /** @return the state events before the timeline, to add to */
+        /** @return the state events before the timeline (at its end with {@code use_state_after}), to add to */
         public List<JsonObject> state() {
             return state;
         }
@@ -72,7 +72,7 @@ public final class SyncResult {
             return timeline;
         }
 
-        /** @return the state events before the timeline, to add to */
+        /** @return the state events before the timeline (at its end with {@code use_state_after}), to add to */
         public List<JsonObject> state() {
             return state;
         }
@@ -98,6 +98,20 @@ public final class SyncResult {
     private final Set<String> devicesLeft = new LinkedHashSet<>();
     private Map<String, Integer> oneTimeKeyCounts;
     private List<String> unusedFallbackKeyTypes;
+    private final String stateKey;
+
+    /** A result whose rooms carry the state before their timeline as {@code state}. */
+    public SyncResult() {
+        this(false);
+    }
+
+    /**
+     * @param stateAfter whether rooms carry the state at the end of their timeline as {@code state_after}
+     *                   ({@code use_state_after}) instead of {@code state}
+     */
+    public SyncResult(boolean stateAfter) {
+        this.stateKey = stateAfter ? "state_after" : "state";
+    }
 
     /**
      * @param roomId a room the user is joined to
@@ -226,7 +240,7 @@ public final class SyncResult {
             joined.forEach((roomId, room) -> {
                 JsonObjectBuilder json = JsonSupport.objectBuilder()
                         .add("timeline", timeline(room.timeline, room.limited, room.prevBatch))
-                        .add("state", events(room.state))
+                        .add(stateKey, events(room.state))
                         .add("ephemeral", events(room.ephemeral))
                         .add("account_data", events(room.accountData));
                 json.add("unread_notifications", room.unread != null ? room.unread
@@ -255,7 +269,7 @@ public final class SyncResult {
             JsonObjectBuilder leave = JsonSupport.objectBuilder();
             left.forEach((roomId, room) -> leave.add(roomId, JsonSupport.objectBuilder()
                     .add("timeline", timeline(room.timeline, room.limited, room.prevBatch))
-                    .add("state", events(room.state))
+                    .add(stateKey, events(room.state))
                     .add("account_data", events(room.accountData))));
             rooms.add("leave", leave);
         }
