@@ -28,6 +28,7 @@ public final class SyncResult {
         private String prevBatch;
         private JsonObject summary;
         private JsonObject unread;
+        private JsonObject unreadThreads;
 
         /** @return the timeline events, oldest first, to add to */
         public List<JsonObject> timeline() {
@@ -55,7 +56,7 @@ public final class SyncResult {
 
         private boolean isEmpty() {
             return timeline.isEmpty() && state.isEmpty() && ephemeral.isEmpty() && accountData.isEmpty()
-                    && summary == null && unread == null;
+                    && summary == null && unread == null && unreadThreads == null;
         }
     }
 
@@ -186,6 +187,14 @@ public final class SyncResult {
                 .add("highlight_count", highlightCount).build();
     }
 
+    /**
+     * @param roomId  a joined room
+     * @param threads {@code unread_thread_notifications}: the counts of each thread by its root
+     */
+    public void unreadThreadNotifications(String roomId, JsonObject threads) {
+        joined(roomId).unreadThreads = threads;
+    }
+
     /** @param event a presence event */
     public void presence(JsonObject event) {
         presence.add(event);
@@ -246,6 +255,9 @@ public final class SyncResult {
                 json.add("unread_notifications", room.unread != null ? room.unread
                         : JsonSupport.objectBuilder().add("notification_count", 0).add("highlight_count", 0)
                         .build());
+                if (room.unreadThreads != null) {
+                    json.add("unread_thread_notifications", room.unreadThreads);
+                }
                 if (room.summary != null) {
                     json.add("summary", room.summary);
                 }
