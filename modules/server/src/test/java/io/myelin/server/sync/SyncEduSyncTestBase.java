@@ -296,12 +296,19 @@ abstract class SyncEduSyncTestBase {
         }
         assertEquals(1, threadCount(room, root), room.toString());
         eventually(bob, s -> unreadCount(s, roomId) == 1);
+
+        // An event outside the thread cannot carry that thread's receipt; the root can.
+        receipt(bob, roomId, main, root, 400);
+        receipt(bob, roomId, root, root, 200);
     }
 
     private void receipt(User user, String roomId, String eventId, String threadId, int status) throws Exception {
         Reply reply = server.post("/rooms/" + enc(roomId) + "/receipt/m.read/" + enc(eventId), user.token(),
                 "{\"thread_id\":\"" + threadId + "\"}");
         assertEquals(status, reply.status(), reply.raw());
+        if (status == 400) {
+            assertEquals("M_INVALID_PARAM", reply.string("errcode"));
+        }
     }
 
     private static JsonObject joinedRoom(JsonObject sync, String roomId) {
