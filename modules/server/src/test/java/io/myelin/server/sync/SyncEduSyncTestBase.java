@@ -256,6 +256,10 @@ abstract class SyncEduSyncTestBase {
                 .getValuesAs(JsonObject.class).stream().filter(e -> e.getString("sender").equals(alice.userId()))
                 .findFirst().orElseThrow();
         assertEquals("unavailable", presence.getJsonObject("content").getString("presence"));
+        Reply legacy = server.get("/initialSync", bob.token());
+        assertEquals(200, legacy.status(), legacy.raw());
+        assertTrue(legacy.json().getJsonArray("presence").getValuesAs(JsonObject.class).stream()
+                .anyMatch(e -> e.getString("sender").equals(alice.userId())), "/initialSync has presence too");
         assertEquals(400, server.get("/sync?timeout=0&set_presence=away", alice.token()).status());
         assertEquals(JsonValue.ValueType.OBJECT, sync(alice, null, "&set_presence=offline").getValueType());
     }

@@ -27,6 +27,7 @@ import io.myelin.sync.rooms.RoomsSource;
 import io.myelin.sync.rooms.StreamEvent;
 import io.myelin.sync.rooms.Timelines;
 import io.myelin.sync.stream.Notifier;
+import io.myelin.sync.stream.SyncSource;
 import io.myelin.sync.stream.SyncToken;
 
 import jakarta.json.JsonArrayBuilder;
@@ -58,14 +59,15 @@ public final class HistoryRoutes {
      * @param rooms    the rooms source
      * @param notifier the notifier, for {@code /events}
      * @param clock    the clock, for {@code age}
+     * @param sources  every sync source, whose account data and presence {@code /initialSync} sends
      */
     public HistoryRoutes(AccessTokens tokens, RoomStream stream, RoomsSource rooms,
-                         Notifier notifier, Clock clock) {
+                         Notifier notifier, Clock clock, List<SyncSource> sources) {
         this.tokens = tokens;
         this.stream = stream;
         this.store = stream.store();
         this.clock = clock;
-        this.legacy = new LegacyRoutes(tokens, stream, rooms, notifier, clock);
+        this.legacy = new LegacyRoutes(tokens, stream, rooms, notifier, clock, sources);
     }
 
     /**
