@@ -83,7 +83,7 @@ public final class SyncComponent implements Component {
         syncRoutes = new SyncRoutes(context.require(AccessTokens.class), context.require(UserData.class), sources,
                 rooms, notifier, edus.presence());
         historyRoutes = new HistoryRoutes(context.require(AccessTokens.class), roomStream, rooms, notifier,
-                context.clock());
+                context.clock(), sources);
         LOG.log(System.Logger.Level.INFO, "sync: started with " + sources.size() + " sources");
     }
 

@@ -92,9 +92,13 @@ abstract class SyncEduSyncTestBase {
 
     /** Initial syncs until one passes: counts are made a little after the event, by their own consumer. */
     private JsonObject eventually(User user, Predicate<JsonObject> done) throws Exception {
+        return eventually(user, "", done);
+    }
+
+    private JsonObject eventually(User user, String query, Predicate<JsonObject> done) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
-            JsonObject sync = sync(user, null, "");
+            JsonObject sync = sync(user, null, query);
             if (done.test(sync)) {
                 return sync;
             }
@@ -218,6 +222,31 @@ abstract class SyncEduSyncTestBase {
     }
 
     @Test
+    void aReceiptAfterARestartReachesAClientWhoseTokenCameFromACount() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = room(alice, bob);
+        String message = send(alice, roomId, "{\"msgtype\":\"m.text\",\"body\":\"counted\"}");
+        // The count is the newest position of the receipts stream that bob's token holds.
+        String since = eventually(bob, s -> unreadCount(s, roomId) == 1).getString("next_batch");
+
+        server.restart();
+        assertEquals(200, server.post("/rooms/" + enc(roomId) + "/receipt/m.read/" + enc(message), alice.token(),
+                "{}").status());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String batch = since;
+        List<JsonObject> receipts = List.of();
+        while (receipts.isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "alice's receipt never reached bob's sync");
+            JsonObject next = sync(bob, batch, "");
+            batch = next.getString("next_batch");
+            receipts = ephemeral(next, roomId, "m.receipt");
+        }
+        assertTrue(receipts.getFirst().getJsonObject("content").getJsonObject(message).getJsonObject("m.read")
+                .containsKey(alice.userId()), receipts.toString());
+    }
+
+    @Test
     void setPresenceOnSyncIsSeenByRoomMates() throws Exception {
         User alice = user();
         User bob = user();
@@ -227,7 +256,77 @@ abstract class SyncEduSyncTestBase {
                 .getValuesAs(JsonObject.class).stream().filter(e -> e.getString("sender").equals(alice.userId()))
                 .findFirst().orElseThrow();
         assertEquals("unavailable", presence.getJsonObject("content").getString("presence"));
+        Reply legacy = server.get("/initialSync", bob.token());
+        assertEquals(200, legacy.status(), legacy.raw());
+        assertTrue(legacy.json().getJsonArray("presence").getValuesAs(JsonObject.class).stream()
+                .anyMatch(e -> e.getString("sender").equals(alice.userId())), "/initialSync has presence too");
         assertEquals(400, server.get("/sync?timeout=0&set_presence=away", alice.token()).status());
         assertEquals(JsonValue.ValueType.OBJECT, sync(alice, null, "&set_presence=offline").getValueType());
+    }
+
+    @Test
+    void threadsAreCountedApartWhenTheFilterAsksAndThreadedReceiptsReadOnlyTheirThread() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = room(alice, bob);
+        String root = send(alice, roomId, "{\"msgtype\":\"m.text\",\"body\":\"root\"}");
+        String inThread = "{\"msgtype\":\"m.text\",\"body\":\"reply\",\"m.relates_to\":{\"rel_type\":\"m.thread\","
+                + "\"event_id\":\"" + root + "\"}}";
+        String reply = send(alice, roomId, inThread);
+        send(alice, roomId, inThread);
+        String main = send(alice, roomId, "{\"msgtype\":\"m.text\",\"body\":\"main\"}");
+        String threaded = "&filter=" + enc("{\"room\":{\"timeline\":{\"unread_thread_notifications\":true}}}");
+
+        eventually(bob, s -> unreadCount(s, roomId) == 4);
+        JsonObject apart = joinedRoom(eventually(bob, threaded, s -> unreadCount(s, roomId) == 2), roomId);
+        assertEquals(2, threadCount(apart, root), apart.toString());
+        assertFalse(joinedRoom(sync(bob, null, ""), roomId).containsKey("unread_thread_notifications"));
+
+        receipt(bob, roomId, reply, root, 200);
+        JsonObject afterThread = joinedRoom(eventually(bob, threaded,
+                s -> threadCount(joinedRoom(s, roomId), root) == 1), roomId);
+        assertEquals(2, afterThread.getJsonObject("unread_notifications").getInt("notification_count"));
+        eventually(bob, s -> unreadCount(s, roomId) == 3);
+
+        String since = sync(bob, null, threaded).getString("next_batch");
+        receipt(bob, roomId, main, "main", 200);
+        JsonObject room = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (room == null || unreadCount(room) != 0) {
+            assertTrue(System.nanoTime() < deadline, "the main timeline's receipt never cleared its count");
+            JsonObject next = sync(bob, since, threaded);
+            since = next.getString("next_batch");
+            room = joinedRoom(next, roomId) == null ? room : joinedRoom(next, roomId);
+        }
+        assertEquals(1, threadCount(room, root), room.toString());
+        eventually(bob, s -> unreadCount(s, roomId) == 1);
+
+        // An event outside the thread cannot carry that thread's receipt; the root can.
+        receipt(bob, roomId, main, root, 400);
+        receipt(bob, roomId, root, root, 200);
+    }
+
+    private void receipt(User user, String roomId, String eventId, String threadId, int status) throws Exception {
+        Reply reply = server.post("/rooms/" + enc(roomId) + "/receipt/m.read/" + enc(eventId), user.token(),
+                "{\"thread_id\":\"" + threadId + "\"}");
+        assertEquals(status, reply.status(), reply.raw());
+        if (status == 400) {
+            assertEquals("M_INVALID_PARAM", reply.string("errcode"));
+        }
+    }
+
+    private static JsonObject joinedRoom(JsonObject sync, String roomId) {
+        JsonObject join = sync.getJsonObject("rooms").getJsonObject("join");
+        return join == null ? null : join.getJsonObject(roomId);
+    }
+
+    private static int unreadCount(JsonObject room) {
+        return room.getJsonObject("unread_notifications").getInt("notification_count");
+    }
+
+    private static int threadCount(JsonObject room, String root) {
+        JsonObject threads = room == null ? null : room.getJsonObject("unread_thread_notifications");
+        return threads == null || !threads.containsKey(root) ? 0
+                : threads.getJsonObject(root).getInt("notification_count");
     }
 }

@@ -19,6 +19,7 @@ import io.myelin.api.users.Authentication;
 import io.myelin.api.users.PutAccountDataRequest;
 import io.myelin.api.users.Requester;
 import io.myelin.api.users.UserData;
+import io.myelin.sync.push.Unread;
 import io.myelin.sync.stream.Memberships;
 
 import jakarta.json.JsonNumber;
@@ -112,7 +113,11 @@ final class EduRoutes {
             threadId = thread.getString();
         }
         requireJoined(who, roomId);
-        requireEvent(roomId, eventId);
+        RoomEvent event = requireEvent(roomId, eventId);
+        if (!threadId.isEmpty() && !threadId.equals(Receipts.MAIN) && !threadId.equals(eventId)
+                && !threadId.equals(Unread.threadOf(event.json()))) {
+            throw MatrixException.invalidParam("The event is not in the thread " + threadId + ".");
+        }
         if (type.equals(FULLY_READ)) {
             fullyRead(who, roomId, eventId);
         } else {
@@ -189,11 +194,12 @@ final class EduRoutes {
         }
     }
 
-    private void requireEvent(String roomId, String eventId) {
+    private RoomEvent requireEvent(String roomId, String eventId) {
         RoomEvent event = eventId.startsWith("$") ? rooms.event(new EventRequest(eventId)).event() : null;
         if (event == null || !roomId.equals(event.roomId())) {
             throw MatrixException.notFound("Event not found in this room.");
         }
+        return event;
     }
 
     private static String optionalEventId(JsonObject body, String key) {

@@ -43,7 +43,7 @@ public final class Edus {
 
     private static final System.Logger LOG = System.getLogger(Edus.class.getName());
     private static final Migrations MIGRATIONS = new Migrations("sync", "/io/myelin/sync/db",
-            List.of("020-edu.sql"), Edus.class::getResourceAsStream);
+            List.of("020-edu.sql", "021-thread-notifications.sql"), Edus.class::getResourceAsStream);
     // A client long-polls /sync for at most a few minutes; one that has not come back for longer is gone.
     private static final Duration OFFLINE_AFTER = Duration.ofMinutes(5);
     private static final Duration SWEEP_EVERY = Duration.ofSeconds(30);

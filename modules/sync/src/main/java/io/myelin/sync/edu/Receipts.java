@@ -51,6 +51,7 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
     public static final String MAIN = "main";
 
     static final String TABLE = "sync_receipts";
+    private static final String UNREAD_CHANGES = "sync_unread_changes";
     private static final String UPSERT = "INSERT INTO sync_receipts"
             + " (room_id, user_id, receipt_type, thread_id, event_id, ts, pos) VALUES (?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (room_id, user_id, receipt_type, thread_id)"
@@ -63,9 +64,9 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
             + " VALUES (?, ?, ?) ON CONFLICT (user_id, room_id) DO UPDATE SET pos = excluded.pos";
     private static final String SELECT_UNREAD_CHANGES = "SELECT room_id FROM sync_unread_changes"
             + " WHERE user_id = ? AND pos > ? AND pos <= ?";
+    // A receipt of any thread at the event reads it: the event is in that thread, or is its root.
     private static final String SELECT_READ_AT = "SELECT event_id FROM sync_receipts WHERE room_id = ?"
-            + " AND user_id = ? AND event_id = ? AND receipt_type IN ('m.read', 'm.read.private')"
-            + " AND thread_id IN ('', 'main')";
+            + " AND user_id = ? AND event_id = ? AND receipt_type IN ('m.read', 'm.read.private')";
 
     /**
      * One receipt.
@@ -107,7 +108,9 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
         this.notifier = notifier;
         this.unread = unread;
         this.bus = bus;
-        this.writer = new StreamWriter(db, StreamWriter.maxPosition(db, TABLE));
+        // Count changes take positions of this stream too and write only sync_unread_changes.
+        this.writer = new StreamWriter(db, Math.max(StreamWriter.maxPosition(db, TABLE),
+                StreamWriter.maxPosition(db, UNREAD_CHANGES)));
     }
 
     @Override
@@ -126,15 +129,15 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
      * @param receipt the receipt
      */
     public void put(Receipt receipt) {
-        boolean main = receipt.threadId().isEmpty() || receipt.threadId().equals(MAIN);
-        long depth = main ? depth(receipt.eventId()) : 0;
+        // An unthreaded receipt reads every thread, "main" the main timeline, any other only its thread.
+        String thread = receipt.threadId().isEmpty() ? null
+                : receipt.threadId().equals(MAIN) ? Unread.MAIN_TIMELINE : receipt.threadId();
+        long depth = depth(receipt.eventId());
         writer.write((tx, pos) -> {
             tx.insert(UPSERT, receipt.roomId(), receipt.userId(), receipt.type(), receipt.threadId(),
                     receipt.eventId(), receipt.ts(), pos);
-            if (main) {
-                unread.read(tx, receipt.userId(), receipt.roomId(), receipt.eventId(), depth);
-                tx.insert(UPSERT_UNREAD_CHANGE, receipt.userId(), receipt.roomId(), pos);
-            }
+            unread.read(tx, receipt.userId(), receipt.roomId(), receipt.eventId(), depth, thread);
+            tx.insert(UPSERT_UNREAD_CHANGE, receipt.userId(), receipt.roomId(), pos);
         });
         if (receipt.type().equals(READ_PRIVATE)) {
             notifier.wake(List.of(receipt.userId()));
@@ -152,10 +155,10 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
     }
 
     @Override
-    public void notified(String roomId, String eventId, long seq, long depth,
+    public void notified(String roomId, String eventId, String threadId, long seq, long depth,
                          List<Unread.Notification> notifications) {
         writer.write((tx, pos) -> {
-            unread.record(tx, roomId, eventId, seq, depth, notifications);
+            unread.record(tx, roomId, eventId, threadId, seq, depth, notifications);
             for (Unread.Notification n : notifications) {
                 tx.insert(UPSERT_UNREAD_CHANGE, n.userId(), roomId, pos);
             }
@@ -217,13 +220,8 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
         try (Stream<DbRow> rows = db.client().execute().query(SELECT_UNREAD_CHANGES, query.userId(), since, upTo)) {
             rows.map(row -> Rows.text(row, "room_id")).filter(query.joinedRooms()::contains).forEach(rooms::add);
         }
-        if (rooms.isEmpty()) {
-            return;
-        }
-        Map<String, Unread.Counts> counts = unread.counts(query.userId());
-        for (String roomId : rooms) {
-            Unread.Counts c = counts.getOrDefault(roomId, new Unread.Counts(0, 0));
-            result.unreadNotifications(roomId, c.notifications(), c.highlights());
+        if (!rooms.isEmpty()) {
+            unread.report(query, result, rooms, true);
         }
     }
 

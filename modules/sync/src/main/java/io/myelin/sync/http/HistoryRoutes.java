@@ -27,6 +27,7 @@ import io.myelin.sync.rooms.RoomsSource;
 import io.myelin.sync.rooms.StreamEvent;
 import io.myelin.sync.rooms.Timelines;
 import io.myelin.sync.stream.Notifier;
+import io.myelin.sync.stream.SyncSource;
 import io.myelin.sync.stream.SyncToken;
 
 import jakarta.json.JsonArrayBuilder;
@@ -58,14 +59,15 @@ public final class HistoryRoutes {
      * @param rooms    the rooms source
      * @param notifier the notifier, for {@code /events}
      * @param clock    the clock, for {@code age}
+     * @param sources  every sync source, whose account data and presence {@code /initialSync} sends
      */
     public HistoryRoutes(AccessTokens tokens, RoomStream stream, RoomsSource rooms,
-                         Notifier notifier, Clock clock) {
+                         Notifier notifier, Clock clock, List<SyncSource> sources) {
         this.tokens = tokens;
         this.stream = stream;
         this.store = stream.store();
         this.clock = clock;
-        this.legacy = new LegacyRoutes(tokens, stream, rooms, notifier, clock);
+        this.legacy = new LegacyRoutes(tokens, stream, rooms, notifier, clock, sources);
     }
 
     /**
@@ -160,9 +162,14 @@ public final class HistoryRoutes {
         EventFormat format = EventFormat.CLIENT;
         EventFormat.Reader reader = new EventFormat.Reader(who.userId(), who.deviceId(), clock.millis(), store);
         int beforeLimit = limit / 2;
-        Timelines.Run before = Timelines.backward(store, roomId, 0, event.pos() - 1, beforeLimit, filter, visibility);
-        Timelines.Run after = Timelines.forward(store, roomId, event.pos(), cap, limit - beforeLimit, filter,
-                visibility);
+        // A filter that leaves the room out leaves only the event asked for, which is never filtered.
+        boolean room = filter.allowsRoom(roomId);
+        Timelines.Run before = room
+                ? Timelines.backward(store, roomId, 0, event.pos() - 1, beforeLimit, filter, visibility)
+                : new Timelines.Run(List.of(), false, event.pos() - 1);
+        Timelines.Run after = room
+                ? Timelines.forward(store, roomId, event.pos(), cap, limit - beforeLimit, filter, visibility)
+                : new Timelines.Run(List.of(), false, event.pos());
         JsonArrayBuilder beforeJson = JsonSupport.arrayBuilder();
         before.events().forEach(e -> beforeJson.add(format.render(e, reader)));
         JsonArrayBuilder afterJson = JsonSupport.arrayBuilder();
@@ -180,8 +187,9 @@ public final class HistoryRoutes {
         }
         Map<String, StreamEvent> stateEvents = store.events(keys.values());
         keys.values().forEach(id -> {
-            if (stateEvents.containsKey(id)) {
-                state.add(format.render(stateEvents.get(id), reader));
+            StreamEvent stateEvent = stateEvents.get(id);
+            if (stateEvent != null && filter.matches(stateEvent)) {
+                state.add(format.render(stateEvent, reader));
             }
         });
         Json.ok(res, Json.object()

@@ -78,7 +78,9 @@ public final class SyncRoutes {
         var query = req.query();
         SyncToken since = query.first("since").asOptional().map(SyncRoutes::token).orElse(null);
         long timeout = query.first("timeout").asOptional().map(SyncRoutes::millis).orElse(0L);
-        boolean fullState = query.first("full_state").asOptional().map(SyncRoutes::bool).orElse(false);
+        boolean fullState = query.first("full_state").asOptional().map(t -> bool(t, "full_state")).orElse(false);
+        boolean stateAfter = query.first("use_state_after").asOptional().map(t -> bool(t, "use_state_after"))
+                .orElse(false);
         presence.touch(who.userId(), query.first("set_presence").asOptional().orElse(null));
         JsonObject filter = filter(who.userId(), query.first("filter").asOptional().orElse(null), userData);
         SyncFilter.of(filter);
@@ -87,7 +89,7 @@ public final class SyncRoutes {
         while (true) {
             long seen = notifier.mark(who.userId());
             Map<String, Long> upTo = positions(since);
-            SyncResult result = collect(who, since, upTo, fullState, filter);
+            SyncResult result = collect(who, since, upTo, fullState, stateAfter, filter);
             long left = deadline - System.nanoTime();
             if (!result.isEmpty() || since == null || fullState || left <= 0) {
                 Json.ok(res, result.toJson(nextBatch(result, upTo)));
@@ -119,12 +121,12 @@ public final class SyncRoutes {
     }
 
     private SyncResult collect(Requester who, SyncToken since, Map<String, Long> upTo, boolean fullState,
-                               JsonObject filter) {
+                               boolean stateAfter, JsonObject filter) {
         long roomsSince = since == null ? 0 : since.position(SyncToken.ROOMS);
         List<Set<String>> joined = rooms.joinedRooms(who.userId(), roomsSince, upTo.get(SyncToken.ROOMS));
         SyncQuery query = new SyncQuery(who.userId(), who.deviceId(), since == null, fullState, filter,
-                joined.get(0), joined.get(1));
-        SyncResult result = new SyncResult();
+                joined.get(0), joined.get(1), stateAfter);
+        SyncResult result = new SyncResult(stateAfter);
         for (SyncSource source : sources) {
             if (source.key() != null) {
                 source.collect(query, since == null ? 0 : since.position(source.key()), upTo.get(source.key()),
@@ -185,11 +187,11 @@ public final class SyncRoutes {
         }
     }
 
-    private static boolean bool(String text) {
+    private static boolean bool(String text, String name) {
         return switch (text) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw MatrixException.invalidParam("'full_state' must be true or false.");
+            default -> throw MatrixException.invalidParam("'" + name + "' must be true or false.");
         };
     }
 }

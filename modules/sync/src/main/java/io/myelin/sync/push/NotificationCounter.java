@@ -59,11 +59,13 @@ public final class NotificationCounter {
          *
          * @param roomId        the room
          * @param eventId       the event
+         * @param threadId      its thread root, or {@link Unread#MAIN_TIMELINE}
          * @param seq           the event's order in the room
          * @param depth         the event's depth
          * @param notifications who it notified; not empty
          */
-        void notified(String roomId, String eventId, long seq, long depth, List<Unread.Notification> notifications);
+        void notified(String roomId, String eventId, String threadId, long seq, long depth,
+                      List<Unread.Notification> notifications);
     }
 
     /**
@@ -155,7 +157,8 @@ public final class NotificationCounter {
             }
         }
         if (!notified.isEmpty()) {
-            recorder.notified(roomId, eventId, seq, pdu.getJsonNumber("depth").longValue(), notified);
+            recorder.notified(roomId, eventId, Unread.threadOf(pdu), seq, pdu.getJsonNumber("depth").longValue(),
+                    notified);
         }
     }
 

@@ -1,7 +1,6 @@
 package io.myelin.sync.push;
 
 import java.util.List;
-import java.util.Map;
 
 import io.myelin.sync.stream.SyncQuery;
 import io.myelin.sync.stream.SyncResult;
@@ -37,13 +36,7 @@ public final class UnreadSource implements SyncSource {
         if (result.joinedRoomIds().isEmpty()) {
             return;
         }
-        Map<String, Unread.Counts> counts = unread.counts(query.userId());
         // Rooms without unread events keep the response's default of zero.
-        for (String roomId : List.copyOf(result.joinedRoomIds())) {
-            Unread.Counts c = counts.get(roomId);
-            if (c != null) {
-                result.unreadNotifications(roomId, c.notifications(), c.highlights());
-            }
-        }
+        unread.report(query, result, List.copyOf(result.joinedRoomIds()), false);
     }
 }

@@ -72,7 +72,8 @@ public final class RoomStore {
             + " event_id, pos) VALUES (?, ?, ?, ?, ?) ON CONFLICT (room_id, user_id) DO UPDATE SET"
             + " membership = excluded.membership, event_id = excluded.event_id, pos = excluded.pos";
     private static final String DELETE_MEMBERSHIP = "DELETE FROM sync_memberships WHERE room_id = ? AND user_id = ?";
-    private static final String ROOM_MEMBERS = "SELECT user_id, membership FROM sync_memberships WHERE room_id = ?";
+    private static final String ROOM_MEMBERS = "SELECT user_id, membership FROM sync_memberships WHERE room_id = ?"
+            + " ORDER BY pos";
     private static final String ROOM_MEMBERS_WITH = "SELECT user_id FROM sync_memberships WHERE room_id = ?"
             + " AND membership = ?";
     private static final String USER_ROOMS_WITH = "SELECT room_id FROM sync_memberships WHERE user_id = ?"
@@ -286,10 +287,10 @@ public final class RoomStore {
 
     /**
      * @param roomId the room
-     * @return every user with a membership of it, membership by user
+     * @return every user with a membership of it, membership by user, in the order of their membership events
      */
     public Map<String, String> members(String roomId) {
-        Map<String, String> members = new HashMap<>();
+        Map<String, String> members = new LinkedHashMap<>();
         db.client().execute().query(ROOM_MEMBERS, roomId)
                 .forEach(row -> members.put(Rows.text(row, "user_id"), Rows.text(row, "membership")));
         return members;

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 import io.myelin.api.cache.Cache;
 import io.myelin.api.cache.CacheSpec;
@@ -22,9 +21,10 @@ import io.myelin.sync.stream.SyncResult;
 import io.myelin.sync.stream.SyncSource;
 import io.myelin.sync.stream.SyncToken;
 
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 
 /**
  * The rooms part of {@code /sync}: joined rooms with their timeline, the state the client lacks and the summary;
@@ -207,9 +207,16 @@ public final class RoomsSource implements SyncSource {
                 : new Timelines.Run(List.of(), false, upTo);
         List<StreamEvent> timeline = Timelines.oldestFirst(run);
         long start = timeline.isEmpty() ? upTo + 1 : timeline.getFirst().pos();
-        List<StreamEvent> state = state(query, filter, roomId, since, start, full, run.more(), timeline);
-        boolean membersChanged = timeline.stream().anyMatch(e -> RoomStore.MEMBER.equals(e.type()))
-                || state.stream().anyMatch(e -> RoomStore.MEMBER.equals(e.type()));
+        boolean timelineMembers = timeline.stream().anyMatch(e -> RoomStore.MEMBER.equals(e.type()));
+        // With lazy loading the heroes' members go into the state, so the summary is made before it whenever
+        // the state may change the members: a full sync, members in the timeline, or a gap.
+        Summary summary = full || timelineMembers || filter.state().lazyLoadMembers() && run.more()
+                ? summary(roomId, query.userId()) : null;
+        List<StreamEvent> state = state(query, filter, roomId, new Window(since, start, upTo, full, run.more(),
+                query.useStateAfter()), timeline, summary == null ? List.of() : summary.heroes());
+        if (summary == null && state.stream().anyMatch(e -> RoomStore.MEMBER.equals(e.type()))) {
+            summary = summary(roomId, query.userId());
+        }
         if (!full && timeline.isEmpty() && state.isEmpty()) {
             return;
         }
@@ -217,8 +224,8 @@ public final class RoomsSource implements SyncSource {
         timeline.forEach(e -> room.timeline().add(filter.format().render(e, reader)));
         state.forEach(e -> room.state().add(filter.format().render(e, reader)));
         room.timelineBounds(run.more(), "t" + (start - 1));
-        if (full || membersChanged) {
-            room.summary(summary(roomId, query.userId()));
+        if (summary != null) {
+            room.summary(summary.json());
         }
     }
 
@@ -229,7 +236,8 @@ public final class RoomsSource implements SyncSource {
                 filter.timeline().limitOr(DEFAULT_LIMIT), filter.timeline(), visibility);
         List<StreamEvent> timeline = Timelines.oldestFirst(run);
         long start = timeline.isEmpty() ? leftAt + 1 : timeline.getFirst().pos();
-        List<StreamEvent> state = state(query, filter, roomId, since, start, since == 0, run.more(), timeline);
+        List<StreamEvent> state = state(query, filter, roomId, new Window(since, start, leftAt, since == 0,
+                run.more(), query.useStateAfter()), timeline, List.of());
         SyncResult.LeftRoom room = result.left(roomId);
         timeline.forEach(e -> room.timeline().add(filter.format().render(e, reader)));
         state.forEach(e -> room.state().add(filter.format().render(e, reader)));
@@ -237,15 +245,38 @@ public final class RoomsSource implements SyncSource {
     }
 
     /**
-     * The state before the timeline that the client lacks: all of it when {@code full}, else what changed in
-     * the gap a limited timeline left; with lazy loading, of the members only the timeline's senders.
+     * Where a room's state is taken in a response.
+     *
+     * @param since   the client's position, 0 for none
+     * @param start   the position of the timeline's first event
+     * @param end     the position the timeline runs to
+     * @param full    whether the client gets all state rather than changes
+     * @param limited whether the timeline left a gap after {@code since}
+     * @param after   {@code use_state_after}: the state at {@code end}, timeline included, not before {@code start}
      */
-    private List<StreamEvent> state(SyncQuery query, SyncFilter filter, String roomId, long since, long start,
-                                    boolean full, boolean limited, List<StreamEvent> timeline) {
+    private record Window(long since, long start, long end, boolean full, boolean limited, boolean after) {
+
+        /** @return the position the state is taken just before */
+        long bound() {
+            return after ? end + 1 : start;
+        }
+    }
+
+    /**
+     * The state the client lacks before the timeline (or at its end, with {@code use_state_after}): all of it
+     * when {@code full}, else what changed after {@code since} (before the timeline, only in the gap a limited
+     * timeline left); with lazy loading, of the members only the timeline's senders and the summary's heroes,
+     * which the client needs to name the room.
+     */
+    private List<StreamEvent> state(SyncQuery query, SyncFilter filter, String roomId, Window window,
+                                    List<StreamEvent> timeline, List<String> heroes) {
+        boolean full = window.full();
+        long since = window.since();
+        long start = window.bound();
         Map<RoomStore.StateKey, String> keys;
         if (full) {
             keys = store.stateBefore(roomId, start);
-        } else if (limited) {
+        } else if (window.limited() || window.after()) {
             keys = new HashMap<>(store.changesBetween(roomId, since, start));
             keys.values().removeIf(id -> id == null);
         } else {
@@ -258,8 +289,9 @@ public final class RoomsSource implements SyncSource {
             if (full) {
                 senders.add(query.userId());
             }
+            senders.addAll(heroes);
             keys.keySet().removeIf(key -> key.type().equals(RoomStore.MEMBER) && !senders.contains(key.stateKey()));
-            if (!senders.isEmpty() && !timeline.isEmpty()) {
+            if (!senders.isEmpty() && (!timeline.isEmpty() || !heroes.isEmpty())) {
                 // The client may lack the members of senders whose membership did not change in the gap.
                 Map<RoomStore.StateKey, String> at = full ? keys : store.stateBefore(roomId, start);
                 for (String sender : senders) {
@@ -270,9 +302,12 @@ public final class RoomsSource implements SyncSource {
                 }
             }
         }
-        Set<String> inTimeline = new HashSet<>();
-        timeline.forEach(e -> inTimeline.add(e.eventId()));
-        keys.values().removeIf(inTimeline::contains);
+        if (!window.after()) {
+            // The timeline's own state events come after the state before it; state_after holds them too.
+            Set<String> inTimeline = new HashSet<>();
+            timeline.forEach(e -> inTimeline.add(e.eventId()));
+            keys.values().removeIf(inTimeline::contains);
+        }
         if (stateFilter.lazyLoadMembers() && !stateFilter.includeRedundantMembers()) {
             leaveOutSentMembers(query, roomId, full, keys, timeline);
         }
@@ -308,35 +343,69 @@ public final class RoomsSource implements SyncSource {
         sentMembers.put(cacheKey, new SentMembers(sent));
     }
 
-    /** The room summary: joined and invited counts, and when the room has no name or alias, its heroes. */
-    JsonObject summary(String roomId, String userId) {
+    /**
+     * A room summary.
+     *
+     * @param json   the {@code summary} object
+     * @param heroes the users in {@code m.heroes}, empty when the room has a name or an alias
+     */
+    record Summary(JsonObject json, List<String> heroes) {
+    }
+
+    /**
+     * The room summary: joined and invited counts, and when the room has no name and no alias (an empty one
+     * counts as none), its heroes: the first five other joined or invited members by the order of their
+     * membership events, else the first five who left.
+     */
+    Summary summary(String roomId, String userId) {
         Map<String, String> members = store.members(roomId);
         long joined = members.values().stream().filter("join"::equals).count();
         long invited = members.values().stream().filter("invite"::equals).count();
         JsonObjectBuilder summary = JsonSupport.objectBuilder().add("m.joined_member_count", joined)
                 .add("m.invited_member_count", invited);
-        Map<RoomStore.StateKey, String> current = store.currentState(roomId);
-        boolean named = current.containsKey(new RoomStore.StateKey("m.room.name", ""))
-                || current.containsKey(new RoomStore.StateKey("m.room.canonical_alias", ""));
-        if (!named) {
-            TreeSet<String> heroes = new TreeSet<>();
+        if (named(roomId)) {
+            return new Summary(summary.build(), List.of());
+        }
+        List<String> heroes = new ArrayList<>();
+        members.forEach((user, membership) -> {
+            if (!user.equals(userId) && (membership.equals("join") || membership.equals("invite"))) {
+                heroes.add(user);
+            }
+        });
+        if (heroes.isEmpty()) {
             members.forEach((user, membership) -> {
-                if (!user.equals(userId) && (membership.equals("join") || membership.equals("invite"))) {
+                if (!user.equals(userId)) {
                     heroes.add(user);
                 }
             });
-            if (heroes.isEmpty()) {
-                members.forEach((user, membership) -> {
-                    if (!user.equals(userId)) {
-                        heroes.add(user);
-                    }
-                });
-            }
-            JsonArrayBuilder list = JsonSupport.arrayBuilder();
-            heroes.stream().limit(5).forEach(list::add);
-            summary.add("m.heroes", list);
         }
-        return summary.build();
+        List<String> first = List.copyOf(heroes.subList(0, Math.min(5, heroes.size())));
+        summary.add("m.heroes", JsonSupport.provider().createArrayBuilder(first));
+        return new Summary(summary.build(), first);
+    }
+
+    /** Whether the room has a non-empty {@code m.room.name} or {@code m.room.canonical_alias}. */
+    private boolean named(String roomId) {
+        Map<RoomStore.StateKey, String> current = store.currentState(roomId);
+        List<String> ids = new ArrayList<>();
+        for (String type : List.of("m.room.name", "m.room.canonical_alias")) {
+            String id = current.get(new RoomStore.StateKey(type, ""));
+            if (id != null) {
+                ids.add(id);
+            }
+        }
+        if (ids.isEmpty()) {
+            return false;
+        }
+        for (StreamEvent event : store.events(ids).values()) {
+            JsonObject content = event.json().get("content") instanceof JsonObject c ? c
+                    : JsonValue.EMPTY_JSON_OBJECT;
+            String key = event.type().equals("m.room.name") ? "name" : "alias";
+            if (content.get(key) instanceof JsonString text && !text.getString().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -28,13 +28,14 @@ public final class SyncResult {
         private String prevBatch;
         private JsonObject summary;
         private JsonObject unread;
+        private JsonObject unreadThreads;
 
         /** @return the timeline events, oldest first, to add to */
         public List<JsonObject> timeline() {
             return timeline;
         }
 
-        /** @return the state events before the timeline, to add to */
+        /** @return the state events before the timeline (at its end with {@code use_state_after}), to add to */
         public List<JsonObject> state() {
             return state;
         }
@@ -55,7 +56,7 @@ public final class SyncResult {
 
         private boolean isEmpty() {
             return timeline.isEmpty() && state.isEmpty() && ephemeral.isEmpty() && accountData.isEmpty()
-                    && summary == null && unread == null;
+                    && summary == null && unread == null && unreadThreads == null;
         }
     }
 
@@ -72,7 +73,7 @@ public final class SyncResult {
             return timeline;
         }
 
-        /** @return the state events before the timeline, to add to */
+        /** @return the state events before the timeline (at its end with {@code use_state_after}), to add to */
         public List<JsonObject> state() {
             return state;
         }
@@ -98,6 +99,20 @@ public final class SyncResult {
     private final Set<String> devicesLeft = new LinkedHashSet<>();
     private Map<String, Integer> oneTimeKeyCounts;
     private List<String> unusedFallbackKeyTypes;
+    private final String stateKey;
+
+    /** A result whose rooms carry the state before their timeline as {@code state}. */
+    public SyncResult() {
+        this(false);
+    }
+
+    /**
+     * @param stateAfter whether rooms carry the state at the end of their timeline as {@code state_after}
+     *                   ({@code use_state_after}) instead of {@code state}
+     */
+    public SyncResult(boolean stateAfter) {
+        this.stateKey = stateAfter ? "state_after" : "state";
+    }
 
     /**
      * @param roomId a room the user is joined to
@@ -172,6 +187,14 @@ public final class SyncResult {
                 .add("highlight_count", highlightCount).build();
     }
 
+    /**
+     * @param roomId  a joined room
+     * @param threads {@code unread_thread_notifications}: the counts of each thread by its root
+     */
+    public void unreadThreadNotifications(String roomId, JsonObject threads) {
+        joined(roomId).unreadThreads = threads;
+    }
+
     /** @param event a presence event */
     public void presence(JsonObject event) {
         presence.add(event);
@@ -226,12 +249,15 @@ public final class SyncResult {
             joined.forEach((roomId, room) -> {
                 JsonObjectBuilder json = JsonSupport.objectBuilder()
                         .add("timeline", timeline(room.timeline, room.limited, room.prevBatch))
-                        .add("state", events(room.state))
+                        .add(stateKey, events(room.state))
                         .add("ephemeral", events(room.ephemeral))
                         .add("account_data", events(room.accountData));
                 json.add("unread_notifications", room.unread != null ? room.unread
                         : JsonSupport.objectBuilder().add("notification_count", 0).add("highlight_count", 0)
                         .build());
+                if (room.unreadThreads != null) {
+                    json.add("unread_thread_notifications", room.unreadThreads);
+                }
                 if (room.summary != null) {
                     json.add("summary", room.summary);
                 }
@@ -255,7 +281,7 @@ public final class SyncResult {
             JsonObjectBuilder leave = JsonSupport.objectBuilder();
             left.forEach((roomId, room) -> leave.add(roomId, JsonSupport.objectBuilder()
                     .add("timeline", timeline(room.timeline, room.limited, room.prevBatch))
-                    .add("state", events(room.state))
+                    .add(stateKey, events(room.state))
                     .add("account_data", events(room.accountData))));
             rooms.add("leave", leave);
         }
