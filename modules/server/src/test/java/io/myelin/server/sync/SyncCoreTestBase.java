@@ -59,56 +59,12 @@ abstract class SyncCoreTestBase {
         return server.register("s" + NAMES.incrementAndGet() + "_" + ProcessHandle.current().pid());
     }
 
-    private String createRoom(User creator, String body) throws Exception {
-        Reply reply = server.post("/createRoom", creator.token(), body);
-        assertEquals(200, reply.status(), reply.raw());
-        return reply.string("room_id");
-    }
 
-    private String send(User sender, String roomId, String text) throws Exception {
-        return sendTxn(sender, roomId, text, "t" + NAMES.incrementAndGet());
-    }
 
-    private String sendTxn(User sender, String roomId, String text, String txnId) throws Exception {
-        Reply reply = server.put("/rooms/" + enc(roomId) + "/send/m.room.message/" + txnId, sender.token(),
-                "{\"msgtype\":\"m.text\",\"body\":\"" + text + "\"}");
-        assertEquals(200, reply.status(), reply.raw());
-        return reply.string("event_id");
-    }
 
-    private void act(User actor, String roomId, String action, User target) throws Exception {
-        Reply reply = server.post("/rooms/" + enc(roomId) + "/" + action, actor.token(),
-                target == null ? "{}" : "{\"user_id\":\"" + target.userId() + "\"}");
-        assertEquals(200, reply.status(), reply.raw());
-    }
 
-    private void join(User user, String roomId) throws Exception {
-        Reply reply = server.post("/join/" + enc(roomId), user.token(), "{}");
-        assertEquals(200, reply.status(), reply.raw());
-    }
 
-    private Reply sync(User user, String query) throws Exception {
-        Reply reply = server.get("/sync" + query, user.token());
-        assertEquals(200, reply.status(), reply.raw());
-        return reply;
-    }
 
-    /** Syncs with long polls until an event id appears somewhere in a response; returns the batch after it. */
-    private String settle(User user, String eventId) throws Exception {
-        Reply initial = sync(user, "");
-        String since = initial.string("next_batch");
-        String body = initial.raw();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!body.contains(eventId)) {
-            if (System.nanoTime() > deadline) {
-                fail("event " + eventId + " never reached " + user.userId() + "'s sync");
-            }
-            Reply reply = sync(user, "?timeout=5000&since=" + since);
-            body = reply.raw();
-            since = reply.string("next_batch");
-        }
-        return since;
-    }
 
     /**
      * Incremental syncs until one finds nothing new: what other sources report a little after an event (its
@@ -118,7 +74,7 @@ abstract class SyncCoreTestBase {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         String batch = since;
         while (true) {
-            String next = sync(user, "?timeout=300&since=" + batch).string("next_batch");
+            String next = server.sync(user, "?timeout=300&since=" + batch).string("next_batch");
             if (next.equals(batch)) {
                 return batch;
             }
@@ -138,7 +94,7 @@ abstract class SyncCoreTestBase {
             if (System.nanoTime() > deadline) {
                 fail("only " + events.size() + " of " + count + " events reached the sync: " + events);
             }
-            Reply reply = sync(user, "?timeout=5000&since=" + batch + (filter == null ? "" : "&filter="
+            Reply reply = server.sync(user, "?timeout=5000&since=" + batch + (filter == null ? "" : "&filter="
                     + enc(filter)));
             batch = reply.string("next_batch");
             JsonObject room = joinedRoom(reply, roomId);
@@ -181,11 +137,11 @@ abstract class SyncCoreTestBase {
     @Test
     void initialSyncShowsJoinedRoomsWithTimelineStateAndSummary() throws Exception {
         User alice = user();
-        String roomId = createRoom(alice, "{\"preset\":\"private_chat\"}");
-        String eventId = send(alice, roomId, "hello");
-        settle(alice, eventId);
+        String roomId = server.createRoom(alice, "{\"preset\":\"private_chat\"}");
+        String eventId = server.send(alice, roomId, "hello");
+        server.settle(alice, eventId);
 
-        Reply initial = sync(alice, "?filter=" + enc("{\"room\":{\"timeline\":{\"limit\":2}}}"));
+        Reply initial = server.sync(alice, "?filter=" + enc("{\"room\":{\"timeline\":{\"limit\":2}}}"));
         JsonObject room = joinedRoom(initial, roomId);
         assertNotNull(room, initial.raw());
         JsonObject timeline = room.getJsonObject("timeline");
@@ -209,17 +165,17 @@ abstract class SyncCoreTestBase {
     @Test
     void incrementalSyncsSeeEachNewEventExactlyOnce() throws Exception {
         User alice = user();
-        String roomId = createRoom(alice, "{}");
-        String since = settle(alice, send(alice, roomId, "zero"));
+        String roomId = server.createRoom(alice, "{}");
+        String since = server.settle(alice, server.send(alice, roomId, "zero"));
 
         for (int i = 1; i <= 4; i++) {
-            send(alice, roomId, "m" + i);
+            server.send(alice, roomId, "m" + i);
         }
         Collected got = collect(alice, since, roomId, 4, null);
         assertEquals(List.of("m1", "m2", "m3", "m4"), bodies(got.events()));
         assertEquals(4, got.events().stream().map(e -> e.getString("event_id")).distinct().count());
 
-        Reply quiet = sync(alice, "?timeout=0&since=" + got.nextBatch());
+        Reply quiet = server.sync(alice, "?timeout=0&since=" + got.nextBatch());
         assertNull(joinedRoom(quiet, roomId), quiet.raw());
         assertEquals(got.nextBatch(), quiet.string("next_batch"));
     }
@@ -228,9 +184,9 @@ abstract class SyncCoreTestBase {
     void aLongPollWakesSoonAfterAnotherUsersSend() throws Exception {
         User alice = user();
         User bob = user();
-        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
-        join(bob, roomId);
-        String since = quiet(bob, settle(bob, send(alice, roomId, "before")));
+        String roomId = server.createRoom(alice, "{\"preset\":\"public_chat\"}");
+        server.join(bob, roomId);
+        String since = quiet(bob, server.settle(bob, server.send(alice, roomId, "before")));
 
         // Other sources may wake the poll first (the message's notification count is made by its own consumer,
         // sometimes before the rooms stream has the message): poll on until the message comes.
@@ -238,7 +194,7 @@ abstract class SyncCoreTestBase {
             try {
                 String batch = since;
                 while (true) {
-                    Reply reply = sync(bob, "?timeout=30000&since=" + batch);
+                    Reply reply = server.sync(bob, "?timeout=30000&since=" + batch);
                     long returned = System.nanoTime();
                     assertEquals(200, reply.status());
                     if (reply.raw().contains("wake up")) {
@@ -254,7 +210,7 @@ abstract class SyncCoreTestBase {
         Thread.sleep(500);
         assertFalse(poll.isDone(), "the long poll ended before the send");
         long sent = System.nanoTime();
-        send(alice, roomId, "wake up");
+        server.send(alice, roomId, "wake up");
         long afterSend = System.nanoTime();
         long returned = poll.get(10, TimeUnit.SECONDS);
         double fromSendStart = (returned - sent) / 1e6;
@@ -267,15 +223,15 @@ abstract class SyncCoreTestBase {
     @Test
     void aLimitedTimelineLeavesAGapThatMessagesFills() throws Exception {
         User alice = user();
-        String roomId = createRoom(alice, "{}");
-        String since = settle(alice, send(alice, roomId, "start"));
+        String roomId = server.createRoom(alice, "{}");
+        String since = server.settle(alice, server.send(alice, roomId, "start"));
         List<String> sent = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            sent.add(send(alice, roomId, "n" + i));
+            sent.add(server.send(alice, roomId, "n" + i));
         }
-        settle(alice, sent.getLast());
+        server.settle(alice, sent.getLast());
 
-        Reply reply = sync(alice, "?since=" + since + "&filter=" + enc("{\"room\":{\"timeline\":{\"limit\":3}}}"));
+        Reply reply = server.sync(alice, "?since=" + since + "&filter=" + enc("{\"room\":{\"timeline\":{\"limit\":3}}}"));
         JsonObject timeline = joinedRoom(reply, roomId).getJsonObject("timeline");
         assertTrue(timeline.getBoolean("limited"));
         assertEquals(sent.subList(9, 12), ids(timeline.getJsonArray("events")));
@@ -309,18 +265,18 @@ abstract class SyncCoreTestBase {
     void leavingAndRejoiningShowInTheRightSections() throws Exception {
         User alice = user();
         User bob = user();
-        String roomId = createRoom(alice, """
+        String roomId = server.createRoom(alice, """
                 {"preset":"public_chat","initial_state":[{"type":"m.room.history_visibility",
                  "content":{"history_visibility":"joined"}}]}""");
-        join(bob, roomId);
-        String since = settle(bob, send(alice, roomId, "hi bob"));
+        server.join(bob, roomId);
+        String since = server.settle(bob, server.send(alice, roomId, "hi bob"));
 
-        act(bob, roomId, "leave", null);
+        server.act(bob, roomId, "leave", null);
         String leftSince = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (leftSince == null) {
             assertTrue(System.nanoTime() < deadline, "the leave never reached the sync");
-            Reply reply = sync(bob, "?timeout=5000&since=" + since);
+            Reply reply = server.sync(bob, "?timeout=5000&since=" + since);
             since = reply.string("next_batch");
             JsonObject left = section(reply, "leave", roomId);
             if (left != null) {
@@ -333,20 +289,20 @@ abstract class SyncCoreTestBase {
             }
         }
 
-        String secret = send(alice, roomId, "while bob was away");
-        settle(alice, secret);
-        Reply away = sync(bob, "?timeout=0&since=" + leftSince);
+        String secret = server.send(alice, roomId, "while bob was away");
+        server.settle(alice, secret);
+        Reply away = server.sync(bob, "?timeout=0&since=" + leftSince);
         assertFalse(away.raw().contains(secret), away.raw());
 
-        join(bob, roomId);
-        String back = send(alice, roomId, "welcome back");
+        server.join(bob, roomId);
+        String back = server.send(alice, roomId, "welcome back");
         List<JsonObject> seen = new ArrayList<>();
         JsonObject rejoined = null;
         String batch = leftSince;
         deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (seen.stream().noneMatch(e -> e.getString("event_id").equals(back))) {
             assertTrue(System.nanoTime() < deadline, "the rejoin never reached the sync");
-            Reply reply = sync(bob, "?timeout=5000&since=" + batch);
+            Reply reply = server.sync(bob, "?timeout=5000&since=" + batch);
             batch = reply.string("next_batch");
             JsonObject room = joinedRoom(reply, roomId);
             if (room != null) {
@@ -368,17 +324,17 @@ abstract class SyncCoreTestBase {
     void aRoomJoinedAndLeftBetweenTwoSyncsComesWithItsState() throws Exception {
         User alice = user();
         User bob = user();
-        String roomId = createRoom(alice, "{\"preset\":\"public_chat\",\"name\":\"Passing Through\"}");
-        String since = sync(bob, "").string("next_batch");
-        join(bob, roomId);
-        act(bob, roomId, "leave", null);
+        String roomId = server.createRoom(alice, "{\"preset\":\"public_chat\",\"name\":\"Passing Through\"}");
+        String since = server.sync(bob, "").string("next_batch");
+        server.join(bob, roomId);
+        server.act(bob, roomId, "leave", null);
 
         String filter = "&filter=" + enc("{\"room\":{\"timeline\":{\"limit\":2}}}");
         JsonObject left = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (left == null) {
             assertTrue(System.nanoTime() < deadline, "the leave never reached the sync");
-            left = section(sync(bob, "?timeout=5000&since=" + since + filter), "leave", roomId);
+            left = section(server.sync(bob, "?timeout=5000&since=" + since + filter), "leave", roomId);
         }
         JsonArray timeline = left.getJsonObject("timeline").getJsonArray("events");
         assertEquals("leave", timeline.getJsonObject(timeline.size() - 1).getJsonObject("content")
@@ -392,15 +348,15 @@ abstract class SyncCoreTestBase {
     void invitesAreSeenWithStrippedStateAndRejectionsLeave() throws Exception {
         User alice = user();
         User carol = user();
-        String roomId = createRoom(alice, "{\"preset\":\"private_chat\",\"name\":\"Secret Garden\"}");
-        String since = sync(carol, "").string("next_batch");
-        act(alice, roomId, "invite", carol);
+        String roomId = server.createRoom(alice, "{\"preset\":\"private_chat\",\"name\":\"Secret Garden\"}");
+        String since = server.sync(carol, "").string("next_batch");
+        server.act(alice, roomId, "invite", carol);
 
         JsonObject invite = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (invite == null) {
             assertTrue(System.nanoTime() < deadline, "the invite never reached the sync");
-            Reply reply = sync(carol, "?timeout=5000&since=" + since);
+            Reply reply = server.sync(carol, "?timeout=5000&since=" + since);
             since = reply.string("next_batch");
             invite = section(reply, "invite", roomId);
             assertNull(joinedRoom(reply, roomId));
@@ -414,26 +370,26 @@ abstract class SyncCoreTestBase {
         assertEquals("invite", self.getJsonObject("content").getString("membership"));
         assertEquals(alice.userId(), self.getString("sender"));
         assertFalse(self.containsKey("signatures"));
-        assertNotNull(section(sync(carol, ""), "invite", roomId), "an initial sync lists the invite too");
+        assertNotNull(section(server.sync(carol, ""), "invite", roomId), "an initial sync lists the invite too");
 
-        act(carol, roomId, "leave", null);
+        server.act(carol, roomId, "leave", null);
         JsonObject left = null;
         deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (left == null) {
             assertTrue(System.nanoTime() < deadline, "the rejection never reached the sync");
-            Reply reply = sync(carol, "?timeout=5000&since=" + since);
+            Reply reply = server.sync(carol, "?timeout=5000&since=" + since);
             since = reply.string("next_batch");
             left = section(reply, "leave", roomId);
             assertNull(section(reply, "invite", roomId));
         }
-        Reply initial = sync(carol, "");
+        Reply initial = server.sync(carol, "");
         assertNull(section(initial, "invite", roomId));
         assertNull(section(initial, "leave", roomId), "left rooms only with include_leave");
-        Reply withLeave = sync(carol, "?filter=" + enc("{\"room\":{\"include_leave\":true}}"));
+        Reply withLeave = server.sync(carol, "?filter=" + enc("{\"room\":{\"include_leave\":true}}"));
         assertNotNull(section(withLeave, "leave", roomId), withLeave.raw());
         Reply forgot = server.post("/rooms/" + enc(roomId) + "/forget", carol.token(), "{}");
         assertEquals(200, forgot.status(), forgot.raw());
-        assertNull(section(sync(carol, "?filter=" + enc("{\"room\":{\"include_leave\":true}}")), "leave",
+        assertNull(section(server.sync(carol, "?filter=" + enc("{\"room\":{\"include_leave\":true}}")), "leave",
                 roomId), "a forgotten room is not listed");
     }
 
@@ -443,15 +399,15 @@ abstract class SyncCoreTestBase {
         User bob = user();
         User carol = user();
         // A named room has no heroes, whose members lazy loading would send too.
-        String roomId = createRoom(alice, "{\"preset\":\"public_chat\",\"name\":\"Lazy\"}");
-        join(bob, roomId);
-        join(carol, roomId);
-        send(alice, roomId, "from alice");
-        String last = send(bob, roomId, "from bob");
-        settle(alice, last);
+        String roomId = server.createRoom(alice, "{\"preset\":\"public_chat\",\"name\":\"Lazy\"}");
+        server.join(bob, roomId);
+        server.join(carol, roomId);
+        server.send(alice, roomId, "from alice");
+        String last = server.send(bob, roomId, "from bob");
+        server.settle(alice, last);
 
         String lazy = "{\"room\":{\"timeline\":{\"limit\":1},\"state\":{\"lazy_load_members\":true}}}";
-        Reply first = sync(alice, "?filter=" + enc(lazy));
+        Reply first = server.sync(alice, "?filter=" + enc(lazy));
         JsonObject room = joinedRoom(first, roomId);
         List<String> members = room.getJsonObject("state").getJsonArray("events").stream()
                 .map(JsonValue::asJsonObject).filter(e -> e.getString("type").equals("m.room.member"))
@@ -459,20 +415,20 @@ abstract class SyncCoreTestBase {
         assertEquals(List.of(alice.userId(), bob.userId()).stream().sorted().toList(), members);
         assertEquals(3, room.getJsonObject("summary").getInt("m.joined_member_count"));
 
-        JsonObject full = joinedRoom(sync(alice, "?filter=" + enc("{\"room\":{\"timeline\":{\"limit\":1}}}")),
+        JsonObject full = joinedRoom(server.sync(alice, "?filter=" + enc("{\"room\":{\"timeline\":{\"limit\":1}}}")),
                 roomId);
         long allMembers = full.getJsonObject("state").getJsonArray("events").stream()
                 .filter(e -> e.asJsonObject().getString("type").equals("m.room.member")).count();
         assertEquals(3, allMembers);
 
         // Bob's member event reached this device already; it comes again only when redundancy is asked for.
-        String again = send(bob, roomId, "bob again");
-        settle(alice, again);
-        JsonObject later = joinedRoom(sync(alice, "?since=" + first.string("next_batch") + "&filter=" + enc(lazy)),
+        String again = server.send(bob, roomId, "bob again");
+        server.settle(alice, again);
+        JsonObject later = joinedRoom(server.sync(alice, "?since=" + first.string("next_batch") + "&filter=" + enc(lazy)),
                 roomId);
         assertEquals(List.of(again), ids(later.getJsonObject("timeline").getJsonArray("events")));
         assertEquals(0, later.getJsonObject("state").getJsonArray("events").size(), later.toString());
-        Reply redundant = sync(alice, "?since=" + first.string("next_batch") + "&filter=" + enc(
+        Reply redundant = server.sync(alice, "?since=" + first.string("next_batch") + "&filter=" + enc(
                 "{\"room\":{\"timeline\":{\"limit\":1},\"state\":{\"lazy_load_members\":true,"
                         + "\"include_redundant_members\":true}}}"));
         assertEquals(List.of(bob.userId()), joinedRoom(redundant, roomId).getJsonObject("state")
@@ -488,41 +444,41 @@ abstract class SyncCoreTestBase {
     @Test
     void filtersApplyByIdAndInline() throws Exception {
         User alice = user();
-        String roomId = createRoom(alice, "{}");
-        String since = settle(alice, send(alice, roomId, "first"));
+        String roomId = server.createRoom(alice, "{}");
+        String since = server.settle(alice, server.send(alice, roomId, "first"));
         Reply state = server.put("/rooms/" + enc(roomId) + "/state/m.room.topic/", alice.token(),
                 "{\"topic\":\"t\"}");
         assertEquals(200, state.status(), state.raw());
-        String last = send(alice, roomId, "second");
-        settle(alice, last);
+        String last = server.send(alice, roomId, "second");
+        server.settle(alice, last);
 
         Reply created = server.post("/user/" + enc(alice.userId()) + "/filter", alice.token(),
                 "{\"room\":{\"timeline\":{\"types\":[\"m.room.message\"],\"limit\":5}},"
                         + "\"event_fields\":[\"type\",\"content.body\",\"event_id\"]}");
         assertEquals(200, created.status(), created.raw());
-        Reply byId = sync(alice, "?since=" + since + "&filter=" + created.string("filter_id"));
+        Reply byId = server.sync(alice, "?since=" + since + "&filter=" + created.string("filter_id"));
         JsonArray events = joinedRoom(byId, roomId).getJsonObject("timeline").getJsonArray("events");
         assertEquals(List.of(last), ids(events));
         assertEquals(Set.of("type", "content", "event_id"), events.getJsonObject(0).keySet());
         assertEquals(Set.of("body"), events.getJsonObject(0).getJsonObject("content").keySet());
 
-        Reply inline = sync(alice, "?since=" + since + "&filter="
+        Reply inline = server.sync(alice, "?since=" + since + "&filter="
                 + enc("{\"room\":{\"timeline\":{\"not_types\":[\"m.room.message\"]}}}"));
         assertEquals(Set.of("m.room.topic"), types(joinedRoom(inline, roomId).getJsonObject("timeline")
                 .getJsonArray("events")));
 
-        Reply otherRooms = sync(alice, "?since=" + since + "&filter=" + enc("{\"room\":{\"not_rooms\":[\""
+        Reply otherRooms = server.sync(alice, "?since=" + since + "&filter=" + enc("{\"room\":{\"not_rooms\":[\""
                 + roomId + "\"]}}"));
         assertNull(joinedRoom(otherRooms, roomId));
-        Reply noTimeline = sync(alice, "?filter=" + enc("{\"room\":{\"timeline\":{\"not_rooms\":[\""
+        Reply noTimeline = server.sync(alice, "?filter=" + enc("{\"room\":{\"timeline\":{\"not_rooms\":[\""
                 + roomId + "\"]}}}"));
         JsonObject stateOnly = joinedRoom(noTimeline, roomId);
         assertEquals(0, stateOnly.getJsonObject("timeline").getJsonArray("events").size(), noTimeline.raw());
         assertTrue(types(stateOnly.getJsonObject("state").getJsonArray("events")).contains("m.room.create"));
-        Reply nothingMatches = sync(alice, "?filter=" + enc("{\"room\":{\"timeline\":{\"types\":[\"x.none\"]}}}"));
+        Reply nothingMatches = server.sync(alice, "?filter=" + enc("{\"room\":{\"timeline\":{\"types\":[\"x.none\"]}}}"));
         assertEquals(0, joinedRoom(nothingMatches, roomId).getJsonObject("timeline").getJsonArray("events").size());
 
-        Reply federation = sync(alice, "?since=" + since + "&filter=" + enc("{\"event_format\":\"federation\"}"));
+        Reply federation = server.sync(alice, "?since=" + since + "&filter=" + enc("{\"event_format\":\"federation\"}"));
         JsonObject pdu = joinedRoom(federation, roomId).getJsonObject("timeline").getJsonArray("events")
                 .getJsonObject(0);
         assertTrue(pdu.containsKey("hashes") && pdu.containsKey("signatures"), pdu.toString());
@@ -540,7 +496,7 @@ abstract class SyncCoreTestBase {
         assertError(server.get("/sync?set_presence=dancing", alice.token()), 400, "M_INVALID_PARAM");
         assertEquals(200, server.get("/sync?set_presence=offline", alice.token()).status());
         assertError(server.get("/sync", null), 401, "M_MISSING_TOKEN");
-        String roomId = createRoom(alice, "{}");
+        String roomId = server.createRoom(alice, "{}");
         assertError(server.get("/rooms/" + enc(roomId) + "/messages", alice.token()), 400, "M_MISSING_PARAM");
         assertError(server.get("/rooms/" + enc(roomId) + "/messages?dir=x", alice.token()), 400,
                 "M_INVALID_PARAM");
@@ -555,13 +511,13 @@ abstract class SyncCoreTestBase {
     void theSendingDeviceAloneGetsItsTransactionId() throws Exception {
         User alice = user();
         User otherDevice = server.login(alice);
-        String roomId = createRoom(alice, "{}");
-        String eventId = sendTxn(alice, roomId, "mine", "txn-42");
-        settle(alice, eventId);
+        String roomId = server.createRoom(alice, "{}");
+        String eventId = server.sendTxn(alice, roomId, "mine", "txn-42");
+        server.settle(alice, eventId);
 
-        JsonObject own = find(sync(alice, ""), roomId, eventId);
+        JsonObject own = find(server.sync(alice, ""), roomId, eventId);
         assertEquals("txn-42", own.getJsonObject("unsigned").getString("transaction_id"), own.toString());
-        JsonObject other = find(sync(otherDevice, ""), roomId, eventId);
+        JsonObject other = find(server.sync(otherDevice, ""), roomId, eventId);
         assertFalse(other.getJsonObject("unsigned").containsKey("transaction_id"), other.toString());
     }
 
@@ -575,14 +531,14 @@ abstract class SyncCoreTestBase {
     @Test
     void redactedEventsSayWhatRedactedThem() throws Exception {
         User alice = user();
-        String roomId = createRoom(alice, "{}");
-        String eventId = send(alice, roomId, "oops");
+        String roomId = server.createRoom(alice, "{}");
+        String eventId = server.send(alice, roomId, "oops");
         Reply redaction = server.put("/rooms/" + enc(roomId) + "/redact/" + enc(eventId) + "/r1", alice.token(),
                 "{\"reason\":\"typo\"}");
         assertEquals(200, redaction.status(), redaction.raw());
-        settle(alice, redaction.string("event_id"));
+        server.settle(alice, redaction.string("event_id"));
 
-        JsonObject redacted = find(sync(alice, ""), roomId, eventId);
+        JsonObject redacted = find(server.sync(alice, ""), roomId, eventId);
         assertFalse(redacted.getJsonObject("content").containsKey("body"), redacted.toString());
         assertEquals(redaction.string("event_id"), redacted.getJsonObject("unsigned")
                 .getJsonObject("redacted_because").getString("event_id"));
@@ -592,12 +548,12 @@ abstract class SyncCoreTestBase {
     void contextShowsTheEventWithItsNeighbours() throws Exception {
         User alice = user();
         User stranger = user();
-        String roomId = createRoom(alice, "{}");
+        String roomId = server.createRoom(alice, "{}");
         List<String> sent = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            sent.add(send(alice, roomId, "c" + i));
+            sent.add(server.send(alice, roomId, "c" + i));
         }
-        settle(alice, sent.getLast());
+        server.settle(alice, sent.getLast());
         Reply context = server.get("/rooms/" + enc(roomId) + "/context/" + enc(sent.get(2)) + "?limit=4",
                 alice.token());
         assertEquals(200, context.status(), context.raw());
@@ -616,8 +572,8 @@ abstract class SyncCoreTestBase {
     @Test
     void legacyEventsAndInitialSyncServeRoomEvents() throws Exception {
         User alice = user();
-        String roomId = createRoom(alice, "{}");
-        settle(alice, send(alice, roomId, "old"));
+        String roomId = server.createRoom(alice, "{}");
+        server.settle(alice, server.send(alice, roomId, "old"));
         Reply initial = server.get("/initialSync?limit=3", alice.token());
         assertEquals(200, initial.status(), initial.raw());
         JsonObject room = initial.json().getJsonArray("rooms").stream().map(JsonValue::asJsonObject)
@@ -627,7 +583,7 @@ abstract class SyncCoreTestBase {
         assertTrue(types(room.getJsonArray("state")).contains("m.room.create"));
 
         String from = initial.string("end");
-        String eventId = send(alice, roomId, "new");
+        String eventId = server.send(alice, roomId, "new");
         List<String> seen = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!seen.contains(eventId)) {
@@ -644,16 +600,16 @@ abstract class SyncCoreTestBase {
     void knocksAreSeenWithStrippedState() throws Exception {
         User alice = user();
         User dave = user();
-        String roomId = createRoom(alice, """
+        String roomId = server.createRoom(alice, """
                 {"name":"Door","initial_state":[{"type":"m.room.join_rules","content":{"join_rule":"knock"}}]}""");
-        String since = sync(dave, "").string("next_batch");
+        String since = server.sync(dave, "").string("next_batch");
         Reply knock = server.post("/knock/" + enc(roomId), dave.token(), "{\"reason\":\"let me in\"}");
         assertEquals(200, knock.status(), knock.raw());
         JsonObject knocked = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (knocked == null) {
             assertTrue(System.nanoTime() < deadline, "the knock never reached the sync");
-            Reply reply = sync(dave, "?timeout=5000&since=" + since);
+            Reply reply = server.sync(dave, "?timeout=5000&since=" + since);
             since = reply.string("next_batch");
             knocked = section(reply, "knock", roomId);
         }
@@ -667,10 +623,10 @@ abstract class SyncCoreTestBase {
         User alice = user();
         User bob = user();
         User stranger = user();
-        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
-        String early = send(alice, roomId, "before bob");
-        join(bob, roomId);
-        settle(bob, early);
+        String roomId = server.createRoom(alice, "{\"preset\":\"public_chat\"}");
+        String early = server.send(alice, roomId, "before bob");
+        server.join(bob, roomId);
+        server.settle(bob, early);
         Reply history = server.get("/rooms/" + enc(roomId) + "/messages?dir=b&limit=50", bob.token());
         assertTrue(ids(history.json().getJsonArray("chunk")).contains(early), history.raw());
         assertError(server.get("/rooms/" + enc(roomId) + "/messages?dir=b", stranger.token()), 403, "M_FORBIDDEN");
@@ -678,7 +634,7 @@ abstract class SyncCoreTestBase {
         Reply open = server.put("/rooms/" + enc(roomId) + "/state/m.room.history_visibility/", alice.token(),
                 "{\"history_visibility\":\"world_readable\"}");
         assertEquals(200, open.status(), open.raw());
-        settle(alice, open.string("event_id"));
+        server.settle(alice, open.string("event_id"));
         Reply read = server.get("/rooms/" + enc(roomId) + "/messages?dir=b&limit=50", stranger.token());
         assertEquals(200, read.status(), read.raw());
         assertTrue(ids(read.json().getJsonArray("chunk")).contains(open.string("event_id")), read.raw());
@@ -687,11 +643,11 @@ abstract class SyncCoreTestBase {
     @Test
     void fullStateResendsTheStateButNotOldEvents() throws Exception {
         User alice = user();
-        String roomId = createRoom(alice, "{}");
-        String since = settle(alice, send(alice, roomId, "one"));
-        String two = send(alice, roomId, "two");
-        settle(alice, two);
-        Reply full = sync(alice, "?full_state=true&since=" + since);
+        String roomId = server.createRoom(alice, "{}");
+        String since = server.settle(alice, server.send(alice, roomId, "one"));
+        String two = server.send(alice, roomId, "two");
+        server.settle(alice, two);
+        Reply full = server.sync(alice, "?full_state=true&since=" + since);
         JsonObject room = joinedRoom(full, roomId);
         assertEquals(List.of(two), ids(room.getJsonObject("timeline").getJsonArray("events")));
         assertTrue(types(room.getJsonObject("state").getJsonArray("events")).contains("m.room.create"));
@@ -700,16 +656,16 @@ abstract class SyncCoreTestBase {
     @Test
     void tokensAndEventsSurviveARestartWithoutRepeats() throws Exception {
         User alice = user();
-        String roomId = createRoom(alice, "{}");
-        String since = settle(alice, send(alice, roomId, "before the restart"));
+        String roomId = server.createRoom(alice, "{}");
+        String since = server.settle(alice, server.send(alice, roomId, "before the restart"));
 
         server.restart();
-        Reply quiet = sync(alice, "?timeout=0&since=" + since);
+        Reply quiet = server.sync(alice, "?timeout=0&since=" + since);
         assertNull(joinedRoom(quiet, roomId), quiet.raw());
-        send(alice, roomId, "after the restart");
+        server.send(alice, roomId, "after the restart");
         Collected got = collect(alice, since, roomId, 1, null);
         assertEquals(List.of("after the restart"), bodies(got.events()));
-        Reply initial = sync(alice, "?filter=" + enc("{\"room\":{\"timeline\":{\"limit\":50}}}"));
+        Reply initial = server.sync(alice, "?filter=" + enc("{\"room\":{\"timeline\":{\"limit\":50}}}"));
         List<String> all = bodies(joinedRoom(initial, roomId).getJsonObject("timeline").getJsonArray("events")
                 .stream().map(JsonValue::asJsonObject).toList());
         assertEquals(List.of("before the restart", "after the restart"), all);
@@ -719,21 +675,21 @@ abstract class SyncCoreTestBase {
     void invitedHistoryStartsAtTheInvite() throws Exception {
         User alice = user();
         User bob = user();
-        String roomId = createRoom(alice, """
+        String roomId = server.createRoom(alice, """
                 {"preset":"private_chat","initial_state":[{"type":"m.room.history_visibility",
                  "content":{"history_visibility":"invited"}}]}""");
-        String before = send(alice, roomId, "before the invite");
-        act(alice, roomId, "invite", bob);
-        String after = send(alice, roomId, "after the invite");
-        join(bob, roomId);
-        String last = send(alice, roomId, "after the join");
-        settle(bob, last);
+        String before = server.send(alice, roomId, "before the invite");
+        server.act(alice, roomId, "invite", bob);
+        String after = server.send(alice, roomId, "after the invite");
+        server.join(bob, roomId);
+        String last = server.send(alice, roomId, "after the join");
+        server.settle(bob, last);
 
         Reply history = server.get("/rooms/" + enc(roomId) + "/messages?dir=b&limit=50", bob.token());
         List<String> seen = ids(history.json().getJsonArray("chunk"));
         assertTrue(seen.containsAll(List.of(after, last)), history.raw());
         assertFalse(seen.contains(before), history.raw());
-        Reply initial = sync(bob, "?filter=" + enc("{\"room\":{\"timeline\":{\"limit\":50}}}"));
+        Reply initial = server.sync(bob, "?filter=" + enc("{\"room\":{\"timeline\":{\"limit\":50}}}"));
         List<String> timeline = ids(joinedRoom(initial, roomId).getJsonObject("timeline").getJsonArray("events"));
         assertTrue(timeline.contains(after) && !timeline.contains(before), timeline.toString());
         assertError(server.get("/rooms/" + enc(roomId) + "/context/" + enc(before), bob.token()), 404,

@@ -52,18 +52,7 @@ abstract class SyncLegacyTestBase {
         return server.register("l" + NAMES.incrementAndGet() + "_" + ProcessHandle.current().pid());
     }
 
-    private String createRoom(User creator, String body) throws Exception {
-        Reply reply = server.post("/createRoom", creator.token(), body);
-        assertEquals(200, reply.status(), reply.raw());
-        return reply.string("room_id");
-    }
 
-    private String send(User sender, String roomId, String text) throws Exception {
-        Reply reply = server.put("/rooms/" + enc(roomId) + "/send/m.room.message/t" + NAMES.incrementAndGet(),
-                sender.token(), "{\"msgtype\":\"m.text\",\"body\":\"" + text + "\"}");
-        assertEquals(200, reply.status(), reply.raw());
-        return reply.string("event_id");
-    }
 
     /** Polls {@code /events} until an event has reached the rooms stream. */
     private void settle(User user, String eventId) throws Exception {
@@ -109,19 +98,19 @@ abstract class SyncLegacyTestBase {
     void eventsPagesPastEventsTheUserCannotSee() throws Exception {
         User alice = user();
         User bob = user();
-        String mine = createRoom(alice, "{}");
-        String theirs = createRoom(bob, "{}");
+        String mine = server.createRoom(alice, "{}");
+        String theirs = server.createRoom(bob, "{}");
         // Start after everything alice's room already holds: the rooms stream follows the roomserver a little late.
-        String from = page(alice, "t0", send(alice, mine, "start")).end();
+        String from = page(alice, "t0", server.send(alice, mine, "start")).end();
         // More than a page of another room's events, then one of alice's, then a page more, then another.
         for (int i = 0; i < 105; i++) {
-            send(bob, theirs, "hidden " + i);
+            server.send(bob, theirs, "hidden " + i);
         }
-        String first = send(alice, mine, "first");
+        String first = server.send(alice, mine, "first");
         for (int i = 0; i < 100; i++) {
-            send(bob, theirs, "hidden again " + i);
+            server.send(bob, theirs, "hidden again " + i);
         }
-        String second = send(alice, mine, "second");
+        String second = server.send(alice, mine, "second");
         assertEquals(List.of(first, second), eventsUntil(alice, from, second));
     }
 
@@ -129,8 +118,8 @@ abstract class SyncLegacyTestBase {
     void oneRoomAndOneEventAreServedToThoseWhoMaySeeThem() throws Exception {
         User alice = user();
         User stranger = user();
-        String roomId = createRoom(alice, "{\"preset\":\"private_chat\"}");
-        String message = send(alice, roomId, "hello");
+        String roomId = server.createRoom(alice, "{\"preset\":\"private_chat\"}");
+        String message = server.send(alice, roomId, "hello");
         settle(alice, message);
 
         Reply room = server.get("/rooms/" + enc(roomId) + "/initialSync", alice.token());
@@ -152,8 +141,8 @@ abstract class SyncLegacyTestBase {
     @Test
     void initialSyncCarriesAccountDataAndArchivedRoomsWhenAsked() throws Exception {
         User alice = user();
-        String kept = createRoom(alice, "{}");
-        String gone = createRoom(alice, "{}");
+        String kept = server.createRoom(alice, "{}");
+        String gone = server.createRoom(alice, "{}");
         String user = enc(alice.userId());
         assertEquals(200, server.put("/user/" + user + "/account_data/org.example.global", alice.token(),
                 "{\"x\":1}").status());
@@ -161,7 +150,7 @@ abstract class SyncLegacyTestBase {
                 alice.token(), "{\"y\":2}").status());
         Reply leave = server.post("/rooms/" + enc(gone) + "/leave", alice.token(), "{}");
         assertEquals(200, leave.status(), leave.raw());
-        settle(alice, send(alice, kept, "after the leave"));
+        settle(alice, server.send(alice, kept, "after the leave"));
 
         // The rooms stream keeps order within a room only: the leave may come a little after that message.
         Reply initial = server.get("/initialSync", alice.token());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.util.List;
@@ -56,58 +55,12 @@ abstract class SyncRoomsTestBase {
         return server.register(prefix + NAMES.incrementAndGet() + "_" + ProcessHandle.current().pid());
     }
 
-    private String createRoom(User creator, String body) throws Exception {
-        Reply reply = server.post("/createRoom", creator.token(), body);
-        assertEquals(200, reply.status(), reply.raw());
-        return reply.string("room_id");
-    }
 
-    private String send(User sender, String roomId, String text) throws Exception {
-        Reply reply = server.put("/rooms/" + enc(roomId) + "/send/m.room.message/t" + NAMES.incrementAndGet(),
-                sender.token(), "{\"msgtype\":\"m.text\",\"body\":\"" + text + "\"}");
-        assertEquals(200, reply.status(), reply.raw());
-        return reply.string("event_id");
-    }
 
-    private String state(User sender, String roomId, String type, String content) throws Exception {
-        Reply reply = server.put("/rooms/" + enc(roomId) + "/state/" + type + "/", sender.token(), content);
-        assertEquals(200, reply.status(), reply.raw());
-        return reply.string("event_id");
-    }
 
-    private void act(User actor, String roomId, String action, User target) throws Exception {
-        Reply reply = server.post("/rooms/" + enc(roomId) + "/" + action, actor.token(),
-                "{\"user_id\":\"" + target.userId() + "\"}");
-        assertEquals(200, reply.status(), reply.raw());
-    }
 
-    private void join(User user, String roomId) throws Exception {
-        Reply reply = server.post("/join/" + enc(roomId), user.token(), "{}");
-        assertEquals(200, reply.status(), reply.raw());
-    }
 
-    private Reply sync(User user, String query) throws Exception {
-        Reply reply = server.get("/sync" + query, user.token());
-        assertEquals(200, reply.status(), reply.raw());
-        return reply;
-    }
 
-    /** Syncs with long polls until an event id appears somewhere in a response; returns the batch after it. */
-    private String settle(User user, String eventId) throws Exception {
-        Reply initial = sync(user, "");
-        String since = initial.string("next_batch");
-        String body = initial.raw();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!body.contains(eventId)) {
-            if (System.nanoTime() > deadline) {
-                fail("event " + eventId + " never reached " + user.userId() + "'s sync");
-            }
-            Reply reply = sync(user, "?timeout=5000&since=" + since);
-            body = reply.raw();
-            since = reply.string("next_batch");
-        }
-        return since;
-    }
 
     private static JsonObject joinedRoom(Reply reply, String roomId) {
         JsonObject join = reply.json().getJsonObject("rooms").getJsonObject("join");
@@ -142,21 +95,21 @@ abstract class SyncRoomsTestBase {
         User alice = user("m");
         User zed = user("z");
         User amy = user("a");
-        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
-        act(alice, roomId, "invite", zed);
-        join(amy, roomId);
-        String emptyName = state(alice, roomId, "m.room.name", "{\"name\":\"\"}");
-        settle(alice, emptyName);
+        String roomId = server.createRoom(alice, "{\"preset\":\"public_chat\"}");
+        server.act(alice, roomId, "invite", zed);
+        server.join(amy, roomId);
+        String emptyName = server.state(alice, roomId, "m.room.name", "{\"name\":\"\"}");
+        server.settle(alice, emptyName);
 
-        JsonObject summary = joinedRoom(sync(alice, ""), roomId).getJsonObject("summary");
+        JsonObject summary = joinedRoom(server.sync(alice, ""), roomId).getJsonObject("summary");
         assertEquals(2, summary.getInt("m.joined_member_count"), summary.toString());
         assertEquals(1, summary.getInt("m.invited_member_count"), summary.toString());
         // zed was invited before amy joined, though amy sorts first; an empty name is no name.
         assertEquals(List.of(zed.userId(), amy.userId()), heroes(summary));
 
-        String named = state(alice, roomId, "m.room.name", "{\"name\":\"Lounge\"}");
-        settle(alice, named);
-        assertEquals(null, heroes(joinedRoom(sync(alice, ""), roomId).getJsonObject("summary")));
+        String named = server.state(alice, roomId, "m.room.name", "{\"name\":\"Lounge\"}");
+        server.settle(alice, named);
+        assertEquals(null, heroes(joinedRoom(server.sync(alice, ""), roomId).getJsonObject("summary")));
     }
 
     @Test
@@ -164,14 +117,14 @@ abstract class SyncRoomsTestBase {
         User alice = user("h");
         User bob = user("h");
         User carol = user("h");
-        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
-        join(bob, roomId);
-        join(carol, roomId);
-        String last = send(alice, roomId, "hello");
-        settle(alice, last);
+        String roomId = server.createRoom(alice, "{\"preset\":\"public_chat\"}");
+        server.join(bob, roomId);
+        server.join(carol, roomId);
+        String last = server.send(alice, roomId, "hello");
+        server.settle(alice, last);
 
         String filter = "{\"room\":{\"timeline\":{\"limit\":1},\"state\":{\"lazy_load_members\":true}}}";
-        JsonObject room = joinedRoom(sync(alice, "?filter=" + enc(filter)), roomId);
+        JsonObject room = joinedRoom(server.sync(alice, "?filter=" + enc(filter)), roomId);
         assertEquals(List.of(last), ids(room.getJsonObject("timeline").getJsonArray("events")));
         assertEquals(List.of(bob.userId(), carol.userId()), heroes(room.getJsonObject("summary")));
         assertEquals(new TreeSet<>(Set.of(alice.userId(), bob.userId(), carol.userId())),
@@ -182,14 +135,14 @@ abstract class SyncRoomsTestBase {
     void contextAppliesItsFilterToTheNeighboursAndTheState() throws Exception {
         User alice = user("c");
         User bob = user("c");
-        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
-        join(bob, roomId);
-        String a0 = send(alice, roomId, "a0");
-        send(bob, roomId, "b1");
-        String a2 = send(alice, roomId, "a2");
-        send(bob, roomId, "b3");
-        String a4 = send(alice, roomId, "a4");
-        settle(alice, a4);
+        String roomId = server.createRoom(alice, "{\"preset\":\"public_chat\"}");
+        server.join(bob, roomId);
+        String a0 = server.send(alice, roomId, "a0");
+        server.send(bob, roomId, "b1");
+        String a2 = server.send(alice, roomId, "a2");
+        server.send(bob, roomId, "b3");
+        String a4 = server.send(alice, roomId, "a4");
+        server.settle(alice, a4);
 
         String filter = "{\"types\":[\"m.room.message\",\"m.room.create\"],\"not_senders\":[\""
                 + bob.userId() + "\"]}";
@@ -213,38 +166,38 @@ abstract class SyncRoomsTestBase {
     void useStateAfterSendsTheStateAtTheEndOfTheTimeline() throws Exception {
         User alice = user("u");
         User bob = user("u");
-        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
-        join(bob, roomId);
-        String topic = state(alice, roomId, "m.room.topic", "{\"topic\":\"first\"}");
-        settle(alice, topic);
+        String roomId = server.createRoom(alice, "{\"preset\":\"public_chat\"}");
+        server.join(bob, roomId);
+        String topic = server.state(alice, roomId, "m.room.topic", "{\"topic\":\"first\"}");
+        server.settle(alice, topic);
 
         String limitOne = "&filter=" + enc("{\"room\":{\"timeline\":{\"limit\":1}}}");
-        JsonObject initial = joinedRoom(sync(alice, "?use_state_after=true" + limitOne), roomId);
+        JsonObject initial = joinedRoom(server.sync(alice, "?use_state_after=true" + limitOne), roomId);
         assertFalse(initial.containsKey("state"), initial.toString());
         JsonArray after = initial.getJsonObject("state_after").getJsonArray("events");
         assertTrue(types(after).containsAll(Set.of("m.room.create", "m.room.member", "m.room.topic")),
                 after.toString());
         assertTrue(ids(after).contains(topic), "the timeline's own state event is in state_after: " + after);
-        assertFalse(joinedRoom(sync(alice, "?use_state_after=false" + limitOne), roomId).containsKey("state_after"));
+        assertFalse(joinedRoom(server.sync(alice, "?use_state_after=false" + limitOne), roomId).containsKey("state_after"));
 
-        String since = settle(alice, topic);
-        String second = state(alice, roomId, "m.room.topic", "{\"topic\":\"second\"}");
-        settle(alice, second);
-        JsonObject incremental = joinedRoom(sync(alice, "?use_state_after=true&since=" + since), roomId);
+        String since = server.settle(alice, topic);
+        String second = server.state(alice, roomId, "m.room.topic", "{\"topic\":\"second\"}");
+        server.settle(alice, second);
+        JsonObject incremental = joinedRoom(server.sync(alice, "?use_state_after=true&since=" + since), roomId);
         assertEquals(List.of(second), ids(incremental.getJsonObject("timeline").getJsonArray("events")));
         assertEquals(List.of(second), ids(incremental.getJsonObject("state_after").getJsonArray("events")));
-        JsonObject plain = joinedRoom(sync(alice, "?since=" + since), roomId);
+        JsonObject plain = joinedRoom(server.sync(alice, "?since=" + since), roomId);
         assertEquals(List.of(), ids(plain.getJsonObject("state").getJsonArray("events")));
         assertFalse(plain.containsKey("state_after"), plain.toString());
 
-        String bobSince = settle(bob, second);
+        String bobSince = server.settle(bob, second);
         Reply leave = server.post("/rooms/" + enc(roomId) + "/leave", bob.token(), "{}");
         assertEquals(200, leave.status(), leave.raw());
         JsonObject left = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (left == null) {
             assertTrue(System.nanoTime() < deadline, "bob's leave never reached his sync");
-            Reply reply = sync(bob, "?use_state_after=true&timeout=5000&since=" + bobSince);
+            Reply reply = server.sync(bob, "?use_state_after=true&timeout=5000&since=" + bobSince);
             bobSince = reply.string("next_batch");
             JsonObject leaveSection = reply.json().getJsonObject("rooms").getJsonObject("leave");
             left = leaveSection == null ? null : leaveSection.getJsonObject(roomId);
