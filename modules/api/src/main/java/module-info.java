@@ -18,6 +18,7 @@ module io.myelin.api {
     exports io.myelin.api.keys;
     exports io.myelin.api.roomserver;
     exports io.myelin.api.storage;
+    exports io.myelin.api.sync;
     exports io.myelin.api.users;
 
     uses io.myelin.api.Component;

@@ -12,6 +12,7 @@ import io.myelin.api.bus.Subscription;
 import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.storage.Database;
 import io.myelin.api.storage.Migrations;
+import io.myelin.api.sync.SyncPositions;
 import io.myelin.api.users.AccessTokens;
 import io.myelin.api.users.UserData;
 
@@ -46,7 +47,8 @@ public final class ClientComponent implements Component {
 
     @Override
     public Set<Class<?>> needs() {
-        return Set.of(Database.class, Bus.class, AccessTokens.class, RoomserverApi.class, UserData.class);
+        return Set.of(Database.class, Bus.class, AccessTokens.class, RoomserverApi.class, UserData.class,
+                SyncPositions.class);
     }
 
     @Override
@@ -60,7 +62,8 @@ public final class ClientComponent implements Component {
         publicRooms = new PublicRoomsRoutes(tokens, roomserver, directory, db, context.identity().serverName());
         rooms = new RoomRoutes(tokens, roomserver, directory, publicRooms, context.require(UserData.class),
                 context.identity().serverName());
-        events = new EventRoutes(tokens, roomserver, visibility, directory.canonicalAliases());
+        events = new EventRoutes(tokens, roomserver, visibility, directory.canonicalAliases(),
+                context.require(SyncPositions.class));
         reports = new ReportRoutes(tokens, roomserver, visibility, db, context.clock());
         UserDirectory index = new UserDirectory(db, roomserver);
         index.buildOnce();

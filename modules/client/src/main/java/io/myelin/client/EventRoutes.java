@@ -18,6 +18,7 @@ import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.roomserver.SendEventRequest;
 import io.myelin.api.roomserver.StateRequest;
 import io.myelin.api.roomserver.StateTuple;
+import io.myelin.api.sync.SyncPositions;
 import io.myelin.api.users.AccessTokens;
 import io.myelin.api.users.Authentication;
 import io.myelin.api.users.Requester;
@@ -35,9 +36,8 @@ import jakarta.json.JsonObjectBuilder;
  * sender and per endpoint (send or redact), so the id handed to it carries the device id. The roomserver persists
  * them, which keeps retries idempotent across restarts.
  *
- * <p>Not yet: {@code GET /members?at=} understands an event id only. A sync or pagination token names a position
- * of the sync component's rooms stream, and no contract in the api module maps such a position to an event, so
- * other tokens are ignored and the reader gets the members they may see now.
+ * <p>{@code GET /members?at=} takes a sync or pagination token, which the sync component turns into the room's
+ * newest event at that point ({@link SyncPositions}), and also an event id.
  */
 final class EventRoutes {
 
@@ -47,8 +47,11 @@ final class EventRoutes {
     private final RoomserverApi roomserver;
     private final Visibility visibility;
     private final CanonicalAliases canonical;
+    private final SyncPositions positions;
 
-    EventRoutes(AccessTokens tokens, RoomserverApi roomserver, Visibility visibility, CanonicalAliases canonical) {
+    EventRoutes(AccessTokens tokens, RoomserverApi roomserver, Visibility visibility, CanonicalAliases canonical,
+                SyncPositions positions) {
+        this.positions = positions;
         this.tokens = tokens;
         this.roomserver = roomserver;
         this.visibility = visibility;
@@ -155,16 +158,22 @@ final class EventRoutes {
         String membership = filter(req, "membership");
         String notMembership = filter(req, "not_membership");
         Optional<String> view = visibility.stateView(roomId, who.userId());
-        Optional<String> at = req.query().first("at").asOptional().filter(token -> token.startsWith("$"));
+        Optional<String> at = req.query().first("at").asOptional()
+                .map(token -> token.startsWith("$") ? token
+                        : positions.eventAt(new SyncPositions.EventAtRequest(roomId, token)).eventId());
         String point = view.orElse(null);
+        JsonArrayBuilder chunk = JsonSupport.arrayBuilder();
         if (at.isPresent()) {
             RoomEvent event = roomserver.event(new EventRequest(at.get())).event();
             if (event == null || !event.roomId().equals(roomId) || !visibility.canSee(who.userId(), event)) {
                 throw MatrixException.forbidden("You cannot read the members at that point.");
             }
             point = event.eventId();
+        } else if (req.query().first("at").isPresent()) {
+            // A token from before the room's first event: the room had no members there.
+            Json.ok(res, Json.object().add("chunk", chunk).build());
+            return;
         }
-        JsonArrayBuilder chunk = JsonSupport.arrayBuilder();
         for (RoomEvent event : roomserver.state(new StateRequest(roomId, point, List.of())).events()) {
             if (!"m.room.member".equals(event.json().getString("type", ""))) {
                 continue;

@@ -15,11 +15,13 @@ import io.myelin.api.keys.KeysApi;
 import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.storage.Database;
 import io.myelin.api.storage.Migrations;
+import io.myelin.api.sync.SyncPositions;
 import io.myelin.api.users.AccessTokens;
 import io.myelin.api.users.UserData;
 import io.myelin.sync.devices.DeviceSync;
 import io.myelin.sync.edu.Edus;
 import io.myelin.sync.http.HistoryRoutes;
+import io.myelin.sync.http.StreamPositions;
 import io.myelin.sync.http.SyncRoutes;
 import io.myelin.sync.rooms.RoomStore;
 import io.myelin.sync.rooms.RoomStream;
@@ -56,6 +58,11 @@ public final class SyncComponent implements Component {
     }
 
     @Override
+    public Set<Class<?>> provides() {
+        return Set.of(SyncPositions.class);
+    }
+
+    @Override
     public Set<Class<?>> needs() {
         return Set.of(Database.class, Bus.class, Caches.class, RoomserverApi.class, AccessTokens.class,
                 UserData.class, KeysApi.class);
@@ -76,6 +83,7 @@ public final class SyncComponent implements Component {
         sources.add(rooms);
         Memberships memberships = new RoomserverMemberships(context.require(RoomserverApi.class),
                 context.identity().serverName());
+        context.provide(SyncPositions.class, new StreamPositions(roomStream.store()));
         roomStream.start(context.bus());
         devices = DeviceSync.start(context, memberships, notifier, sources,
                 context.require(KeysApi.class));

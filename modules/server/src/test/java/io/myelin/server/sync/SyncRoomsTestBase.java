@@ -91,6 +91,42 @@ abstract class SyncRoomsTestBase {
     }
 
     @Test
+    void membersAtASyncOrPaginationTokenAreTheMembersThen() throws Exception {
+        User alice = user("at");
+        User bob = user("at");
+        String roomId = server.createRoom(alice, "{\"preset\":\"public_chat\"}");
+        String before = server.settle(alice, roomId);
+        server.join(bob, roomId);
+        String after = server.settle(alice, server.send(bob, roomId, "here now"));
+
+        assertEquals(Set.of(alice.userId() + "=join"), memberships(alice, roomId, "?at=" + before));
+        assertEquals(Set.of(alice.userId() + "=join", bob.userId() + "=join"),
+                memberships(alice, roomId, "?at=" + after));
+        assertEquals(memberships(alice, roomId, ""), memberships(alice, roomId, "?at=" + after));
+
+        // A pagination token of /messages names a point the same way.
+        Reply page = server.get("/rooms/" + enc(roomId) + "/messages?dir=b&limit=1", alice.token());
+        assertEquals(200, page.status(), page.raw());
+        assertEquals(memberships(alice, roomId, "?at=" + after),
+                memberships(alice, roomId, "?at=" + page.string("start")));
+
+        // Before the room's first event there was nobody; a token of no kind this server makes is refused.
+        assertEquals(Set.of(), memberships(alice, roomId, "?at=t0"));
+        SyncServer.assertError(server.get("/rooms/" + enc(roomId) + "/members?at=nonsense", alice.token()), 400,
+                "M_INVALID_PARAM");
+    }
+
+    private Set<String> memberships(User user, String roomId, String query) throws Exception {
+        Reply reply = server.get("/rooms/" + enc(roomId) + "/members" + query, user.token());
+        assertEquals(200, reply.status(), reply.raw());
+        Set<String> out = new java.util.HashSet<>();
+        for (JsonObject event : reply.json().getJsonArray("chunk").getValuesAs(JsonObject.class)) {
+            out.add(event.getString("state_key") + "=" + event.getJsonObject("content").getString("membership"));
+        }
+        return out;
+    }
+
+    @Test
     void heroesComeInTheOrderOfTheirMembershipsUntilTheRoomHasAName() throws Exception {
         User alice = user("m");
         User zed = user("z");
