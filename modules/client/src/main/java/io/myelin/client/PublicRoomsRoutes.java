@@ -2,8 +2,10 @@ package io.myelin.client;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
@@ -25,6 +27,8 @@ import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 
 /**
  * The published room directory (client-server API, "Listing rooms"): publishing a room and listing the
@@ -105,7 +109,7 @@ final class PublicRoomsRoutes {
         var query = req.query();
         Integer limit = query.first("limit").asOptional().map(PublicRoomsRoutes::number).orElse(null);
         list(res, query.first("server").asOptional().orElse(null), limit,
-                query.first("since").asOptional().orElse(null), null);
+                query.first("since").asOptional().orElse(null), null, null);
     }
 
     private void listPost(ServerRequest req, ServerResponse res) {
@@ -114,11 +118,30 @@ final class PublicRoomsRoutes {
         Integer limit = body.get("limit") instanceof jakarta.json.JsonNumber n ? n.intValue() : null;
         JsonObject filter = Bodies.object(body, "filter");
         String term = filter == null ? null : Bodies.string(filter, "generic_search_term");
+        Set<String> types = filter == null || !filter.containsKey("room_types") ? null : roomTypes(filter);
         String server = req.query().first("server").asOptional().orElse(null);
-        list(res, server, limit, Bodies.string(body, "since"), term);
+        list(res, server, limit, Bodies.string(body, "since"), term, types);
     }
 
-    private void list(ServerResponse res, String server, Integer limit, String since, String term) {
+    /** The filter's room types; {@code null} in the list stands for rooms without a type, kept as "". */
+    private static Set<String> roomTypes(JsonObject filter) {
+        Set<String> types = new HashSet<>();
+        for (JsonValue value : Bodies.array(filter, "room_types")) {
+            switch (value.getValueType()) {
+                case NULL -> types.add("");
+                case STRING -> types.add(((JsonString) value).getString());
+                default -> throw MatrixException.badJson("'room_types' holds strings and null.");
+            }
+        }
+        return types;
+    }
+
+    /**
+     * @param term  a search term, or null for every room
+     * @param types the room types to list ("" for rooms without one), or null for every type
+     */
+    private void list(ServerResponse res, String server, Integer limit, String since, String term,
+                      Set<String> types) {
         if (server != null && !server.equals(serverName)) {
             throw MatrixException.notFound("Only this server's room directory can be listed.");
         }
@@ -129,7 +152,7 @@ final class PublicRoomsRoutes {
         List<Summary> rooms = new ArrayList<>();
         for (String roomId : roomIds) {
             Summary summary = summary(roomId);
-            if (term == null || summary.matches(term)) {
+            if ((term == null || summary.matches(term)) && (types == null || types.contains(summary.type()))) {
                 rooms.add(summary);
             }
         }
@@ -159,13 +182,14 @@ final class PublicRoomsRoutes {
         boolean worldReadable = false;
         boolean guests = false;
         String joinRule = "invite";
+        String roomType = "";
         for (RoomEvent e : roomserver.state(new StateRequest(roomId, null, SUMMARY_STATE)).events()) {
             JsonObject content = e.json().getJsonObject("content");
             switch (e.json().getString("type", "")) {
                 case "m.room.create" -> {
-                    String type = content.getString("type", null);
-                    if (type != null) {
-                        json.add("room_type", type);
+                    if (content.get("type") instanceof JsonString type) {
+                        roomType = type.getString();
+                        json.add("room_type", roomType);
                     }
                 }
                 case "m.room.name" -> name = content.getString("name", null);
@@ -194,7 +218,7 @@ final class PublicRoomsRoutes {
             json.add("canonical_alias", alias);
         }
         json.add("join_rule", joinRule).add("world_readable", worldReadable).add("guest_can_join", guests);
-        return new Summary(roomId, joined, name, topic, alias, json.build());
+        return new Summary(roomId, joined, name, topic, alias, roomType, json.build());
     }
 
     private String knownRoom(ServerRequest req) {
@@ -217,7 +241,8 @@ final class PublicRoomsRoutes {
         }
     }
 
-    private record Summary(String roomId, int joined, String name, String topic, String alias, JsonObject json) {
+    private record Summary(String roomId, int joined, String name, String topic, String alias, String type,
+                           JsonObject json) {
         boolean matches(String term) {
             String needle = term.toLowerCase(Locale.ROOT);
             return contains(name, needle) || contains(topic, needle) || contains(alias, needle);

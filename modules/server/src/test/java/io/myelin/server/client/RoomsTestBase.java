@@ -994,6 +994,30 @@ abstract class RoomsTestBase {
     }
 
     @Test
+    void publicRoomsFilterByRoomType() throws Exception {
+        User alice = user();
+        String space = createRoom(alice, "{\"visibility\":\"public\",\"preset\":\"public_chat\","
+                + "\"creation_content\":{\"type\":\"m.space\"}}");
+        String plain = createRoom(alice, "{\"visibility\":\"public\",\"preset\":\"public_chat\"}");
+
+        List<String> spaces = publicRoomIds(server.post("/publicRooms", alice.token(),
+                "{\"limit\":1000,\"filter\":{\"room_types\":[\"m.space\"]}}"));
+        assertTrue(spaces.contains(space) && !spaces.contains(plain), spaces.toString());
+        List<String> untyped = publicRoomIds(server.post("/publicRooms", alice.token(),
+                "{\"limit\":1000,\"filter\":{\"room_types\":[null]}}"));
+        assertTrue(untyped.contains(plain) && !untyped.contains(space), untyped.toString());
+        List<String> both = publicRoomIds(server.post("/publicRooms", alice.token(),
+                "{\"limit\":1000,\"filter\":{\"room_types\":[null,\"m.space\"]}}"));
+        assertTrue(both.contains(plain) && both.contains(space), both.toString());
+        var listed = server.post("/publicRooms", alice.token(), "{\"limit\":1000}").json().getJsonArray("chunk")
+                .stream().map(v -> v.asJsonObject()).filter(o -> o.getString("room_id").equals(space)).findFirst()
+                .orElseThrow();
+        assertEquals("m.space", listed.getString("room_type"));
+        assertError(server.post("/publicRooms", alice.token(), "{\"filter\":{\"room_types\":[1]}}"), 400,
+                "M_BAD_JSON");
+    }
+
+    @Test
     void publishedRoomsAreListedWithTheirSummaryAndCanBeHidden() throws Exception {
         User alice = user();
         User bob = user();
