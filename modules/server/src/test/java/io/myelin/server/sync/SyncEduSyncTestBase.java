@@ -301,9 +301,12 @@ abstract class SyncEduSyncTestBase {
         assertEquals(1, threadCount(room, root), room.toString());
         eventually(bob, s -> unreadCount(s, roomId) == 1);
 
-        // An event outside the thread cannot carry that thread's receipt; the root can.
+        // An event outside the thread cannot carry that thread's receipt; the root can. The main timeline's
+        // receipt cannot name an event in a thread, and the root is in the main timeline.
         receipt(bob, roomId, main, root, 400);
         receipt(bob, roomId, root, root, 200);
+        receipt(bob, roomId, reply, "main", 400);
+        receipt(bob, roomId, root, "main", 200);
     }
 
     private void receipt(User user, String roomId, String eventId, String threadId, int status) throws Exception {

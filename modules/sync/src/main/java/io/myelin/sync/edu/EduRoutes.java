@@ -114,8 +114,11 @@ final class EduRoutes {
         }
         requireJoined(who, roomId);
         RoomEvent event = requireEvent(roomId, eventId);
-        if (!threadId.isEmpty() && !threadId.equals(Receipts.MAIN) && !threadId.equals(eventId)
-                && !threadId.equals(Unread.threadOf(event.json()))) {
+        // A thread's receipt names the thread's root or an event in it; the main timeline's, an event in no thread.
+        String eventThread = Unread.threadOf(event.json());
+        boolean related = threadId.equals(Receipts.MAIN) ? eventThread.equals(Unread.MAIN_TIMELINE)
+                : threadId.equals(eventId) || threadId.equals(eventThread);
+        if (!threadId.isEmpty() && !related) {
             throw MatrixException.invalidParam("The event is not in the thread " + threadId + ".");
         }
         if (type.equals(FULLY_READ)) {
