@@ -39,7 +39,10 @@ import jakarta.json.JsonObject;
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.myelin.bench.sync.SyncLoad --url
  * http://127.0.0.1:18008 [--pid SERVER_PID] [--idle 1000] [--samples 200] [--rooms 500] [--events 50]
- * [--senders 8]}, where {@code --senders} clients create and fill the rooms side by side. The server needs open registration without rate limits ({@code bench/scripts/sync-load.yaml}); with
+ * [--senders 8] [--user carol_NAME]}, where {@code --senders} clients create and fill the rooms side by side,
+ * {@code --samples 0} skips the wake-up part and {@code --user} times the initial syncs of an account a
+ * previous run filled (on a server restarted on its data directory, after {@code --warmup} untimed ones, 10 by
+ * default) instead of filling a new one. The server needs open registration without rate limits ({@code bench/scripts/sync-load.yaml}); with
  * {@code --pid} the driver also reads the server's CPU time and resident memory from {@code /proc}.
  */
 public final class SyncLoad {
@@ -64,10 +67,22 @@ public final class SyncLoad {
         int rooms = Integer.parseInt(option(args, "--rooms", "500"));
         int events = Integer.parseInt(option(args, "--events", "50"));
         int senders = Integer.parseInt(option(args, "--senders", "8"));
+        String user = option(args, "--user", null);
         SyncLoad load = new SyncLoad(url);
         out(Machine.describe());
-        load.wakeUp(pid, idle, samples);
-        if (rooms > 0) {
+        if (samples > 0) {
+            load.wakeUp(pid, idle, samples);
+        }
+        if (user != null) {
+            // A server restarted on a filled data directory: time the account's initial syncs again.
+            String token = load.login(user);
+            // A fresh JVM compiles the sync path during its first requests; those are not timed.
+            int warmup = Integer.parseInt(option(args, "--warmup", "10"));
+            for (int i = 0; i < warmup; i++) {
+                load.raw("/sync", token);
+            }
+            load.timeInitialSyncs(pid, token, rooms, events);
+        } else if (rooms > 0) {
             load.initialSync(pid, rooms, events, senders);
         }
         System.exit(0);
@@ -148,6 +163,7 @@ public final class SyncLoad {
 
     private void initialSync(long pid, int rooms, int events, int senders) throws Exception {
         String carol = register("carol");
+        out("initial-sync account: carol_" + run + " (--user carol_" + run + " times it again after a restart)");
         long setup = System.nanoTime();
         AtomicInteger done = new AtomicInteger();
         try (ExecutorService pool = Executors.newFixedThreadPool(senders)) {
@@ -194,6 +210,11 @@ public final class SyncLoad {
         }
         out(String.format(Locale.ROOT, "sync caught up %.1f s after the last send was answered",
                 (System.nanoTime() - caughtUp) / 1e9));
+        timeInitialSyncs(pid, carol, rooms, events);
+    }
+
+    /** Times five initial syncs of an account in {@code rooms} rooms, with the server's CPU time per sync. */
+    private void timeInitialSyncs(long pid, String carol, int rooms, int events) throws Exception {
         double[] times = new double[5];
         int size = 0;
         long cpuBefore = cpuMillis(pid);
@@ -214,6 +235,11 @@ public final class SyncLoad {
         if (cpu >= 0) {
             out(String.format(Locale.ROOT, "server CPU per initial sync: %.0f ms", (double) cpu / times.length));
         }
+    }
+
+    private String login(String user) throws IOException, InterruptedException {
+        return post("/login", null, "{\"type\":\"m.login.password\",\"identifier\":{\"type\":\"m.id.user\","
+                + "\"user\":\"" + user + "\"},\"password\":\"pw-" + user + "\"}").getString("access_token");
     }
 
     private String register(String name) throws IOException, InterruptedException {

@@ -2,8 +2,11 @@ package io.myelin.sync.edu;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -59,7 +62,8 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
     private static final String COLUMNS = "SELECT room_id, user_id, receipt_type, thread_id, event_id, ts"
             + " FROM sync_receipts";
     private static final String SELECT_CHANGES = COLUMNS + " WHERE pos > ? AND pos <= ? ORDER BY pos";
-    private static final String SELECT_ROOM = COLUMNS + " WHERE room_id = ? AND pos <= ? ORDER BY pos";
+    private static final String SELECT_ROOMS = COLUMNS + " WHERE room_id IN (%s) AND pos <= ? ORDER BY pos";
+    private static final int ROOM_BATCH = 100;
     private static final String UPSERT_UNREAD_CHANGE = "INSERT INTO sync_unread_changes (user_id, room_id, pos)"
             + " VALUES (?, ?, ?) ON CONFLICT (user_id, room_id) DO UPDATE SET pos = excluded.pos";
     private static final String SELECT_UNREAD_CHANGES = "SELECT room_id FROM sync_unread_changes"
@@ -195,13 +199,13 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
                         .forEach(r -> byRoom.computeIfAbsent(r.roomId(), id -> new ArrayList<>()).add(r));
             }
         }
-        for (String roomId : query.initial() ? joined : query.newlyJoinedRooms()) {
-            if (!joined.contains(roomId)) {
-                continue;
-            }
-            try (Stream<DbRow> rows = db.client().execute().query(SELECT_ROOM, roomId, upTo)) {
-                rows.map(Receipts::receipt).forEach(r -> byRoom.computeIfAbsent(roomId, id -> new ArrayList<>())
-                        .add(r));
+        List<String> fresh = (query.initial() ? joined : query.newlyJoinedRooms()).stream()
+                .filter(joined::contains).toList();
+        Map<String, List<Receipt>> stored = roomReceipts(fresh, upTo);
+        for (String roomId : fresh) {
+            List<Receipt> receipts = stored.get(roomId);
+            if (receipts != null) {
+                byRoom.computeIfAbsent(roomId, id -> new ArrayList<>()).addAll(receipts);
             }
         }
         if (moved) {
@@ -213,6 +217,23 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
                 result.ephemeral(roomId, event);
             }
         });
+    }
+
+    /** Every receipt of some rooms up to a position, each room's in stream order, a hundred rooms a query. */
+    private Map<String, List<Receipt>> roomReceipts(List<String> roomIds, long upTo) {
+        Map<String, List<Receipt>> byRoom = new HashMap<>();
+        for (int from = 0; from < roomIds.size(); from += ROOM_BATCH) {
+            List<String> part = roomIds.subList(from, Math.min(roomIds.size(), from + ROOM_BATCH));
+            List<Object> params = new ArrayList<>(part);
+            params.add(upTo);
+            String sql = String.format(Locale.ROOT, SELECT_ROOMS, String.join(", ", Collections.nCopies(part.size(),
+                    "?")));
+            try (Stream<DbRow> rows = db.client().execute().query(sql, params.toArray())) {
+                rows.map(Receipts::receipt).forEach(r -> byRoom.computeIfAbsent(r.roomId(), id -> new ArrayList<>())
+                        .add(r));
+            }
+        }
+        return byRoom;
     }
 
     private void unreadChanges(SyncQuery query, long since, long upTo, SyncResult result) {

@@ -20,7 +20,7 @@ public final class HistoryVisibility {
 
     static final String WORLD_READABLE = "world_readable";
     private static final String SHARED = "shared";
-    private static final String TYPE = "m.room.history_visibility";
+    static final String TYPE = "m.room.history_visibility";
     private static final List<String> ORDER = List.of("joined", "invited", SHARED, WORLD_READABLE);
 
     private final String userId;
@@ -42,10 +42,23 @@ public final class HistoryVisibility {
      * @return the rules for that reader
      */
     public static HistoryVisibility of(RoomStore store, String roomId, String userId) {
-        HistoryVisibility rules = new HistoryVisibility(userId, store.history(roomId, RoomStore.MEMBER, userId));
         List<RoomStore.Change> changes = store.history(roomId, TYPE, "");
-        Map<String, StreamEvent> events = store.events(changes.stream().map(RoomStore.Change::eventId)
-                .filter(id -> id != null).toList());
+        return of(userId, store.history(roomId, RoomStore.MEMBER, userId), changes,
+                store.events(settingEvents(changes)));
+    }
+
+    /**
+     * The rules from what was read already, for reading many rooms at once.
+     *
+     * @param userId      the reader
+     * @param memberships the reader's membership changes in the room, oldest first
+     * @param changes     the changes of the room's {@code m.room.history_visibility}, oldest first
+     * @param events      the events of those changes by id (others may be there too)
+     * @return the rules for that reader
+     */
+    static HistoryVisibility of(String userId, List<RoomStore.Change> memberships, List<RoomStore.Change> changes,
+                                Map<String, StreamEvent> events) {
+        HistoryVisibility rules = new HistoryVisibility(userId, memberships);
         for (RoomStore.Change change : changes) {
             StreamEvent event = change.eventId() == null ? null : events.get(change.eventId());
             String value = event == null ? SHARED : setting(event.json());
@@ -53,6 +66,11 @@ public final class HistoryVisibility {
             rules.settings.add(value);
         }
         return rules;
+    }
+
+    /** @return the ids of the events of some visibility changes */
+    static List<String> settingEvents(List<RoomStore.Change> changes) {
+        return changes.stream().map(RoomStore.Change::eventId).filter(id -> id != null).toList();
     }
 
     private static String setting(JsonObject json) {

@@ -8,9 +8,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
@@ -33,8 +35,9 @@ public final class RoomStore {
     static final String HAS_EVENT = "SELECT pos FROM sync_events WHERE event_id = ?";
     private static final String INSERT_EVENT = "INSERT INTO sync_events (pos, room_id, event_id, type, state_key,"
             + " sender, json, txn_id, redacted_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)";
-    private static final String COLUMNS = "pos, room_id, event_id, type, state_key, sender, json, txn_id,"
-            + " redacted_by";
+    // The event id, type, state key and sender columns repeat the JSON (redaction keeps them too), so reads take
+    // them from it: the driver's cost grows with every column of every row read.
+    private static final String COLUMNS = "pos, room_id, json, txn_id, redacted_by";
     private static final String EVENT_BY_ID = "SELECT " + COLUMNS + " FROM sync_events WHERE event_id = ?";
     private static final String RANGE_DESC = "SELECT " + COLUMNS + " FROM sync_events WHERE room_id = ?"
             + " AND pos > ? AND pos <= ? ORDER BY pos DESC LIMIT ?";
@@ -78,6 +81,17 @@ public final class RoomStore {
             + " AND membership = ?";
     private static final String USER_ROOMS_WITH = "SELECT room_id FROM sync_memberships WHERE user_id = ?"
             + " AND membership = ?";
+
+    private static final String LATEST_PART = "SELECT * FROM (SELECT " + COLUMNS + " FROM sync_events"
+            + " WHERE room_id = ? AND pos > ? AND pos <= ? ORDER BY pos DESC LIMIT ?) AS r";
+    private static final String ROOMS_CHANGES = "SELECT pos, room_id, type, state_key, event_id FROM sync_state_changes"
+            + " WHERE room_id IN (%s) AND pos <= ? ORDER BY pos ASC";
+    private static final String ROOMS_KEY_HISTORY = "SELECT pos, room_id, event_id, membership FROM sync_state_changes"
+            + " WHERE room_id IN (%s) AND type = ? AND state_key = ? ORDER BY pos ASC";
+    private static final String ROOMS_MEMBERS = "SELECT room_id, user_id, membership FROM sync_memberships"
+            + " WHERE room_id IN (%s) ORDER BY pos";
+    private static final String ROOMS_CURRENT_OF_TYPES = "SELECT room_id, type, state_key, event_id"
+            + " FROM sync_current_state WHERE room_id IN (%s) AND type IN (%s) AND state_key = ''";
 
     private static final int BATCH = 100;
 
@@ -316,13 +330,140 @@ public final class RoomStore {
                 .map(row -> Rows.text(row, "room_id")).toList();
     }
 
+    /**
+     * The first page of a backward read of each of many rooms, as {@link #range} with {@code descending} would
+     * read them one by one.
+     *
+     * @param ranges the rooms and their bounds
+     * @return each room's events, newest first, by room
+     */
+    public Map<String, List<StreamEvent>> latest(Collection<Range> ranges) {
+        Map<String, List<StreamEvent>> found = new HashMap<>();
+        List<Range> all = List.copyOf(ranges);
+        DbExecute exec = db.client().execute();
+        for (int from = 0; from < all.size(); from += BATCH) {
+            List<Range> part = all.subList(from, Math.min(all.size(), from + BATCH));
+            // One bounded read per room on its (room_id, pos) index, not a window over whole rooms.
+            List<String> parts = new ArrayList<>();
+            List<Object> params = new ArrayList<>();
+            for (Range range : part) {
+                parts.add(LATEST_PART + parts.size());
+                params.addAll(List.of(range.roomId(), range.after(), range.upTo(), range.limit()));
+                found.put(range.roomId(), new ArrayList<>());
+            }
+            exec.query(String.join(" UNION ALL ", parts), params.toArray()).map(RoomStore::event)
+                    .forEach(e -> found.get(e.roomId()).add(e));
+        }
+        found.values().forEach(events -> events.sort((a, b) -> Long.compare(b.pos(), a.pos())));
+        return found;
+    }
+
+    /**
+     * The state changes of many rooms up to a position, from which {@link #stateBefore} can be taken for any
+     * position up to one past it.
+     *
+     * @param roomIds the rooms
+     * @param upTo    the last position, included
+     * @return each room's changes, oldest first, by room (rooms without any are absent)
+     */
+    public Map<String, List<KeyChange>> stateChanges(Collection<String> roomIds, long upTo) {
+        Map<String, List<KeyChange>> changes = new HashMap<>();
+        inRooms(roomIds, ROOMS_CHANGES, List.of(upTo), row -> changes
+                .computeIfAbsent(Rows.text(row, "room_id"), r -> new ArrayList<>())
+                .add(new KeyChange(Rows.number(row, "pos"), new StateKey(Rows.text(row, "type"),
+                        Rows.text(row, "state_key")), Rows.text(row, "event_id"))));
+        return changes;
+    }
+
+    /**
+     * A room's state just before a position, from its changes.
+     *
+     * @param changes the room's changes, oldest first, read up to at least {@code before - 1}
+     * @param before  the position
+     * @return event id by (type, state key), as {@link #stateBefore(String, long)} gives it
+     */
+    public static Map<StateKey, String> stateBefore(List<KeyChange> changes, long before) {
+        Map<StateKey, String> state = new LinkedHashMap<>();
+        for (KeyChange change : changes) {
+            if (change.pos() >= before) {
+                break;
+            }
+            if (change.eventId() == null) {
+                state.remove(change.key());
+            } else {
+                state.put(change.key(), change.eventId());
+            }
+        }
+        return state;
+    }
+
+    /**
+     * The history of one state key in each of many rooms, as {@link #history} gives it room by room.
+     *
+     * @param roomIds  the rooms
+     * @param type     the type
+     * @param stateKey the state key
+     * @return each room's changes, oldest first, by room (rooms without any are absent)
+     */
+    public Map<String, List<Change>> histories(Collection<String> roomIds, String type, String stateKey) {
+        Map<String, List<Change>> changes = new HashMap<>();
+        inRooms(roomIds, ROOMS_KEY_HISTORY, List.of(type, stateKey), row -> {
+            Change change = change(row);
+            changes.computeIfAbsent(change.roomId(), r -> new ArrayList<>()).add(change);
+        });
+        return changes;
+    }
+
+    /**
+     * @param roomIds rooms
+     * @return every user with a membership of each, as {@link #members(String)} gives it, by room (rooms without
+     *         members are absent)
+     */
+    public Map<String, Map<String, String>> members(Collection<String> roomIds) {
+        Map<String, Map<String, String>> members = new HashMap<>();
+        inRooms(roomIds, ROOMS_MEMBERS, List.of(), row -> members
+                .computeIfAbsent(Rows.text(row, "room_id"), r -> new LinkedHashMap<>())
+                .put(Rows.text(row, "user_id"), Rows.text(row, "membership")));
+        return members;
+    }
+
+    /**
+     * @param roomIds rooms
+     * @param types   state types, each with the empty state key
+     * @return the current event id of each of those keys that is set, by key, by room
+     */
+    public Map<String, Map<StateKey, String>> currentOfTypes(Collection<String> roomIds, List<String> types) {
+        Map<String, Map<StateKey, String>> state = new HashMap<>();
+        String sql = String.format(Locale.ROOT, ROOMS_CURRENT_OF_TYPES, "%s", marks(types.size()));
+        inRooms(roomIds, sql, types, row -> state.computeIfAbsent(Rows.text(row, "room_id"), r -> new HashMap<>())
+                .put(new StateKey(Rows.text(row, "type"), Rows.text(row, "state_key")), Rows.text(row, "event_id")));
+        return state;
+    }
+
+    /** Runs a query whose first {@code %s} takes a list of rooms, BATCH rooms at a time. */
+    private void inRooms(Collection<String> roomIds, String sql, List<?> params,
+                         Consumer<DbRow> each) {
+        List<String> ids = roomIds.stream().distinct().toList();
+        DbExecute exec = db.client().execute();
+        for (int from = 0; from < ids.size(); from += BATCH) {
+            List<String> part = ids.subList(from, Math.min(ids.size(), from + BATCH));
+            List<Object> all = new ArrayList<>(part);
+            all.addAll(params);
+            exec.query(String.format(Locale.ROOT, sql, marks(part.size())), all.toArray()).forEach(each);
+        }
+    }
+
+    private static String marks(int count) {
+        return String.join(", ", Collections.nCopies(count, "?"));
+    }
+
     private static StreamEvent event(DbRow row) {
         JsonObject json;
         try (var reader = JsonSupport.provider().createReader(new StringReader(Rows.text(row, "json")))) {
             json = reader.readObject();
         }
-        return new StreamEvent(Rows.number(row, "pos"), Rows.text(row, "room_id"), Rows.text(row, "event_id"),
-                Rows.text(row, "type"), Rows.text(row, "state_key"), Rows.text(row, "sender"), json,
+        return new StreamEvent(Rows.number(row, "pos"), Rows.text(row, "room_id"), json.getString("event_id"),
+                json.getString("type", ""), json.getString("state_key", null), json.getString("sender", ""), json,
                 Rows.text(row, "txn_id"), Rows.text(row, "redacted_by"));
     }
 
@@ -340,6 +481,27 @@ public final class RoomStore {
      * @param membership for memberships, the new membership
      */
     public record Change(long pos, String roomId, String eventId, String membership) {
+    }
+
+    /**
+     * A bounded backward read of one room.
+     *
+     * @param roomId the room
+     * @param after  positions above this
+     * @param upTo   positions up to this, included
+     * @param limit  at most this many
+     */
+    public record Range(String roomId, long after, long upTo, int limit) {
+    }
+
+    /**
+     * One change of a room's state.
+     *
+     * @param pos     where it happened
+     * @param key     the key
+     * @param eventId the new event, or null when the key left the state
+     */
+    public record KeyChange(long pos, StateKey key, String eventId) {
     }
 
     /**

@@ -2,6 +2,7 @@ package io.myelin.sync.rooms;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -141,6 +142,7 @@ public final class RoomsSource implements SyncSource {
         Set<String> forgotten = since == 0 && filter.includeLeave() ? forgotten(query.userId()) : Set.of();
         // An incremental sync looks only at the rooms that had events since; the others have nothing to add.
         Set<String> active = since == 0 || query.fullState() ? null : store.activeRooms(since, upTo);
+        List<RoomBatch.Room> joined = new ArrayList<>();
         for (var entry : now.entrySet()) {
             String roomId = entry.getKey();
             RoomStore.Change change = entry.getValue();
@@ -157,8 +159,8 @@ public final class RoomsSource implements SyncSource {
                     if (active != null && !newly && !active.contains(roomId)) {
                         continue;
                     }
-                    joined(query, filter, reader, roomId, newly ? 0 : since, upTo, newly || query.fullState(),
-                            result);
+                    joined.add(new RoomBatch.Room(roomId, newly ? 0 : since, newly || query.fullState(),
+                            filter.timeline().allowsRoom(roomId)));
                 }
                 case "invite" -> {
                     if (changed) {
@@ -180,6 +182,28 @@ public final class RoomsSource implements SyncSource {
                 }
             }
         }
+        joined(query, filter, reader, upTo, joined, result);
+    }
+
+    /**
+     * The joined rooms' parts: what each room needs is read for all of them together, then their state events
+     * in one go, then each room is answered in the order given.
+     */
+    private void joined(SyncQuery query, SyncFilter filter, EventFormat.Reader reader, long upTo,
+                        List<RoomBatch.Room> rooms, SyncResult result) {
+        RoomBatch batch = RoomBatch.read(store, query.userId(), upTo, filter.timeline().limitOr(DEFAULT_LIMIT),
+                filter.timeline(), rooms);
+        List<Pending> pending = new ArrayList<>();
+        List<String> stateIds = new ArrayList<>();
+        for (RoomBatch.Room room : rooms) {
+            Pending one = prepare(query, filter, batch, room, upTo);
+            pending.add(one);
+            stateIds.addAll(one.keys().values());
+        }
+        Map<String, StreamEvent> events = store.events(stateIds);
+        for (Pending one : pending) {
+            answer(query, filter, reader, batch, one, events, result);
+        }
     }
 
     private boolean joinedBetween(String userId, String roomId, long since, long upTo) {
@@ -198,11 +222,28 @@ public final class RoomsSource implements SyncSource {
         return rooms;
     }
 
-    private void joined(SyncQuery query, SyncFilter filter, EventFormat.Reader reader, String roomId, long since,
-                        long upTo, boolean full, SyncResult result) {
-        HistoryVisibility visibility = HistoryVisibility.of(store, roomId, query.userId());
-        Timelines.Run run = filter.timeline().allowsRoom(roomId)
-                ? Timelines.backward(store, roomId, since, upTo, filter.timeline().limitOr(DEFAULT_LIMIT),
+    /**
+     * A joined room read up to the keys of its state, which wait for the events that all rooms read together.
+     *
+     * @param roomId   the room
+     * @param full     whether it gets all of its state
+     * @param run      its timeline's run, newest first
+     * @param timeline the timeline, oldest first
+     * @param start    the position of the timeline's first event
+     * @param summary  the summary made before the state, or null
+     * @param keys     the state to send, event id by key
+     */
+    private record Pending(String roomId, boolean full, Timelines.Run run, List<StreamEvent> timeline, long start,
+                           Summary summary, Map<RoomStore.StateKey, String> keys) {
+    }
+
+    private Pending prepare(SyncQuery query, SyncFilter filter, RoomBatch batch, RoomBatch.Room room, long upTo) {
+        String roomId = room.roomId();
+        long since = room.since();
+        boolean full = room.full();
+        HistoryVisibility visibility = batch.visibility(roomId);
+        Timelines.Run run = room.timeline()
+                ? Timelines.backward(batch, roomId, since, upTo, filter.timeline().limitOr(DEFAULT_LIMIT),
                         filter.timeline(), visibility)
                 : new Timelines.Run(List.of(), false, upTo);
         List<StreamEvent> timeline = Timelines.oldestFirst(run);
@@ -211,21 +252,30 @@ public final class RoomsSource implements SyncSource {
         // With lazy loading the heroes' members go into the state, so the summary is made before it whenever
         // the state may change the members: a full sync, members in the timeline, or a gap.
         Summary summary = full || timelineMembers || filter.state().lazyLoadMembers() && run.more()
-                ? summary(roomId, query.userId()) : null;
-        List<StreamEvent> state = state(query, filter, roomId, new Window(since, start, upTo, full, run.more(),
-                query.useStateAfter()), timeline, summary == null ? List.of() : summary.heroes());
+                ? summary(batch, roomId, query.userId()) : null;
+        Map<RoomStore.StateKey, String> keys = stateKeys(query, filter, batch, roomId, new Window(since, start,
+                upTo, full, run.more(), query.useStateAfter()), timeline,
+                summary == null ? List.of() : summary.heroes());
+        return new Pending(roomId, full, run, timeline, start, summary, keys);
+    }
+
+    private void answer(SyncQuery query, SyncFilter filter, EventFormat.Reader reader, RoomBatch batch,
+                        Pending room, Map<String, StreamEvent> events, SyncResult result) {
+        List<StreamEvent> state = stateEvents(filter.state(), room.keys(), events);
+        Summary summary = room.summary();
         if (summary == null && state.stream().anyMatch(e -> RoomStore.MEMBER.equals(e.type()))) {
-            summary = summary(roomId, query.userId());
+            summary = summary(batch, room.roomId(), query.userId());
         }
-        if (!full && timeline.isEmpty() && state.isEmpty()) {
+        List<StreamEvent> timeline = room.timeline();
+        if (!room.full() && timeline.isEmpty() && state.isEmpty()) {
             return;
         }
-        SyncResult.JoinedRoom room = result.joined(roomId);
-        timeline.forEach(e -> room.timeline().add(filter.format().render(e, reader)));
-        state.forEach(e -> room.state().add(filter.format().render(e, reader)));
-        room.timelineBounds(run.more(), "t" + (start - 1));
+        SyncResult.JoinedRoom joined = result.joined(room.roomId());
+        timeline.forEach(e -> joined.timeline().add(filter.format().render(e, reader)));
+        state.forEach(e -> joined.state().add(filter.format().render(e, reader)));
+        joined.timelineBounds(room.run().more(), "t" + (room.start() - 1));
         if (summary != null) {
-            room.summary(summary.json());
+            joined.summary(summary.json());
         }
     }
 
@@ -236,8 +286,11 @@ public final class RoomsSource implements SyncSource {
                 filter.timeline().limitOr(DEFAULT_LIMIT), filter.timeline(), visibility);
         List<StreamEvent> timeline = Timelines.oldestFirst(run);
         long start = timeline.isEmpty() ? leftAt + 1 : timeline.getFirst().pos();
-        List<StreamEvent> state = state(query, filter, roomId, new Window(since, start, leftAt, since == 0,
-                run.more(), query.useStateAfter()), timeline, List.of());
+        RoomBatch none = RoomBatch.read(store, query.userId(), leftAt, filter.timeline().limitOr(DEFAULT_LIMIT),
+                filter.timeline(), List.of());
+        Map<RoomStore.StateKey, String> keys = stateKeys(query, filter, none, roomId, new Window(since, start,
+                leftAt, since == 0, run.more(), query.useStateAfter()), timeline, List.of());
+        List<StreamEvent> state = stateEvents(filter.state(), keys, store.events(keys.values()));
         SyncResult.LeftRoom room = result.left(roomId);
         timeline.forEach(e -> room.timeline().add(filter.format().render(e, reader)));
         state.forEach(e -> room.state().add(filter.format().render(e, reader)));
@@ -268,14 +321,15 @@ public final class RoomsSource implements SyncSource {
      * timeline left); with lazy loading, of the members only the timeline's senders and the summary's heroes,
      * which the client needs to name the room.
      */
-    private List<StreamEvent> state(SyncQuery query, SyncFilter filter, String roomId, Window window,
-                                    List<StreamEvent> timeline, List<String> heroes) {
+    private Map<RoomStore.StateKey, String> stateKeys(SyncQuery query, SyncFilter filter, RoomBatch batch,
+                                                      String roomId, Window window, List<StreamEvent> timeline,
+                                                      List<String> heroes) {
         boolean full = window.full();
         long since = window.since();
         long start = window.bound();
         Map<RoomStore.StateKey, String> keys;
         if (full) {
-            keys = store.stateBefore(roomId, start);
+            keys = batch.stateBefore(roomId, start);
         } else if (window.limited() || window.after()) {
             keys = new HashMap<>(store.changesBetween(roomId, since, start));
             keys.values().removeIf(id -> id == null);
@@ -293,7 +347,7 @@ public final class RoomsSource implements SyncSource {
             keys.keySet().removeIf(key -> key.type().equals(RoomStore.MEMBER) && !senders.contains(key.stateKey()));
             if (!senders.isEmpty() && (!timeline.isEmpty() || !heroes.isEmpty())) {
                 // The client may lack the members of senders whose membership did not change in the gap.
-                Map<RoomStore.StateKey, String> at = full ? keys : store.stateBefore(roomId, start);
+                Map<RoomStore.StateKey, String> at = full ? keys : batch.stateBefore(roomId, start);
                 for (String sender : senders) {
                     RoomStore.StateKey key = new RoomStore.StateKey(RoomStore.MEMBER, sender);
                     if (at.containsKey(key)) {
@@ -311,7 +365,12 @@ public final class RoomsSource implements SyncSource {
         if (stateFilter.lazyLoadMembers() && !stateFilter.includeRedundantMembers()) {
             leaveOutSentMembers(query, roomId, full, keys, timeline);
         }
-        Map<String, StreamEvent> events = store.events(keys.values());
+        return keys;
+    }
+
+    /** The state events of some keys that pass the state filter, in stream order. */
+    private static List<StreamEvent> stateEvents(EventFilter stateFilter, Map<RoomStore.StateKey, String> keys,
+                                                 Map<String, StreamEvent> events) {
         List<StreamEvent> state = new ArrayList<>();
         for (String id : keys.values()) {
             StreamEvent event = events.get(id);
@@ -357,13 +416,13 @@ public final class RoomsSource implements SyncSource {
      * counts as none), its heroes: the first five other joined or invited members by the order of their
      * membership events, else the first five who left.
      */
-    Summary summary(String roomId, String userId) {
-        Map<String, String> members = store.members(roomId);
+    private static Summary summary(RoomBatch batch, String roomId, String userId) {
+        Map<String, String> members = batch.members(roomId);
         long joined = members.values().stream().filter("join"::equals).count();
         long invited = members.values().stream().filter("invite"::equals).count();
         JsonObjectBuilder summary = JsonSupport.objectBuilder().add("m.joined_member_count", joined)
                 .add("m.invited_member_count", invited);
-        if (named(roomId)) {
+        if (named(batch.naming(roomId))) {
             return new Summary(summary.build(), List.of());
         }
         List<String> heroes = new ArrayList<>();
@@ -384,20 +443,9 @@ public final class RoomsSource implements SyncSource {
         return new Summary(summary.build(), first);
     }
 
-    /** Whether the room has a non-empty {@code m.room.name} or {@code m.room.canonical_alias}. */
-    private boolean named(String roomId) {
-        Map<RoomStore.StateKey, String> current = store.currentState(roomId);
-        List<String> ids = new ArrayList<>();
-        for (String type : List.of("m.room.name", "m.room.canonical_alias")) {
-            String id = current.get(new RoomStore.StateKey(type, ""));
-            if (id != null) {
-                ids.add(id);
-            }
-        }
-        if (ids.isEmpty()) {
-            return false;
-        }
-        for (StreamEvent event : store.events(ids).values()) {
+    /** Whether the room's current {@code m.room.name} or {@code m.room.canonical_alias} is non-empty. */
+    private static boolean named(Collection<StreamEvent> naming) {
+        for (StreamEvent event : naming) {
             JsonObject content = event.json().get("content") instanceof JsonObject c ? c
                     : JsonValue.EMPTY_JSON_OBJECT;
             String key = event.type().equals("m.room.name") ? "name" : "alias";

@@ -32,6 +32,20 @@ public final class Timelines {
     public record Run(List<StreamEvent> events, boolean more, long boundary) {
     }
 
+    /** Where runs read a room's events from: {@link RoomStore#range}, or pages read ahead for many rooms. */
+    @FunctionalInterface
+    interface Ranges {
+        List<StreamEvent> range(String roomId, long after, long upTo, boolean descending, int limit);
+    }
+
+    /**
+     * @param limit the most events of a run
+     * @return how many events a run reads at a time
+     */
+    static int batch(int limit) {
+        return Math.max(20, limit * 2 + 1);
+    }
+
     /**
      * Reads the newest matching events in {@code (after, upTo]}, newest first.
      *
@@ -46,9 +60,14 @@ public final class Timelines {
      */
     public static Run backward(RoomStore store, String roomId, long after, long upTo, int limit, EventFilter filter,
                                HistoryVisibility visibility) {
+        return backward(store::range, roomId, after, upTo, limit, filter, visibility);
+    }
+
+    static Run backward(Ranges store, String roomId, long after, long upTo, int limit, EventFilter filter,
+                        HistoryVisibility visibility) {
         List<StreamEvent> picked = new ArrayList<>();
         long cursor = upTo;
-        int batch = Math.max(20, limit * 2 + 1);
+        int batch = batch(limit);
         int budget = scanLimit(limit);
         while (cursor > after) {
             if (budget <= 0) {
@@ -88,7 +107,7 @@ public final class Timelines {
                               HistoryVisibility visibility) {
         List<StreamEvent> picked = new ArrayList<>();
         long cursor = after;
-        int batch = Math.max(20, limit * 2 + 1);
+        int batch = batch(limit);
         int budget = scanLimit(limit);
         while (cursor < upTo) {
             if (budget <= 0) {
