@@ -12,6 +12,7 @@ import jakarta.json.JsonValue;
 import io.myelin.protocol.ProtocolException;
 import io.myelin.protocol.RoomVersion;
 import io.myelin.protocol.crypto.SigningKey;
+import io.myelin.protocol.json.CanonicalJson;
 import io.myelin.protocol.json.JsonSupport;
 
 /**
@@ -38,9 +39,11 @@ public final class Pdu implements EventView {
     private final long depth;
     private final long originServerTs;
     private final String redacts;
+    private final int canonicalSize;
 
-    private Pdu(RoomVersion version, JsonObject json, String eventId, String roomId) {
+    private Pdu(RoomVersion version, JsonObject json, String eventId, String roomId, int canonicalSize) {
         this.version = version;
+        this.canonicalSize = canonicalSize;
         this.json = json;
         this.eventId = eventId;
         this.roomId = roomId;
@@ -66,8 +69,21 @@ public final class Pdu implements EventView {
     public static Pdu parse(RoomVersion version, JsonObject json) {
         requiredObject(json, "hashes");
         requiredObject(json, "signatures");
+        requiredString(json, "type");
+        return of(version, json, EventIds.eventId(json, version), -1);
+    }
+
+    /**
+     * An event this server just hashed and signed, whose id is known already ({@link HashedEvent}).
+     *
+     * @param canonicalSize the size of its canonical JSON, or -1 when not known
+     */
+    static Pdu signed(RoomVersion version, JsonObject json, String eventId, int canonicalSize) {
+        return of(version, json, eventId, canonicalSize);
+    }
+
+    private static Pdu of(RoomVersion version, JsonObject json, String eventId, int canonicalSize) {
         String type = requiredString(json, "type");
-        String eventId = EventIds.eventId(json, version);
         String roomId;
         if (version.v12Rules() && type.equals("m.room.create")) {
             // A version 12 room is named after its create event, which therefore cannot name the room.
@@ -75,7 +91,7 @@ public final class Pdu implements EventView {
         } else {
             roomId = requiredString(json, "room_id");
         }
-        Pdu pdu = new Pdu(version, json, eventId, roomId);
+        Pdu pdu = new Pdu(version, json, eventId, roomId, canonicalSize);
         if (pdu.depth < 0) {
             throw new ProtocolException("depth must not be negative");
         }
@@ -94,7 +110,7 @@ public final class Pdu implements EventView {
      */
     public static Pdu signNew(RoomVersion version, JsonObject event, String serverName,
                               SigningKey key) {
-        return parse(version, EventSigning.hashAndSign(event, version, serverName, key));
+        return HashedEvent.of(version, event).sign(serverName, key);
     }
 
     /** @return the room version the event was parsed for */
@@ -105,6 +121,16 @@ public final class Pdu implements EventView {
     /** @return the event JSON as received */
     public JsonObject json() {
         return json;
+    }
+
+    /**
+     * The size of the whole event as servers exchange it: its canonical JSON in UTF-8, hashes, signatures and
+     * {@code unsigned} included. Known without encoding again for an event this server just signed.
+     *
+     * @return the size in bytes
+     */
+    public int canonicalSize() {
+        return canonicalSize >= 0 ? canonicalSize : CanonicalJson.encode(json).length;
     }
 
     /** @return the {@code signatures} object */

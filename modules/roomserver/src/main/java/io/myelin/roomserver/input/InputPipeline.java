@@ -358,11 +358,13 @@ public final class InputPipeline {
         final Map<StateKey, String> stateAfter = after;
         final boolean isAfter = currentIsAfter;
         List<Runnable> afterCommit = new ArrayList<>();
+        // Written out once, for its row and for the output that carries it.
+        String eventJson = pdu.json().toString();
 
         long[] result = write(tx -> {
             boolean changesState = !outlier && pdu.stateKey() != null && rejection == null;
             long afterNid = !outlier && !changesState ? before.snapshotNid : 0;
-            long nid = events.insertEvent(tx, room.nid(), pdu, existing, outlier, rejection, softFailed, afterNid);
+            long nid = events.insertEvent(tx, room.nid(), pdu, eventJson, existing, outlier, rejection, softFailed, afterNid);
             if (!outlier && afterNid == 0) {
                 // The state after a state event holds the event itself, whose numeric id exists only now.
                 afterNid = states.save(tx, room.nid(), nids(stateAfter, pdu, nid));
@@ -390,10 +392,11 @@ public final class InputPipeline {
                 effects.redactions(tx, room, pdu, stateAfter, afterCommit, txn.local());
             }
             if (extends_) {
-                effects.publishNew(tx, room, pdu, head.state(), newCurrent, currentChanged, nid, txn.txnId());
+                effects.publishNew(tx, room, pdu, eventJson, head.state(), newCurrent, currentChanged, nid,
+                        txn.txnId());
             } else if (kind == InputKind.OLD && accepted) {
                 effects.publish(room, new OutputRoomEvent(OutputRoomEvent.OLD_ROOM_EVENT, room.roomId(),
-                        room.version().id(), pdu.json(), List.of(), List.of(), null, null, null));
+                        room.version().id(), pdu.json(), List.of(), List.of(), null, null, null), eventJson);
             }
             if (txn.inTransaction() != null) {
                 txn.inTransaction().run();

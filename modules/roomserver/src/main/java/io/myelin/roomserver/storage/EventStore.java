@@ -279,6 +279,7 @@ public final class EventStore {
      * @param tx             the transaction
      * @param roomNid        the room
      * @param pdu            the event
+     * @param eventJson      its JSON text, as stored
      * @param previous       the stored outlier it replaces, or null
      * @param outlier        whether it is an outlier
      * @param rejection      why it was rejected, or null
@@ -286,8 +287,8 @@ public final class EventStore {
      * @param snapshotNid    the state after it when known already, else 0
      * @return its numeric id
      */
-    public long insertEvent(DbExecute tx, long roomNid, Pdu pdu, StoredEvent previous, boolean outlier,
-                            String rejection, boolean softFailed, long snapshotNid) {
+    public long insertEvent(DbExecute tx, long roomNid, Pdu pdu, String eventJson, StoredEvent previous,
+                            boolean outlier, String rejection, boolean softFailed, long snapshotNid) {
         long nid;
         if (previous != null) {
             nid = previous.nid();
@@ -295,7 +296,7 @@ public final class EventStore {
         } else {
             Long stateKeyNid = pdu.stateKey() == null ? null : stateKeyNid(pdu.stateKey());
             nid = tx.get(INSERT_EVENT, roomNid, pdu.eventId(), typeNid(pdu.type()), stateKeyNid, pdu.depth(),
-                    pdu.json().toString(), outlier ? 1 : 0, rejection == null ? 0 : 1, rejection,
+                    eventJson, outlier ? 1 : 0, rejection == null ? 0 : 1, rejection,
                     softFailed ? 1 : 0, snapshotNid).map(r -> Rows.number(r, "event_nid")).orElseThrow();
         }
         // Only events of the graph count as naming their previous events; a rejected one names nothing.
