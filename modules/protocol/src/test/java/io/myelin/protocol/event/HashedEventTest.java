@@ -22,8 +22,9 @@ class HashedEventTest {
         return List.of(
                 PduTest.json("""
                         {"event_id": "$e:example.org", "room_id": "!r:example.org", "sender": "@u:example.org",
-                         "origin_server_ts": 5, "type": "m.room.message", "content": {"body": "hé \\u2603 \\ud83d\\ude00",
-                         "msgtype": "m.text"}, "prev_events": ["$p"], "auth_events": ["$a1", "$a2"], "depth": 7}"""),
+                         "origin_server_ts": 5, "type": "m.room.message",
+                         "content": {"body": "hé \\u2603 \\ud83d\\ude00", "msgtype": "m.text"},
+                         "prev_events": ["$p"], "auth_events": ["$a1", "$a2"], "depth": 7}"""),
                 PduTest.json("""
                         {"event_id": "$c:example.org", "sender": "@u:example.org", "origin_server_ts": 5,
                          "type": "m.room.create", "state_key": "", "content": {"room_version": "12"},

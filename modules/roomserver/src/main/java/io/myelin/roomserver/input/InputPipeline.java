@@ -364,7 +364,8 @@ public final class InputPipeline {
         long[] result = write(tx -> {
             boolean changesState = !outlier && pdu.stateKey() != null && rejection == null;
             long afterNid = !outlier && !changesState ? before.snapshotNid : 0;
-            long nid = events.insertEvent(tx, room.nid(), pdu, eventJson, existing, outlier, rejection, softFailed, afterNid);
+            long nid = events.insertEvent(tx, room.nid(), pdu, eventJson, existing, outlier, rejection, softFailed,
+                    afterNid);
             if (!outlier && afterNid == 0) {
                 // The state after a state event holds the event itself, whose numeric id exists only now.
                 afterNid = states.save(tx, room.nid(), nids(stateAfter, pdu, nid));
