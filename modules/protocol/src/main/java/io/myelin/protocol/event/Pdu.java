@@ -1,5 +1,6 @@
 package io.myelin.protocol.event;
 
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,7 +28,9 @@ import io.myelin.protocol.json.JsonSupport;
 public final class Pdu implements EventView {
 
     private final RoomVersion version;
-    private final JsonObject json;
+    // Null in a compact copy until someone asks for it; then parsed from the text once.
+    private volatile JsonObject json;
+    private final String jsonText;
     private final String eventId;
     private final String roomId;
     private final String type;
@@ -45,6 +48,7 @@ public final class Pdu implements EventView {
         this.version = version;
         this.canonicalSize = canonicalSize;
         this.json = json;
+        this.jsonText = null;
         this.eventId = eventId;
         this.roomId = roomId;
         this.type = requiredString(json, "type");
@@ -56,6 +60,35 @@ public final class Pdu implements EventView {
         this.depth = requiredInteger(json, "depth");
         this.originServerTs = requiredInteger(json, "origin_server_ts");
         this.redacts = version.v11Rules() ? optionalString(content, "redacts") : optionalString(json, "redacts");
+    }
+
+    private Pdu(Pdu full, String jsonText) {
+        this.version = full.version;
+        this.json = null;
+        this.jsonText = jsonText;
+        this.eventId = full.eventId;
+        this.roomId = full.roomId;
+        this.type = full.type;
+        this.stateKey = full.stateKey;
+        this.sender = full.sender;
+        this.content = full.content;
+        this.prevEventIds = full.prevEventIds;
+        this.authEventIds = full.authEventIds;
+        this.depth = full.depth;
+        this.originServerTs = full.originServerTs;
+        this.redacts = full.redacts;
+        this.canonicalSize = full.canonicalSize;
+    }
+
+    /**
+     * The same event holding its JSON as text rather than as a tree, for keeping many events at little cost: the
+     * fields the auth rules read stay as they are, the whole JSON is parsed again the first time it is asked for.
+     *
+     * @param jsonText this event's JSON, written out (as stored)
+     * @return the compact copy
+     */
+    public Pdu compact(String jsonText) {
+        return new Pdu(this, jsonText);
     }
 
     /**
@@ -120,7 +153,14 @@ public final class Pdu implements EventView {
 
     /** @return the event JSON as received */
     public JsonObject json() {
-        return json;
+        JsonObject tree = json;
+        if (tree == null) {
+            try (var reader = JsonSupport.provider().createReader(new StringReader(jsonText))) {
+                tree = reader.readObject();
+            }
+            json = tree;
+        }
+        return tree;
     }
 
     /**
@@ -130,22 +170,22 @@ public final class Pdu implements EventView {
      * @return the size in bytes
      */
     public int canonicalSize() {
-        return canonicalSize >= 0 ? canonicalSize : CanonicalJson.encode(json).length;
+        return canonicalSize >= 0 ? canonicalSize : CanonicalJson.encode(json()).length;
     }
 
     /** @return the {@code signatures} object */
     public JsonObject signatures() {
-        return json.getJsonObject("signatures");
+        return json().getJsonObject("signatures");
     }
 
     /** @return the {@code hashes} object */
     public JsonObject hashes() {
-        return json.getJsonObject("hashes");
+        return json().getJsonObject("hashes");
     }
 
     /** @return the {@code unsigned} object, or an empty object */
     public JsonObject unsigned() {
-        return json.get("unsigned") instanceof JsonObject o ? o : JsonValue.EMPTY_JSON_OBJECT;
+        return json().get("unsigned") instanceof JsonObject o ? o : JsonValue.EMPTY_JSON_OBJECT;
     }
 
     @Override
@@ -210,7 +250,7 @@ public final class Pdu implements EventView {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Pdu other && other.eventId.equals(eventId) && other.json.equals(json);
+        return o instanceof Pdu other && other.eventId.equals(eventId) && other.json().equals(json());
     }
 
     @Override

@@ -407,8 +407,9 @@ public final class InputPipeline {
 
         // When this write is part of a room's batch it has not committed yet: what it wrote is visible to the
         // worker at once and to everyone else after the commit.
-        events.stage(new StoredEvent(result[0], room.nid(), pdu, outlier, rejection != null, softFailed, result[1],
-                existing == null ? null : existing.redactedBy()));
+        // Cached as text: a cached tree is some 130 objects that every young collection copies.
+        events.stage(new StoredEvent(result[0], room.nid(), pdu.compact(eventJson), outlier, rejection != null,
+                softFailed, result[1], existing == null ? null : existing.redactedBy()));
         afterCommit.forEach(events.db()::afterCommit);
         if (!outlier && result[1] != before.snapshotNid) {
             states.stage(result[1], stateAfter);

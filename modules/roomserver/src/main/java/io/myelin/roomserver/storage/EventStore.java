@@ -263,11 +263,14 @@ public final class EventStore {
 
     private static StoredEvent eventRow(DbRow row) {
         RoomVersion version = RoomVersion.of(Rows.text(row, "room_version")).orElseThrow();
+        String text = Rows.text(row, "event_json");
         JsonObject json;
-        try (var reader = JsonSupport.provider().createReader(new StringReader(Rows.text(row, "event_json")))) {
+        try (var reader = JsonSupport.provider().createReader(new StringReader(text))) {
             json = reader.readObject();
         }
-        return new StoredEvent(Rows.number(row, "event_nid"), Rows.number(row, "room_nid"), Pdu.parse(version, json),
+        // Kept as text, as cached events are; the tree is parsed again when asked for.
+        return new StoredEvent(Rows.number(row, "event_nid"), Rows.number(row, "room_nid"),
+                Pdu.parse(version, json).compact(text),
                 Rows.flag(row, "outlier"), Rows.flag(row, "rejected"), Rows.flag(row, "soft_failed"),
                 Rows.number(row, "state_snapshot_nid"), Rows.text(row, "redacted_by"));
     }
