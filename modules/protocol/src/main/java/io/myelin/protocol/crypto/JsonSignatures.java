@@ -53,12 +53,26 @@ public final class JsonSignatures {
      *     {@code signatures}
      */
     public static JsonObject sign(JsonObject object, String signer, SigningKey key, boolean strict) {
-        String signature = UnpaddedBase64.encode(key.sign(signedBytes(object, strict)));
+        JsonObject updated = withSignature(object, signer, key, signedBytes(object, strict));
+        return JsonSupport.objectBuilder(object).add("signatures", updated).build();
+    }
+
+    /**
+     * Signs the bytes {@link #signedBytes} gave for an object, for a caller that needed those bytes already.
+     *
+     * @param object the object the bytes were encoded from
+     * @param signer the signing entity, usually a server name
+     * @param key the signing key
+     * @param signedBytes {@code signedBytes(object, strict)}
+     * @return the object's {@code signatures} with the new signature added, the others kept
+     * @throws ProtocolException when the object has a non-object {@code signatures}
+     */
+    public static JsonObject withSignature(JsonObject object, String signer, SigningKey key, byte[] signedBytes) {
+        String signature = UnpaddedBase64.encode(key.sign(signedBytes));
         JsonObject signatures = objectOrEmpty(object, "signatures");
         JsonObject mine = objectOrEmpty(signatures, signer);
         JsonObject updatedMine = JsonSupport.objectBuilder(mine).add(key.keyId(), signature).build();
-        JsonObject updated = JsonSupport.objectBuilder(signatures).add(signer, updatedMine).build();
-        return JsonSupport.objectBuilder(object).add("signatures", updated).build();
+        return JsonSupport.objectBuilder(signatures).add(signer, updatedMine).build();
     }
 
     /**

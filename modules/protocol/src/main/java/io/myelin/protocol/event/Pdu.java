@@ -1,5 +1,6 @@
 package io.myelin.protocol.event;
 
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,6 +13,7 @@ import jakarta.json.JsonValue;
 import io.myelin.protocol.ProtocolException;
 import io.myelin.protocol.RoomVersion;
 import io.myelin.protocol.crypto.SigningKey;
+import io.myelin.protocol.json.CanonicalJson;
 import io.myelin.protocol.json.JsonSupport;
 
 /**
@@ -26,7 +28,9 @@ import io.myelin.protocol.json.JsonSupport;
 public final class Pdu implements EventView {
 
     private final RoomVersion version;
-    private final JsonObject json;
+    // Null in a compact copy until someone asks for it; then parsed from the text once.
+    private volatile JsonObject json;
+    private final String jsonText;
     private final String eventId;
     private final String roomId;
     private final String type;
@@ -38,10 +42,13 @@ public final class Pdu implements EventView {
     private final long depth;
     private final long originServerTs;
     private final String redacts;
+    private final int canonicalSize;
 
-    private Pdu(RoomVersion version, JsonObject json, String eventId, String roomId) {
+    private Pdu(RoomVersion version, JsonObject json, String eventId, String roomId, int canonicalSize) {
         this.version = version;
+        this.canonicalSize = canonicalSize;
         this.json = json;
+        this.jsonText = null;
         this.eventId = eventId;
         this.roomId = roomId;
         this.type = requiredString(json, "type");
@@ -55,6 +62,35 @@ public final class Pdu implements EventView {
         this.redacts = version.v11Rules() ? optionalString(content, "redacts") : optionalString(json, "redacts");
     }
 
+    private Pdu(Pdu full, String jsonText) {
+        this.version = full.version;
+        this.json = null;
+        this.jsonText = jsonText;
+        this.eventId = full.eventId;
+        this.roomId = full.roomId;
+        this.type = full.type;
+        this.stateKey = full.stateKey;
+        this.sender = full.sender;
+        this.content = full.content;
+        this.prevEventIds = full.prevEventIds;
+        this.authEventIds = full.authEventIds;
+        this.depth = full.depth;
+        this.originServerTs = full.originServerTs;
+        this.redacts = full.redacts;
+        this.canonicalSize = full.canonicalSize;
+    }
+
+    /**
+     * The same event holding its JSON as text rather than as a tree, for keeping many events at little cost: the
+     * fields the auth rules read stay as they are, the whole JSON is parsed again the first time it is asked for.
+     *
+     * @param jsonText this event's JSON, written out (as stored)
+     * @return the compact copy
+     */
+    public Pdu compact(String jsonText) {
+        return new Pdu(this, jsonText);
+    }
+
     /**
      * Parses an event of a room version.
      *
@@ -66,8 +102,21 @@ public final class Pdu implements EventView {
     public static Pdu parse(RoomVersion version, JsonObject json) {
         requiredObject(json, "hashes");
         requiredObject(json, "signatures");
+        requiredString(json, "type");
+        return of(version, json, EventIds.eventId(json, version), -1);
+    }
+
+    /**
+     * An event this server just hashed and signed, whose id is known already ({@link HashedEvent}).
+     *
+     * @param canonicalSize the size of its canonical JSON, or -1 when not known
+     */
+    static Pdu signed(RoomVersion version, JsonObject json, String eventId, int canonicalSize) {
+        return of(version, json, eventId, canonicalSize);
+    }
+
+    private static Pdu of(RoomVersion version, JsonObject json, String eventId, int canonicalSize) {
         String type = requiredString(json, "type");
-        String eventId = EventIds.eventId(json, version);
         String roomId;
         if (version.v12Rules() && type.equals("m.room.create")) {
             // A version 12 room is named after its create event, which therefore cannot name the room.
@@ -75,7 +124,7 @@ public final class Pdu implements EventView {
         } else {
             roomId = requiredString(json, "room_id");
         }
-        Pdu pdu = new Pdu(version, json, eventId, roomId);
+        Pdu pdu = new Pdu(version, json, eventId, roomId, canonicalSize);
         if (pdu.depth < 0) {
             throw new ProtocolException("depth must not be negative");
         }
@@ -94,7 +143,7 @@ public final class Pdu implements EventView {
      */
     public static Pdu signNew(RoomVersion version, JsonObject event, String serverName,
                               SigningKey key) {
-        return parse(version, EventSigning.hashAndSign(event, version, serverName, key));
+        return HashedEvent.of(version, event).sign(serverName, key);
     }
 
     /** @return the room version the event was parsed for */
@@ -104,22 +153,39 @@ public final class Pdu implements EventView {
 
     /** @return the event JSON as received */
     public JsonObject json() {
-        return json;
+        JsonObject tree = json;
+        if (tree == null) {
+            try (var reader = JsonSupport.provider().createReader(new StringReader(jsonText))) {
+                tree = reader.readObject();
+            }
+            json = tree;
+        }
+        return tree;
+    }
+
+    /**
+     * The size of the whole event as servers exchange it: its canonical JSON in UTF-8, hashes, signatures and
+     * {@code unsigned} included. Known without encoding again for an event this server just signed.
+     *
+     * @return the size in bytes
+     */
+    public int canonicalSize() {
+        return canonicalSize >= 0 ? canonicalSize : CanonicalJson.encode(json()).length;
     }
 
     /** @return the {@code signatures} object */
     public JsonObject signatures() {
-        return json.getJsonObject("signatures");
+        return json().getJsonObject("signatures");
     }
 
     /** @return the {@code hashes} object */
     public JsonObject hashes() {
-        return json.getJsonObject("hashes");
+        return json().getJsonObject("hashes");
     }
 
     /** @return the {@code unsigned} object, or an empty object */
     public JsonObject unsigned() {
-        return json.get("unsigned") instanceof JsonObject o ? o : JsonValue.EMPTY_JSON_OBJECT;
+        return json().get("unsigned") instanceof JsonObject o ? o : JsonValue.EMPTY_JSON_OBJECT;
     }
 
     @Override
@@ -184,7 +250,7 @@ public final class Pdu implements EventView {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Pdu other && other.eventId.equals(eventId) && other.json.equals(json);
+        return o instanceof Pdu other && other.eventId.equals(eventId) && other.json().equals(json());
     }
 
     @Override

@@ -41,8 +41,8 @@ final class Effects {
         this.pipeline = pipeline;
     }
 
-    void publishNew(DbExecute tx, RoomContext room, Pdu pdu, Map<StateKey, String> old,
-                            Map<StateKey, String> current, boolean changed, long nid, String txnId) {
+    void publishNew(DbExecute tx, RoomContext room, Pdu pdu, String eventJson, Map<StateKey, String> old,
+                    Map<StateKey, String> current, boolean changed, long nid, String txnId) {
         List<String> adds = new ArrayList<>();
         List<String> removes = new ArrayList<>();
         List<OutputRoomEvent> invites = new ArrayList<>();
@@ -67,7 +67,7 @@ final class Effects {
             }
         }
         publish(room, new OutputRoomEvent(OutputRoomEvent.NEW_ROOM_EVENT, room.roomId(), room.version().id(),
-                pdu.json(), adds, removes, null, null, txnId));
+                pdu.json(), adds, removes, null, null, txnId), eventJson);
         invites.forEach(o -> publish(room, o));
     }
 
@@ -150,6 +150,11 @@ final class Effects {
     }
 
     void publish(RoomContext room, OutputRoomEvent output) {
-        bus.publish(Streams.OUTPUT_ROOM_EVENT, room.roomId(), OutputJson.encode(output));
+        publish(room, output, output.event().toString());
+    }
+
+    /** Publishes an output whose event was written out already, as {@code eventJson}. */
+    void publish(RoomContext room, OutputRoomEvent output, String eventJson) {
+        bus.publish(Streams.OUTPUT_ROOM_EVENT, room.roomId(), OutputJson.encode(output, eventJson));
     }
 }

@@ -16,12 +16,9 @@ import io.myelin.protocol.RoomVersion;
 import io.myelin.protocol.auth.AuthEventsSelector;
 import io.myelin.protocol.auth.AuthResult;
 import io.myelin.protocol.auth.StateKey;
-import io.myelin.protocol.event.EventHashes;
-import io.myelin.protocol.event.EventIds;
-import io.myelin.protocol.event.EventSigning;
+import io.myelin.protocol.event.HashedEvent;
 import io.myelin.protocol.event.Pdu;
 import io.myelin.protocol.event.PduValidator;
-import io.myelin.protocol.json.CanonicalJson;
 import io.myelin.protocol.json.JsonSupport;
 import io.myelin.roomserver.storage.RoomTables;
 import io.myelin.roomserver.storage.StoredEvent;
@@ -140,8 +137,7 @@ public final class EventBuilder {
         List<String> prev = capped(head.extremities());
         long depth = head.maxDepth();
         Set<String> txns = new HashSet<>();
-        List<JsonObject> hashed = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
+        List<HashedEvent> hashed = new ArrayList<>();
         for (JsonObject build : builds) {
             try {
                 if (build.containsKey("state_key")) {
@@ -153,11 +149,9 @@ public final class EventBuilder {
                         || tables.transaction(roomId, build.getString("sender"), txnKind, txnId) != null)) {
                     break;
                 }
-                JsonObject h = EventHashes.withContentHash(unsigned(room, build, prev, depth, head.state()), version);
-                String id = EventIds.eventId(h, version);
+                HashedEvent h = HashedEvent.of(version, unsigned(room, build, prev, depth, head.state()));
                 hashed.add(h);
-                ids.add(id);
-                prev = List.of(id);
+                prev = List.of(h.eventId());
                 depth = Math.min(depth + 1, Long.MAX_VALUE - 1);
             } catch (RuntimeException e) {
                 break;
@@ -165,16 +159,13 @@ public final class EventBuilder {
         }
         Pdu[] pdus = new Pdu[hashed.size()];
         try {
-            IntStream.range(0, pdus.length).parallel().forEach(i -> pdus[i] = Pdu.parse(version,
-                    EventSigning.addSignature(hashed.get(i), version, identity.serverName(), identity.signingKey())));
+            IntStream.range(0, pdus.length).parallel().forEach(i -> pdus[i] = hashed.get(i)
+                    .sign(identity.serverName(), identity.signingKey()));
         } catch (RuntimeException e) {
             return List.of();
         }
         List<Prepared> prepared = new ArrayList<>();
         for (int i = 0; i < pdus.length; i++) {
-            if (!pdus[i].eventId().equals(ids.get(i))) {
-                break;
-            }
             JsonObject build = builds.get(i);
             prepared.add(new Prepared(pdus[i], build.getString("sender"), build.getString(TXN_KIND, "send"),
                     build.getString("txn_id", null)));
@@ -208,7 +199,7 @@ public final class EventBuilder {
                                Runnable inTransaction) {
         // The limit is on the whole event as servers exchange it, hashes, signatures and references included,
         // which only now exist; the client component's check counts the content alone.
-        if (CanonicalJson.encode(pdu.json()).length > PduValidator.MAX_EVENT_BYTES) {
+        if (pdu.canonicalSize() > PduValidator.MAX_EVENT_BYTES) {
             throw MatrixException.tooLarge("The event would be larger than " + PduValidator.MAX_EVENT_BYTES
                     + " bytes.");
         }

@@ -358,11 +358,14 @@ public final class InputPipeline {
         final Map<StateKey, String> stateAfter = after;
         final boolean isAfter = currentIsAfter;
         List<Runnable> afterCommit = new ArrayList<>();
+        // Written out once, for its row and for the output that carries it.
+        String eventJson = pdu.json().toString();
 
         long[] result = write(tx -> {
             boolean changesState = !outlier && pdu.stateKey() != null && rejection == null;
             long afterNid = !outlier && !changesState ? before.snapshotNid : 0;
-            long nid = events.insertEvent(tx, room.nid(), pdu, existing, outlier, rejection, softFailed, afterNid);
+            long nid = events.insertEvent(tx, room.nid(), pdu, eventJson, existing, outlier, rejection, softFailed,
+                    afterNid);
             if (!outlier && afterNid == 0) {
                 // The state after a state event holds the event itself, whose numeric id exists only now.
                 afterNid = states.save(tx, room.nid(), nids(stateAfter, pdu, nid));
@@ -390,10 +393,11 @@ public final class InputPipeline {
                 effects.redactions(tx, room, pdu, stateAfter, afterCommit, txn.local());
             }
             if (extends_) {
-                effects.publishNew(tx, room, pdu, head.state(), newCurrent, currentChanged, nid, txn.txnId());
+                effects.publishNew(tx, room, pdu, eventJson, head.state(), newCurrent, currentChanged, nid,
+                        txn.txnId());
             } else if (kind == InputKind.OLD && accepted) {
                 effects.publish(room, new OutputRoomEvent(OutputRoomEvent.OLD_ROOM_EVENT, room.roomId(),
-                        room.version().id(), pdu.json(), List.of(), List.of(), null, null, null));
+                        room.version().id(), pdu.json(), List.of(), List.of(), null, null, null), eventJson);
             }
             if (txn.inTransaction() != null) {
                 txn.inTransaction().run();
@@ -403,8 +407,9 @@ public final class InputPipeline {
 
         // When this write is part of a room's batch it has not committed yet: what it wrote is visible to the
         // worker at once and to everyone else after the commit.
-        events.stage(new StoredEvent(result[0], room.nid(), pdu, outlier, rejection != null, softFailed, result[1],
-                existing == null ? null : existing.redactedBy()));
+        // Cached as text: a cached tree is some 130 objects that every young collection copies.
+        events.stage(new StoredEvent(result[0], room.nid(), pdu.compact(eventJson), outlier, rejection != null,
+                softFailed, result[1], existing == null ? null : existing.redactedBy()));
         afterCommit.forEach(events.db()::afterCommit);
         if (!outlier && result[1] != before.snapshotNid) {
             states.stage(result[1], stateAfter);

@@ -263,11 +263,14 @@ public final class EventStore {
 
     private static StoredEvent eventRow(DbRow row) {
         RoomVersion version = RoomVersion.of(Rows.text(row, "room_version")).orElseThrow();
+        String text = Rows.text(row, "event_json");
         JsonObject json;
-        try (var reader = JsonSupport.provider().createReader(new StringReader(Rows.text(row, "event_json")))) {
+        try (var reader = JsonSupport.provider().createReader(new StringReader(text))) {
             json = reader.readObject();
         }
-        return new StoredEvent(Rows.number(row, "event_nid"), Rows.number(row, "room_nid"), Pdu.parse(version, json),
+        // Kept as text, as cached events are; the tree is parsed again when asked for.
+        return new StoredEvent(Rows.number(row, "event_nid"), Rows.number(row, "room_nid"),
+                Pdu.parse(version, json).compact(text),
                 Rows.flag(row, "outlier"), Rows.flag(row, "rejected"), Rows.flag(row, "soft_failed"),
                 Rows.number(row, "state_snapshot_nid"), Rows.text(row, "redacted_by"));
     }
@@ -279,6 +282,7 @@ public final class EventStore {
      * @param tx             the transaction
      * @param roomNid        the room
      * @param pdu            the event
+     * @param eventJson      its JSON text, as stored
      * @param previous       the stored outlier it replaces, or null
      * @param outlier        whether it is an outlier
      * @param rejection      why it was rejected, or null
@@ -286,8 +290,8 @@ public final class EventStore {
      * @param snapshotNid    the state after it when known already, else 0
      * @return its numeric id
      */
-    public long insertEvent(DbExecute tx, long roomNid, Pdu pdu, StoredEvent previous, boolean outlier,
-                            String rejection, boolean softFailed, long snapshotNid) {
+    public long insertEvent(DbExecute tx, long roomNid, Pdu pdu, String eventJson, StoredEvent previous,
+                            boolean outlier, String rejection, boolean softFailed, long snapshotNid) {
         long nid;
         if (previous != null) {
             nid = previous.nid();
@@ -295,7 +299,7 @@ public final class EventStore {
         } else {
             Long stateKeyNid = pdu.stateKey() == null ? null : stateKeyNid(pdu.stateKey());
             nid = tx.get(INSERT_EVENT, roomNid, pdu.eventId(), typeNid(pdu.type()), stateKeyNid, pdu.depth(),
-                    pdu.json().toString(), outlier ? 1 : 0, rejection == null ? 0 : 1, rejection,
+                    eventJson, outlier ? 1 : 0, rejection == null ? 0 : 1, rejection,
                     softFailed ? 1 : 0, snapshotNid).map(r -> Rows.number(r, "event_nid")).orElseThrow();
         }
         // Only events of the graph count as naming their previous events; a rejected one names nothing.
