@@ -14,7 +14,8 @@ import io.myelin.bus.nats.NatsBus;
 
 /**
  * Message streams (DESIGN.md §5): provides the {@link Bus}, either NATS JetStream when
- * {@code bus.nats.urls} is set, or the embedded durable log in the server's database.
+ * {@code bus.nats.urls} is set (with its outbox in the server's database), or the embedded durable log in the
+ * server's database.
  */
 public final class BusComponent implements Component {
 
@@ -50,9 +51,10 @@ public final class BusComponent implements Component {
     @Override
     public void start(ComponentContext context) {
         BusSettings settings = BusSettings.from(context.config());
+        Database database = context.require(Database.class);
         ManagedBus opened = settings.nats()
-                ? NatsBus.connect(settings)
-                : EmbeddedBus.open(context.require(Database.class), settings);
+                ? NatsBus.connect(database, settings)
+                : EmbeddedBus.open(database, settings);
         bus = opened;
         context.provide(Bus.class, opened);
         LOG.log(System.Logger.Level.INFO, "bus: using {0}", opened.description());

@@ -20,15 +20,21 @@ class BusComponentTest {
     void startsNatsJetStreamWhenServersAreConfigured() throws Exception {
         String url = Backends.natsUrl();
         String prefix = "MyelinComponent" + Long.toHexString(System.nanoTime());
+        Path dir = Files.createTempDirectory("myelin-bus-component");
+        Component storage = TestContext.component("storage");
         Component bus = TestContext.component("bus");
-        TestContext context = new TestContext(Map.of("nats.urls", url, "prefix", prefix), Path.of("."));
-        try (NatsHarness cleanup = new NatsHarness(url, prefix, true)) {
+        TestContext storageContext = new TestContext(Map.of("url", "jdbc:sqlite:" + dir.resolve("n.db")), dir);
+        TestContext context = new TestContext(Map.of("nats.urls", url, "prefix", prefix), dir);
+        try (NatsHarness cleanup = new NatsHarness(url, prefix, true, EmbeddedHarness.sqlite())) {
+            storage.start(storageContext);
+            context.provide(Database.class, storageContext.require(Database.class));
             bus.start(context);
             try {
                 assertTrue(((BusComponent) bus).bus().description().startsWith("NATS JetStream"));
                 assertTrue(context.require(Bus.class) != null);
             } finally {
                 bus.stop();
+                storage.stop();
             }
         }
     }

@@ -19,12 +19,14 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
 import io.myelin.api.bus.Message;
+import io.myelin.api.storage.Database;
 import io.myelin.bus.dispatch.ManagedBus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -244,6 +246,65 @@ abstract class BusContract {
     }
 
     @Test
+    void publishInsideAWriteIsPartOfThatTransaction() throws Exception {
+        ManagedBus bus = open(harness().settings());
+        Database database = database(bus);
+        List<Integer> seen = new CopyOnWriteArrayList<>();
+        bus.subscribe("Outbox", "reader", m -> {
+            seen.add(value(m));
+            m.ack();
+        });
+
+        assertThrows(IllegalStateException.class, () -> database.write(tx -> {
+            bus.publish("Outbox", ROOM, bytes(1));
+            throw new IllegalStateException("roll back on purpose");
+        }));
+        database.write(tx -> bus.publish("Outbox", ROOM, bytes(2)));
+        bus.publish("Outbox", ROOM, bytes(3));
+
+        await(() -> seen.contains(3));
+        assertEquals(List.of(2, 3), seen, "the rolled-back message never existed");
+    }
+
+    @Test
+    void acknowledgementInsideAWriteCountsOnlyWhenItCommits() throws Exception {
+        ManagedBus bus = open(harness().settings());
+        Database database = database(bus);
+        List<String> log = new CopyOnWriteArrayList<>();
+        bus.subscribe("TxAck", "reader", Duration.ofMillis(300), m -> {
+            log.add(value(m) + "#" + m.deliveries());
+            if (value(m) == 0 && m.deliveries() == 1) {
+                assertThrows(IllegalStateException.class, () -> database.write(tx -> {
+                    m.ack();
+                    throw new IllegalStateException("roll back on purpose");
+                }));
+            } else {
+                database.write(tx -> {
+                    m.ack();
+                    return null;
+                });
+            }
+        });
+
+        bus.publish("TxAck", ROOM, bytes(0));
+        bus.publish("TxAck", ROOM, bytes(1));
+
+        await(() -> log.contains("1#1"));
+        assertEquals(List.of("0#1", "0#2", "1#1"), log);
+        close(bus);
+
+        ManagedBus reopened = open(harness().settings());
+        List<Integer> after = new CopyOnWriteArrayList<>();
+        reopened.subscribe("TxAck", "reader", m -> {
+            after.add(value(m));
+            m.ack();
+        });
+        reopened.publish("TxAck", ROOM, bytes(2));
+        await(() -> after.contains(2));
+        assertEquals(List.of(2), after, "both acknowledgements were stored with their transactions");
+    }
+
+    @Test
     void publishersAreSlowedNotFailedWhenAConsumerFallsBehind() throws Exception {
         int limit = 10;
         int total = 40;
@@ -280,6 +341,11 @@ abstract class BusContract {
         assertEquals(total, published.get());
         await(() -> handled.get() == total);
         assertTrue(mostAhead.get() <= limit, "publisher at most " + limit + " ahead, was " + mostAhead.get());
+    }
+
+    /** The database under a bus the harness opened, where its transactions are. */
+    static Database database(ManagedBus bus) {
+        return ((EmbeddedHarness.WithStorage) bus).database();
     }
 
     ManagedBus open(BusSettings settings) {

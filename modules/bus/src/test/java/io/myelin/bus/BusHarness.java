@@ -43,7 +43,8 @@ interface BusHarness extends AutoCloseable {
      */
     static BusHarness fromArgs(List<String> args) {
         return switch (args.getFirst()) {
-            case "nats" -> new NatsHarness(args.get(1), args.get(2), false);
+            case "nats" -> new NatsHarness(args.get(1), args.get(2), false,
+                    EmbeddedHarness.reopen(args.subList(3, args.size())));
             case "sqlite", "postgres" -> EmbeddedHarness.reopen(args);
             default -> throw new IllegalArgumentException("unknown backend " + args.getFirst());
         };

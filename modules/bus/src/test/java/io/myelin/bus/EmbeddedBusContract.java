@@ -13,7 +13,6 @@ import io.myelin.bus.dispatch.ManagedBus;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -75,65 +74,6 @@ abstract class EmbeddedBusContract extends BusContract {
         assertEquals(400, published.get(), "every publisher finished");
         bus.publish("Busy", "!last:example.org", bytes(-1));
         await(() -> counts.stream().allMatch(n -> n.get() > 0));
-    }
-
-    @Test
-    void publishInsideAWriteIsPartOfThatTransaction() throws Exception {
-        ManagedBus bus = open(harness().settings());
-        Database database = ((EmbeddedHarness.WithStorage) bus).database();
-        List<Integer> seen = new CopyOnWriteArrayList<>();
-        bus.subscribe("Outbox", "reader", m -> {
-            seen.add(value(m));
-            m.ack();
-        });
-
-        assertThrows(IllegalStateException.class, () -> database.write(tx -> {
-            bus.publish("Outbox", "!room:example.org", bytes(1));
-            throw new IllegalStateException("roll back on purpose");
-        }));
-        database.write(tx -> bus.publish("Outbox", "!room:example.org", bytes(2)));
-        bus.publish("Outbox", "!room:example.org", bytes(3));
-
-        await(() -> seen.contains(3));
-        assertEquals(List.of(2, 3), seen, "the rolled-back message never existed");
-    }
-
-    @Test
-    void acknowledgementInsideAWriteCountsOnlyWhenItCommits() throws Exception {
-        ManagedBus bus = open(harness().settings());
-        Database database = ((EmbeddedHarness.WithStorage) bus).database();
-        List<String> log = new CopyOnWriteArrayList<>();
-        bus.subscribe("TxAck", "reader", Duration.ofMillis(300), m -> {
-            log.add(value(m) + "#" + m.deliveries());
-            if (value(m) == 0 && m.deliveries() == 1) {
-                assertThrows(IllegalStateException.class, () -> database.write(tx -> {
-                    m.ack();
-                    throw new IllegalStateException("roll back on purpose");
-                }));
-            } else {
-                database.write(tx -> {
-                    m.ack();
-                    return null;
-                });
-            }
-        });
-
-        bus.publish("TxAck", "!room:example.org", bytes(0));
-        bus.publish("TxAck", "!room:example.org", bytes(1));
-
-        await(() -> log.contains("1#1"));
-        assertEquals(List.of("0#1", "0#2", "1#1"), log);
-        close(bus);
-
-        ManagedBus reopened = open(harness().settings());
-        List<Integer> after = new CopyOnWriteArrayList<>();
-        reopened.subscribe("TxAck", "reader", m -> {
-            after.add(value(m));
-            m.ack();
-        });
-        reopened.publish("TxAck", "!room:example.org", bytes(2));
-        await(() -> after.contains(2));
-        assertEquals(List.of(2), after, "both acknowledgements were stored with their transactions");
     }
 
     @Test

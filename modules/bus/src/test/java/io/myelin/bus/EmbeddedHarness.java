@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 import io.myelin.api.Component;
 import io.myelin.api.bus.MessageHandler;
@@ -18,7 +19,7 @@ import io.myelin.bus.embedded.EmbeddedBus;
 
 /**
  * The embedded bus on the real storage component: a temporary SQLite file, or a fresh PostgreSQL
- * database made for the run and dropped after it.
+ * database made for the run and dropped after it. The NATS harness keeps its outbox in one of these.
  */
 final class EmbeddedHarness implements BusHarness {
 
@@ -67,6 +68,16 @@ final class EmbeddedHarness implements BusHarness {
 
     @Override
     public ManagedBus open(BusSettings settings) {
+        return openWith(database -> EmbeddedBus.open(database, settings));
+    }
+
+    /**
+     * Starts the storage component on this harness's database and opens a bus on it.
+     *
+     * @param opener opens the bus on the database
+     * @return the bus with its storage
+     */
+    WithStorage openWith(Function<Database, ManagedBus> opener) {
         Component storage = TestContext.component("storage");
         TestContext context = new TestContext(Map.of("url", url), dataDir);
         try {
@@ -75,7 +86,12 @@ final class EmbeddedHarness implements BusHarness {
             throw new IllegalStateException("cannot start storage on " + kind, e);
         }
         Database database = context.require(Database.class);
-        return new WithStorage(EmbeddedBus.open(database, settings), storage, database);
+        try {
+            return new WithStorage(opener.apply(database), storage, database);
+        } catch (RuntimeException e) {
+            storage.stop();
+            throw e;
+        }
     }
 
     @Override
@@ -128,9 +144,9 @@ final class EmbeddedHarness implements BusHarness {
     }
 
     /**
-     * The embedded bus and the storage under it, closed together like a server stopping.
+     * A bus and the storage under it, closed together like a server stopping.
      */
-    record WithStorage(EmbeddedBus bus, Component storage, Database database) implements ManagedBus {
+    record WithStorage(ManagedBus bus, Component storage, Database database) implements ManagedBus {
         @Override
         public String description() {
             return bus.description();

@@ -1,6 +1,7 @@
 package io.myelin.bus;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -13,23 +14,38 @@ import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 
 /**
- * NATS JetStream with a fresh stream prefix per run; its streams are deleted afterwards.
+ * NATS JetStream with a fresh stream prefix per run, its streams deleted afterwards, and its outbox in a
+ * database of an {@link EmbeddedHarness} (SQLite unless told otherwise).
  */
 final class NatsHarness implements BusHarness {
 
     private final String url;
     private final String prefix;
     private final boolean owner;
+    private final EmbeddedHarness storage;
 
-    NatsHarness(String url, String prefix, boolean owner) {
+    NatsHarness(String url, String prefix, boolean owner, EmbeddedHarness storage) {
         this.url = url;
         this.prefix = prefix;
         this.owner = owner;
+        this.storage = storage;
     }
 
     static NatsHarness fresh() {
+        return fresh(EmbeddedHarness.sqlite());
+    }
+
+    static NatsHarness fresh(EmbeddedHarness storage) {
         String prefix = "MyelinTest" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-        return new NatsHarness(Backends.natsUrl(), prefix, true);
+        return new NatsHarness(Backends.natsUrl(), prefix, true, storage);
+    }
+
+    String url() {
+        return url;
+    }
+
+    String prefix() {
+        return prefix;
     }
 
     @Override
@@ -39,12 +55,14 @@ final class NatsHarness implements BusHarness {
 
     @Override
     public ManagedBus open(BusSettings settings) {
-        return NatsBus.connect(settings);
+        return storage.openWith(database -> NatsBus.connect(database, settings));
     }
 
     @Override
     public List<String> args() {
-        return List.of("nats", url, prefix);
+        List<String> args = new ArrayList<>(List.of("nats", url, prefix));
+        args.addAll(storage.args());
+        return args;
     }
 
     @Override
@@ -63,6 +81,8 @@ final class NatsHarness implements BusHarness {
             throw new IllegalStateException("cannot delete the test streams", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            storage.close();
         }
     }
 }

@@ -24,14 +24,20 @@ public interface Bus {
      * messages not yet acknowledged by all its consumers as its limit allows, so that a slow consumer
      * slows its publishers instead of failing them.
      *
-     * <p>On the embedded bus, a publish made inside a {@link io.myelin.api.storage.Database#write} joins
-     * that transaction: the message exists only if the write commits, and consumers see it after the
-     * commit. On NATS the message is stored at once, whatever the caller's transaction does.
+     * <p>A publish made inside a {@link io.myelin.api.storage.Database#write} joins that transaction, on
+     * every provider: the message exists only if the write commits, and consumers see it after the commit.
+     * The embedded bus writes it into its log in the transaction; NATS stores it in an outbox table in the
+     * transaction and sends it to the broker after the commit, before the write returns, and at the next
+     * start should the process die in between (JetStream drops a copy sent twice within its duplicate
+     * window). Such a publish never waits for room inside the write, which may hold the database's only
+     * writer: it waits after the commit instead, so a stream may exceed its limit by the messages of the
+     * writes in progress.
      *
      * @param stream  the stream, one of {@link Streams}
      * @param subject the subject inside the stream (for example a room id); order is kept per subject
      * @param payload the message body
-     * @return the message's sequence number in the stream
+     * @return the message's sequence number in the stream; for a publish NATS sends after the commit, its
+     *         number in the outbox, as the stream's is not known yet
      * @throws BusException when the message could not be stored, or the bus closed while waiting
      */
     long publish(String stream, String subject, byte[] payload);

@@ -47,10 +47,12 @@ public interface Message {
      * Marks it handled; returns once that is stored, after which it is never delivered to this consumer
      * again. Acknowledging a delivery that already timed out or was settled has no effect.
      *
-     * <p>On the embedded bus, an acknowledgement made inside a
-     * {@link io.myelin.api.storage.Database#write} joins that transaction, so that a handler's effects and
-     * its acknowledgement commit together; if the write rolls back, the message is delivered again after
-     * the acknowledgement timeout.
+     * <p>An acknowledgement made inside a {@link io.myelin.api.storage.Database#write} counts only if that
+     * write commits, so that a handler's effects and its acknowledgement stand or fall together; if the
+     * write rolls back, the message is delivered again after the acknowledgement timeout. The embedded bus
+     * stores it in the transaction; NATS sends it to the broker after the commit (a crash in between
+     * delivers the message again, so handlers must be idempotent). Either way {@code ack()} then returns
+     * before it is stored.
      *
      * @throws BusException when the acknowledgement could not be stored; the message is then delivered
      *                      again

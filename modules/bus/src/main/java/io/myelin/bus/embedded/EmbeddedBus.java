@@ -1,7 +1,6 @@
 package io.myelin.bus.embedded;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,7 +11,7 @@ import io.myelin.api.bus.BusException;
 import io.myelin.api.bus.MessageHandler;
 import io.myelin.api.bus.Subscription;
 import io.myelin.api.storage.Database;
-import io.myelin.api.storage.Migrations;
+import io.myelin.bus.BusSchema;
 import io.myelin.bus.BusSettings;
 import io.myelin.bus.dispatch.ManagedBus;
 
@@ -38,9 +37,6 @@ import io.myelin.bus.dispatch.ManagedBus;
 public final class EmbeddedBus implements ManagedBus {
 
     private static final System.Logger LOG = System.getLogger(EmbeddedBus.class.getName());
-
-    static final Migrations MIGRATIONS = new Migrations("bus", "/io/myelin/bus/db", List.of("001-log.sql"),
-            EmbeddedBus.class::getResourceAsStream);
 
     private static final String BUMP =
             "UPDATE bus_streams SET last_seq = last_seq + 1 WHERE stream = ? RETURNING last_seq";
@@ -76,7 +72,7 @@ public final class EmbeddedBus implements ManagedBus {
      * @return the bus
      */
     public static EmbeddedBus open(Database database, BusSettings settings) {
-        database.migrate(MIGRATIONS);
+        database.migrate(BusSchema.MIGRATIONS);
         return new EmbeddedBus(database, settings);
     }
 

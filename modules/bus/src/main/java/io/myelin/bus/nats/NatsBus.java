@@ -12,6 +12,8 @@ import io.myelin.api.bus.BusException;
 import io.myelin.api.bus.MessageHandler;
 import io.myelin.api.bus.Streams;
 import io.myelin.api.bus.Subscription;
+import io.myelin.api.storage.Database;
+import io.myelin.bus.BusSchema;
 import io.myelin.bus.BusSettings;
 import io.myelin.bus.NatsUrls;
 import io.myelin.bus.dispatch.ManagedBus;
@@ -41,6 +43,16 @@ import io.nats.client.api.StreamInfo;
  * instead of failing. Publishers are thus slowed to the pace of the slowest consumer and the broker's
  * storage stays bounded.
  *
+ * <p>A publish inside a {@link Database#write} does not reach the broker from inside the transaction: the
+ * message is stored in the {@link Outbox} in that transaction and sent once it committed, on the publisher's
+ * thread, before its write returns; so it exists only if the write commits, and a crash between the commit
+ * and the send leaves it in the outbox, whose rows are sent first, in order, when the bus opens again. Such a
+ * message carries its outbox row's message id ({@code Nats-Msg-Id}), with which the broker drops a second
+ * copy sent within the stream's duplicate window (two minutes by default), should a crash come between the
+ * send and the row's delete. The publisher waits for room in the stream after the commit, holding no
+ * database writer, and waits out a broker it cannot reach the same way. Likewise an acknowledgement made
+ * inside a write reaches the broker after the commit, and never if the write rolls back.
+ *
  * <p>Streams of {@link Streams} are created or repaired when the bus opens, others on first use.
  */
 public final class NatsBus implements ManagedBus {
@@ -51,7 +63,10 @@ public final class NatsBus implements ManagedBus {
             Streams.OUTPUT_KEY_CHANGE_EVENT, Streams.OUTPUT_CLIENT_DATA, Streams.OUTPUT_PRESENCE_EVENT,
             Streams.INPUT_DEVICE_LIST_UPDATE, Streams.INPUT_SIGNING_KEY_UPDATE);
     private static final Duration MAX_PAUSE = Duration.ofMillis(200);
+    private static final int OUTBOX_PAGE = 100;
 
+    private final Database database;
+    private final Outbox outbox;
     private final BusSettings settings;
     private final Connection connection;
     private final JetStream jetStream;
@@ -61,7 +76,9 @@ public final class NatsBus implements ManagedBus {
     private final AtomicLong publisherWaits = new AtomicLong();
     private volatile boolean closed;
 
-    private NatsBus(BusSettings settings, Connection connection) throws IOException {
+    private NatsBus(Database database, BusSettings settings, Connection connection) throws IOException {
+        this.database = database;
+        this.outbox = new Outbox(database);
         this.settings = settings;
         this.connection = connection;
         this.jetStream = connection.jetStream();
@@ -69,13 +86,16 @@ public final class NatsBus implements ManagedBus {
     }
 
     /**
-     * Connects to the configured servers and creates or repairs the streams of {@link Streams}.
+     * Applies the bus migrations, connects to the configured servers, creates or repairs the streams of
+     * {@link Streams}, and sends what the outbox kept from before.
      *
+     * @param database the server's database, for the outbox
      * @param settings the bus settings, with {@link BusSettings#natsUrls()} set
      * @return the bus
      * @throws BusException when the servers cannot be reached or refuse the streams
      */
-    public static NatsBus connect(BusSettings settings) {
+    public static NatsBus connect(Database database, BusSettings settings) {
+        database.migrate(BusSchema.MIGRATIONS);
         Options.Builder options = Options.builder()
                 .servers(settings.natsUrls().toArray(String[]::new))
                 .connectionName("myelin")
@@ -91,12 +111,19 @@ public final class NatsBus implements ManagedBus {
             Thread.currentThread().interrupt();
             throw new BusException("interrupted while connecting to NATS", e);
         }
+        NatsBus bus;
         try {
-            NatsBus bus = new NatsBus(settings, connection);
-            KNOWN_STREAMS.forEach(bus::ensureStream);
-            return bus;
-        } catch (IOException | RuntimeException e) {
+            bus = new NatsBus(database, settings, connection);
+        } catch (IOException e) {
             closeQuietly(connection);
+            throw new BusException("cannot set up JetStream", e);
+        }
+        try {
+            KNOWN_STREAMS.forEach(bus::ensureStream);
+            bus.sendLeftovers();
+            return bus;
+        } catch (RuntimeException e) {
+            bus.close();
             throw e instanceof BusException be ? be : new BusException("cannot set up JetStream streams", e);
         }
     }
@@ -106,36 +133,34 @@ public final class NatsBus implements ManagedBus {
         return "NATS JetStream at " + servers(settings) + " (stream prefix " + settings.prefix() + ")";
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Inside a {@link Database#write} the message goes to the outbox and is sent after the commit (see the
+     * class comment); the number returned is then its outbox row id, as its stream sequence is not known yet.
+     */
     @Override
     public long publish(String stream, String subject, byte[] payload) {
         String streamName = ensureStream(stream);
-        String natsSubject = subjectPrefix(stream) + SubjectTokens.encode(subject);
-        PublishOptions options = PublishOptions.builder().expectedStream(streamName).build();
-        long pauseMillis = 2;
-        while (true) {
-            if (closed) {
-                throw new BusException("the bus is closed");
-            }
-            try {
-                PublishAck ack = jetStream.publish(natsSubject, payload, options);
-                return ack.getSeqno();
-            } catch (JetStreamApiException e) {
-                if (!isFull(e)) {
-                    throw new BusException("NATS refused a message on " + streamName + ": " + e.getMessage(), e);
-                }
-            } catch (IOException e) {
-                throw new BusException("cannot publish to " + streamName, e);
-            }
-            // The stream holds bus.max_pending unfinished messages: wait for its consumers to catch up.
-            publisherWaits.incrementAndGet();
-            try {
-                Thread.sleep(pauseMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BusException("interrupted while waiting for consumers of " + streamName, e);
-            }
-            pauseMillis = Math.min(pauseMillis * 2, MAX_PAUSE.toMillis());
+        if (closed) {
+            throw new BusException("the bus is closed");
         }
+        if (!insideWrite()) {
+            return send(stream, subject, payload, null, false);
+        }
+        // Refused now, while the caller's write can still roll back, rather than stuck in the outbox.
+        if (payload.length > connection.getMaxPayload()) {
+            throw new BusException("a message of " + payload.length + " bytes is larger than NATS accepts ("
+                    + connection.getMaxPayload() + ") on " + streamName);
+        }
+        Outbox.Row row;
+        try {
+            row = database.write(tx -> outbox.add(tx, stream, subject, payload));
+        } catch (RuntimeException e) {
+            throw new BusException("cannot store a message for " + streamName + " in the outbox", e);
+        }
+        database.afterCommit(() -> relay(row));
+        return row.id();
     }
 
     @Override
@@ -166,11 +191,123 @@ public final class NatsBus implements ManagedBus {
     public void close() {
         closed = true;
         ManagedBus.closeAll(subscriptions.keySet());
+        outbox.close();
         closeQuietly(connection);
     }
 
     BusSettings settings() {
         return settings;
+    }
+
+    Database database() {
+        return database;
+    }
+
+    /**
+     * Whether this thread is inside a write of the database, found by asking to run a no-op after the
+     * commit: outside a write it runs at once.
+     */
+    boolean insideWrite() {
+        boolean[] ranAtOnce = {false};
+        database.afterCommit(() -> ranAtOnce[0] = true);
+        return !ranAtOnce[0];
+    }
+
+    /**
+     * Sends a message to its stream, waiting while the stream is full.
+     *
+     * @param msgId      the JetStream message id, or null for none
+     * @param persistent whether to wait out a broker that does not answer, too (for an outbox row, whose
+     *                   message id keeps a retry from storing it twice), rather than fail
+     * @return the message's stream sequence
+     * @throws BusException when the broker refused the message, could not be reached (unless persistent),
+     *                      or the bus closed while waiting
+     */
+    private long send(String stream, String subject, byte[] payload, String msgId, boolean persistent) {
+        String streamName = ensureStream(stream);
+        String natsSubject = subjectPrefix(stream) + SubjectTokens.encode(subject);
+        PublishOptions options = PublishOptions.builder().expectedStream(streamName).messageId(msgId).build();
+        long pauseMillis = 2;
+        boolean warned = false;
+        while (true) {
+            if (closed) {
+                throw new BusException("the bus is closed");
+            }
+            try {
+                PublishAck ack = jetStream.publish(natsSubject, payload, options);
+                if (ack.isDuplicate()) {
+                    LOG.log(System.Logger.Level.DEBUG, () -> "bus: " + streamName + " already had message " + msgId);
+                }
+                return ack.getSeqno();
+            } catch (JetStreamApiException e) {
+                if (!isFull(e)) {
+                    throw new BusException("NATS refused a message on " + streamName + ": " + e.getMessage(), e);
+                }
+                // The stream holds bus.max_pending unfinished messages: wait for its consumers to catch up.
+                publisherWaits.incrementAndGet();
+            } catch (IOException e) {
+                if (!persistent) {
+                    throw new BusException("cannot publish to " + streamName, e);
+                }
+                if (!warned) {
+                    LOG.log(System.Logger.Level.WARNING, "bus: cannot send an outbox message to {0} ({1});"
+                            + " retrying until NATS answers", streamName, e.getMessage());
+                    warned = true;
+                }
+            }
+            try {
+                Thread.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BusException("interrupted while waiting for consumers of " + streamName, e);
+            }
+            pauseMillis = Math.min(pauseMillis * 2, MAX_PAUSE.toMillis());
+        }
+    }
+
+    /**
+     * Sends an outbox row once its write committed, and has it deleted. A row the broker refuses, or that the
+     * bus closed on, stays for the next start.
+     *
+     * @return whether it was sent
+     */
+    private boolean relay(Outbox.Row row) {
+        try {
+            send(row.stream(), row.subject(), row.payload(), row.msgId(), true);
+        } catch (BusException e) {
+            System.Logger.Level level = closed ? System.Logger.Level.INFO : System.Logger.Level.ERROR;
+            LOG.log(level, "bus: outbox message " + row.id() + " on " + row.stream() + " was not sent; it stays"
+                    + " in the outbox for the next start", e);
+            return false;
+        }
+        outbox.sent(row.id());
+        return true;
+    }
+
+    /**
+     * Sends, in order, what the outbox kept from a previous process: messages of writes that committed just
+     * before a crash, or that the broker refused.
+     */
+    private void sendLeftovers() {
+        long after = 0;
+        int sent = 0;
+        int kept = 0;
+        List<Outbox.Row> page;
+        do {
+            page = outbox.left(after, OUTBOX_PAGE);
+            for (Outbox.Row row : page) {
+                after = row.id();
+                if (relay(row)) {
+                    sent++;
+                } else {
+                    kept++;
+                }
+            }
+        } while (page.size() == OUTBOX_PAGE);
+        if (sent + kept > 0) {
+            LOG.log(System.Logger.Level.INFO, "bus: sent {0} message(s) a previous process left in the outbox;"
+                    + " {1} kept", sent, kept);
+        }
     }
 
     void forget(NatsSubscription subscription) {

@@ -38,6 +38,9 @@ import io.nats.client.api.DeliverPolicy;
  * broker it is still working on it, so that the broker's own redelivery ({@code ack_wait}, the
  * acknowledgement timeout) only comes into play when this process dies or loses its connection.
  *
+ * <p>An acknowledgement made inside a database write is sent once the write committed (never, if it rolls
+ * back: the dispatcher then delivers the message again after its timeout).
+ *
  * <p>A clean stop gives held messages back at once, in stream order, so the next subscription gets them
  * first. After a crash the broker only redelivers what the dead process held once its {@code ack_wait}
  * passes, while newer messages would flow at once; so a subscription that finds messages still pending
@@ -321,6 +324,27 @@ final class NatsSubscription implements Subscription {
 
         @Override
         public void acknowledge(Runnable whenDurable) {
+            if (!bus.insideWrite()) {
+                acknowledgeNow();
+                whenDurable.run();
+                return;
+            }
+            // The handler acknowledges inside its own database write: the broker learns of it once the write
+            // committed, so that a rollback, or a crash before the commit, leaves the message to be delivered
+            // again instead of losing it.
+            bus.database().afterCommit(() -> {
+                try {
+                    acknowledgeNow();
+                } catch (BusException e) {
+                    LOG.log(System.Logger.Level.WARNING, "bus: an acknowledgement on " + streamName + "/" + durable
+                            + " failed after its commit; the message is delivered again", e);
+                    return;
+                }
+                whenDurable.run();
+            });
+        }
+
+        private void acknowledgeNow() {
             try {
                 message.ackSync(ACK_CONFIRM);
             } catch (TimeoutException e) {
@@ -330,7 +354,6 @@ final class NatsSubscription implements Subscription {
                 throw new BusException("interrupted while acknowledging on " + streamName, e);
             }
             held.remove(sequence);
-            whenDurable.run();
         }
 
         @Override

@@ -107,8 +107,8 @@ public final class InputPipeline {
      * @param txnUserId      the local sender whose transaction id to record, or null
      * @param txnKind        the endpoint the transaction id was given to, when there is one
      * @param txnId          the transaction id, or null
-     * @param inTransaction  run inside the event's transaction, last (the bus acknowledgement, so that on the
-     *                       embedded bus it commits with the event); may be null
+     * @param inTransaction  run inside the event's transaction, last (the bus acknowledgement, so that it counts
+     *                       only if the event commits); may be null
      * @param built          the event as this server just built it, so that it is not parsed again; or null
      */
     record Extras(boolean local, String txnUserId, String txnKind, String txnId, Runnable inTransaction,

@@ -323,7 +323,8 @@ public final class InputWorker implements MessageHandler {
             message.ack();
             return;
         }
-        // The acknowledgement joins the event's transaction, so that on the embedded bus both commit at once.
+        // The acknowledgement joins the event's transaction: it counts only once the event committed (the embedded
+        // bus stores it in that transaction, NATS sends it after the commit), so no input is lost to a crash.
         boolean[] acked = {false};
         Runnable ack = () -> {
             message.ack();
