@@ -41,12 +41,20 @@ import io.myelin.api.roomserver.UpgradeRoomRequest;
 import io.myelin.protocol.RoomVersion;
 import io.myelin.protocol.auth.AuthEventsSelector;
 import io.myelin.protocol.auth.StateKey;
+import io.myelin.protocol.crypto.ServerKey;
 import io.myelin.protocol.crypto.SigningKey;
+import io.myelin.protocol.event.EventHashes;
 import io.myelin.protocol.event.Pdu;
+import io.myelin.protocol.event.PduCheck;
+import io.myelin.protocol.event.PduValidator;
+import io.myelin.protocol.json.UnpaddedBase64;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The roomserver's behaviour, on one database; subclasses choose it.
@@ -149,6 +157,96 @@ abstract class RoomserverContract {
                 .anyMatch(id -> ((jakarta.json.JsonString) id).getString()
                         .equals(state.get(StateKey.CREATE).eventId())));
         assertEquals(List.of(ALICE, BOB), api().joined(new RoomRequest(roomId)).users());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1", "2"})
+    void roomWithServerChosenEventIdsTakesJoinsMessagesStateAndRedactions(String version) throws Exception {
+        String roomId = api().createRoom(new CreateRoomRequest(ALICE, "public_chat", null, "Vintage", null, null,
+                List.of(), List.of(), null, null, version, false)).roomId();
+        assertEquals(version, api().roomInfo(new RoomRequest(roomId)).roomVersion());
+        assertEquals(version, content(state(roomId), "m.room.create", "").getString("room_version"));
+
+        api().changeMembership(new MembershipRequest(roomId, BOB, null, "join", null));
+        String message = api().sendEvent(new SendEventRequest(roomId, BOB, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "hello").build(), null)).eventId();
+        api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.topic", "",
+                Json.createObjectBuilder().add("topic", "old times").build(), null));
+        assertEquals("old times", content(state(roomId), "m.room.topic", "").getString("topic"));
+        assertEquals(List.of(ALICE, BOB), api().joined(new RoomRequest(roomId)).users());
+
+        // Sends queued together are hashed ahead as a run, each citing the one before it.
+        Set<String> sent = ConcurrentHashMap.newKeySet();
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 5; i++) {
+                        sent.add(api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.message", null,
+                                Json.createObjectBuilder().add("body", "run " + i).build(), null)).eventId());
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        }
+        assertEquals(20, sent.size());
+
+        // Every event of the room is one that other servers accept: its own id, the reference hashes of the
+        // events it cites, and this server's signature over all of it.
+        RoomVersion v = RoomVersion.of(version).orElseThrow();
+        Set<String> checked = new HashSet<>();
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>(api().latestEvents(new RoomRequest(roomId))
+                .eventIds());
+        while (!todo.isEmpty()) {
+            String id = todo.pop();
+            if (!checked.add(id)) {
+                continue;
+            }
+            JsonObject json = api().event(new EventRequest(id)).event().json();
+            assertEquals(id, json.getString("event_id"));
+            assertTrue(id.endsWith(":" + Harness.SERVER_NAME), id);
+            PduCheck check = PduValidator.check(v, json, (server, keyId) -> server.equals(Harness.SERVER_NAME)
+                    && keyId.equals(harness.key().keyId())
+                    ? java.util.Optional.of(new ServerKey(harness.key().verifyKey(), Long.MAX_VALUE))
+                    : java.util.Optional.empty());
+            assertEquals(PduCheck.Outcome.ACCEPT, check.outcome(), id + ": " + check.reason());
+            for (String key : List.of("prev_events", "auth_events")) {
+                for (JsonValue reference : json.getJsonArray(key)) {
+                    String cited = reference.asJsonArray().getString(0);
+                    JsonObject citedJson = api().event(new EventRequest(cited)).event().json();
+                    assertEquals(UnpaddedBase64.encode(EventHashes.referenceHash(citedJson, v)),
+                            reference.asJsonArray().getJsonObject(1).getString("sha256"), id + " cites " + cited);
+                    todo.push(cited);
+                }
+            }
+        }
+        assertTrue(checked.containsAll(sent));
+        assertTrue(checked.contains(message));
+
+        String redaction = api().redact(new RedactRequest(roomId, ALICE, message, "spam", null)).eventId();
+        RoomEvent redacted = api().event(new EventRequest(message)).event();
+        assertEquals(redaction, redacted.redactedBy());
+        assertTrue(redacted.json().getJsonObject("content").isEmpty());
+        assertEquals(message, api().event(new EventRequest(redaction)).event().json().getString("redacts"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1", "2"})
+    void roomCanBeUpgradedToAVersionWithServerChosenEventIds(String version) {
+        String oldRoom = api().createRoom(new CreateRoomRequest(ALICE, "public_chat", null, "Before", null, null,
+                List.of(), List.of(), null, null, "10", false)).roomId();
+
+        String newRoom = api().upgradeRoom(new UpgradeRoomRequest(oldRoom, ALICE, version)).replacementRoom();
+
+        Map<StateKey, RoomEvent> replacement = state(newRoom);
+        assertEquals(version, content(replacement, "m.room.create", "").getString("room_version"));
+        assertEquals(oldRoom, content(replacement, "m.room.create", "").getJsonObject("predecessor")
+                .getString("room_id"));
+        assertEquals("Before", content(replacement, "m.room.name", "").getString("name"));
+        api().changeMembership(new MembershipRequest(newRoom, BOB, null, "join", null));
+        assertEquals(List.of(ALICE, BOB), api().joined(new RoomRequest(newRoom)).users());
     }
 
     @Test

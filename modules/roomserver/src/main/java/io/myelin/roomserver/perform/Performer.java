@@ -186,11 +186,6 @@ public final class Performer {
                 : RoomVersion.of(request.roomVersion()).orElseThrow(() -> new MatrixException(
                         Status.BAD_REQUEST_400, ErrorCode.M_UNSUPPORTED_ROOM_VERSION,
                         "Unsupported room version " + request.roomVersion()));
-        if (version.eventFormat() == RoomVersion.EventFormat.V1) {
-            throw new MatrixException(Status.BAD_REQUEST_400,
-                    ErrorCode.M_UNSUPPORTED_ROOM_VERSION,
-                    "Creating rooms of version " + version.id() + " is not supported");
-        }
         String creator = request.creator();
         requireLocal(creator);
         String preset = request.preset() != null ? request.preset()
@@ -379,9 +374,9 @@ public final class Performer {
      */
     public UpgradeRoomResponse upgradeRoom(UpgradeRoomRequest request) {
         requireLocal(request.sender());
-        RoomVersion version = RoomVersion.of(request.newVersion()).filter(v -> v.eventFormat()
-                != RoomVersion.EventFormat.V1).orElseThrow(() -> new MatrixException(Status.BAD_REQUEST_400,
-                ErrorCode.M_UNSUPPORTED_ROOM_VERSION, "Unsupported room version " + request.newVersion()));
+        RoomVersion version = RoomVersion.of(request.newVersion()).orElseThrow(() -> new MatrixException(
+                Status.BAD_REQUEST_400, ErrorCode.M_UNSUPPORTED_ROOM_VERSION,
+                "Unsupported room version " + request.newVersion()));
         var old = queries.state(StateRequest.current(request.roomId()));
         if (old.roomVersion() == null) {
             throw MatrixException.notFound("Unknown room " + request.roomId());
