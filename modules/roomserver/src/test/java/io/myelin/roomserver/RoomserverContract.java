@@ -44,6 +44,7 @@ import io.myelin.protocol.auth.StateKey;
 import io.myelin.protocol.crypto.ServerKey;
 import io.myelin.protocol.crypto.SigningKey;
 import io.myelin.protocol.event.EventHashes;
+import io.myelin.protocol.event.EventIds;
 import io.myelin.protocol.event.Pdu;
 import io.myelin.protocol.event.PduCheck;
 import io.myelin.protocol.event.PduValidator;
@@ -586,6 +587,31 @@ abstract class RoomserverContract {
         RoomEvent redacted = api().event(new EventRequest(eventId)).event();
         assertEquals(redaction, redacted.redactedBy());
         assertTrue(redacted.json().getJsonObject("content").isEmpty());
+    }
+
+    @Test
+    void authChainShowsRedactedEventsRedacted() {
+        String roomId = api().createRoom(new CreateRoomRequest(ALICE, "public_chat", null, null, null, null,
+                List.of(), List.of(), null, null, null, false)).roomId();
+        String join = api().changeMembership(new MembershipRequest(roomId, BOB, null, "join", null, "Bobby",
+                null)).eventId();
+        String message = api().sendEvent(new SendEventRequest(roomId, BOB, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "hi").build(), null)).eventId();
+        assertEquals("Bobby", authChainEvent(message, join).getJsonObject("content").getString("displayname"));
+
+        api().redact(new RedactRequest(roomId, ALICE, join, null, null));
+
+        JsonObject redacted = authChainEvent(message, join);
+        assertEquals(Json.createObjectBuilder().add("membership", "join").build(), redacted.getJsonObject("content"));
+        assertEquals(api().event(new EventRequest(join)).event().json(), redacted);
+    }
+
+    /** An event of another's auth chain; its id is the reference hash, which redaction does not change. */
+    private JsonObject authChainEvent(String of, String eventId) {
+        RoomVersion version = RoomVersion.of(api().event(new EventRequest(of)).event().roomVersion()).orElseThrow();
+        return api().authChain(new io.myelin.api.roomserver.AuthChainRequest(List.of(of))).events().stream()
+                .filter(e -> EventIds.eventId(e, version).equals(eventId)).findFirst()
+                .orElseThrow(() -> new AssertionError(eventId + " is not in the auth chain of " + of));
     }
 
     @Test
