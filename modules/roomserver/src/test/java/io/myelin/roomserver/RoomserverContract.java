@@ -20,6 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import io.myelin.api.http.MatrixException;
+import io.myelin.api.roomserver.AliasRequest;
+import io.myelin.api.roomserver.CreateAliasRequest;
 import io.myelin.api.roomserver.CreateRoomRequest;
 import io.myelin.api.roomserver.EventRequest;
 import io.myelin.api.roomserver.ForgetRequest;
@@ -556,6 +558,46 @@ abstract class RoomserverContract {
         api().changeMembership(new MembershipRequest(newRoom, BOB, null, "join", null));
         assertNotNull(api().sendEvent(new SendEventRequest(newRoom, BOB, "m.room.message", null,
                 Json.createObjectBuilder().add("body", "moved").build(), null)).eventId());
+    }
+
+    @Test
+    void upgradeMovesTheLocalAliasesAndTheCanonicalAlias() {
+        String main = "#moving-" + System.nanoTime() + ":" + Harness.SERVER_NAME;
+        String other = "#also-" + System.nanoTime() + ":" + Harness.SERVER_NAME;
+        String stale = "#deleted-" + System.nanoTime() + ":" + Harness.SERVER_NAME;
+        String remote = "#theirs:elsewhere.example";
+        String oldRoom = api().createRoom(new CreateRoomRequest(ALICE, "public_chat", null, null, null,
+                main.substring(1, main.indexOf(':')), List.of(), List.of(), null, null, "10", false)).roomId();
+        assertTrue(api().createAlias(new CreateAliasRequest(other, oldRoom, ALICE)));
+        api().sendEvent(new SendEventRequest(oldRoom, ALICE, "m.room.canonical_alias", "", Json.createObjectBuilder()
+                .add("alias", main).add("alt_aliases", Json.createArrayBuilder().add(other).add(stale).add(remote))
+                .build(), null));
+
+        String newRoom = api().upgradeRoom(new UpgradeRoomRequest(oldRoom, ALICE, "11")).replacementRoom();
+
+        // The directory names the replacement; a local alias it does not hold stays behind in the old event.
+        assertEquals(newRoom, api().resolveAlias(new AliasRequest(main)).roomId());
+        assertEquals(newRoom, api().resolveAlias(new AliasRequest(other)).roomId());
+        assertEquals(List.of(), api().roomAliases(new RoomRequest(oldRoom)).aliases());
+        assertEquals(java.util.stream.Stream.of(main, other).sorted().toList(),
+                api().roomAliases(new RoomRequest(newRoom)).aliases());
+        assertEquals(Json.createObjectBuilder().add("alias", main)
+                .add("alt_aliases", Json.createArrayBuilder().add(other).add(remote)).build(),
+                content(state(newRoom), "m.room.canonical_alias", ""));
+        assertEquals(Json.createObjectBuilder().add("alt_aliases", Json.createArrayBuilder().add(stale)).build(),
+                content(state(oldRoom), "m.room.canonical_alias", ""));
+        assertNotNull(state(oldRoom).get(new StateKey("m.room.tombstone", "")));
+    }
+
+    @Test
+    void upgradeOfARoomWithoutAliasesSendsNoCanonicalAlias() {
+        String oldRoom = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+
+        String newRoom = api().upgradeRoom(new UpgradeRoomRequest(oldRoom, ALICE, "12")).replacementRoom();
+
+        assertNull(state(newRoom).get(new StateKey("m.room.canonical_alias", "")));
+        assertNull(state(oldRoom).get(new StateKey("m.room.canonical_alias", "")));
+        assertEquals(List.of(), api().roomAliases(new RoomRequest(newRoom)).aliases());
     }
 
     @Test
