@@ -63,8 +63,6 @@ public final class RoomserverComponent implements Component {
         section.get("default_room_version").asString().ifPresent(v -> {
             if (RoomVersion.of(v).isEmpty()) {
                 problems.add("roomserver.default_room_version", "unknown room version " + v);
-            } else if (RoomVersion.of(v).get().eventFormat() == RoomVersion.EventFormat.V1) {
-                problems.add("roomserver.default_room_version", "rooms of version " + v + " cannot be created here");
             }
         });
     }

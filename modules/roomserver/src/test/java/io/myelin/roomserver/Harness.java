@@ -168,6 +168,11 @@ final class Harness implements AutoCloseable {
         return api;
     }
 
+    /** @return the key this server signs its events with */
+    SigningKey key() {
+        return key;
+    }
+
     /** Stops every component and starts them again on the same database, like a server restart. */
     void restart() throws Exception {
         stop();

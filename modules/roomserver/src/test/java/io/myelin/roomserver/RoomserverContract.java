@@ -20,6 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import io.myelin.api.http.MatrixException;
+import io.myelin.api.roomserver.AliasRequest;
+import io.myelin.api.roomserver.CreateAliasRequest;
 import io.myelin.api.roomserver.CreateRoomRequest;
 import io.myelin.api.roomserver.EventRequest;
 import io.myelin.api.roomserver.ForgetRequest;
@@ -41,12 +43,21 @@ import io.myelin.api.roomserver.UpgradeRoomRequest;
 import io.myelin.protocol.RoomVersion;
 import io.myelin.protocol.auth.AuthEventsSelector;
 import io.myelin.protocol.auth.StateKey;
+import io.myelin.protocol.crypto.ServerKey;
 import io.myelin.protocol.crypto.SigningKey;
+import io.myelin.protocol.event.EventHashes;
+import io.myelin.protocol.event.EventIds;
 import io.myelin.protocol.event.Pdu;
+import io.myelin.protocol.event.PduCheck;
+import io.myelin.protocol.event.PduValidator;
+import io.myelin.protocol.json.UnpaddedBase64;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The roomserver's behaviour, on one database; subclasses choose it.
@@ -149,6 +160,96 @@ abstract class RoomserverContract {
                 .anyMatch(id -> ((jakarta.json.JsonString) id).getString()
                         .equals(state.get(StateKey.CREATE).eventId())));
         assertEquals(List.of(ALICE, BOB), api().joined(new RoomRequest(roomId)).users());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1", "2"})
+    void roomWithServerChosenEventIdsTakesJoinsMessagesStateAndRedactions(String version) throws Exception {
+        String roomId = api().createRoom(new CreateRoomRequest(ALICE, "public_chat", null, "Vintage", null, null,
+                List.of(), List.of(), null, null, version, false)).roomId();
+        assertEquals(version, api().roomInfo(new RoomRequest(roomId)).roomVersion());
+        assertEquals(version, content(state(roomId), "m.room.create", "").getString("room_version"));
+
+        api().changeMembership(new MembershipRequest(roomId, BOB, null, "join", null));
+        String message = api().sendEvent(new SendEventRequest(roomId, BOB, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "hello").build(), null)).eventId();
+        api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.topic", "",
+                Json.createObjectBuilder().add("topic", "old times").build(), null));
+        assertEquals("old times", content(state(roomId), "m.room.topic", "").getString("topic"));
+        assertEquals(List.of(ALICE, BOB), api().joined(new RoomRequest(roomId)).users());
+
+        // Sends queued together are hashed ahead as a run, each citing the one before it.
+        Set<String> sent = ConcurrentHashMap.newKeySet();
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 5; i++) {
+                        sent.add(api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.message", null,
+                                Json.createObjectBuilder().add("body", "run " + i).build(), null)).eventId());
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        }
+        assertEquals(20, sent.size());
+
+        // Every event of the room is one that other servers accept: its own id, the reference hashes of the
+        // events it cites, and this server's signature over all of it.
+        RoomVersion v = RoomVersion.of(version).orElseThrow();
+        Set<String> checked = new HashSet<>();
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>(api().latestEvents(new RoomRequest(roomId))
+                .eventIds());
+        while (!todo.isEmpty()) {
+            String id = todo.pop();
+            if (!checked.add(id)) {
+                continue;
+            }
+            JsonObject json = api().event(new EventRequest(id)).event().json();
+            assertEquals(id, json.getString("event_id"));
+            assertTrue(id.endsWith(":" + Harness.SERVER_NAME), id);
+            PduCheck check = PduValidator.check(v, json, (server, keyId) -> server.equals(Harness.SERVER_NAME)
+                    && keyId.equals(harness.key().keyId())
+                    ? java.util.Optional.of(new ServerKey(harness.key().verifyKey(), Long.MAX_VALUE))
+                    : java.util.Optional.empty());
+            assertEquals(PduCheck.Outcome.ACCEPT, check.outcome(), id + ": " + check.reason());
+            for (String key : List.of("prev_events", "auth_events")) {
+                for (JsonValue reference : json.getJsonArray(key)) {
+                    String cited = reference.asJsonArray().getString(0);
+                    JsonObject citedJson = api().event(new EventRequest(cited)).event().json();
+                    assertEquals(UnpaddedBase64.encode(EventHashes.referenceHash(citedJson, v)),
+                            reference.asJsonArray().getJsonObject(1).getString("sha256"), id + " cites " + cited);
+                    todo.push(cited);
+                }
+            }
+        }
+        assertTrue(checked.containsAll(sent));
+        assertTrue(checked.contains(message));
+
+        String redaction = api().redact(new RedactRequest(roomId, ALICE, message, "spam", null)).eventId();
+        RoomEvent redacted = api().event(new EventRequest(message)).event();
+        assertEquals(redaction, redacted.redactedBy());
+        assertTrue(redacted.json().getJsonObject("content").isEmpty());
+        assertEquals(message, api().event(new EventRequest(redaction)).event().json().getString("redacts"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1", "2"})
+    void roomCanBeUpgradedToAVersionWithServerChosenEventIds(String version) {
+        String oldRoom = api().createRoom(new CreateRoomRequest(ALICE, "public_chat", null, "Before", null, null,
+                List.of(), List.of(), null, null, "10", false)).roomId();
+
+        String newRoom = api().upgradeRoom(new UpgradeRoomRequest(oldRoom, ALICE, version)).replacementRoom();
+
+        Map<StateKey, RoomEvent> replacement = state(newRoom);
+        assertEquals(version, content(replacement, "m.room.create", "").getString("room_version"));
+        assertEquals(oldRoom, content(replacement, "m.room.create", "").getJsonObject("predecessor")
+                .getString("room_id"));
+        assertEquals("Before", content(replacement, "m.room.name", "").getString("name"));
+        api().changeMembership(new MembershipRequest(newRoom, BOB, null, "join", null));
+        assertEquals(List.of(ALICE, BOB), api().joined(new RoomRequest(newRoom)).users());
     }
 
     @Test
@@ -460,6 +561,46 @@ abstract class RoomserverContract {
     }
 
     @Test
+    void upgradeMovesTheLocalAliasesAndTheCanonicalAlias() {
+        String main = "#moving-" + System.nanoTime() + ":" + Harness.SERVER_NAME;
+        String other = "#also-" + System.nanoTime() + ":" + Harness.SERVER_NAME;
+        String stale = "#deleted-" + System.nanoTime() + ":" + Harness.SERVER_NAME;
+        String remote = "#theirs:elsewhere.example";
+        String oldRoom = api().createRoom(new CreateRoomRequest(ALICE, "public_chat", null, null, null,
+                main.substring(1, main.indexOf(':')), List.of(), List.of(), null, null, "10", false)).roomId();
+        assertTrue(api().createAlias(new CreateAliasRequest(other, oldRoom, ALICE)));
+        api().sendEvent(new SendEventRequest(oldRoom, ALICE, "m.room.canonical_alias", "", Json.createObjectBuilder()
+                .add("alias", main).add("alt_aliases", Json.createArrayBuilder().add(other).add(stale).add(remote))
+                .build(), null));
+
+        String newRoom = api().upgradeRoom(new UpgradeRoomRequest(oldRoom, ALICE, "11")).replacementRoom();
+
+        // The directory names the replacement; a local alias it does not hold stays behind in the old event.
+        assertEquals(newRoom, api().resolveAlias(new AliasRequest(main)).roomId());
+        assertEquals(newRoom, api().resolveAlias(new AliasRequest(other)).roomId());
+        assertEquals(List.of(), api().roomAliases(new RoomRequest(oldRoom)).aliases());
+        assertEquals(java.util.stream.Stream.of(main, other).sorted().toList(),
+                api().roomAliases(new RoomRequest(newRoom)).aliases());
+        assertEquals(Json.createObjectBuilder().add("alias", main)
+                .add("alt_aliases", Json.createArrayBuilder().add(other).add(remote)).build(),
+                content(state(newRoom), "m.room.canonical_alias", ""));
+        assertEquals(Json.createObjectBuilder().add("alt_aliases", Json.createArrayBuilder().add(stale)).build(),
+                content(state(oldRoom), "m.room.canonical_alias", ""));
+        assertNotNull(state(oldRoom).get(new StateKey("m.room.tombstone", "")));
+    }
+
+    @Test
+    void upgradeOfARoomWithoutAliasesSendsNoCanonicalAlias() {
+        String oldRoom = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+
+        String newRoom = api().upgradeRoom(new UpgradeRoomRequest(oldRoom, ALICE, "12")).replacementRoom();
+
+        assertNull(state(newRoom).get(new StateKey("m.room.canonical_alias", "")));
+        assertNull(state(oldRoom).get(new StateKey("m.room.canonical_alias", "")));
+        assertEquals(List.of(), api().roomAliases(new RoomRequest(newRoom)).aliases());
+    }
+
+    @Test
     void roomCanBeForgottenOnlyAfterLeaving() {
         String roomId = api().createRoom(new CreateRoomRequest(ALICE, "public_chat", null, null, null, null,
                 List.of(), List.of(), null, null, null, false)).roomId();
@@ -488,6 +629,31 @@ abstract class RoomserverContract {
         RoomEvent redacted = api().event(new EventRequest(eventId)).event();
         assertEquals(redaction, redacted.redactedBy());
         assertTrue(redacted.json().getJsonObject("content").isEmpty());
+    }
+
+    @Test
+    void authChainShowsRedactedEventsRedacted() {
+        String roomId = api().createRoom(new CreateRoomRequest(ALICE, "public_chat", null, null, null, null,
+                List.of(), List.of(), null, null, null, false)).roomId();
+        String join = api().changeMembership(new MembershipRequest(roomId, BOB, null, "join", null, "Bobby",
+                null)).eventId();
+        String message = api().sendEvent(new SendEventRequest(roomId, BOB, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "hi").build(), null)).eventId();
+        assertEquals("Bobby", authChainEvent(message, join).getJsonObject("content").getString("displayname"));
+
+        api().redact(new RedactRequest(roomId, ALICE, join, null, null));
+
+        JsonObject redacted = authChainEvent(message, join);
+        assertEquals(Json.createObjectBuilder().add("membership", "join").build(), redacted.getJsonObject("content"));
+        assertEquals(api().event(new EventRequest(join)).event().json(), redacted);
+    }
+
+    /** An event of another's auth chain; its id is the reference hash, which redaction does not change. */
+    private JsonObject authChainEvent(String of, String eventId) {
+        RoomVersion version = RoomVersion.of(api().event(new EventRequest(of)).event().roomVersion()).orElseThrow();
+        return api().authChain(new io.myelin.api.roomserver.AuthChainRequest(List.of(of))).events().stream()
+                .filter(e -> EventIds.eventId(e, version).equals(eventId)).findFirst()
+                .orElseThrow(() -> new AssertionError(eventId + " is not in the auth chain of " + of));
     }
 
     @Test

@@ -69,6 +69,15 @@ public final class HashedEvent {
     }
 
     /**
+     * The reference hash, which events of versions 1 and 2 cite beside the id of an event they name.
+     *
+     * @return SHA-256 of the redacted event without {@code signatures} and {@code unsigned}
+     */
+    public byte[] referenceHash() {
+        return Sha256.digest(signedBytes);
+    }
+
+    /**
      * Signs the event and parses it.
      *
      * @param serverName this server's name

@@ -11,6 +11,7 @@ import io.myelin.protocol.RoomVersion;
 import io.myelin.protocol.crypto.SigningKey;
 import io.myelin.protocol.json.CanonicalJson;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -53,6 +54,7 @@ class HashedEventTest {
             assertEquals(expected.json(), signed.json());
             assertEquals(expected.eventId(), hashed.eventId());
             assertEquals(expected.eventId(), signed.eventId());
+            assertArrayEquals(EventHashes.referenceHash(signed.json(), version), hashed.referenceHash());
             assertEquals(expected.roomId(), signed.roomId());
             assertEquals(CanonicalJson.encode(signed.json()).length, signed.canonicalSize());
             assertEquals(CanonicalJson.encode(expected.json()).length, expected.canonicalSize());

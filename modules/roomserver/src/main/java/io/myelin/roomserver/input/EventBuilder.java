@@ -2,6 +2,7 @@ package io.myelin.roomserver.input;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,20 +17,26 @@ import io.myelin.protocol.RoomVersion;
 import io.myelin.protocol.auth.AuthEventsSelector;
 import io.myelin.protocol.auth.AuthResult;
 import io.myelin.protocol.auth.StateKey;
+import io.myelin.protocol.event.EventHashes;
+import io.myelin.protocol.event.EventIds;
 import io.myelin.protocol.event.HashedEvent;
 import io.myelin.protocol.event.Pdu;
 import io.myelin.protocol.event.PduValidator;
 import io.myelin.protocol.json.JsonSupport;
+import io.myelin.protocol.json.UnpaddedBase64;
 import io.myelin.roomserver.storage.RoomTables;
 import io.myelin.roomserver.storage.StoredEvent;
 import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
 /**
  * Builds local events inside the room's worker, where the room's extremities and state cannot move underneath:
  * {@code prev_events} are the forward extremities, {@code auth_events} come from the current state, the depth is
- * one more than the deepest previous event; then the event is hashed, signed and sent down the input path.
+ * one more than the deepest previous event; then the event is hashed, signed and sent down the input path. In room
+ * versions 1 and 2 the event also carries the id this server chose for it, and cites each event it names with that
+ * event's reference hash.
  */
 public final class EventBuilder {
 
@@ -94,12 +101,10 @@ public final class EventBuilder {
             }
         }
         RoomVersion version = room.version();
-        if (version.eventFormat() == RoomVersion.EventFormat.V1) {
-            throw MatrixException.invalidParam("Sending to rooms of version " + version.id() + " is not supported");
-        }
         RoomContext.Head head = room.workingHead();
         requireExpectedMembership(build, head.state());
-        JsonObject event = unsigned(room, build, capped(head.extremities()), head.maxDepth(), head.state());
+        JsonObject event = unsigned(room, build, capped(head.extremities()), head.maxDepth(), head.state(),
+                Map.of());
         Pdu pdu = Pdu.signNew(version, event, identity.serverName(), identity.signingKey());
         return input(room, pdu, sender, txnKind, txnId, inTransaction);
     }
@@ -128,8 +133,7 @@ public final class EventBuilder {
      */
     List<Prepared> prepare(String roomId, List<JsonObject> builds) {
         RoomContext room = rooms.get(roomId);
-        if (room == null || room.workingHead().snapshotNid() == 0
-                || room.version().eventFormat() == RoomVersion.EventFormat.V1) {
+        if (room == null || room.workingHead().snapshotNid() == 0) {
             return List.of();
         }
         RoomVersion version = room.version();
@@ -138,6 +142,9 @@ public final class EventBuilder {
         long depth = head.maxDepth();
         Set<String> txns = new HashSet<>();
         List<HashedEvent> hashed = new ArrayList<>();
+        // Before version 3 an event cites the reference hash of each previous event, which for the run's own
+        // events is not stored yet.
+        Map<String, String> referenceHashes = new HashMap<>();
         for (JsonObject build : builds) {
             try {
                 if (build.containsKey("state_key")) {
@@ -149,8 +156,12 @@ public final class EventBuilder {
                         || tables.transaction(roomId, build.getString("sender"), txnKind, txnId) != null)) {
                     break;
                 }
-                HashedEvent h = HashedEvent.of(version, unsigned(room, build, prev, depth, head.state()));
+                HashedEvent h = HashedEvent.of(version, unsigned(room, build, prev, depth, head.state(),
+                        referenceHashes));
                 hashed.add(h);
+                if (version.eventFormat() == RoomVersion.EventFormat.V1) {
+                    referenceHashes.put(h.eventId(), UnpaddedBase64.encode(h.referenceHash()));
+                }
                 prev = List.of(h.eventId());
                 depth = Math.min(depth + 1, Long.MAX_VALUE - 1);
             } catch (RuntimeException e) {
@@ -239,9 +250,15 @@ public final class EventBuilder {
                 ? extremities.subList(extremities.size() - MAX_PREV_EVENTS, extremities.size()) : extremities;
     }
 
-    /** The event before hashing and signing: previous events, auth events and depth from the room's position. */
+    /**
+     * The event before hashing and signing: previous events, auth events and depth from the room's position; in
+     * versions 1 and 2 also the event id, which this server chooses there and which the hashes and the signature
+     * then cover.
+     *
+     * @param referenceHashes reference hashes of events not stored yet that {@code prev} may name
+     */
     private JsonObject unsigned(RoomContext room, JsonObject build, List<String> prev, long maxDepth,
-                                Map<StateKey, String> state) {
+                                Map<StateKey, String> state, Map<String, String> referenceHashes) {
         RoomVersion version = room.version();
         String sender = build.getString("sender");
         String type = build.getString("type");
@@ -253,10 +270,13 @@ public final class EventBuilder {
                 .add("sender", sender)
                 .add("type", type)
                 .add("content", content)
-                .add("prev_events", JsonSupport.provider().createArrayBuilder(prev))
-                .add("auth_events", JsonSupport.provider().createArrayBuilder(auth))
+                .add("prev_events", references(version, prev, referenceHashes))
+                .add("auth_events", references(version, auth, referenceHashes))
                 .add("depth", Math.min(maxDepth + 1, Long.MAX_VALUE))
                 .add("origin_server_ts", clock.millis());
+        if (version.eventIdFormat() == RoomVersion.EventIdFormat.SERVER_SCOPED) {
+            event.add("event_id", EventIds.newServerScopedId(identity.serverName()));
+        }
         if (stateKey != null) {
             event.add("state_key", stateKey);
         }
@@ -264,6 +284,29 @@ public final class EventBuilder {
             event.add("redacts", build.getString("redacts"));
         }
         return event.build();
+    }
+
+    /**
+     * {@code prev_events} or {@code auth_events} as the room version writes them: the event ids from version 3,
+     * before that {@code [event id, {"sha256": reference hash}]} pairs.
+     */
+    private JsonArrayBuilder references(RoomVersion version, List<String> ids, Map<String, String> referenceHashes) {
+        if (version.eventFormat() != RoomVersion.EventFormat.V1) {
+            return JsonSupport.provider().createArrayBuilder(ids);
+        }
+        JsonArrayBuilder pairs = JsonSupport.arrayBuilder();
+        for (String id : ids) {
+            String hash = referenceHashes.get(id);
+            if (hash == null) {
+                StoredEvent cited = pipelineEvent(id);
+                if (cited == null) {
+                    throw new IllegalStateException("event " + id + " of the room's state or extremities is unknown");
+                }
+                hash = UnpaddedBase64.encode(EventHashes.referenceHash(cited.pdu().json(), version));
+            }
+            pairs.add(JsonSupport.arrayBuilder().add(id).add(JsonSupport.objectBuilder().add("sha256", hash)));
+        }
+        return pairs;
     }
 
     private StoredEvent pipelineEvent(String id) {
@@ -304,7 +347,10 @@ public final class EventBuilder {
                 .add("depth", 1)
                 .add("origin_server_ts", clock.millis());
         if (!version.v12Rules()) {
-            event.add("room_id", io.myelin.protocol.event.EventIds.newServerScopedRoomId(identity.serverName()));
+            event.add("room_id", EventIds.newServerScopedRoomId(identity.serverName()));
+        }
+        if (version.eventIdFormat() == RoomVersion.EventIdFormat.SERVER_SCOPED) {
+            event.add("event_id", EventIds.newServerScopedId(identity.serverName()));
         }
         return Pdu.signNew(version, event.build(), identity.serverName(), identity.signingKey());
     }

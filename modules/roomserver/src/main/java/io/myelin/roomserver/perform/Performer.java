@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 import io.helidon.http.Status;
 import io.myelin.api.ServerIdentity;
@@ -41,8 +42,10 @@ import io.myelin.roomserver.input.EventBuilder;
 import io.myelin.roomserver.input.InputWorker;
 import io.myelin.roomserver.query.Queries;
 import io.myelin.roomserver.storage.RoomTables;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 /**
@@ -51,6 +54,8 @@ import jakarta.json.JsonValue;
  * outcome.
  */
 public final class Performer {
+
+    private static final System.Logger LOG = System.getLogger(Performer.class.getName());
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** How many timestamps a new room's create event tries before giving up on a fresh room id. */
@@ -186,11 +191,6 @@ public final class Performer {
                 : RoomVersion.of(request.roomVersion()).orElseThrow(() -> new MatrixException(
                         Status.BAD_REQUEST_400, ErrorCode.M_UNSUPPORTED_ROOM_VERSION,
                         "Unsupported room version " + request.roomVersion()));
-        if (version.eventFormat() == RoomVersion.EventFormat.V1) {
-            throw new MatrixException(Status.BAD_REQUEST_400,
-                    ErrorCode.M_UNSUPPORTED_ROOM_VERSION,
-                    "Creating rooms of version " + version.id() + " is not supported");
-        }
         String creator = request.creator();
         requireLocal(creator);
         String preset = request.preset() != null ? request.preset()
@@ -371,17 +371,18 @@ public final class Performer {
 
     /**
      * Upgrades a room: checks the sender may send the tombstone, creates the replacement with a
-     * {@code predecessor}, copies the transferable state, sends the tombstone, and raises the old room's
-     * {@code events_default} and {@code invite} levels so that ordinary users stop there.
+     * {@code predecessor}, copies the transferable state, moves the local aliases and the canonical alias, sends
+     * the tombstone, and raises the old room's {@code events_default} and {@code invite} levels so that ordinary
+     * users stop there.
      *
      * @param request the room, the user and the version
      * @return the replacement room
      */
     public UpgradeRoomResponse upgradeRoom(UpgradeRoomRequest request) {
         requireLocal(request.sender());
-        RoomVersion version = RoomVersion.of(request.newVersion()).filter(v -> v.eventFormat()
-                != RoomVersion.EventFormat.V1).orElseThrow(() -> new MatrixException(Status.BAD_REQUEST_400,
-                ErrorCode.M_UNSUPPORTED_ROOM_VERSION, "Unsupported room version " + request.newVersion()));
+        RoomVersion version = RoomVersion.of(request.newVersion()).orElseThrow(() -> new MatrixException(
+                Status.BAD_REQUEST_400, ErrorCode.M_UNSUPPORTED_ROOM_VERSION,
+                "Unsupported room version " + request.newVersion()));
         var old = queries.state(StateRequest.current(request.roomId()));
         if (old.roomVersion() == null) {
             throw MatrixException.notFound("Unknown room " + request.roomId());
@@ -433,6 +434,7 @@ public final class Performer {
         for (CompletableFuture<InputOutcome> f : sent) {
             await(f);
         }
+        moveAliases(request.roomId(), roomId, request.sender(), state.get("m.room.canonical_alias|"));
 
         send(new SendEventRequest(request.roomId(), request.sender(), "m.room.tombstone", "",
                 JsonSupport.objectBuilder().add("body", "This room has been replaced")
@@ -447,6 +449,55 @@ public final class Performer {
                     restricted.build(), null));
         }
         return new UpgradeRoomResponse(roomId);
+    }
+
+    /**
+     * Moves the old room's local aliases to its replacement, as the client-server API's room upgrade steps say,
+     * and its canonical alias with them: the replacement advertises what the old room did, less local aliases that
+     * do not name the replacement now, and the old room's event stops advertising what moved. The canonical alias
+     * events are sent when the rules let the upgrading user send them; the upgrade goes on without them otherwise.
+     */
+    private void moveAliases(String oldRoomId, String newRoomId, String sender, RoomEvent canonical) {
+        Set<String> moved = Set.copyOf(tables.moveAliases(oldRoomId, newRoomId));
+        if (canonical == null) {
+            return;
+        }
+        JsonObject content = canonical.json().getJsonObject("content");
+        // Aliases of other servers are carried over unresolved, as a client's canonical alias names them unchecked.
+        Predicate<String> carried = a -> a.startsWith("#") && a.indexOf(':') > 0 && (moved.contains(a)
+                || !a.substring(a.indexOf(':') + 1).equals(identity.serverName()));
+        JsonObjectBuilder replacement = JsonSupport.objectBuilder();
+        JsonObjectBuilder remaining = JsonSupport.provider().createObjectBuilder(content);
+        boolean any = false;
+        if (content.get("alias") instanceof JsonString alias && carried.test(alias.getString())) {
+            replacement.add("alias", alias);
+            remaining.remove("alias");
+            any = true;
+        }
+        List<String> alternatives = content.get("alt_aliases") instanceof JsonArray array
+                ? array.stream().filter(JsonString.class::isInstance).map(v -> ((JsonString) v).getString()).toList()
+                : List.of();
+        if (alternatives.stream().anyMatch(carried)) {
+            replacement.add("alt_aliases", JsonSupport.provider().createArrayBuilder(alternatives.stream()
+                    .filter(carried).toList()));
+            remaining.add("alt_aliases", JsonSupport.provider().createArrayBuilder(alternatives.stream()
+                    .filter(carried.negate()).toList()));
+            any = true;
+        }
+        if (!any) {
+            return;
+        }
+        sendCanonicalAlias(newRoomId, sender, replacement.build(), oldRoomId);
+        sendCanonicalAlias(oldRoomId, sender, remaining.build(), oldRoomId);
+    }
+
+    private void sendCanonicalAlias(String roomId, String sender, JsonObject content, String upgradedRoomId) {
+        try {
+            send(new SendEventRequest(roomId, sender, "m.room.canonical_alias", "", content, null));
+        } catch (MatrixException e) {
+            LOG.log(System.Logger.Level.INFO, "roomserver: room_id={0} canonical alias not updated in the upgrade"
+                    + " of {1}: {2}", roomId, upgradedRoomId, e.getMessage());
+        }
     }
 
     private static EventView pdu(RoomEvent event) {

@@ -69,10 +69,13 @@ public final class Queries {
     }
 
     private RoomEvent view(StoredEvent e) {
-        JsonObject json = e.redactedBy() == null ? e.pdu().json()
-                : Redaction.redact(e.pdu().json(), e.pdu().roomVersion());
-        return new RoomEvent(e.eventId(), e.pdu().roomId(), e.pdu().roomVersion().id(), json, e.outlier(),
+        return new RoomEvent(e.eventId(), e.pdu().roomId(), e.pdu().roomVersion().id(), json(e), e.outlier(),
                 e.rejected(), e.softFailed(), e.redactedBy());
+    }
+
+    /** An event's JSON as it may be shown: redacted once a redaction of it was accepted. */
+    private static JsonObject json(StoredEvent e) {
+        return e.redactedBy() == null ? e.pdu().json() : Redaction.redact(e.pdu().json(), e.pdu().roomVersion());
     }
 
     /**
@@ -159,7 +162,8 @@ public final class Queries {
 
     /**
      * @param request the events
-     * @return every event reachable from them through {@code auth_events}
+     * @return every event reachable from them through {@code auth_events}, redacted where a redaction of it was
+     *     accepted
      */
     public AuthChainResponse authChain(AuthChainRequest request) {
         Map<String, JsonObject> chain = new LinkedHashMap<>();
@@ -178,7 +182,7 @@ public final class Queries {
             }
             StoredEvent e = events.event(id);
             if (e != null) {
-                chain.put(id, e.pdu().json());
+                chain.put(id, json(e));
                 todo.addAll(e.pdu().authEventIds());
             }
         }

@@ -51,6 +51,7 @@ public final class RoomTables {
             "SELECT room_id FROM roomserver_rooms WHERE room_id > ? ORDER BY room_id LIMIT ?";
     private static final String SELECT_ROOM_ALIASES =
             "SELECT alias FROM roomserver_room_aliases WHERE room_id = ? ORDER BY alias";
+    private static final String MOVE_ALIASES = "UPDATE roomserver_room_aliases SET room_id = ? WHERE room_id = ?";
 
     private final Database db;
 
@@ -256,6 +257,22 @@ public final class RoomTables {
      */
     public List<String> aliases(String roomId) {
         return db.client().execute().query(SELECT_ROOM_ALIASES, roomId).map(r -> Rows.text(r, "alias")).toList();
+    }
+
+    /**
+     * Points every local alias of a room at another room, as an upgrade does with the aliases of the room it
+     * replaces.
+     *
+     * @param fromRoomId the room whose aliases move
+     * @param toRoomId   the room they name from now on
+     * @return the aliases moved, in alphabetical order
+     */
+    public List<String> moveAliases(String fromRoomId, String toRoomId) {
+        return db.write(tx -> {
+            List<String> moved = tx.query(SELECT_ROOM_ALIASES, fromRoomId).map(r -> Rows.text(r, "alias")).toList();
+            tx.update(MOVE_ALIASES, toRoomId, fromRoomId);
+            return moved;
+        });
     }
 
     /**

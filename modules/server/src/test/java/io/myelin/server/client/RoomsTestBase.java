@@ -3,6 +3,7 @@ package io.myelin.server.client;
 import static io.myelin.server.client.ClientServer.assertError;
 import static io.myelin.server.client.ClientServer.enc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The room endpoints of the client-server API over real HTTP: creation, memberships, sending, state, redaction,
@@ -699,6 +702,56 @@ abstract class RoomsTestBase {
                 .string("replacement_room"));
         assertEquals("11", server.get("/rooms/" + enc(replacement) + "/state/m.room.create", alice.token())
                 .string("room_version"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1", "2"})
+    void roomsWhoseEventIdsTheServerChoosesWorkLikeAnyOther(String version) throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\",\"room_version\":\"" + version + "\"}");
+        assertEquals(version, server.get("/rooms/" + enc(roomId) + "/state/m.room.create", alice.token())
+                .string("room_version"));
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+
+        String eventId = send(bob, roomId, message("from the past"));
+        assertTrue(eventId.endsWith(":" + ClientServer.SERVER_NAME), eventId);
+        Reply read = event(alice, roomId, eventId);
+        assertEquals(200, read.status(), read.raw());
+        assertEquals("from the past", read.json().getJsonObject("content").getString("body"));
+        Reply topic = server.put("/rooms/" + enc(roomId) + "/state/m.room.topic", alice.token(),
+                "{\"topic\":\"vintage\"}");
+        assertEquals(200, topic.status(), topic.raw());
+        assertEquals("vintage", server.get("/rooms/" + enc(roomId) + "/state/m.room.topic", bob.token())
+                .string("topic"));
+
+        Reply redaction = server.put("/rooms/" + enc(roomId) + "/redact/" + enc(eventId) + "/r1", alice.token(),
+                "{}");
+        assertEquals(200, redaction.status(), redaction.raw());
+        assertTrue(event(bob, roomId, eventId).json().getJsonObject("content").isEmpty());
+    }
+
+    @Test
+    void upgradeMovesTheAliasesToTheReplacement() throws Exception {
+        User alice = user();
+        String local = "moving" + NAMES.incrementAndGet() + "_" + ProcessHandle.current().pid();
+        String alias = "#" + local + ":" + ClientServer.SERVER_NAME;
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\",\"room_version\":\"10\","
+                + "\"room_alias_name\":\"" + local + "\"}");
+
+        Reply upgraded = server.post("/rooms/" + enc(roomId) + "/upgrade", alice.token(), "{\"new_version\":\"2\"}");
+        assertEquals(200, upgraded.status(), upgraded.raw());
+        String replacement = upgraded.string("replacement_room");
+
+        assertEquals(replacement, server.get("/directory/room/" + enc(alias), null).string("room_id"));
+        assertEquals(alias, server.get("/rooms/" + enc(replacement) + "/state/m.room.canonical_alias",
+                alice.token()).string("alias"));
+        Reply old = server.get("/rooms/" + enc(roomId) + "/state/m.room.canonical_alias", alice.token());
+        assertEquals(200, old.status(), old.raw());
+        assertFalse(old.json().containsKey("alias"), old.raw());
+        Reply listed = server.get("/rooms/" + enc(replacement) + "/aliases", alice.token());
+        assertEquals(List.of(alias), listed.json().getJsonArray("aliases").getValuesAs(jakarta.json.JsonString.class)
+                .stream().map(jakarta.json.JsonString::getString).toList());
     }
 
     @Test

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code /sync}, {@code /messages}, {@code /context} and the legacy {@code /events} and {@code /initialSync}
@@ -526,6 +528,31 @@ abstract class SyncCoreTestBase {
         assertNotNull(room, reply.raw());
         return room.getJsonObject("timeline").getJsonArray("events").stream().map(JsonValue::asJsonObject)
                 .filter(e -> e.getString("event_id").equals(eventId)).findFirst().orElseThrow();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1", "2"})
+    void roomsWhoseEventIdsTheServerChoosesSyncAndPaginate(String version) throws Exception {
+        User alice = user();
+        String roomId = server.createRoom(alice, "{\"room_version\":\"" + version + "\"}");
+        String since = server.settle(alice, server.send(alice, roomId, "first"));
+
+        String second = server.send(alice, roomId, "second");
+        Collected got = collect(alice, since, roomId, 1, null);
+        assertEquals(List.of(second), got.events().stream().map(e -> e.getString("event_id")).toList());
+        Reply page = server.get("/rooms/" + enc(roomId) + "/messages?dir=b&limit=2", alice.token());
+        assertEquals(200, page.status(), page.raw());
+        assertEquals(List.of("second", "first"), bodies(page.json().getJsonArray("chunk").stream()
+                .map(JsonValue::asJsonObject).toList()));
+
+        Reply redaction = server.put("/rooms/" + enc(roomId) + "/redact/" + enc(second) + "/r1", alice.token(),
+                "{}");
+        assertEquals(200, redaction.status(), redaction.raw());
+        server.settle(alice, redaction.string("event_id"));
+        JsonObject redacted = find(server.sync(alice, ""), roomId, second);
+        assertFalse(redacted.getJsonObject("content").containsKey("body"), redacted.toString());
+        assertEquals(redaction.string("event_id"), redacted.getJsonObject("unsigned")
+                .getJsonObject("redacted_because").getString("event_id"));
     }
 
     @Test
