@@ -384,9 +384,30 @@ abstract class RoomsTestBase {
         assertError(server.post("/join/" + enc("#far:other.example"), alice.token(), "{}"), 404, "M_NOT_FOUND");
         assertError(server.get("/rooms/" + enc(unknown) + "/state", alice.token()), 403, "M_FORBIDDEN");
         assertError(server.get("/rooms/" + enc(unknown) + "/members", alice.token()), 403, "M_FORBIDDEN");
-        Reply send = server.put("/rooms/" + enc(unknown) + "/send/m.room.message/x1", alice.token(),
-                message("hi"));
-        assertTrue(send.status() == 404 || send.status() == 403, send.raw());
+        assertError(server.put("/rooms/" + enc(unknown) + "/send/m.room.message/x1", alice.token(),
+                message("hi")), 404, "M_NOT_FOUND");
+    }
+
+    @Test
+    void changesToAnUnknownRoomAreNotFound() throws Exception {
+        User alice = user();
+        User bob = user();
+        String unknown = "!nowhere" + NAMES.incrementAndGet() + ":" + ClientServer.SERVER_NAME;
+        String room = "/rooms/" + enc(unknown);
+        assertError(server.put(room + "/state/m.room.name", alice.token(), "{\"name\":\"x\"}"), 404,
+                "M_NOT_FOUND");
+        assertError(server.put(room + "/state/org.example.thing/" + enc(alice.userId()), alice.token(), "{}"), 404,
+                "M_NOT_FOUND");
+        // The canonical alias is checked against the room's members, which an unknown room has none of.
+        assertError(server.put(room + "/state/m.room.canonical_alias", alice.token(), "{}"), 404, "M_NOT_FOUND");
+        assertError(server.post(room + "/leave", alice.token(), "{}"), 404, "M_NOT_FOUND");
+        assertError(server.post(room + "/join", alice.token(), "{}"), 404, "M_NOT_FOUND");
+        for (String action : List.of("invite", "kick", "ban", "unban")) {
+            assertError(membership(alice, unknown, action, bob), 404, "M_NOT_FOUND");
+        }
+        assertError(server.post("/knock/" + enc(unknown), alice.token(), "{}"), 404, "M_NOT_FOUND");
+        assertError(server.post("/join/" + enc(unknown), alice.token(), "{}"), 404, "M_NOT_FOUND");
+        assertTrue(!joinedRooms(alice).contains(unknown));
     }
 
     @Test
