@@ -195,7 +195,12 @@ abstract class RoomsTestBase {
                 """.formatted(bob.userId()));
         String path = "/rooms/" + enc(roomId) + "/state/";
         assertEquals("Garden", server.get(path + "m.room.name/", alice.token()).string("name"));
-        assertEquals("Plants", server.get(path + "m.room.topic", alice.token()).string("topic"));
+        var topic = server.get(path + "m.room.topic", alice.token()).json();
+        assertEquals("Plants", topic.getString("topic"));
+        var text = topic.getJsonObject("m.topic").getJsonArray("m.text");
+        assertEquals(1, text.size(), topic.toString());
+        assertEquals("Plants", text.getJsonObject(0).getString("body"));
+        assertEquals("text/plain", text.getJsonObject(0).getString("mimetype"));
         assertEquals("joined", server.get(path + "m.room.history_visibility", alice.token())
                 .string("history_visibility"));
         assertEquals(60, server.get(path + "m.room.power_levels", alice.token()).json().getInt("state_default"));
@@ -211,6 +216,77 @@ abstract class RoomsTestBase {
         assertEquals(200, joined.status(), joined.raw());
         assertEquals(List.of(alice.userId()), List.copyOf(joined.json().getJsonObject("joined").keySet()));
         assertError(server.get("/rooms/" + enc(roomId) + "/joined_members", bob.token()), 403, "M_FORBIDDEN");
+    }
+
+    private jakarta.json.JsonObject stateContent(User reader, String roomId, String type) throws Exception {
+        Reply reply = server.get("/rooms/" + enc(roomId) + "/state/" + type, reader.token());
+        assertEquals(200, reply.status(), reply.raw());
+        return reply.json();
+    }
+
+    /** The join rule, history visibility and guest access of a room, and whether it is published. */
+    private List<String> presetState(User reader, String roomId) throws Exception {
+        return List.of(stateContent(reader, roomId, "m.room.join_rules").getString("join_rule"),
+                stateContent(reader, roomId, "m.room.history_visibility").getString("history_visibility"),
+                stateContent(reader, roomId, "m.room.guest_access").getString("guest_access"),
+                server.get("/directory/list/room/" + enc(roomId), null).string("visibility"));
+    }
+
+    @Test
+    void presetsSetTheRulesTheSpecGivesThem() throws Exception {
+        User alice = user();
+        List<String> invite = List.of("invite", "shared", "can_join", "private");
+        List<String> open = List.of("public", "shared", "forbidden", "private");
+        assertEquals(invite, presetState(alice, createRoom(alice, "{\"preset\":\"private_chat\"}")));
+        assertEquals(invite, presetState(alice, createRoom(alice, "{\"preset\":\"trusted_private_chat\"}")));
+        assertEquals(open, presetState(alice, createRoom(alice, "{\"preset\":\"public_chat\"}")));
+        // Without a preset, the visibility chooses it: public is public_chat, private or none is private_chat.
+        assertEquals(List.of("public", "shared", "forbidden", "public"),
+                presetState(alice, createRoom(alice, "{\"visibility\":\"public\"}")));
+        assertEquals(invite, presetState(alice, createRoom(alice, "{\"visibility\":\"private\"}")));
+        assertEquals(invite, presetState(alice, createRoom(alice, "{}")));
+        // A preset given wins over the visibility's, which then only publishes.
+        assertEquals(List.of("invite", "shared", "can_join", "public"), presetState(alice,
+                createRoom(alice, "{\"visibility\":\"public\",\"preset\":\"private_chat\"}")));
+        assertEquals(open, presetState(alice,
+                createRoom(alice, "{\"visibility\":\"private\",\"preset\":\"public_chat\"}")));
+    }
+
+    @Test
+    void trustedPrivateChatGivesInviteesTheCreatorsPower() throws Exception {
+        User alice = user();
+        User bob = user();
+        User carol = user();
+        String before12 = createRoom(alice, "{\"preset\":\"trusted_private_chat\",\"room_version\":\"10\","
+                + "\"invite\":[\"" + bob.userId() + "\"]}");
+        var users = stateContent(alice, before12, "m.room.power_levels").getJsonObject("users");
+        assertEquals(100, users.getInt(alice.userId()), users.toString());
+        assertEquals(100, users.getInt(bob.userId()), users.toString());
+        String plain = createRoom(alice, "{\"preset\":\"private_chat\",\"room_version\":\"10\","
+                + "\"invite\":[\"" + bob.userId() + "\"]}");
+        assertTrue(!stateContent(alice, plain, "m.room.power_levels").getJsonObject("users")
+                .containsKey(bob.userId()));
+
+        // From v12 creators cannot be named in power levels: invitees join the additional creators the request
+        // gave, each once.
+        String v12 = createRoom(alice, "{\"preset\":\"trusted_private_chat\",\"room_version\":\"12\","
+                + "\"invite\":[\"" + bob.userId() + "\"],\"creation_content\":{\"additional_creators\":[\""
+                + carol.userId() + "\",\"" + bob.userId() + "\"]}}");
+        var create = stateContent(alice, v12, "m.room.create");
+        assertEquals(List.of(carol.userId(), bob.userId()),
+                create.getJsonArray("additional_creators").getValuesAs(jakarta.json.JsonString::getString));
+        assertTrue(!stateContent(alice, v12, "m.room.power_levels").getJsonObject("users")
+                .containsKey(bob.userId()));
+        assertEquals(200, server.post("/rooms/" + enc(v12) + "/join", bob.token(), "{}").status());
+        // A creator may change what needs the highest power.
+        Reply raised = server.put("/rooms/" + enc(v12) + "/state/m.room.power_levels", bob.token(),
+                stateContent(bob, v12, "m.room.power_levels").toString());
+        assertEquals(200, raised.status(), raised.raw());
+
+        String onlyInvited = createRoom(alice, "{\"preset\":\"trusted_private_chat\",\"room_version\":\"12\","
+                + "\"invite\":[\"" + bob.userId() + "\"]}");
+        assertEquals(List.of(bob.userId()), stateContent(alice, onlyInvited, "m.room.create")
+                .getJsonArray("additional_creators").getValuesAs(jakarta.json.JsonString::getString));
     }
 
     @Test
@@ -262,6 +338,11 @@ abstract class RoomsTestBase {
         assertError(server.post("/createRoom", alice.token(), "{\"room_alias_name\":\"nul\\u0000here\"}"), 400,
                 "M_INVALID_PARAM");
         assertError(server.post("/createRoom", alice.token(), "{\"room_alias_name\":\"a:b\"}"), 400,
+                "M_INVALID_PARAM");
+        // A blank local part names no alias: refused, not taken as "no alias".
+        assertError(server.post("/createRoom", alice.token(), "{\"room_alias_name\":\"\"}"), 400,
+                "M_INVALID_PARAM");
+        assertError(server.post("/createRoom", alice.token(), "{\"room_alias_name\":\" \\t \"}"), 400,
                 "M_INVALID_PARAM");
         assertEquals(before, joinedRooms(alice));
         String longest = tooLong.substring(1) + NAMES.incrementAndGet();
