@@ -1120,6 +1120,20 @@ abstract class RoomsTestBase {
     }
 
     @Test
+    void publicRoomsRefuseALimitThatIsNotANumber() throws Exception {
+        User alice = user();
+        createRoom(alice, "{\"visibility\":\"public\"}");
+        createRoom(alice, "{\"visibility\":\"public\"}");
+        assertEquals(1, publicRoomIds(server.post("/publicRooms", alice.token(), "{\"limit\":1}")).size());
+        for (String limit : List.of("\"abc\"", "\"5\"", "1.5", "true", "[1]", "{}", "99999999999")) {
+            assertError(server.post("/publicRooms", alice.token(), "{\"limit\":" + limit + "}"), 400, "M_BAD_JSON");
+        }
+        assertError(server.get("/publicRooms?limit=abc", null), 400, "M_INVALID_PARAM");
+        assertError(server.get("/publicRooms?limit=-1", null), 400, "M_INVALID_PARAM");
+        assertEquals(1, publicRoomIds(server.get("/publicRooms?limit=1", null)).size());
+    }
+
+    @Test
     void publishedRoomsAreListedWithTheirSummaryAndCanBeHidden() throws Exception {
         User alice = user();
         User bob = user();
