@@ -795,6 +795,24 @@ abstract class RoomsTestBase {
     }
 
     @Test
+    void sharedHistoryStaysVisibleHoweverManyMembershipChangesFollowTheJoin() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = createRoom(alice, "{\"preset\":\"public_chat\"}");
+        String early = send(alice, roomId, message("before bob joined"));
+        assertEquals(200, server.post("/join/" + enc(roomId), bob.token(), "{}").status());
+        assertEquals(200, membership(bob, roomId, "leave", null).status());
+        // Eighty membership events of Bob's after his only join, none of them a join.
+        for (int i = 0; i < 40; i++) {
+            assertEquals(200, membership(alice, roomId, "ban", bob).status());
+            assertEquals(200, membership(alice, roomId, "unban", bob).status());
+        }
+        String gone = send(alice, roomId, message("long after bob left"));
+        assertEquals(200, event(bob, roomId, early).status());
+        assertError(event(bob, roomId, gone), 404, "M_NOT_FOUND");
+    }
+
+    @Test
     void aForgottenRoomReadsAsOneNeverJoined() throws Exception {
         User alice = user();
         User bob = user();
