@@ -14,6 +14,7 @@ import io.myelin.api.roomserver.EventRequest;
 import io.myelin.api.roomserver.MembershipsRequest;
 import io.myelin.api.roomserver.RedactRequest;
 import io.myelin.api.roomserver.RoomEvent;
+import io.myelin.api.roomserver.RoomRequest;
 import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.roomserver.SendEventRequest;
 import io.myelin.api.roomserver.StateRequest;
@@ -93,7 +94,11 @@ final class EventRoutes {
         StateContent.check(type, content);
         Bodies.checkEventSize(content, path.get("roomId"), who.userId(), type, stateKey(req));
         if (type.equals(CanonicalAliases.TYPE) && stateKey(req).isEmpty()) {
-            // Members only: an outsider must not learn from the answer which aliases name the room.
+            // Members only: an outsider must not learn from the answer which aliases name the room. An unknown
+            // room is not found, as for any other state event.
+            if (!roomserver.roomInfo(new RoomRequest(path.get("roomId"))).known()) {
+                throw MatrixException.notFound("Unknown room " + path.get("roomId"));
+            }
             visibility.requireJoined(path.get("roomId"), who.userId());
             canonical.check(path.get("roomId"), content);
         }

@@ -115,12 +115,28 @@ final class PublicRoomsRoutes {
     private void listPost(ServerRequest req, ServerResponse res) {
         Authentication.require(req, tokens);
         JsonObject body = Bodies.optional(req);
-        Integer limit = body.get("limit") instanceof jakarta.json.JsonNumber n ? n.intValue() : null;
+        Integer limit = limit(body);
         JsonObject filter = Bodies.object(body, "filter");
         String term = filter == null ? null : Bodies.string(filter, "generic_search_term");
         Set<String> types = filter == null || !filter.containsKey("room_types") ? null : roomTypes(filter);
         String server = req.query().first("server").asOptional().orElse(null);
         list(res, server, limit, Bodies.string(body, "since"), term, types);
+    }
+
+    /** The body's {@code limit}, or null without one; anything but a whole number is refused. */
+    private static Integer limit(JsonObject body) {
+        JsonValue value = body.get("limit");
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (!(value instanceof jakarta.json.JsonNumber n) || !n.isIntegral()) {
+            throw MatrixException.badJson("'limit' must be an integer.");
+        }
+        try {
+            return n.intValueExact();
+        } catch (ArithmeticException e) {
+            throw MatrixException.badJson("'limit' is out of range.");
+        }
     }
 
     /** The filter's room types; {@code null} in the list stands for rooms without a type, kept as "". */

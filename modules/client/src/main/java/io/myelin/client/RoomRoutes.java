@@ -95,6 +95,7 @@ final class RoomRoutes {
             }
             invite.add(Bodies.userId(Json.object().add("user", value).build(), "user"));
         }
+        // Not supported: third-party invites need an identity server (docs/decisions.md).
         if (!Bodies.array(body, "invite_3pid").isEmpty()) {
             throw MatrixException.invalidParam("Third-party invites are not supported by this server.");
         }
@@ -126,8 +127,9 @@ final class RoomRoutes {
         String name = Bodies.string(body, "name");
         String topic = Bodies.string(body, "topic");
         String alias = Bodies.string(body, "room_alias_name");
-        if (alias != null && (alias.isEmpty() || alias.contains(":") || alias.contains("#"))) {
-            throw MatrixException.invalidParam("'room_alias_name' must be a bare local part.");
+        // A blank local part would make no usable alias; it is refused rather than ignored.
+        if (alias != null && (alias.isBlank() || alias.contains(":") || alias.contains("#"))) {
+            throw MatrixException.invalidParam("'room_alias_name' must be a bare, non-blank local part.");
         }
         if (alias != null) {
             // The alias it makes obeys the grammar of any other alias: no NUL, at most 255 bytes in all.

@@ -1,15 +1,10 @@
 package io.myelin.client;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import io.myelin.api.http.MatrixException;
-import io.myelin.api.roomserver.EventRequest;
+import io.myelin.api.roomserver.JoinedAfterRequest;
 import io.myelin.api.roomserver.Membership;
 import io.myelin.api.roomserver.MembershipsRequest;
 import io.myelin.api.roomserver.RoomEvent;
@@ -18,25 +13,18 @@ import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.roomserver.StateRequest;
 import io.myelin.api.roomserver.StateTuple;
 
-import jakarta.json.JsonArray;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
-
 /**
  * History visibility (client-server API, "Room History Visibility"): who may read which events and which state.
  *
  * <p>An event's visibility is judged by the room's state after the event, which for every event but a change
  * of {@code m.room.history_visibility} or of the reader's own membership equals the state at it. In a
- * {@code shared} room an event is visible to a reader who was joined at some point after it: the reader's
- * membership events are followed back from the current one, each to the one before it in the state before it,
- * for as long as they come after the event (by depth); a join among them makes the event visible.
+ * {@code shared} room an event is visible to a reader who was joined at some point after it: a reader joined now,
+ * or one with an accepted join event in the room deeper than the event, however many membership changes came
+ * between. Depth stands in for the graph's order, so a join on a branch beside the event counts when deeper.
  */
 final class Visibility {
 
     static final String WORLD_READABLE = "world_readable";
-    /** How many of a reader's membership events a look back through their history reads at most. */
-    private static final int HISTORY_STEPS = 64;
 
     private final RoomserverApi roomserver;
 
@@ -84,49 +72,7 @@ final class Visibility {
         if (now.get().membership().equals("join")) {
             return true;
         }
-        long depth = depth(event);
-        Deque<String> todo = new ArrayDeque<>(List.of(now.get().eventId()));
-        Set<String> seen = new HashSet<>();
-        while (!todo.isEmpty() && seen.size() < HISTORY_STEPS) {
-            String id = todo.pop();
-            if (!seen.add(id)) {
-                continue;
-            }
-            RoomEvent member = roomserver.event(new EventRequest(id)).event();
-            if (member == null || depth(member) <= depth) {
-                continue;
-            }
-            if ("join".equals(member.json().getJsonObject("content").getString("membership", ""))) {
-                return true;
-            }
-            // The membership before this one: the user's member event in the state after each previous event.
-            for (String before : prevEvents(member.json())) {
-                roomserver.state(new StateRequest(event.roomId(), before,
-                        List.of(new StateTuple("m.room.member", userId)))).events()
-                        .forEach(e -> todo.add(e.eventId()));
-            }
-        }
-        return false;
-    }
-
-    private static long depth(RoomEvent event) {
-        return event.json().containsKey("depth") ? event.json().getJsonNumber("depth").longValue() : 0;
-    }
-
-    // Room versions 1 and 2 list [id, hashes] pairs; later ones list the ids.
-    private static List<String> prevEvents(JsonObject json) {
-        List<String> ids = new ArrayList<>();
-        if (!(json.get("prev_events") instanceof JsonArray prev)) {
-            return ids;
-        }
-        for (JsonValue value : prev) {
-            if (value instanceof JsonString id) {
-                ids.add(id.getString());
-            } else if (value instanceof JsonArray pair && !pair.isEmpty() && pair.get(0) instanceof JsonString id) {
-                ids.add(id.getString());
-            }
-        }
-        return ids;
+        return roomserver.joinedAfter(new JoinedAfterRequest(userId, event.eventId()));
     }
 
     /**

@@ -23,6 +23,7 @@ import io.myelin.api.roomserver.InputOutcome;
 import io.myelin.api.roomserver.InputRequest;
 import io.myelin.api.roomserver.InputResponse;
 import io.myelin.api.roomserver.InputRoomEvent;
+import io.myelin.api.roomserver.JoinedAfterRequest;
 import io.myelin.api.roomserver.JoinedResponse;
 import io.myelin.api.roomserver.LatestEventsResponse;
 import io.myelin.api.roomserver.MembershipRequest;
@@ -143,6 +144,11 @@ final class RoomserverService implements RoomserverApi {
     @Override
     public MembershipsResponse memberships(MembershipsRequest request) {
         return queries.memberships(request);
+    }
+
+    @Override
+    public boolean joinedAfter(JoinedAfterRequest request) {
+        return queries.joinedAfter(request);
     }
 
     @Override

@@ -93,6 +93,15 @@ public interface RoomserverApi {
     MembershipsResponse memberships(MembershipsRequest request);
 
     /**
+     * Tells whether a user has an accepted {@code join} membership event in the event's room deeper than the
+     * event: whether the user joined the room at some point after it, however many membership changes lie between.
+     *
+     * @param request the user and the event
+     * @return whether such a join exists; false for an unknown event
+     */
+    boolean joinedAfter(JoinedAfterRequest request);
+
+    /**
      * Reads the joined users of a room and their servers.
      *
      * @param request the room

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,6 +44,7 @@ import io.myelin.roomserver.input.InputWorker;
 import io.myelin.roomserver.query.Queries;
 import io.myelin.roomserver.storage.RoomTables;
 import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
@@ -202,7 +204,10 @@ public final class Performer {
         requireCreatableState(creator, request.initialState());
 
         // The alias is checked and held before anything of the room exists, so that a taken alias leaves no room.
-        String alias = request.roomAliasName() == null || request.roomAliasName().isBlank() ? null
+        if (request.roomAliasName() != null && request.roomAliasName().isBlank()) {
+            throw MatrixException.invalidParam("'room_alias_name' must not be blank.");
+        }
+        String alias = request.roomAliasName() == null ? null
                 : "#" + request.roomAliasName() + ":" + identity.serverName();
         if (alias != null && !reserveAlias(alias)) {
             throw new MatrixException(Status.BAD_REQUEST_400, ErrorCode.M_ROOM_IN_USE, "Room alias already taken");
@@ -220,10 +225,7 @@ public final class Performer {
                                           String preset, boolean trusted, String alias) {
         JsonObject creation = request.creationContent();
         if (trusted && version.v12Rules() && !request.invite().isEmpty()) {
-            // From v12 trusted invitees become creators, since creators cannot be named in power levels.
-            JsonObjectBuilder c = creation == null ? JsonSupport.objectBuilder() : JsonSupport.objectBuilder(creation);
-            c.add("additional_creators", JsonSupport.provider().createArrayBuilder(request.invite()));
-            creation = c.build();
+            creation = withInviteesAsCreators(creation, request.invite());
         }
         String roomId = storeCreateEvent(version, creator, creation);
 
@@ -257,8 +259,7 @@ public final class Performer {
                     JsonSupport.objectBuilder().add("name", request.name()).build()));
         }
         if (request.topic() != null) {
-            sent.add(state(roomId, creator, "m.room.topic", "",
-                    JsonSupport.objectBuilder().add("topic", request.topic()).build()));
+            sent.add(state(roomId, creator, "m.room.topic", "", topic(request.topic())));
         }
         for (String invitee : request.invite()) {
             JsonObjectBuilder content = JsonSupport.objectBuilder().add("membership", "invite");
@@ -282,6 +283,27 @@ public final class Performer {
             }
         }
         return new CreateRoomResponse(roomId, alias);
+    }
+
+    /**
+     * From v12 trusted invitees become creators, since creators cannot be named in power levels: the invitees are
+     * added to the {@code additional_creators} the request gave, each once. Creation content whose
+     * {@code additional_creators} is not an array is left as it is, for the authorization rules to refuse.
+     */
+    private static JsonObject withInviteesAsCreators(JsonObject creation, List<String> invite) {
+        JsonValue given = creation == null ? null : creation.get("additional_creators");
+        if (given != null && !(given instanceof JsonArray)) {
+            return creation;
+        }
+        Set<JsonValue> creators = new LinkedHashSet<>();
+        if (given instanceof JsonArray listed) {
+            creators.addAll(listed);
+        }
+        invite.forEach(userId -> creators.add(JsonSupport.provider().createValue(userId)));
+        JsonArrayBuilder array = JsonSupport.provider().createArrayBuilder();
+        creators.forEach(array::add);
+        JsonObjectBuilder c = creation == null ? JsonSupport.objectBuilder() : JsonSupport.objectBuilder(creation);
+        return c.add("additional_creators", array).build();
     }
 
     /**
@@ -550,6 +572,15 @@ public final class Performer {
                 .add("state_key", stateKey)
                 .add("content", content)
                 .build());
+    }
+
+    /** A plain-text topic, both as the legacy {@code topic} and as the {@code m.topic} text block (spec v1.15). */
+    private static JsonObject topic(String text) {
+        return JsonSupport.objectBuilder()
+                .add("topic", text)
+                .add("m.topic", JsonSupport.objectBuilder().add("m.text", JsonSupport.provider().createArrayBuilder()
+                        .add(JsonSupport.objectBuilder().add("body", text).add("mimetype", "text/plain"))))
+                .build();
     }
 
     private static JsonObject powerLevels(RoomVersion version, String creator, CreateRoomRequest request,

@@ -14,6 +14,7 @@ import io.myelin.api.roomserver.AuthChainRequest;
 import io.myelin.api.roomserver.AuthChainResponse;
 import io.myelin.api.roomserver.EventRequest;
 import io.myelin.api.roomserver.EventResponse;
+import io.myelin.api.roomserver.JoinedAfterRequest;
 import io.myelin.api.roomserver.JoinedResponse;
 import io.myelin.api.roomserver.LatestEventsResponse;
 import io.myelin.api.roomserver.MembershipsRequest;
@@ -122,6 +123,18 @@ public final class Queries {
      */
     public MembershipsResponse memberships(MembershipsRequest request) {
         return new MembershipsResponse(tables.memberships(request.roomId(), request.userId(), request.membership()));
+    }
+
+    /**
+     * @param request the user and the event
+     * @return whether the user has an accepted join in the event's room deeper than the event
+     */
+    public boolean joinedAfter(JoinedAfterRequest request) {
+        StoredEvent event = events.event(request.eventId());
+        if (event == null) {
+            return false;
+        }
+        return events.joinedAfter(event.roomNid(), request.userId(), event.pdu().depth());
     }
 
     /**

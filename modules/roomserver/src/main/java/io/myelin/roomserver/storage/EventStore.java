@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
@@ -48,6 +49,12 @@ public final class EventStore {
             + " e.outlier, e.rejected, e.soft_failed, e.redacted_by, r.room_version FROM roomserver_events e"
             + " JOIN roomserver_rooms r ON r.room_nid = e.room_nid";
     private static final String SELECT_EVENT = EVENT_COLUMNS + " WHERE e.event_id = ?";
+    /** A user's accepted membership events in a room deeper than a depth (index roomserver_events_state_key). */
+    private static final String SELECT_MEMBERSHIPS_AFTER = "SELECT e.event_json FROM roomserver_events e"
+            + " JOIN roomserver_event_state_keys k ON k.event_state_key_nid = e.event_state_key_nid"
+            + " JOIN roomserver_event_types t ON t.event_type_nid = e.event_type_nid"
+            + " WHERE e.room_nid = ? AND k.event_state_key = ? AND t.event_type = 'm.room.member' AND e.depth > ?"
+            + " AND e.state_snapshot_nid <> 0 AND e.rejected = 0 AND e.soft_failed = 0";
     private static final String INSERT_EVENT = "INSERT INTO roomserver_events (room_nid, event_id, event_type_nid,"
             + " event_state_key_nid, depth, event_json, outlier, rejected, rejection_reason, soft_failed,"
             + " state_snapshot_nid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING event_nid";
@@ -259,6 +266,28 @@ public final class EventStore {
                     });
         }
         return found;
+    }
+
+    /**
+     * Whether a user has an accepted {@code join} event in a room deeper than a depth. Outliers, rejected and
+     * soft-failed events do not count.
+     *
+     * @param roomNid the room
+     * @param userId  the user
+     * @param depth   the depth to pass
+     * @return whether such a join exists
+     */
+    public boolean joinedAfter(long roomNid, String userId, long depth) {
+        try (Stream<DbRow> rows = db.client().execute().query(SELECT_MEMBERSHIPS_AFTER, roomNid, userId, depth)) {
+            return rows.anyMatch(r -> "join".equals(membership(Rows.text(r, "event_json"))));
+        }
+    }
+
+    private static String membership(String eventJson) {
+        try (var reader = JsonSupport.provider().createReader(new StringReader(eventJson))) {
+            JsonObject content = reader.readObject().getJsonObject("content");
+            return content == null ? null : JsonSupport.stringOrNull(content, "membership");
+        }
     }
 
     private static StoredEvent eventRow(DbRow row) {
