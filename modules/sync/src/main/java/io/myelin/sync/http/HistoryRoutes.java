@@ -14,6 +14,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.myelin.api.Routes;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
+import io.myelin.api.sync.PublishedRooms;
 import io.myelin.api.users.AccessTokens;
 import io.myelin.api.users.Authentication;
 import io.myelin.api.users.Requester;
@@ -60,14 +61,15 @@ public final class HistoryRoutes {
      * @param notifier the notifier, for {@code /events}
      * @param clock    the clock, for {@code age}
      * @param sources  every sync source, whose account data and presence {@code /initialSync} sends
+     * @param directory the room directory, whose listing {@code /initialSync} reports
      */
     public HistoryRoutes(AccessTokens tokens, RoomStream stream, RoomsSource rooms,
-                         Notifier notifier, Clock clock, List<SyncSource> sources) {
+                         Notifier notifier, Clock clock, List<SyncSource> sources, PublishedRooms directory) {
         this.tokens = tokens;
         this.stream = stream;
         this.store = stream.store();
         this.clock = clock;
-        this.legacy = new LegacyRoutes(tokens, stream, rooms, notifier, clock, sources);
+        this.legacy = new LegacyRoutes(tokens, stream, rooms, notifier, clock, sources, directory);
     }
 
     /**
