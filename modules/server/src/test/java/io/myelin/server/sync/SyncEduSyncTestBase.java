@@ -309,6 +309,43 @@ abstract class SyncEduSyncTestBase {
         receipt(bob, roomId, root, "main", 200);
     }
 
+    @Test
+    void roomsLeftCarryTheirAccountData() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = room(alice, bob);
+        String since = joinedSync(bob, roomId);
+        String path = "/user/" + enc(bob.userId()) + "/rooms/" + enc(roomId) + "/account_data/";
+        assertEquals(200, server.put(path + "org.example.kept", bob.token(), "{\"n\":1}").status());
+        assertEquals(200, server.put(path + "org.example.hidden", bob.token(), "{\"n\":2}").status());
+        assertEquals(200, server.post("/rooms/" + enc(roomId) + "/leave", bob.token(), "{}").status());
+
+        // An incremental sync that carries the leave carries the room's account data changed since.
+        String notHidden = "&filter=" + enc("{\"room\":{\"include_leave\":true,"
+                + "\"account_data\":{\"not_types\":[\"org.example.hidden\"]}}}");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!leftAccountData(sync(bob, since, notHidden), roomId).equals(List.of("org.example.kept"))) {
+            assertTrue(System.nanoTime() < deadline, "the leave and the account data never came together");
+            Thread.sleep(50);
+        }
+
+        // An initial sync with include_leave carries all of it, as the filter allows.
+        JsonObject initial = sync(bob, null, notHidden);
+        assertEquals(List.of("org.example.kept"), leftAccountData(initial, roomId), initial.toString());
+        JsonObject all = sync(bob, null, "&filter=" + enc("{\"room\":{\"include_leave\":true}}"));
+        assertEquals(List.of("org.example.hidden", "org.example.kept"),
+                leftAccountData(all, roomId).stream().sorted().toList(), all.toString());
+    }
+
+    private static List<String> leftAccountData(JsonObject sync, String roomId) {
+        JsonObject leave = sync.getJsonObject("rooms").getJsonObject("leave");
+        if (leave == null || !leave.containsKey(roomId)) {
+            return List.of();
+        }
+        return leave.getJsonObject(roomId).getJsonObject("account_data").getJsonArray("events")
+                .getValuesAs(JsonObject.class).stream().map(e -> e.getString("type")).toList();
+    }
+
     private void receipt(User user, String roomId, String eventId, String threadId, int status) throws Exception {
         Reply reply = server.post("/rooms/" + enc(roomId) + "/receipt/m.read/" + enc(eventId), user.token(),
                 "{\"thread_id\":\"" + threadId + "\"}");

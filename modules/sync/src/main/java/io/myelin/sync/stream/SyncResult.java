@@ -151,6 +151,14 @@ public final class SyncResult {
         return left.computeIfAbsent(roomId, id -> new LeftRoom());
     }
 
+    /**
+     * @param roomId a room
+     * @return whether the response carries it in the {@code leave} section
+     */
+    public boolean hasLeft(String roomId) {
+        return left.containsKey(roomId);
+    }
+
     /** @param event a global account data event ({@code type}, {@code content}) */
     public void globalAccountData(JsonObject event) {
         globalAccountData.add(event);
