@@ -310,6 +310,26 @@ abstract class SyncEduSyncTestBase {
     }
 
     @Test
+    void aReadReceiptNeverMovesBackwards() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = room(alice, bob);
+        String first = send(alice, roomId, "{\"msgtype\":\"m.text\",\"body\":\"one\"}");
+        String second = send(alice, roomId, "{\"msgtype\":\"m.text\",\"body\":\"two\"}");
+        receipt(bob, roomId, second, null, 200);
+        // An older event is accepted and ignored; another thread keeps its own receipt.
+        receipt(bob, roomId, first, null, 200);
+        receipt(bob, roomId, first, "main", 200);
+
+        JsonObject sync = eventually(alice, s -> !ephemeral(s, roomId, "m.receipt").isEmpty());
+        JsonObject content = ephemeral(sync, roomId, "m.receipt").getFirst().getJsonObject("content");
+        JsonObject atSecond = content.getJsonObject(second).getJsonObject("m.read").getJsonObject(bob.userId());
+        assertFalse(atSecond.containsKey("thread_id"), content.toString());
+        JsonObject atFirst = content.getJsonObject(first).getJsonObject("m.read").getJsonObject(bob.userId());
+        assertEquals("main", atFirst.getString("thread_id"), content.toString());
+    }
+
+    @Test
     void roomsLeftCarryTheirAccountData() throws Exception {
         User alice = user();
         User bob = user();
@@ -346,9 +366,10 @@ abstract class SyncEduSyncTestBase {
                 .getValuesAs(JsonObject.class).stream().map(e -> e.getString("type")).toList();
     }
 
+    /** Sends an {@code m.read} receipt, unthreaded when {@code threadId} is null. */
     private void receipt(User user, String roomId, String eventId, String threadId, int status) throws Exception {
         Reply reply = server.post("/rooms/" + enc(roomId) + "/receipt/m.read/" + enc(eventId), user.token(),
-                "{\"thread_id\":\"" + threadId + "\"}");
+                threadId == null ? "{}" : "{\"thread_id\":\"" + threadId + "\"}");
         assertEquals(status, reply.status(), reply.raw());
         if (status == 400) {
             assertEquals("M_INVALID_PARAM", reply.string("errcode"));
