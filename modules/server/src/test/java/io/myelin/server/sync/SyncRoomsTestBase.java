@@ -196,6 +196,40 @@ abstract class SyncRoomsTestBase {
     }
 
     @Test
+    void messagesSendsTheMembersAsTheyWereAtTheChunk() throws Exception {
+        User alice = user("p");
+        User bob = user("p");
+        String roomId = server.createRoom(alice, "{\"preset\":\"public_chat\"}");
+        server.join(bob, roomId);
+        String member = "/rooms/" + enc(roomId) + "/state/m.room.member/" + enc(bob.userId());
+        assertEquals(200, server.put(member, bob.token(), "{\"membership\":\"join\",\"displayname\":\"Old\"}")
+                .status());
+        String old = server.send(bob, roomId, "old");
+        assertEquals(200, server.put(member, bob.token(), "{\"membership\":\"join\",\"displayname\":\"New\"}")
+                .status());
+        String recent = server.send(bob, roomId, "recent");
+        server.settle(alice, recent);
+
+        String filter = "&filter=" + enc("{\"lazy_load_members\":true,\"types\":[\"m.room.message\"]}");
+        Reply first = server.get("/rooms/" + enc(roomId) + "/messages?dir=b&limit=1" + filter, alice.token());
+        assertEquals(List.of(recent), ids(first.json().getJsonArray("chunk")), first.raw());
+        assertEquals(List.of("New"), displayNames(first.json().getJsonArray("state")));
+        Reply older = server.get("/rooms/" + enc(roomId) + "/messages?dir=b&limit=1&from=" + first.string("end")
+                + filter, alice.token());
+        assertEquals(List.of(old), ids(older.json().getJsonArray("chunk")), older.raw());
+        assertEquals(List.of("Old"), displayNames(older.json().getJsonArray("state")), older.raw());
+        Reply forward = server.get("/rooms/" + enc(roomId) + "/messages?dir=f&limit=1&from=" + first.string("end")
+                + filter, alice.token());
+        assertEquals(List.of(recent), ids(forward.json().getJsonArray("chunk")), forward.raw());
+        assertEquals(List.of("New"), displayNames(forward.json().getJsonArray("state")));
+    }
+
+    private static List<String> displayNames(JsonArray members) {
+        return members.stream().map(e -> e.asJsonObject().getJsonObject("content").getString("displayname"))
+                .toList();
+    }
+
+    @Test
     void contextAppliesItsFilterToTheNeighboursAndTheState() throws Exception {
         User alice = user("c");
         User bob = user("c");
