@@ -92,6 +92,7 @@ public final class SyncComponent implements Component {
         devices = DeviceSync.start(context, memberships, notifier, sources,
                 context.require(KeysApi.class));
         edus = Edus.start(context, memberships, notifier, sources, roomStream::holds);
+        roomStream.whenMembershipEnds(edus.typing()::left);
         syncRoutes = new SyncRoutes(context.require(AccessTokens.class), context.require(UserData.class), sources,
                 rooms, notifier, edus.presence());
         historyRoutes = new HistoryRoutes(context.require(AccessTokens.class), roomStream, rooms, notifier,

@@ -146,6 +146,22 @@ abstract class SyncEduSyncTestBase {
         assertEquals(List.of(), nextTyping(bob, typing.nextBatch(), roomId).userIds());
     }
 
+    @Test
+    void aUserWhoLeavesStopsTypingAtOnce() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = room(alice, bob);
+        String since = joinedSync(alice, roomId);
+        assertEquals(200, server.put("/rooms/" + enc(roomId) + "/typing/" + enc(bob.userId()), bob.token(),
+                "{\"typing\":true,\"timeout\":120000}").status());
+        NextTyping typing = nextTyping(alice, since, roomId);
+        assertEquals(List.of(bob.userId()), typing.userIds());
+
+        // Two minutes of typing would outlast nextTyping's ten seconds: only the leave can end it in time.
+        assertEquals(200, server.post("/rooms/" + enc(roomId) + "/leave", bob.token(), "{}").status());
+        assertEquals(List.of(), nextTyping(alice, typing.nextBatch(), roomId).userIds());
+    }
+
     private record NextTyping(List<String> userIds, String nextBatch) {
     }
 
