@@ -346,6 +346,51 @@ abstract class SyncEduSyncTestBase {
     }
 
     @Test
+    void accountDataPresenceAndEphemeralFiltersHonourTheirLimitsAndRefuseBadLists() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = room(alice, bob);
+        String user = "/user/" + enc(alice.userId());
+        for (String type : List.of("org.example.a", "org.example.b", "org.example.c")) {
+            assertEquals(200, server.put(user + "/account_data/" + type, alice.token(), "{}").status());
+            assertEquals(200, server.put(user + "/rooms/" + enc(roomId) + "/account_data/" + type, alice.token(),
+                    "{}").status());
+        }
+        assertEquals(200, server.put("/rooms/" + enc(roomId) + "/typing/" + enc(bob.userId()), bob.token(),
+                "{\"typing\":true,\"timeout\":120000}").status());
+        receipt(bob, roomId, send(bob, roomId, "{\"msgtype\":\"m.text\",\"body\":\"hi\"}"), null, 200);
+        sync(bob, null, "&set_presence=online");
+
+        // Unfiltered, each part holds more than one event.
+        JsonObject all = eventually(alice, s -> events(joinedRoom(s, roomId), "account_data").size() == 3
+                && events(joinedRoom(s, roomId), "ephemeral").size() == 2
+                && !s.getJsonObject("presence").getJsonArray("events").isEmpty());
+        assertTrue(all.getJsonObject("account_data").getJsonArray("events").size() >= 3, all.toString());
+
+        String limits = "{\"account_data\":{\"limit\":1},\"presence\":{\"limit\":0},"
+                + "\"room\":{\"account_data\":{\"limit\":2},\"ephemeral\":{\"limit\":1}}}";
+        JsonObject limited = sync(alice, null, "&filter=" + enc(limits));
+        assertEquals(1, limited.getJsonObject("account_data").getJsonArray("events").size(), limited.toString());
+        assertEquals(0, limited.getJsonObject("presence").getJsonArray("events").size(), limited.toString());
+        assertEquals(2, events(joinedRoom(limited, roomId), "account_data").size(), limited.toString());
+        assertEquals(1, events(joinedRoom(limited, roomId), "ephemeral").size(), limited.toString());
+
+        for (String bad : List.of("{\"account_data\":{\"types\":\"org.example.a\"}}",
+                "{\"presence\":{\"not_senders\":[1]}}", "{\"presence\":[]}",
+                "{\"room\":{\"ephemeral\":{\"limit\":\"one\"}}}",
+                "{\"room\":{\"account_data\":{\"rooms\":{}}}}")) {
+            Reply refused = server.get("/sync?timeout=0&filter=" + enc(bad), alice.token());
+            assertEquals(400, refused.status(), bad + ": " + refused.raw());
+            assertEquals("M_BAD_JSON", refused.string("errcode"), bad);
+        }
+    }
+
+    private static List<JsonObject> events(JsonObject room, String part) {
+        return room == null ? List.of() : room.getJsonObject(part).getJsonArray("events")
+                .getValuesAs(JsonObject.class);
+    }
+
+    @Test
     void roomsLeftCarryTheirAccountData() throws Exception {
         User alice = user();
         User bob = user();

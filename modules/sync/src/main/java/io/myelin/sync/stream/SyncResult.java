@@ -236,6 +236,30 @@ public final class SyncResult {
     }
 
     /**
+     * Cuts the account data, presence and ephemeral events to a filter's limits, keeping the first collected.
+     *
+     * @param globalAccountData the most global account data events, or -1 for no limit
+     * @param presence          the most presence events, or -1
+     * @param ephemeral         the most ephemeral events of each joined room, or -1
+     * @param roomAccountData   the most account data events of each room, joined or left, or -1
+     */
+    public void limit(int globalAccountData, int presence, int ephemeral, int roomAccountData) {
+        cut(this.globalAccountData, globalAccountData);
+        cut(this.presence, presence);
+        joined.values().forEach(room -> {
+            cut(room.ephemeral, ephemeral);
+            cut(room.accountData, roomAccountData);
+        });
+        left.values().forEach(room -> cut(room.accountData, roomAccountData));
+    }
+
+    private static void cut(List<JsonObject> events, int limit) {
+        if (limit >= 0 && events.size() > limit) {
+            events.subList(limit, events.size()).clear();
+        }
+    }
+
+    /**
      * @return whether nothing was collected that the client has not seen, so a long poll may wait (key counts,
      *         which every response carries, do not count)
      */
