@@ -12,6 +12,7 @@ import io.myelin.api.bus.Subscription;
 import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.storage.Database;
 import io.myelin.api.storage.Migrations;
+import io.myelin.api.sync.PublishedRooms;
 import io.myelin.api.sync.SyncPositions;
 import io.myelin.api.users.AccessTokens;
 import io.myelin.api.users.UserData;
@@ -48,7 +49,7 @@ public final class ClientComponent implements Component {
     @Override
     public Set<Class<?>> needs() {
         return Set.of(Database.class, Bus.class, AccessTokens.class, RoomserverApi.class, UserData.class,
-                SyncPositions.class);
+                SyncPositions.class, PublishedRooms.class);
     }
 
     @Override
@@ -60,6 +61,7 @@ public final class ClientComponent implements Component {
         Database db = context.database();
         db.migrate(MIGRATIONS);
         publicRooms = new PublicRoomsRoutes(tokens, roomserver, directory, db, context.identity().serverName());
+        context.require(PublishedRooms.class).lookup(publicRooms::published);
         rooms = new RoomRoutes(tokens, roomserver, directory, publicRooms, context.require(UserData.class),
                 context.identity().serverName());
         events = new EventRoutes(tokens, roomserver, visibility, directory.canonicalAliases(),

@@ -79,10 +79,17 @@ final class PublicRoomsRoutes {
         db.write(tx -> tx.insert(INSERT, roomId));
     }
 
+    /**
+     * @param roomId a room
+     * @return whether it is published in the directory
+     */
+    boolean published(String roomId) {
+        return db.client().execute().get(SELECT_ONE, roomId).isPresent();
+    }
+
     private void getVisibility(ServerRequest req, ServerResponse res) {
         String roomId = knownRoom(req);
-        boolean published = db.client().execute().get(SELECT_ONE, roomId).isPresent();
-        Json.ok(res, Json.object().add("visibility", published ? "public" : "private").build());
+        Json.ok(res, Json.object().add("visibility", published(roomId) ? "public" : "private").build());
     }
 
     private void setVisibility(ServerRequest req, ServerResponse res) {

@@ -15,11 +15,13 @@ import io.myelin.api.keys.KeysApi;
 import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.storage.Database;
 import io.myelin.api.storage.Migrations;
+import io.myelin.api.sync.PublishedRooms;
 import io.myelin.api.sync.SyncPositions;
 import io.myelin.api.users.AccessTokens;
 import io.myelin.api.users.UserData;
 import io.myelin.sync.devices.DeviceSync;
 import io.myelin.sync.edu.Edus;
+import io.myelin.sync.http.DirectoryLookup;
 import io.myelin.sync.http.HistoryRoutes;
 import io.myelin.sync.http.StreamPositions;
 import io.myelin.sync.http.SyncRoutes;
@@ -59,7 +61,7 @@ public final class SyncComponent implements Component {
 
     @Override
     public Set<Class<?>> provides() {
-        return Set.of(SyncPositions.class);
+        return Set.of(SyncPositions.class, PublishedRooms.class);
     }
 
     @Override
@@ -84,14 +86,17 @@ public final class SyncComponent implements Component {
         Memberships memberships = new RoomserverMemberships(context.require(RoomserverApi.class),
                 context.identity().serverName());
         context.provide(SyncPositions.class, new StreamPositions(roomStream.store()));
+        DirectoryLookup directory = new DirectoryLookup();
+        context.provide(PublishedRooms.class, directory);
         roomStream.start(context.bus());
         devices = DeviceSync.start(context, memberships, notifier, sources,
                 context.require(KeysApi.class));
         edus = Edus.start(context, memberships, notifier, sources, roomStream::holds);
+        roomStream.whenMembershipEnds(edus.typing()::left);
         syncRoutes = new SyncRoutes(context.require(AccessTokens.class), context.require(UserData.class), sources,
                 rooms, notifier, edus.presence());
         historyRoutes = new HistoryRoutes(context.require(AccessTokens.class), roomStream, rooms, notifier,
-                context.clock(), sources);
+                context.clock(), sources, directory);
         LOG.log(System.Logger.Level.INFO, "sync: started with " + sources.size() + " sources");
     }
 

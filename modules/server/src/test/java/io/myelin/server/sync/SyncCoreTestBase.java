@@ -264,6 +264,47 @@ abstract class SyncCoreTestBase {
     }
 
     @Test
+    void messagesStopsAtToInBothDirections() throws Exception {
+        User alice = user();
+        String roomId = server.createRoom(alice, "{}");
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            sent.add(server.send(alice, roomId, "m" + i));
+        }
+        server.settle(alice, sent.getLast());
+        String messages = "/rooms/" + enc(roomId) + "/messages?filter=" + enc("{\"types\":[\"m.room.message\"]}");
+
+        // Two points: below m2 (the end of a backward page of four) and after m3 (a forward page of two from it).
+        Reply newest = server.get(messages + "&dir=b&limit=4", alice.token());
+        assertEquals(List.of(sent.get(5), sent.get(4), sent.get(3), sent.get(2)), ids(newest.json()
+                .getJsonArray("chunk")), newest.raw());
+        String belowM2 = newest.string("end");
+        Reply two = server.get(messages + "&dir=f&limit=2&from=" + belowM2, alice.token());
+        assertEquals(sent.subList(2, 4), ids(two.json().getJsonArray("chunk")), two.raw());
+        String afterM3 = two.string("end");
+
+        // Backwards, to is the lower bound, whatever the limit; forwards, the upper one.
+        Reply back = server.get(messages + "&dir=b&limit=50&to=" + belowM2, alice.token());
+        assertEquals(List.of(sent.get(5), sent.get(4), sent.get(3), sent.get(2)),
+                ids(back.json().getJsonArray("chunk")), back.raw());
+        Reply backBetween = server.get(messages + "&dir=b&limit=50&from=" + afterM3 + "&to=" + belowM2,
+                alice.token());
+        assertEquals(List.of(sent.get(3), sent.get(2)), ids(backBetween.json().getJsonArray("chunk")),
+                backBetween.raw());
+        Reply forward = server.get(messages + "&dir=f&limit=50&to=" + afterM3, alice.token());
+        List<String> forwardIds = ids(forward.json().getJsonArray("chunk"));
+        assertEquals(sent.subList(0, 4), forwardIds, forward.raw());
+        Reply forwardBetween = server.get(messages + "&dir=f&limit=50&from=" + belowM2 + "&to=" + afterM3,
+                alice.token());
+        assertEquals(sent.subList(2, 4), ids(forwardBetween.json().getJsonArray("chunk")), forwardBetween.raw());
+        // A limit still ends a page before to, with an end to go on from.
+        Reply limited = server.get(messages + "&dir=f&limit=1&from=" + belowM2 + "&to=" + afterM3, alice.token());
+        assertEquals(List.of(sent.get(2)), ids(limited.json().getJsonArray("chunk")), limited.raw());
+        assertTrue(limited.json().containsKey("end"), limited.raw());
+        assertError(server.get(messages + "&dir=f&to=nonsense", alice.token()), 400, "M_INVALID_PARAM");
+    }
+
+    @Test
     void leavingAndRejoiningShowInTheRightSections() throws Exception {
         User alice = user();
         User bob = user();

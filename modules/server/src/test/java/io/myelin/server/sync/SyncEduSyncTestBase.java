@@ -146,6 +146,22 @@ abstract class SyncEduSyncTestBase {
         assertEquals(List.of(), nextTyping(bob, typing.nextBatch(), roomId).userIds());
     }
 
+    @Test
+    void aUserWhoLeavesStopsTypingAtOnce() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = room(alice, bob);
+        String since = joinedSync(alice, roomId);
+        assertEquals(200, server.put("/rooms/" + enc(roomId) + "/typing/" + enc(bob.userId()), bob.token(),
+                "{\"typing\":true,\"timeout\":120000}").status());
+        NextTyping typing = nextTyping(alice, since, roomId);
+        assertEquals(List.of(bob.userId()), typing.userIds());
+
+        // Two minutes of typing would outlast nextTyping's ten seconds: only the leave can end it in time.
+        assertEquals(200, server.post("/rooms/" + enc(roomId) + "/leave", bob.token(), "{}").status());
+        assertEquals(List.of(), nextTyping(alice, typing.nextBatch(), roomId).userIds());
+    }
+
     private record NextTyping(List<String> userIds, String nextBatch) {
     }
 
@@ -309,9 +325,112 @@ abstract class SyncEduSyncTestBase {
         receipt(bob, roomId, root, "main", 200);
     }
 
+    @Test
+    void aReadReceiptNeverMovesBackwards() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = room(alice, bob);
+        String first = send(alice, roomId, "{\"msgtype\":\"m.text\",\"body\":\"one\"}");
+        String second = send(alice, roomId, "{\"msgtype\":\"m.text\",\"body\":\"two\"}");
+        receipt(bob, roomId, second, null, 200);
+        // An older event is accepted and ignored; another thread keeps its own receipt.
+        receipt(bob, roomId, first, null, 200);
+        receipt(bob, roomId, first, "main", 200);
+
+        JsonObject sync = eventually(alice, s -> !ephemeral(s, roomId, "m.receipt").isEmpty());
+        JsonObject content = ephemeral(sync, roomId, "m.receipt").getFirst().getJsonObject("content");
+        JsonObject atSecond = content.getJsonObject(second).getJsonObject("m.read").getJsonObject(bob.userId());
+        assertFalse(atSecond.containsKey("thread_id"), content.toString());
+        JsonObject atFirst = content.getJsonObject(first).getJsonObject("m.read").getJsonObject(bob.userId());
+        assertEquals("main", atFirst.getString("thread_id"), content.toString());
+    }
+
+    @Test
+    void accountDataPresenceAndEphemeralFiltersHonourTheirLimitsAndRefuseBadLists() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = room(alice, bob);
+        String user = "/user/" + enc(alice.userId());
+        for (String type : List.of("org.example.a", "org.example.b", "org.example.c")) {
+            assertEquals(200, server.put(user + "/account_data/" + type, alice.token(), "{}").status());
+            assertEquals(200, server.put(user + "/rooms/" + enc(roomId) + "/account_data/" + type, alice.token(),
+                    "{}").status());
+        }
+        assertEquals(200, server.put("/rooms/" + enc(roomId) + "/typing/" + enc(bob.userId()), bob.token(),
+                "{\"typing\":true,\"timeout\":120000}").status());
+        receipt(bob, roomId, send(bob, roomId, "{\"msgtype\":\"m.text\",\"body\":\"hi\"}"), null, 200);
+        sync(bob, null, "&set_presence=online");
+
+        // Unfiltered, each part holds more than one event.
+        JsonObject all = eventually(alice, s -> events(joinedRoom(s, roomId), "account_data").size() == 3
+                && events(joinedRoom(s, roomId), "ephemeral").size() == 2
+                && !s.getJsonObject("presence").getJsonArray("events").isEmpty());
+        assertTrue(all.getJsonObject("account_data").getJsonArray("events").size() >= 3, all.toString());
+
+        String limits = "{\"account_data\":{\"limit\":1},\"presence\":{\"limit\":0},"
+                + "\"room\":{\"account_data\":{\"limit\":2},\"ephemeral\":{\"limit\":1}}}";
+        JsonObject limited = sync(alice, null, "&filter=" + enc(limits));
+        assertEquals(1, limited.getJsonObject("account_data").getJsonArray("events").size(), limited.toString());
+        assertEquals(0, limited.getJsonObject("presence").getJsonArray("events").size(), limited.toString());
+        assertEquals(2, events(joinedRoom(limited, roomId), "account_data").size(), limited.toString());
+        assertEquals(1, events(joinedRoom(limited, roomId), "ephemeral").size(), limited.toString());
+
+        for (String bad : List.of("{\"account_data\":{\"types\":\"org.example.a\"}}",
+                "{\"presence\":{\"not_senders\":[1]}}", "{\"presence\":[]}",
+                "{\"room\":{\"ephemeral\":{\"limit\":\"one\"}}}",
+                "{\"room\":{\"account_data\":{\"rooms\":{}}}}")) {
+            Reply refused = server.get("/sync?timeout=0&filter=" + enc(bad), alice.token());
+            assertEquals(400, refused.status(), bad + ": " + refused.raw());
+            assertEquals("M_BAD_JSON", refused.string("errcode"), bad);
+        }
+    }
+
+    private static List<JsonObject> events(JsonObject room, String part) {
+        return room == null ? List.of() : room.getJsonObject(part).getJsonArray("events")
+                .getValuesAs(JsonObject.class);
+    }
+
+    @Test
+    void roomsLeftCarryTheirAccountData() throws Exception {
+        User alice = user();
+        User bob = user();
+        String roomId = room(alice, bob);
+        String since = joinedSync(bob, roomId);
+        String path = "/user/" + enc(bob.userId()) + "/rooms/" + enc(roomId) + "/account_data/";
+        assertEquals(200, server.put(path + "org.example.kept", bob.token(), "{\"n\":1}").status());
+        assertEquals(200, server.put(path + "org.example.hidden", bob.token(), "{\"n\":2}").status());
+        assertEquals(200, server.post("/rooms/" + enc(roomId) + "/leave", bob.token(), "{}").status());
+
+        // An incremental sync that carries the leave carries the room's account data changed since.
+        String notHidden = "&filter=" + enc("{\"room\":{\"include_leave\":true,"
+                + "\"account_data\":{\"not_types\":[\"org.example.hidden\"]}}}");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!leftAccountData(sync(bob, since, notHidden), roomId).equals(List.of("org.example.kept"))) {
+            assertTrue(System.nanoTime() < deadline, "the leave and the account data never came together");
+            Thread.sleep(50);
+        }
+
+        // An initial sync with include_leave carries all of it, as the filter allows.
+        JsonObject initial = sync(bob, null, notHidden);
+        assertEquals(List.of("org.example.kept"), leftAccountData(initial, roomId), initial.toString());
+        JsonObject all = sync(bob, null, "&filter=" + enc("{\"room\":{\"include_leave\":true}}"));
+        assertEquals(List.of("org.example.hidden", "org.example.kept"),
+                leftAccountData(all, roomId).stream().sorted().toList(), all.toString());
+    }
+
+    private static List<String> leftAccountData(JsonObject sync, String roomId) {
+        JsonObject leave = sync.getJsonObject("rooms").getJsonObject("leave");
+        if (leave == null || !leave.containsKey(roomId)) {
+            return List.of();
+        }
+        return leave.getJsonObject(roomId).getJsonObject("account_data").getJsonArray("events")
+                .getValuesAs(JsonObject.class).stream().map(e -> e.getString("type")).toList();
+    }
+
+    /** Sends an {@code m.read} receipt, unthreaded when {@code threadId} is null. */
     private void receipt(User user, String roomId, String eventId, String threadId, int status) throws Exception {
         Reply reply = server.post("/rooms/" + enc(roomId) + "/receipt/m.read/" + enc(eventId), user.token(),
-                "{\"thread_id\":\"" + threadId + "\"}");
+                threadId == null ? "{}" : "{\"thread_id\":\"" + threadId + "\"}");
         assertEquals(status, reply.status(), reply.raw());
         if (status == 400) {
             assertEquals("M_INVALID_PARAM", reply.string("errcode"));

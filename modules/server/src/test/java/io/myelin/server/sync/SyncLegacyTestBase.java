@@ -139,6 +139,31 @@ abstract class SyncLegacyTestBase {
     }
 
     @Test
+    void initialSyncVisibilitySaysWhetherTheRoomIsInTheDirectory() throws Exception {
+        User alice = user();
+        String listed = server.createRoom(alice, "{\"preset\":\"private_chat\",\"visibility\":\"public\"}");
+        String readable = server.createRoom(alice, "{\"preset\":\"public_chat\"}");
+        settle(alice, server.state(alice, readable, "m.room.history_visibility",
+                "{\"history_visibility\":\"world_readable\"}"));
+        settle(alice, server.send(alice, listed, "listed"));
+
+        // A world-readable history does not list a room; a room in the directory is public whatever its history.
+        assertEquals("public", server.get("/rooms/" + enc(listed) + "/initialSync", alice.token())
+                .string("visibility"));
+        assertEquals("private", server.get("/rooms/" + enc(readable) + "/initialSync", alice.token())
+                .string("visibility"));
+        Reply initial = server.get("/initialSync", alice.token());
+        assertEquals("public", room(initial, listed).getString("visibility"), initial.raw());
+        assertEquals("private", room(initial, readable).getString("visibility"), initial.raw());
+
+        Reply publish = server.put("/directory/list/room/" + enc(readable), alice.token(),
+                "{\"visibility\":\"public\"}");
+        assertEquals(200, publish.status(), publish.raw());
+        assertEquals("public", server.get("/rooms/" + enc(readable) + "/initialSync", alice.token())
+                .string("visibility"));
+    }
+
+    @Test
     void initialSyncCarriesAccountDataAndArchivedRoomsWhenAsked() throws Exception {
         User alice = user();
         String kept = server.createRoom(alice, "{}");

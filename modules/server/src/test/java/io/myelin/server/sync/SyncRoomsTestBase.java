@@ -168,6 +168,68 @@ abstract class SyncRoomsTestBase {
     }
 
     @Test
+    void aLimitedLazyLoadingSyncSendsTheMembershipsThatChangedInTheGap() throws Exception {
+        User alice = user("g");
+        User bob = user("g");
+        User carol = user("g");
+        // A named room has no heroes, so carol's member can come only from the gap.
+        String roomId = server.createRoom(alice, "{\"preset\":\"public_chat\",\"name\":\"Gap\"}");
+        server.join(bob, roomId);
+        String filter = "{\"room\":{\"timeline\":{\"limit\":2},\"state\":{\"lazy_load_members\":true}}}";
+        server.settle(alice, server.send(bob, roomId, "before"));
+        // The initial sync sends bob's member as the sender's, so it is redundant afterwards.
+        Reply initial = server.sync(alice, "?filter=" + enc(filter.replace("\"limit\":2", "\"limit\":1")));
+        JsonArray initialState = joinedRoom(initial, roomId).getJsonObject("state").getJsonArray("events");
+        assertTrue(members(initialState).contains(bob.userId()), initialState.toString());
+        String since = initial.string("next_batch");
+
+        server.join(carol, roomId);
+        server.send(bob, roomId, "one");
+        server.send(bob, roomId, "two");
+        server.settle(alice, server.send(bob, roomId, "three"));
+
+        JsonObject room = joinedRoom(server.sync(alice, "?since=" + since + "&filter=" + enc(filter)), roomId);
+        assertTrue(room.getJsonObject("timeline").getBoolean("limited"), room.toString());
+        JsonArray state = room.getJsonObject("state").getJsonArray("events");
+        // Only carol's membership changed in the gap; bob's was sent already and alice sent nothing since.
+        assertEquals(Set.of(carol.userId()), members(state), state.toString());
+    }
+
+    @Test
+    void messagesSendsTheMembersAsTheyWereAtTheChunk() throws Exception {
+        User alice = user("p");
+        User bob = user("p");
+        String roomId = server.createRoom(alice, "{\"preset\":\"public_chat\"}");
+        server.join(bob, roomId);
+        String member = "/rooms/" + enc(roomId) + "/state/m.room.member/" + enc(bob.userId());
+        assertEquals(200, server.put(member, bob.token(), "{\"membership\":\"join\",\"displayname\":\"Old\"}")
+                .status());
+        String old = server.send(bob, roomId, "old");
+        assertEquals(200, server.put(member, bob.token(), "{\"membership\":\"join\",\"displayname\":\"New\"}")
+                .status());
+        String recent = server.send(bob, roomId, "recent");
+        server.settle(alice, recent);
+
+        String filter = "&filter=" + enc("{\"lazy_load_members\":true,\"types\":[\"m.room.message\"]}");
+        Reply first = server.get("/rooms/" + enc(roomId) + "/messages?dir=b&limit=1" + filter, alice.token());
+        assertEquals(List.of(recent), ids(first.json().getJsonArray("chunk")), first.raw());
+        assertEquals(List.of("New"), displayNames(first.json().getJsonArray("state")));
+        Reply older = server.get("/rooms/" + enc(roomId) + "/messages?dir=b&limit=1&from=" + first.string("end")
+                + filter, alice.token());
+        assertEquals(List.of(old), ids(older.json().getJsonArray("chunk")), older.raw());
+        assertEquals(List.of("Old"), displayNames(older.json().getJsonArray("state")), older.raw());
+        Reply forward = server.get("/rooms/" + enc(roomId) + "/messages?dir=f&limit=1&from=" + first.string("end")
+                + filter, alice.token());
+        assertEquals(List.of(recent), ids(forward.json().getJsonArray("chunk")), forward.raw());
+        assertEquals(List.of("New"), displayNames(forward.json().getJsonArray("state")));
+    }
+
+    private static List<String> displayNames(JsonArray members) {
+        return members.stream().map(e -> e.asJsonObject().getJsonObject("content").getString("displayname"))
+                .toList();
+    }
+
+    @Test
     void contextAppliesItsFilterToTheNeighboursAndTheState() throws Exception {
         User alice = user("c");
         User bob = user("c");

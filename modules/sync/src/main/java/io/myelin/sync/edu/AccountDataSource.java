@@ -26,7 +26,9 @@ import jakarta.json.JsonReader;
  * Global and per-room account data in {@code /sync} (client-server API, "Client Config"). The users component
  * keeps the contents and announces each change on {@code OutputClientData}; this source records which entries
  * changed at which position and reads their current contents when a user syncs. Push rule changes arrive as
- * the global type {@code m.push_rules}, whose content is the user's whole rule set.
+ * the global type {@code m.push_rules}, whose content is the user's whole rule set. A room's entries go to the
+ * room in the {@code join} section, or in the {@code leave} section when the response carries it there (the
+ * rooms source collects first).
  */
 public final class AccountDataSource implements SyncSource {
 
@@ -143,7 +145,7 @@ public final class AccountDataSource implements SyncSource {
             if (EduFilter.globalAccountData(query.filter(), entry.type())) {
                 result.globalAccountData(event);
             }
-        } else if (query.joinedRooms().contains(entry.roomId())
+        } else if ((query.joinedRooms().contains(entry.roomId()) || result.hasLeft(entry.roomId()))
                 && EduFilter.roomAccountData(query.filter(), entry.roomId(), entry.type())) {
             result.roomAccountData(entry.roomId(), event);
         }

@@ -1,5 +1,9 @@
 package io.myelin.sync.edu;
 
+import io.myelin.api.http.MatrixException;
+import io.myelin.sync.rooms.EventFilter;
+import io.myelin.sync.stream.SyncResult;
+
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -10,11 +14,44 @@ import jakarta.json.JsonValue;
  * presence: the {@code account_data}, {@code presence}, {@code room.account_data} and {@code room.ephemeral}
  * sections with their {@code types}, {@code not_types}, {@code senders}, {@code not_senders}, {@code rooms} and
  * {@code not_rooms}, and the room filter's own {@code rooms} and {@code not_rooms}. A missing list lets
- * everything through; an exclusion wins over an inclusion; a type may end in {@code *}.
+ * everything through; an exclusion wins over an inclusion; a type may end in {@code *}. Each section's
+ * {@code limit} caps its events (per room for the room sections).
  */
-final class EduFilter {
+public final class EduFilter {
 
     private EduFilter() {
+    }
+
+    /**
+     * Checks the sections as the room filters are checked.
+     *
+     * @param filter the sync filter
+     * @throws MatrixException {@code M_BAD_JSON} when a section is not an object, a list is not an array of
+     *                         strings or a limit is not a non-negative integer
+     */
+    public static void check(JsonObject filter) {
+        EventFilter.of(filter.get("account_data"));
+        EventFilter.of(filter.get("presence"));
+        if (filter.get("room") instanceof JsonObject room) {
+            EventFilter.of(room.get("ephemeral"));
+            EventFilter.of(room.get("account_data"));
+        }
+    }
+
+    /**
+     * Applies the sections' limits to a collected response.
+     *
+     * @param filter the sync filter, already {@linkplain #check checked}
+     * @param result the response
+     */
+    public static void limit(JsonObject filter, SyncResult result) {
+        JsonObject room = section(filter, "room");
+        result.limit(limitOf(filter, "account_data"), limitOf(filter, "presence"), limitOf(room, "ephemeral"),
+                limitOf(room, "account_data"));
+    }
+
+    private static int limitOf(JsonObject parent, String name) {
+        return EventFilter.of(parent.get(name)).limit();
     }
 
     /**

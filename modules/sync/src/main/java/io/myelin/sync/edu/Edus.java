@@ -149,6 +149,15 @@ public final class Edus {
     }
 
     /**
+     * The typing notifications, which drop a user whose membership of a room ended.
+     *
+     * @return the typing source
+     */
+    public Typing typing() {
+        return typing;
+    }
+
+    /**
      * The presence tracker, whose {@link Presence#touch(String, io.helidon.webserver.http.ServerRequest)}
      * {@code GET /sync} calls with each request.
      *

@@ -69,6 +69,8 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
     private static final String SELECT_UNREAD_CHANGES = "SELECT room_id FROM sync_unread_changes"
             + " WHERE user_id = ? AND pos > ? AND pos <= ?";
     // A receipt of any thread at the event reads it: the event is in that thread, or is its root.
+    private static final String SELECT_CURRENT = "SELECT event_id FROM sync_receipts WHERE room_id = ?"
+            + " AND user_id = ? AND receipt_type = ? AND thread_id = ?";
     private static final String SELECT_READ_AT = "SELECT event_id FROM sync_receipts WHERE room_id = ?"
             + " AND user_id = ? AND event_id = ? AND receipt_type IN ('m.read', 'm.read.private')";
 
@@ -128,7 +130,9 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
     }
 
     /**
-     * Stores a receipt, resets the user's notifications up to its event, and wakes whoever may see it.
+     * Stores a receipt, resets the user's notifications up to its event, and wakes whoever may see it. A public
+     * read receipt for an event older than the one the user's receipt of that thread already names is ignored:
+     * a receipt never moves back.
      *
      * @param receipt the receipt
      */
@@ -137,6 +141,9 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
         String thread = receipt.threadId().isEmpty() ? null
                 : receipt.threadId().equals(MAIN) ? Unread.MAIN_TIMELINE : receipt.threadId();
         long depth = depth(receipt.eventId());
+        if (receipt.type().equals(READ) && behindCurrent(receipt, depth)) {
+            return;
+        }
         writer.write((tx, pos) -> {
             tx.insert(UPSERT, receipt.roomId(), receipt.userId(), receipt.type(), receipt.threadId(),
                     receipt.eventId(), receipt.ts(), pos);
@@ -172,6 +179,18 @@ public final class Receipts implements SyncSource, NotificationCounter.Recorder 
         if (inRoomsStream.test(eventId)) {
             notifier.wake(notifications.stream().map(Unread.Notification::userId).toList());
         }
+    }
+
+    /** Whether the user's current receipt of the same type and thread names an event deeper than this one. */
+    private boolean behindCurrent(Receipt receipt, long depth) {
+        String current = db.client().execute().get(SELECT_CURRENT, receipt.roomId(), receipt.userId(),
+                receipt.type(), receipt.threadId()).map(row -> Rows.text(row, "event_id")).orElse(null);
+        if (current == null || current.equals(receipt.eventId())) {
+            return false;
+        }
+        RoomEvent event = rooms.event(new EventRequest(current)).event();
+        // A current event the roomserver cannot place does not hold the receipt back.
+        return event != null && event.json().get("depth") instanceof JsonNumber was && was.longValue() > depth;
     }
 
     private long depth(String eventId) {

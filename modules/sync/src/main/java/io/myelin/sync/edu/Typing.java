@@ -26,11 +26,12 @@ import jakarta.json.JsonObject;
  * everyone typing in it now.
  *
  * <p>Positions start at the clock's milliseconds when the server starts, so that they keep growing across a
- * restart and a client's old token never lies ahead of the stream.
+ * restart and a client's old token never lies ahead of the stream. Expiry is measured on the monotonic
+ * {@link System#nanoTime()}, so a wall clock set back cannot keep a notification alive. A user whose membership
+ * of a room ends stops typing there at once.
  */
 public final class Typing implements SyncSource {
 
-    private final Clock clock;
     private final Memberships memberships;
     private final Notifier notifier;
     private final ScheduledExecutorService timer;
@@ -39,13 +40,12 @@ public final class Typing implements SyncSource {
     private long position;
 
     /**
-     * @param clock       the clock expiry is measured on
+     * @param clock       the clock the first position is read from
      * @param memberships who to wake in a room
      * @param notifier    wakes them
      * @param timer       runs the expiries
      */
     public Typing(Clock clock, Memberships memberships, Notifier notifier, ScheduledExecutorService timer) {
-        this.clock = clock;
         this.memberships = memberships;
         this.notifier = notifier;
         this.timer = timer;
@@ -75,7 +75,7 @@ public final class Typing implements SyncSource {
         synchronized (this) {
             Map<String, Long> room = typers.computeIfAbsent(roomId, id -> new HashMap<>());
             if (typing) {
-                changed = room.put(userId, clock.millis() + timeoutMs) == null;
+                changed = room.put(userId, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs)) == null;
             } else {
                 changed = room.remove(userId) != null;
                 if (room.isEmpty()) {
@@ -95,6 +95,16 @@ public final class Typing implements SyncSource {
     }
 
     /**
+     * Drops a user who is no longer in a room from its typers, waking the room's members when they were typing.
+     *
+     * @param roomId the room
+     * @param userId the user whose membership ended
+     */
+    public void left(String roomId, String userId) {
+        set(roomId, userId, false, 0);
+    }
+
+    /**
      * Drops the typers of a room whose time is up.
      *
      * @param roomId the room
@@ -106,8 +116,8 @@ public final class Typing implements SyncSource {
             if (room == null) {
                 return;
             }
-            long now = clock.millis();
-            changed = room.values().removeIf(until -> until <= now);
+            long now = System.nanoTime();
+            changed = room.values().removeIf(until -> until - now <= 0);
             if (room.isEmpty()) {
                 typers.remove(roomId);
             }

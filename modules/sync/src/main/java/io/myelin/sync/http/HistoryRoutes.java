@@ -3,6 +3,7 @@ package io.myelin.sync.http;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.myelin.api.Routes;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
+import io.myelin.api.sync.PublishedRooms;
 import io.myelin.api.users.AccessTokens;
 import io.myelin.api.users.Authentication;
 import io.myelin.api.users.Requester;
@@ -60,14 +62,15 @@ public final class HistoryRoutes {
      * @param notifier the notifier, for {@code /events}
      * @param clock    the clock, for {@code age}
      * @param sources  every sync source, whose account data and presence {@code /initialSync} sends
+     * @param directory the room directory, whose listing {@code /initialSync} reports
      */
     public HistoryRoutes(AccessTokens tokens, RoomStream stream, RoomsSource rooms,
-                         Notifier notifier, Clock clock, List<SyncSource> sources) {
+                         Notifier notifier, Clock clock, List<SyncSource> sources, PublishedRooms directory) {
         this.tokens = tokens;
         this.stream = stream;
         this.store = stream.store();
         this.clock = clock;
-        this.legacy = new LegacyRoutes(tokens, stream, rooms, notifier, clock, sources);
+        this.legacy = new LegacyRoutes(tokens, stream, rooms, notifier, clock, sources, directory);
     }
 
     /**
@@ -137,7 +140,7 @@ public final class HistoryRoutes {
             body.add("end", "t" + run.boundary());
         }
         if (filter.lazyLoadMembers()) {
-            body.add("state", members(roomId, run.events(), cap, format, reader));
+            body.add("state", members(roomId, run.events(), format, reader));
         }
         Json.ok(res, body.build());
     }
@@ -202,19 +205,27 @@ public final class HistoryRoutes {
                 .build());
     }
 
-    /** The membership events of a chunk's senders, as the room stood at the newest point the reader may see. */
-    private JsonArrayBuilder members(String roomId, List<StreamEvent> events, long upTo, EventFormat format,
+    /**
+     * The membership events of a chunk's senders as the room stood at the chunk: each sender's as of their newest
+     * event in it, not as of now, so that a page of old messages shows the names and avatars they were sent with.
+     */
+    private JsonArrayBuilder members(String roomId, List<StreamEvent> events, EventFormat format,
                                      EventFormat.Reader reader) {
-        Set<String> senders = new HashSet<>();
-        events.forEach(e -> senders.add(e.sender()));
-        Map<RoomStore.StateKey, String> state = store.stateBefore(roomId, upTo + 1);
+        Map<String, Long> newest = new LinkedHashMap<>();
+        events.forEach(e -> newest.merge(e.sender(), e.pos(), Math::max));
         List<String> ids = new ArrayList<>();
-        for (String sender : senders) {
-            String id = state.get(new RoomStore.StateKey(RoomStore.MEMBER, sender));
+        newest.forEach((sender, pos) -> {
+            String id = null;
+            for (RoomStore.Change change : store.history(roomId, RoomStore.MEMBER, sender)) {
+                if (change.pos() > pos) {
+                    break;
+                }
+                id = change.eventId();
+            }
             if (id != null) {
                 ids.add(id);
             }
-        }
+        });
         Map<String, StreamEvent> found = store.events(ids);
         JsonArrayBuilder out = JsonSupport.arrayBuilder();
         ids.forEach(id -> {

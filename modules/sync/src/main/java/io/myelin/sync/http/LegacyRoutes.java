@@ -14,6 +14,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.myelin.api.Routes;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
+import io.myelin.api.sync.PublishedRooms;
 import io.myelin.api.users.AccessTokens;
 import io.myelin.api.users.Authentication;
 import io.myelin.api.users.Requester;
@@ -56,10 +57,12 @@ final class LegacyRoutes {
     private final Notifier notifier;
     private final Clock clock;
     private final List<SyncSource> sources;
+    private final PublishedRooms directory;
 
     LegacyRoutes(AccessTokens tokens, RoomStream stream, RoomsSource rooms, Notifier notifier, Clock clock,
-                 List<SyncSource> sources) {
+                 List<SyncSource> sources, PublishedRooms directory) {
         this.sources = sources;
+        this.directory = directory;
         this.tokens = tokens;
         this.stream = stream;
         this.store = stream.store();
@@ -228,7 +231,8 @@ final class LegacyRoutes {
                 }
             });
             room.add("state", state);
-            room.add("visibility", visibility.worldReadableNow() ? "public" : "private");
+            // Whether the room is listed in the room directory, as GET /directory/list/room/{roomId} says.
+            room.add("visibility", directory.published(roomId) ? "public" : "private");
         }
         JsonObject join = edus.getJsonObject("rooms").getJsonObject("join");
         JsonObject own = join == null ? null : join.getJsonObject(roomId);

@@ -19,6 +19,7 @@ import io.myelin.api.users.FilterRequest;
 import io.myelin.api.users.Requester;
 import io.myelin.api.users.UserData;
 import io.myelin.protocol.json.JsonSupport;
+import io.myelin.sync.edu.EduFilter;
 import io.myelin.sync.edu.Presence;
 import io.myelin.sync.rooms.RoomsSource;
 import io.myelin.sync.rooms.SyncFilter;
@@ -84,6 +85,7 @@ public final class SyncRoutes {
         presence.touch(who.userId(), query.first("set_presence").asOptional().orElse(null));
         JsonObject filter = filter(who.userId(), query.first("filter").asOptional().orElse(null), userData);
         SyncFilter.of(filter);
+        EduFilter.check(filter);
 
         long deadline = System.nanoTime() + Duration.ofMillis(Math.min(timeout, MAX_TIMEOUT_MS)).toNanos();
         while (true) {
@@ -138,6 +140,7 @@ public final class SyncRoutes {
                 source.collect(query, 0, 0, result);
             }
         }
+        EduFilter.limit(filter, result);
         return result;
     }
 

@@ -9,8 +9,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 
 import io.helidon.dbclient.DbExecute;
 import io.myelin.api.bus.Bus;
@@ -58,6 +60,7 @@ public final class RoomStream {
     private final String serverSuffix;
     private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
     private final ReentrantLock writer = new ReentrantLock();
+    private final List<BiConsumer<String, String>> membershipEnded = new CopyOnWriteArrayList<>();
     private volatile long position;
     private Subscription subscription;
 
@@ -89,6 +92,16 @@ public final class RoomStream {
         if (subscription != null) {
             subscription.close();
         }
+    }
+
+    /**
+     * Adds a listener told, after each commit, of every user whose membership of a room ended there (a leave, a
+     * kick, a ban): typing, for one, drops the user at once.
+     *
+     * @param listener takes the room id and the user id
+     */
+    public void whenMembershipEnds(BiConsumer<String, String> listener) {
+        membershipEnded.add(listener);
     }
 
     /** @return the newest committed position */
@@ -210,6 +223,7 @@ public final class RoomStream {
 
     private void commit(List<Pending> batch) {
         Set<String> wake = new HashSet<>();
+        List<String[]> ended = new ArrayList<>();
         long last = store.db().write(tx -> {
             long pos = position;
             for (Pending one : batch) {
@@ -219,18 +233,21 @@ public final class RoomStream {
                 }
                 pos++;
                 store.insertEvent(tx, pos, e.roomId(), withPrevContent(tx, e.roomId(), e.event()), e.txnId());
-                applyState(tx, pos, e.roomId(), e.event(), e.adds(), e.removes(), wake);
+                applyState(tx, pos, e.roomId(), e.event(), e.adds(), e.removes(), wake, ended);
                 store.members(tx, e.roomId(), "join").stream().filter(this::isLocal).forEach(wake::add);
             }
             return pos;
         });
         position = last;
+        for (String[] roomAndUser : ended) {
+            membershipEnded.forEach(listener -> listener.accept(roomAndUser[0], roomAndUser[1]));
+        }
         notifier.wake(wake);
         batch.forEach(one -> one.done().complete(null));
     }
 
     private void applyState(DbExecute tx, long pos, String roomId, JsonObject event, List<String> adds,
-                            List<String> removes, Set<String> wake) {
+                            List<String> removes, Set<String> wake, List<String[]> ended) {
         Set<RoomStore.StateKey> added = new HashSet<>();
         List<JsonObject> addedEvents = new ArrayList<>();
         for (String id : adds) {
@@ -252,6 +269,7 @@ public final class RoomStream {
             if (RoomStore.MEMBER.equals(key.get()[0])) {
                 store.removeMembership(tx, roomId, key.get()[1]);
                 wake.add(key.get()[1]);
+                ended.add(new String[] {roomId, key.get()[1]});
             }
         }
         for (JsonObject json : addedEvents) {
@@ -263,6 +281,9 @@ public final class RoomStream {
                 JsonObject content = json.getJsonObject("content");
                 membership = content == null ? "leave" : content.getString("membership", "leave");
                 store.setMembership(tx, roomId, stateKey, membership, id, pos);
+                if (!"join".equals(membership)) {
+                    ended.add(new String[] {roomId, stateKey});
+                }
                 if (isLocal(stateKey)) {
                     wake.add(stateKey);
                 }

@@ -318,8 +318,8 @@ public final class RoomsSource implements SyncSource {
     /**
      * The state the client lacks before the timeline (or at its end, with {@code use_state_after}): all of it
      * when {@code full}, else what changed after {@code since} (before the timeline, only in the gap a limited
-     * timeline left); with lazy loading, of the members only the timeline's senders and the summary's heroes,
-     * which the client needs to name the room.
+     * timeline left); with lazy loading, of the members unchanged since then only the timeline's senders and the
+     * summary's heroes, which the client needs to name the room.
      */
     private Map<RoomStore.StateKey, String> stateKeys(SyncQuery query, SyncFilter filter, RoomBatch batch,
                                                       String roomId, Window window, List<StreamEvent> timeline,
@@ -337,6 +337,16 @@ public final class RoomsSource implements SyncSource {
             keys = new HashMap<>();
         }
         EventFilter stateFilter = filter.state();
+        // Membership changes after since are sent whoever they concern, redundant or not, so that joins, leaves
+        // and profile changes in a gap are not lost; lazy loading leaves out only members unchanged since then.
+        Set<String> changedMembers = new HashSet<>();
+        if (!full) {
+            keys.forEach((key, id) -> {
+                if (key.type().equals(RoomStore.MEMBER)) {
+                    changedMembers.add(id);
+                }
+            });
+        }
         if (stateFilter.lazyLoadMembers()) {
             Set<String> senders = new HashSet<>();
             timeline.forEach(e -> senders.add(e.sender()));
@@ -344,7 +354,8 @@ public final class RoomsSource implements SyncSource {
                 senders.add(query.userId());
             }
             senders.addAll(heroes);
-            keys.keySet().removeIf(key -> key.type().equals(RoomStore.MEMBER) && !senders.contains(key.stateKey()));
+            keys.entrySet().removeIf(entry -> entry.getKey().type().equals(RoomStore.MEMBER)
+                    && !senders.contains(entry.getKey().stateKey()) && !changedMembers.contains(entry.getValue()));
             if (!senders.isEmpty() && (!timeline.isEmpty() || !heroes.isEmpty())) {
                 // The client may lack the members of senders whose membership did not change in the gap.
                 Map<RoomStore.StateKey, String> at = full ? keys : batch.stateBefore(roomId, start);
@@ -363,7 +374,7 @@ public final class RoomsSource implements SyncSource {
             keys.values().removeIf(inTimeline::contains);
         }
         if (stateFilter.lazyLoadMembers() && !stateFilter.includeRedundantMembers()) {
-            leaveOutSentMembers(query, roomId, full, keys, timeline);
+            leaveOutSentMembers(query, roomId, full, keys, timeline, changedMembers);
         }
         return keys;
     }
@@ -383,16 +394,18 @@ public final class RoomsSource implements SyncSource {
     }
 
     /**
-     * Drops the membership events this device already has from {@code keys} and remembers the rest; a full
-     * sync of the room starts the record afresh. Members in the timeline count as sent.
+     * Drops the membership events this device already has from {@code keys}, but for those that changed since
+     * the client's position, and remembers the rest; a full sync of the room starts the record afresh. Members
+     * in the timeline count as sent.
      */
     private void leaveOutSentMembers(SyncQuery query, String roomId, boolean full,
-                                     Map<RoomStore.StateKey, String> keys, List<StreamEvent> timeline) {
+                                     Map<RoomStore.StateKey, String> keys, List<StreamEvent> timeline,
+                                     Set<String> changed) {
         String cacheKey = query.userId() + '\u0000' + query.deviceId() + '\u0000' + roomId;
         SentMembers before = full ? null : sentMembers.get(cacheKey);
         Set<String> sent = new HashSet<>(before == null ? Set.of() : before.eventIds());
         keys.entrySet().removeIf(entry -> entry.getKey().type().equals(RoomStore.MEMBER)
-                && sent.contains(entry.getValue()));
+                && sent.contains(entry.getValue()) && !changed.contains(entry.getValue()));
         keys.forEach((key, id) -> {
             if (key.type().equals(RoomStore.MEMBER)) {
                 sent.add(id);

@@ -151,6 +151,14 @@ public final class SyncResult {
         return left.computeIfAbsent(roomId, id -> new LeftRoom());
     }
 
+    /**
+     * @param roomId a room
+     * @return whether the response carries it in the {@code leave} section
+     */
+    public boolean hasLeft(String roomId) {
+        return left.containsKey(roomId);
+    }
+
     /** @param event a global account data event ({@code type}, {@code content}) */
     public void globalAccountData(JsonObject event) {
         globalAccountData.add(event);
@@ -225,6 +233,30 @@ public final class SyncResult {
     public void keyCounts(Map<String, Integer> counts, List<String> fallbackKeyTypes) {
         this.oneTimeKeyCounts = counts;
         this.unusedFallbackKeyTypes = fallbackKeyTypes;
+    }
+
+    /**
+     * Cuts the account data, presence and ephemeral events to a filter's limits, keeping the first collected.
+     *
+     * @param globalAccountData the most global account data events, or -1 for no limit
+     * @param presence          the most presence events, or -1
+     * @param ephemeral         the most ephemeral events of each joined room, or -1
+     * @param roomAccountData   the most account data events of each room, joined or left, or -1
+     */
+    public void limit(int globalAccountData, int presence, int ephemeral, int roomAccountData) {
+        cut(this.globalAccountData, globalAccountData);
+        cut(this.presence, presence);
+        joined.values().forEach(room -> {
+            cut(room.ephemeral, ephemeral);
+            cut(room.accountData, roomAccountData);
+        });
+        left.values().forEach(room -> cut(room.accountData, roomAccountData));
+    }
+
+    private static void cut(List<JsonObject> events, int limit) {
+        if (limit >= 0 && events.size() > limit) {
+            events.subList(limit, events.size()).clear();
+        }
     }
 
     /**
