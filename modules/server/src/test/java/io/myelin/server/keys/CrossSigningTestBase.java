@@ -260,26 +260,24 @@ abstract class CrossSigningTestBase extends E2eTestBase {
                 alice.userId(), "ed25519:MTABLET", tabletKey)));
         assertEquals(Json.createObjectBuilder().build(), reply.json().getJsonObject("failures"), reply.raw());
 
-        // The tablet is deleted; its signature of the master key stays, its device keys go.
-        Reply challenge = server.call("DELETE", KeysServer.V3 + "/devices/MTABLET", alice.session().token(), "{}");
-        String auth = "{\"auth\":{\"type\":\"m.login.password\",\"identifier\":{\"type\":\"m.id.user\","
-                + "\"user\":\"" + alice.session().localpart() + "\"},\"password\":\"" + alice.session().password()
-                + "\",\"session\":\"" + challenge.string("session") + "\"}}";
-        assertEquals(200, server.call("DELETE", KeysServer.V3 + "/devices/MTABLET", alice.session().token(), auth)
-                .status());
-        await("the tablet's keys to go", () -> !deviceKeysOf(alice).containsKey("MTABLET"));
+        assertTrue(ownMasterSignatures(alice).containsKey("ed25519:MTABLET"));
 
-        // The phone signs the master key as queried, which carries the tablet's signature, and one of a device
-        // this server never knew.
-        JsonObject queried = masterKeyOf(alice);
-        assertTrue(queried.getJsonObject("signatures").getJsonObject(alice.userId()).containsKey("ed25519:MTABLET"));
-        JsonObject resigned = TestKeys.sign(TestKeys.sign(queried, alice.userId(), "ed25519:MALICE", alice.device()),
+        // The tablet is deleted; its device keys go and so does its signature of the master key.
+        deleteDevice(alice, "MTABLET");
+        await("the tablet's keys to go", () -> !deviceKeysOf(alice).containsKey("MTABLET"));
+        await("the tablet's signature to go", () -> !ownMasterSignatures(alice).containsKey("ed25519:MTABLET"));
+
+        // The phone signs the master key as it queried it before, which carries the tablet's signature, and one of
+        // a device this server never knew.
+        JsonObject cached = TestKeys.sign(masterKeyOf(alice), alice.userId(), "ed25519:MTABLET", tabletKey);
+        JsonObject resigned = TestKeys.sign(TestKeys.sign(cached, alice.userId(), "ed25519:MALICE", alice.device()),
                 alice.userId(), "ed25519:NEVERSEEN", TestKeys.newKey());
         reply = server.post("/keys/signatures/upload", alice.session(), signaturesOf(alice, resigned));
         assertEquals(Json.createObjectBuilder().build(), reply.json().getJsonObject("failures"), reply.raw());
         JsonObject signatures = masterKeyOf(alice).getJsonObject("signatures").getJsonObject(alice.userId());
         assertTrue(signatures.containsKey("ed25519:MALICE"), signatures.toString());
         assertFalse(signatures.containsKey("ed25519:NEVERSEEN"), signatures.toString());
+        assertFalse(signatures.containsKey("ed25519:MTABLET"), signatures.toString());
 
         // The same upload again holds nothing new and succeeds; the phone's own signature is still checked.
         reply = server.post("/keys/signatures/upload", alice.session(), signaturesOf(alice, resigned));
@@ -290,6 +288,37 @@ abstract class CrossSigningTestBase extends E2eTestBase {
                 .getJsonObject(pub(alice.master())).getString("errcode"), reply.raw());
     }
 
+    @Test
+    void aDeletedDevicesSignatureUploadedWithTheMasterKeyGoes() throws Exception {
+        Person alice = person("WALICE");
+        Session tablet = server.login(alice.session(), "WTABLET", "tablet");
+        SigningKey tabletKey = TestKeys.newKey();
+        assertEquals(200, server.post("/keys/upload", tablet,
+                upload(TestKeys.deviceKeys(alice.userId(), "WTABLET", tabletKey), null, null)).status());
+        JsonObject master = TestKeys.sign(TestKeys.sign(TestKeys.crossSigningKey(alice.userId(), "master",
+                alice.master()), alice.userId(), "ed25519:WTABLET", tabletKey), alice.userId(), "ed25519:WALICE",
+                alice.device());
+        assertEquals(200, uploadSigning(alice, Json.createObjectBuilder(alice.allKeys()).add("master_key", master)
+                .build()).status());
+        assertTrue(ownMasterSignatures(alice).containsKey("ed25519:WTABLET"));
+
+        deleteDevice(alice, "WTABLET");
+        await("the tablet's signature to go", () -> !ownMasterSignatures(alice).containsKey("ed25519:WTABLET"));
+        assertTrue(ownMasterSignatures(alice).containsKey("ed25519:WALICE"), ownMasterSignatures(alice).toString());
+
+        // The key is the same key: uploading it again is still an idempotent retry, needing no password.
+        assertEquals(200, uploadSigning(alice, alice.allKeys()).status());
+    }
+
+    private void deleteDevice(Person owner, String deviceId) throws Exception {
+        String path = KeysServer.V3 + "/devices/" + deviceId;
+        Reply challenge = server.call("DELETE", path, owner.session().token(), "{}");
+        String auth = "{\"auth\":{\"type\":\"m.login.password\",\"identifier\":{\"type\":\"m.id.user\","
+                + "\"user\":\"" + owner.session().localpart() + "\"},\"password\":\"" + owner.session().password()
+                + "\",\"session\":\"" + challenge.string("session") + "\"}}";
+        assertEquals(200, server.call("DELETE", path, owner.session().token(), auth).status());
+    }
+
     private static JsonObject signaturesOf(Person owner, JsonObject signedMaster) {
         return Json.createObjectBuilder().add(owner.userId(), Json.createObjectBuilder()
                 .add(pub(owner.master()), signedMaster)).build();
@@ -298,6 +327,18 @@ abstract class CrossSigningTestBase extends E2eTestBase {
     private JsonObject masterKeyOf(Person owner) throws Exception {
         return server.post("/keys/query", owner.session(), query(owner.userId())).json().getJsonObject("master_keys")
                 .getJsonObject(owner.userId());
+    }
+
+    /** The owner's own signatures of their master key as they query it. */
+    private JsonObject ownMasterSignatures(Person owner) {
+        try {
+            JsonObject master = masterKeyOf(owner);
+            return master.containsKey("signatures") && master.getJsonObject("signatures").containsKey(owner.userId())
+                    ? master.getJsonObject("signatures").getJsonObject(owner.userId())
+                    : Json.createObjectBuilder().build();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private JsonObject deviceKeysOf(Person owner) {
