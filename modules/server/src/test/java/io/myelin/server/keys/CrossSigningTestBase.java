@@ -410,13 +410,75 @@ abstract class CrossSigningTestBase extends E2eTestBase {
         assertFalse(masterSignatures(bob, alice).containsKey(bob.userId()), masterSignatures(bob, alice).toString());
     }
 
-    private Reply uploadWithPassword(Person p, JsonObject body) throws Exception {
+    @Test
+    void aSignatureByAReplacedKeyIsRefused() throws Exception {
+        Person alice = person("KALICE");
+        Person bob = person("KBOB");
+        assertEquals(200, uploadSigning(alice, alice.allKeys()).status());
+        assertEquals(200, uploadSigning(bob, bob.allKeys()).status());
+
+        // Bob replaces his user-signing key; a signature by the old one is refused and not stored.
+        SigningKey old = bob.userSigning();
+        SigningKey current = TestKeys.newKey();
+        assertEquals(200, uploadWithPassword(bob, userSigningKey(bob, current)).status());
+        Reply reply = server.post("/keys/signatures/upload", bob.session(), signatureBy(bob, old, alice));
+        assertEquals("M_INVALID_SIGNATURE", reply.json().getJsonObject("failures").getJsonObject(alice.userId())
+                .getJsonObject(pub(alice.master())).getString("errcode"), reply.raw());
+        assertFalse(masterSignatures(bob, alice).containsKey(bob.userId()), masterSignatures(bob, alice).toString());
+
+        // A signature racing the replacement of the key that made it is either refused or deleted by the
+        // replacement: it never outlives its key.
+        for (int round = 0; round < 5; round++) {
+            SigningKey next = TestKeys.newKey();
+            JsonObject replacement = withPassword(bob, userSigningKey(bob, next));
+            JsonObject signature = signatureBy(bob, current, alice);
+            CountDownLatch go = new CountDownLatch(1);
+            Future<Reply> signed;
+            Future<Reply> replaced;
+            try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+                signed = pool.submit(() -> {
+                    go.await();
+                    return server.post("/keys/signatures/upload", bob.session(), signature);
+                });
+                replaced = pool.submit(() -> {
+                    go.await();
+                    return uploadSigning(bob, replacement);
+                });
+                go.countDown();
+            }
+            assertEquals(200, signed.get().status(), signed.get().raw());
+            assertEquals(200, replaced.get().status(), replaced.get().raw());
+            JsonObject seen = masterSignatures(bob, alice);
+            assertFalse(seen.containsKey(bob.userId()) && seen.getJsonObject(bob.userId())
+                    .containsKey("ed25519:" + pub(current)), "round " + round + ": " + seen);
+            current = next;
+        }
+    }
+
+    private static JsonObject userSigningKey(Person p, SigningKey key) {
+        return Json.createObjectBuilder().add("user_signing_key",
+                TestKeys.signedByMaster(p.userId(), "user_signing", key, p.master())).build();
+    }
+
+    private static JsonObject signatureBy(Person signer, SigningKey userSigning, Person owner) {
+        JsonObject signed = TestKeys.sign(TestKeys.crossSigningKey(owner.userId(), "master", owner.master()),
+                signer.userId(), "ed25519:" + pub(userSigning), userSigning);
+        return Json.createObjectBuilder().add(owner.userId(), Json.createObjectBuilder()
+                .add(pub(owner.master()), signed)).build();
+    }
+
+    /** The body with the password stage of user-interactive authentication completed for it. */
+    private JsonObject withPassword(Person p, JsonObject body) throws Exception {
         Reply challenge = uploadSigning(p, body);
         assertEquals(401, challenge.status(), challenge.raw());
-        return uploadSigning(p, Json.createObjectBuilder(body).add("auth", Json.createObjectBuilder()
+        return Json.createObjectBuilder(body).add("auth", Json.createObjectBuilder()
                 .add("type", "m.login.password").add("identifier", Json.createObjectBuilder()
                         .add("type", "m.id.user").add("user", p.session().localpart()))
-                .add("password", p.session().password()).add("session", challenge.string("session"))).build());
+                .add("password", p.session().password()).add("session", challenge.string("session"))).build();
+    }
+
+    private Reply uploadWithPassword(Person p, JsonObject body) throws Exception {
+        return uploadSigning(p, withPassword(p, body));
     }
 
     private JsonObject deviceSignatures(Person asker, Person owner) throws Exception {
