@@ -134,7 +134,8 @@ public final class ToDeviceSource implements SyncSource {
             }
         }
 
-        String messageId = senderDevice + "/" + txnId;
+        // The remote server drops a message id it has seen: like the transaction id, it is per event type.
+        String messageId = senderDevice + "/" + type + "/" + txnId;
         boolean fresh = store.send(sender, senderDevice, txnId, type, deliveries, tx -> remote.forEach(
                 (server, byUser) -> bus.publish(Streams.OUTPUT_SEND_TO_DEVICE_EVENT, server,
                         JsonSupport.objectBuilder().add("sender", sender).add("type", type)
