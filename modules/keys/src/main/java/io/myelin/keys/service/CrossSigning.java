@@ -347,10 +347,9 @@ public final class CrossSigning {
             }
             store.addSignature(tx, userId, new CrossSigningStore.Signature(master.publicKey(), who.userId(),
                     signerKeyId, signature));
-            // The signature shows to the signer and the key's owner alone; the signer's other devices must learn
-            // whom the user now trusts, and the owner's devices see a new signature on their key.
+            // The signature shows to the signer alone (see KeyQuery): the signer's other devices must learn whom
+            // the user now trusts; the owner's view of their key has not changed, so the owner is not told.
             changes.crossSigning(who.userId());
-            changes.crossSigning(userId);
             return null;
         });
     }
