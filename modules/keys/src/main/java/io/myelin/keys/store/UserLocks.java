@@ -6,9 +6,10 @@ import io.myelin.api.storage.Dialect;
 
 /**
  * Serialises the writes of one user's keys that decide on what they read: that a device has no identity keys yet,
- * that the user has no cross-signing keys yet, or that the key a signature was checked with is still the user's. On SQLite writes are serial already. On PostgreSQL, at READ
- * COMMITTED, two such transactions could both read "none yet" and both write, so each first takes a
- * transaction-scoped advisory lock on the user; the second then reads what the first committed.
+ * that the user has no cross-signing keys yet, or that the key a signature was checked with is still the user's.
+ * On SQLite writes are serial already. On PostgreSQL, at READ COMMITTED, two such transactions could both read
+ * "none yet" and both write, so each first takes a transaction-scoped advisory lock on the user; the second then
+ * reads what the first committed.
  */
 public final class UserLocks {
 
