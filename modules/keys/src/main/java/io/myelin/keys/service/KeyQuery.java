@@ -25,6 +25,10 @@ import jakarta.json.JsonValue;
  * another user's signature of a master key (made with their user-signing key) shows only to that user, not even
  * to the key's owner, as in Synapse: whom a user trusts is that user's business. The user-signing key shows only
  * to its owner.
+ *
+ * <p>A key of {@code device_keys} that is not a user id is left out of the answer, which still holds every user
+ * asked for correctly: the spec has no per-user failure ({@code failures} is by server), and one bad entry should
+ * not cost a client everyone else's keys.
  */
 public final class KeyQuery {
 
