@@ -94,7 +94,7 @@ public final class ToDeviceSource implements SyncSource {
     }
 
     /**
-     * Sends one {@code PUT /sendToDevice} request's messages, once per transaction id.
+     * Sends one {@code PUT /sendToDevice} request's messages, once per transaction id and event type.
      *
      * @param sender       the sending user
      * @param senderDevice the sending device

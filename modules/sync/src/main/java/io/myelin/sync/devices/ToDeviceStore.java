@@ -23,7 +23,7 @@ import jakarta.json.JsonReader;
 final class ToDeviceStore {
 
     /** How long a transaction id is remembered. */
-    static final long TXN_KEPT_MS = 24 * 60 * 60 * 1000L;
+    private static final long TXN_KEPT_MS = 24 * 60 * 60 * 1000L;
     private static final long PRUNE_EVERY_MS = 60 * 60 * 1000L;
 
     private static final String SELECT_TXN = "SELECT 1 AS n FROM sync_to_device_txns"
