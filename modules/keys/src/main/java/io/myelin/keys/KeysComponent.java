@@ -78,7 +78,7 @@ public final class KeysComponent implements Component {
                 new CrossSigning(db, crossSigningStore, deviceKeyStore, locks, users, changes),
                 new Backups(db, new BackupStore(db)));
         deletions = context.bus().subscribe(Streams.OUTPUT_KEY_CHANGE_EVENT, DURABLE,
-                new DeviceDeletions(db, deviceKeyStore, oneTimeKeyStore, crossSigningStore));
+                new DeviceDeletions(db, deviceKeyStore, oneTimeKeyStore, crossSigningStore, locks));
         LOG.log(System.Logger.Level.INFO, "keys: started");
     }
 

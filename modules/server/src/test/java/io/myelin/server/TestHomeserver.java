@@ -254,6 +254,24 @@ public class TestHomeserver implements AutoCloseable {
     }
 
     /**
+     * Changes the database directly, for a state no endpoint can make (on SQLite only while the server is
+     * stopped).
+     *
+     * @param sql    a statement
+     * @param params its parameters
+     * @return the number of rows it changed
+     */
+    public int execute(String sql, Object... params) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(database.url());
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                statement.setObject(i + 1, params[i]);
+            }
+            return statement.executeUpdate();
+        }
+    }
+
+    /**
      * @param value a path segment
      * @return it percent-encoded
      */

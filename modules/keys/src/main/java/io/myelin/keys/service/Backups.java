@@ -158,15 +158,14 @@ public final class Backups {
             return store.session(null, userId, found.version(), roomId, sessionId).map(Backups::json)
                     .orElseThrow(() -> MatrixException.notFound("Key not found."));
         }
-        Map<String, JsonObjectBuilder> rooms = new TreeMap<>();
-        for (SessionKey key : store.sessions(userId, found.version())) {
-            if (roomId == null || roomId.equals(key.roomId())) {
-                rooms.computeIfAbsent(key.roomId(), r -> Json.object()).add(key.sessionId(), json(key));
-            }
-        }
         if (roomId != null) {
-            JsonObjectBuilder sessions = rooms.getOrDefault(roomId, Json.object());
+            JsonObjectBuilder sessions = Json.object();
+            store.sessions(userId, found.version(), roomId).forEach(key -> sessions.add(key.sessionId(), json(key)));
             return Json.object().add("sessions", sessions).build();
+        }
+        Map<String, JsonObjectBuilder> rooms = new TreeMap<>();
+        for (SessionKey key : store.sessions(userId, found.version(), null)) {
+            rooms.computeIfAbsent(key.roomId(), r -> Json.object()).add(key.sessionId(), json(key));
         }
         JsonObjectBuilder out = Json.object();
         rooms.forEach((room, sessions) -> out.add(room, Json.object().add("sessions", sessions)));

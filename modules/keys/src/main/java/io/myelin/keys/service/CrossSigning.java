@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.helidon.dbclient.DbExecute;
 import io.helidon.http.Status;
 import io.myelin.api.http.ErrorCode;
 import io.myelin.api.http.Json;
@@ -228,6 +229,14 @@ public final class CrossSigning {
         String signerKeyId = ED25519 + selfSigning.publicKey();
         String signature = checked(signed, who.userId(), signerKeyId, selfSigning.publicKey());
         db.write(tx -> {
+            // A replacement of the self-signing key deletes what the old key signed; a signature checked against
+            // the old key must not be stored after that, nor one of device keys deleted or replaced since.
+            locks.lock(tx, who.userId());
+            requireUnchanged(tx, who.userId(), selfSigning);
+            if (!devices.deviceKeys(tx, who.userId(), deviceId).map(k -> Signed.sameContent(k, signed))
+                    .orElse(false)) {
+                throw new Failure(ErrorCode.M_NOT_FOUND, "The device's keys changed while signing; try again.");
+            }
             store.addSignature(tx, who.userId(), new CrossSigningStore.Signature(deviceId, who.userId(),
                     signerKeyId, signature));
             changes.deviceKeys(who.userId(), deviceId);
@@ -277,6 +286,20 @@ public final class CrossSigning {
             return;
         }
         db.write(tx -> {
+            // Replacing the master key or deleting a device deletes the signatures of the one and by the other;
+            // a signature checked before either must not be stored after it.
+            locks.lock(tx, who.userId());
+            StoredKey current = store.key(tx, who.userId(), CrossSigningStore.MASTER).orElse(null);
+            if (current == null || !current.publicKey().equals(master.publicKey())) {
+                throw new Failure(ErrorCode.M_NOT_FOUND, "Your master key was replaced while signing.");
+            }
+            for (CrossSigningStore.Signature s : found) {
+                String deviceId = s.signerKeyId().substring(ED25519.length());
+                if (devices.deviceKeys(tx, who.userId(), deviceId).isEmpty()) {
+                    throw new Failure(ErrorCode.M_NOT_FOUND, "Your device " + deviceId + " was deleted while "
+                            + "signing.");
+                }
+            }
             found.forEach(s -> store.addSignature(tx, who.userId(), s));
             changes.crossSigning(who.userId());
             return null;
@@ -314,14 +337,30 @@ public final class CrossSigning {
         String signerKeyId = ED25519 + userSigning.publicKey();
         String signature = checked(signed, who.userId(), signerKeyId, userSigning.publicKey());
         db.write(tx -> {
+            // Replacing the user-signing key deletes what the old key signed, and replacing the owner's master
+            // key deletes the signatures of the old one: neither may be undone by a signature checked before.
+            locks.lock(tx, who.userId(), userId);
+            requireUnchanged(tx, who.userId(), userSigning);
+            StoredKey current = store.key(tx, userId, CrossSigningStore.MASTER).orElse(null);
+            if (current == null || !current.publicKey().equals(master.publicKey())) {
+                throw new Failure(ErrorCode.M_NOT_FOUND, "The user's master key was replaced while signing.");
+            }
             store.addSignature(tx, userId, new CrossSigningStore.Signature(master.publicKey(), who.userId(),
                     signerKeyId, signature));
-            // The signature shows to the signer and the key's owner alone; the signer's other devices must learn
-            // whom the user now trusts, and the owner's devices see a new signature on their key.
+            // The signature shows to the signer alone (see KeyQuery): the signer's other devices must learn whom
+            // the user now trusts; the owner's view of their key has not changed, so the owner is not told.
             changes.crossSigning(who.userId());
-            changes.crossSigning(userId);
             return null;
         });
+    }
+
+    /** Refuses the signature when the key it was checked with is no longer the user's key of that usage. */
+    private void requireUnchanged(DbExecute tx, String userId, StoredKey signer) {
+        StoredKey now = store.key(tx, userId, signer.usage()).orElse(null);
+        if (now == null || !now.publicKey().equals(signer.publicKey())) {
+            throw new Failure(ErrorCode.M_INVALID_SIGNATURE, "The " + signer.usage().replace('_', '-')
+                    + " key that made this signature was replaced.");
+        }
     }
 
     private static String checked(JsonObject signed, String signer, String keyId, String publicKey) {

@@ -115,7 +115,8 @@ public final class DeviceKeys implements KeysApi {
 
     /**
      * {@code POST /keys/claim}: for each device and algorithm the oldest one-time key, else the device's fallback
-     * key, which is then marked used.
+     * key, which is then marked used. A key of {@code one_time_keys} that is not a user id is left out of the
+     * answer, as unknown devices are, and the others are claimed (see {@link KeyQuery}).
      *
      * @param who  the requester
      * @param body the request body

@@ -21,8 +21,14 @@ import jakarta.json.JsonValue;
 
 /**
  * {@code POST /keys/query}: the identity keys of local users' devices with their display names, and their
- * cross-signing keys, with the signatures uploaded later merged in. A signature shows only to its signer and to
- * the key's owner; the user-signing key shows only to its owner.
+ * cross-signing keys, with the signatures uploaded later merged in. The owner's own signatures show to everyone;
+ * another user's signature of a master key (made with their user-signing key) shows only to that user, not even
+ * to the key's owner, as in Synapse: whom a user trusts is that user's business. The user-signing key shows only
+ * to its owner.
+ *
+ * <p>A key of {@code device_keys} that is not a user id is left out of the answer, which still holds every user
+ * asked for correctly: the spec has no per-user failure ({@code failures} is by server), and one bad entry should
+ * not cost a client everyone else's keys.
  */
 public final class KeyQuery {
 
@@ -112,7 +118,7 @@ public final class KeyQuery {
                 .add("self_signing_keys", selfSigning).add("user_signing_keys", userSigning).build();
     }
 
-    /** Adds the uploaded signatures of one device or key that the requester may see. */
+    /** Adds the uploaded signatures of one device or key that the requester may see: the owner's and their own. */
     static JsonObject merge(JsonObject key, String owner, String targetKeyId, List<Signature> signatures,
                             String requester) {
         Map<String, JsonObjectBuilder> bySigner = new LinkedHashMap<>();

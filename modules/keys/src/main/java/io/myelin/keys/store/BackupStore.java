@@ -34,6 +34,7 @@ public final class BackupStore {
     private static final String COUNT = "SELECT COUNT(*) AS n FROM keys_backup_keys WHERE user_id = ? AND version = ?";
     private static final String SELECT_KEYS = "SELECT room_id, session_id, first_message_index, forwarded_count,"
             + " is_verified, session_data FROM keys_backup_keys WHERE user_id = ? AND version = ?";
+    private static final String SELECT_ROOM_KEYS = SELECT_KEYS + " AND room_id = ?";
     private static final String SELECT_SESSION = "SELECT room_id, session_id, first_message_index, forwarded_count,"
             + " is_verified, session_data FROM keys_backup_keys"
             + " WHERE user_id = ? AND version = ? AND room_id = ? AND session_id = ?";
@@ -170,11 +171,13 @@ public final class BackupStore {
     /**
      * @param userId  the owner
      * @param version the version
-     * @return all its session keys
+     * @param roomId  the room, or null for all rooms
+     * @return its session keys of that room, or all of them
      */
-    public List<SessionKey> sessions(String userId, long version) {
+    public List<SessionKey> sessions(String userId, long version, String roomId) {
         List<SessionKey> out = new ArrayList<>();
-        try (Stream<DbRow> rows = db.client().execute().query(SELECT_KEYS, userId, version)) {
+        try (Stream<DbRow> rows = roomId == null ? db.client().execute().query(SELECT_KEYS, userId, version)
+                : db.client().execute().query(SELECT_ROOM_KEYS, userId, version, roomId)) {
             rows.forEach(row -> out.add(session(row)));
         }
         return out;

@@ -162,6 +162,17 @@ public final class CrossSigningStore {
         tx.delete(DELETE_TARGET_SIGNATURES, userId, targetKeyId);
     }
 
+    /**
+     * Deletes the signatures one key made, of any user's devices and keys.
+     *
+     * @param tx           the transaction
+     * @param signerUserId the key's owner
+     * @param signerKeyId  the key's id, {@code ed25519:<device id>} for a device's key
+     */
+    public void deleteSignaturesBy(DbExecute tx, String signerUserId, String signerKeyId) {
+        tx.delete(DELETE_SIGNER_SIGNATURES, signerUserId, signerKeyId);
+    }
+
     private static StoredKey key(DbRow row) {
         return new StoredKey(Rows.text(row, "key_usage"), Rows.text(row, "public_key"), Rows.json(row, "key_json"));
     }

@@ -235,6 +235,9 @@ abstract class CrossSigningTestBase extends E2eTestBase {
         JsonObject seenByCarol = server.post("/keys/query", carol.session(), query(alice.userId())).json()
                 .getJsonObject("master_keys").getJsonObject(alice.userId()).getJsonObject("signatures");
         assertFalse(seenByCarol.containsKey(bob.userId()), seenByCarol.toString());
+        JsonObject seenByAlice = server.post("/keys/query", alice.session(), query(alice.userId())).json()
+                .getJsonObject("master_keys").getJsonObject(alice.userId()).getJsonObject("signatures");
+        assertFalse(seenByAlice.containsKey(bob.userId()), seenByAlice.toString());
 
         // Signing content that is not the stored key, or an unknown key, fails.
         JsonObject otherContent = TestKeys.sign(TestKeys.crossSigningKey(alice.userId(), "master", TestKeys.newKey()),
@@ -260,26 +263,24 @@ abstract class CrossSigningTestBase extends E2eTestBase {
                 alice.userId(), "ed25519:MTABLET", tabletKey)));
         assertEquals(Json.createObjectBuilder().build(), reply.json().getJsonObject("failures"), reply.raw());
 
-        // The tablet is deleted; its signature of the master key stays, its device keys go.
-        Reply challenge = server.call("DELETE", KeysServer.V3 + "/devices/MTABLET", alice.session().token(), "{}");
-        String auth = "{\"auth\":{\"type\":\"m.login.password\",\"identifier\":{\"type\":\"m.id.user\","
-                + "\"user\":\"" + alice.session().localpart() + "\"},\"password\":\"" + alice.session().password()
-                + "\",\"session\":\"" + challenge.string("session") + "\"}}";
-        assertEquals(200, server.call("DELETE", KeysServer.V3 + "/devices/MTABLET", alice.session().token(), auth)
-                .status());
-        await("the tablet's keys to go", () -> !deviceKeysOf(alice).containsKey("MTABLET"));
+        assertTrue(ownMasterSignatures(alice).containsKey("ed25519:MTABLET"));
 
-        // The phone signs the master key as queried, which carries the tablet's signature, and one of a device
-        // this server never knew.
-        JsonObject queried = masterKeyOf(alice);
-        assertTrue(queried.getJsonObject("signatures").getJsonObject(alice.userId()).containsKey("ed25519:MTABLET"));
-        JsonObject resigned = TestKeys.sign(TestKeys.sign(queried, alice.userId(), "ed25519:MALICE", alice.device()),
+        // The tablet is deleted; its device keys go and so does its signature of the master key.
+        deleteDevice(alice, "MTABLET");
+        await("the tablet's keys to go", () -> !deviceKeysOf(alice).containsKey("MTABLET"));
+        await("the tablet's signature to go", () -> !ownMasterSignatures(alice).containsKey("ed25519:MTABLET"));
+
+        // The phone signs the master key as it queried it before, which carries the tablet's signature, and one of
+        // a device this server never knew.
+        JsonObject cached = TestKeys.sign(masterKeyOf(alice), alice.userId(), "ed25519:MTABLET", tabletKey);
+        JsonObject resigned = TestKeys.sign(TestKeys.sign(cached, alice.userId(), "ed25519:MALICE", alice.device()),
                 alice.userId(), "ed25519:NEVERSEEN", TestKeys.newKey());
         reply = server.post("/keys/signatures/upload", alice.session(), signaturesOf(alice, resigned));
         assertEquals(Json.createObjectBuilder().build(), reply.json().getJsonObject("failures"), reply.raw());
         JsonObject signatures = masterKeyOf(alice).getJsonObject("signatures").getJsonObject(alice.userId());
         assertTrue(signatures.containsKey("ed25519:MALICE"), signatures.toString());
         assertFalse(signatures.containsKey("ed25519:NEVERSEEN"), signatures.toString());
+        assertFalse(signatures.containsKey("ed25519:MTABLET"), signatures.toString());
 
         // The same upload again holds nothing new and succeeds; the phone's own signature is still checked.
         reply = server.post("/keys/signatures/upload", alice.session(), signaturesOf(alice, resigned));
@@ -288,6 +289,37 @@ abstract class CrossSigningTestBase extends E2eTestBase {
         reply = server.post("/keys/signatures/upload", alice.session(), signaturesOf(alice, forged));
         assertEquals("M_INVALID_SIGNATURE", reply.json().getJsonObject("failures").getJsonObject(alice.userId())
                 .getJsonObject(pub(alice.master())).getString("errcode"), reply.raw());
+    }
+
+    @Test
+    void aDeletedDevicesSignatureUploadedWithTheMasterKeyGoes() throws Exception {
+        Person alice = person("WALICE");
+        Session tablet = server.login(alice.session(), "WTABLET", "tablet");
+        SigningKey tabletKey = TestKeys.newKey();
+        assertEquals(200, server.post("/keys/upload", tablet,
+                upload(TestKeys.deviceKeys(alice.userId(), "WTABLET", tabletKey), null, null)).status());
+        JsonObject master = TestKeys.sign(TestKeys.sign(TestKeys.crossSigningKey(alice.userId(), "master",
+                alice.master()), alice.userId(), "ed25519:WTABLET", tabletKey), alice.userId(), "ed25519:WALICE",
+                alice.device());
+        assertEquals(200, uploadSigning(alice, Json.createObjectBuilder(alice.allKeys()).add("master_key", master)
+                .build()).status());
+        assertTrue(ownMasterSignatures(alice).containsKey("ed25519:WTABLET"));
+
+        deleteDevice(alice, "WTABLET");
+        await("the tablet's signature to go", () -> !ownMasterSignatures(alice).containsKey("ed25519:WTABLET"));
+        assertTrue(ownMasterSignatures(alice).containsKey("ed25519:WALICE"), ownMasterSignatures(alice).toString());
+
+        // The key is the same key: uploading it again is still an idempotent retry, needing no password.
+        assertEquals(200, uploadSigning(alice, alice.allKeys()).status());
+    }
+
+    private void deleteDevice(Person owner, String deviceId) throws Exception {
+        String path = KeysServer.V3 + "/devices/" + deviceId;
+        Reply challenge = server.call("DELETE", path, owner.session().token(), "{}");
+        String auth = "{\"auth\":{\"type\":\"m.login.password\",\"identifier\":{\"type\":\"m.id.user\","
+                + "\"user\":\"" + owner.session().localpart() + "\"},\"password\":\"" + owner.session().password()
+                + "\",\"session\":\"" + challenge.string("session") + "\"}}";
+        assertEquals(200, server.call("DELETE", path, owner.session().token(), auth).status());
     }
 
     private static JsonObject signaturesOf(Person owner, JsonObject signedMaster) {
@@ -300,6 +332,18 @@ abstract class CrossSigningTestBase extends E2eTestBase {
                 .getJsonObject(owner.userId());
     }
 
+    /** The owner's own signatures of their master key as they query it. */
+    private JsonObject ownMasterSignatures(Person owner) {
+        try {
+            JsonObject master = masterKeyOf(owner);
+            return master.containsKey("signatures") && master.getJsonObject("signatures").containsKey(owner.userId())
+                    ? master.getJsonObject("signatures").getJsonObject(owner.userId())
+                    : Json.createObjectBuilder().build();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private JsonObject deviceKeysOf(Person owner) {
         try {
             return server.post("/keys/query", owner.session(), query(owner.userId())).json()
@@ -310,7 +354,7 @@ abstract class CrossSigningTestBase extends E2eTestBase {
     }
 
     @Test
-    void aUserSigningSignatureIsAnnouncedForTheSignerAndTheOwner() throws Exception {
+    void aUserSigningSignatureIsAnnouncedForTheSignerOnly() throws Exception {
         Person alice = person("UALICE");
         Person bob = person("UBOB");
         assertEquals(200, uploadSigning(alice, alice.allKeys()).status());
@@ -328,7 +372,14 @@ abstract class CrossSigningTestBase extends E2eTestBase {
                 .add(alice.userId(), Json.createObjectBuilder().add(pub(alice.master()), bobSigns)).build());
         assertEquals(Json.createObjectBuilder().build(), reply.json().getJsonObject("failures"), reply.raw());
         await("a change of the signer", () -> changes.stream().filter(bobs::equals).count() > bobsBefore);
-        await("a change of the owner", () -> changes.stream().filter(alices::equals).count() > alicesBefore);
+
+        // Alice sees nothing new on her key, so she is not told; a later change of hers arrives alone.
+        Session tablet = server.login(alice.session(), "UTABLET", "tablet");
+        assertEquals(200, server.post("/keys/upload", tablet,
+                upload(TestKeys.deviceKeys(alice.userId(), "UTABLET", TestKeys.newKey()), null, null)).status());
+        DeviceListChange marker = new DeviceListChange(alice.userId(), "UTABLET", DeviceListChange.DEVICE_KEYS);
+        await("the later change", () -> changes.contains(marker));
+        assertEquals(alicesBefore, changes.stream().filter(alices::equals).count());
     }
 
     @Test
@@ -369,13 +420,75 @@ abstract class CrossSigningTestBase extends E2eTestBase {
         assertFalse(masterSignatures(bob, alice).containsKey(bob.userId()), masterSignatures(bob, alice).toString());
     }
 
-    private Reply uploadWithPassword(Person p, JsonObject body) throws Exception {
+    @Test
+    void aSignatureByAReplacedKeyIsRefused() throws Exception {
+        Person alice = person("KALICE");
+        Person bob = person("KBOB");
+        assertEquals(200, uploadSigning(alice, alice.allKeys()).status());
+        assertEquals(200, uploadSigning(bob, bob.allKeys()).status());
+
+        // Bob replaces his user-signing key; a signature by the old one is refused and not stored.
+        SigningKey old = bob.userSigning();
+        SigningKey current = TestKeys.newKey();
+        assertEquals(200, uploadWithPassword(bob, userSigningKey(bob, current)).status());
+        Reply reply = server.post("/keys/signatures/upload", bob.session(), signatureBy(bob, old, alice));
+        assertEquals("M_INVALID_SIGNATURE", reply.json().getJsonObject("failures").getJsonObject(alice.userId())
+                .getJsonObject(pub(alice.master())).getString("errcode"), reply.raw());
+        assertFalse(masterSignatures(bob, alice).containsKey(bob.userId()), masterSignatures(bob, alice).toString());
+
+        // A signature racing the replacement of the key that made it is either refused or deleted by the
+        // replacement: it never outlives its key.
+        for (int round = 0; round < 5; round++) {
+            SigningKey next = TestKeys.newKey();
+            JsonObject replacement = withPassword(bob, userSigningKey(bob, next));
+            JsonObject signature = signatureBy(bob, current, alice);
+            CountDownLatch go = new CountDownLatch(1);
+            Future<Reply> signed;
+            Future<Reply> replaced;
+            try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+                signed = pool.submit(() -> {
+                    go.await();
+                    return server.post("/keys/signatures/upload", bob.session(), signature);
+                });
+                replaced = pool.submit(() -> {
+                    go.await();
+                    return uploadSigning(bob, replacement);
+                });
+                go.countDown();
+            }
+            assertEquals(200, signed.get().status(), signed.get().raw());
+            assertEquals(200, replaced.get().status(), replaced.get().raw());
+            JsonObject seen = masterSignatures(bob, alice);
+            assertFalse(seen.containsKey(bob.userId()) && seen.getJsonObject(bob.userId())
+                    .containsKey("ed25519:" + pub(current)), "round " + round + ": " + seen);
+            current = next;
+        }
+    }
+
+    private static JsonObject userSigningKey(Person p, SigningKey key) {
+        return Json.createObjectBuilder().add("user_signing_key",
+                TestKeys.signedByMaster(p.userId(), "user_signing", key, p.master())).build();
+    }
+
+    private static JsonObject signatureBy(Person signer, SigningKey userSigning, Person owner) {
+        JsonObject signed = TestKeys.sign(TestKeys.crossSigningKey(owner.userId(), "master", owner.master()),
+                signer.userId(), "ed25519:" + pub(userSigning), userSigning);
+        return Json.createObjectBuilder().add(owner.userId(), Json.createObjectBuilder()
+                .add(pub(owner.master()), signed)).build();
+    }
+
+    /** The body with the password stage of user-interactive authentication completed for it. */
+    private JsonObject withPassword(Person p, JsonObject body) throws Exception {
         Reply challenge = uploadSigning(p, body);
         assertEquals(401, challenge.status(), challenge.raw());
-        return uploadSigning(p, Json.createObjectBuilder(body).add("auth", Json.createObjectBuilder()
+        return Json.createObjectBuilder(body).add("auth", Json.createObjectBuilder()
                 .add("type", "m.login.password").add("identifier", Json.createObjectBuilder()
                         .add("type", "m.id.user").add("user", p.session().localpart()))
-                .add("password", p.session().password()).add("session", challenge.string("session"))).build());
+                .add("password", p.session().password()).add("session", challenge.string("session"))).build();
+    }
+
+    private Reply uploadWithPassword(Person p, JsonObject body) throws Exception {
+        return uploadSigning(p, withPassword(p, body));
     }
 
     private JsonObject deviceSignatures(Person asker, Person owner) throws Exception {

@@ -330,6 +330,34 @@ abstract class KeysTestBase extends E2eTestBase {
     }
 
     @Test
+    void malformedUserIdsAreLeftOutOfQueriesAndClaims() throws Exception {
+        Session alice = server.newUser("BADIDS", "bad ids");
+        SigningKey key = TestKeys.newKey();
+        server.post("/keys/upload", alice, upload(TestKeys.deviceKeys(alice.userId(), alice.deviceId(), key),
+                Json.createObjectBuilder().add("signed_curve25519:k",
+                        TestKeys.oneTimeKey(alice.userId(), alice.deviceId(), key, false)).build(), null));
+        List<String> bad = List.of("not-a-user", "@nocolon", "@trailing:", "@:test.local");
+
+        JsonObjectBuilder wanted = Json.createObjectBuilder().add(alice.userId(), Json.createArrayBuilder());
+        bad.forEach(id -> wanted.add(id, Json.createArrayBuilder()));
+        Reply query = server.post("/keys/query", alice, Json.createObjectBuilder().add("device_keys", wanted).build());
+        assertEquals(200, query.status(), query.raw());
+        assertEquals(Set.of(alice.userId()), query.json().getJsonObject("device_keys").keySet(), query.raw());
+        assertTrue(query.json().getJsonObject("device_keys").getJsonObject(alice.userId())
+                .containsKey(alice.deviceId()), query.raw());
+        assertEquals(Json.createObjectBuilder().build(), query.json().getJsonObject("failures"), query.raw());
+
+        JsonObjectBuilder claims = Json.createObjectBuilder().add(alice.userId(), Json.createObjectBuilder()
+                .add(alice.deviceId(), "signed_curve25519"));
+        bad.forEach(id -> claims.add(id, Json.createObjectBuilder().add("D", "signed_curve25519")));
+        Reply claim = server.post("/keys/claim", alice, Json.createObjectBuilder().add("one_time_keys", claims)
+                .build());
+        assertEquals(200, claim.status(), claim.raw());
+        assertEquals(Set.of(alice.userId()), claim.json().getJsonObject("one_time_keys").keySet(), claim.raw());
+        assertEquals(Json.createObjectBuilder().build(), claim.json().getJsonObject("failures"), claim.raw());
+    }
+
+    @Test
     void deletingADeviceDeletesItsKeys() throws Exception {
         Session alice = server.newUser("GONE", "soon gone");
         Session other = server.login(alice, "STAYS", "stays");

@@ -153,6 +153,42 @@ abstract class SyncDeviceHttpTestBase {
     }
 
     @Test
+    void transactionIdsArePerEventTypeForgottenAfterADayAndWithTheirDevice() throws Exception {
+        User alice = user();
+        User bob = user();
+        String body = "{\"messages\":{\"%s\":{\"%s\":{\"n\":%d}}}}";
+
+        // The same id with another event type is another endpoint's transaction; its retry sends nothing.
+        assertEquals(200, send(alice, "m.test", "t1", body.formatted(bob.userId(), bob.deviceId(), 1)).status());
+        assertEquals(200, send(alice, "m.other", "t1", body.formatted(bob.userId(), bob.deviceId(), 2)).status());
+        assertEquals(200, send(alice, "m.other", "t1", body.formatted(bob.userId(), bob.deviceId(), 3)).status());
+        assertEquals(List.of("m.test={\"n\":1}", "m.other={\"n\":2}"),
+                inbox(bob).stream().map(row -> row.get(2) + "=" + row.get(3)).toList());
+        assertEquals(List.of(List.of("m.other", "t1"), List.of("m.test", "t1")), txns(alice));
+
+        // An id handled more than a day ago is forgotten by the first send after the start.
+        server.stop();
+        assertEquals(1, server.execute("UPDATE sync_to_device_txns SET created_ts = created_ts - ?"
+                + " WHERE user_id = ? AND type = 'm.test'", 2 * 24 * 60 * 60 * 1000L, alice.userId()));
+        server.startAgain();
+        assertEquals(200, send(alice, "m.test", "t2", body.formatted(bob.userId(), bob.deviceId(), 4)).status());
+        assertEquals(List.of(List.of("m.other", "t1"), List.of("m.test", "t2")), txns(alice));
+
+        // Logging out deletes the device, and the ids it sent with it.
+        assertEquals(200, server.post("/logout", alice.token(), "{}").status());
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (!txns(alice).isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(List.of(), txns(alice));
+    }
+
+    private List<List<String>> txns(User sender) throws Exception {
+        return server.query("SELECT type, txn_id FROM sync_to_device_txns WHERE user_id = ? AND device_id = ?"
+                + " ORDER BY type, txn_id", sender.userId(), sender.deviceId());
+    }
+
+    @Test
     void theStarDeviceReachesEveryDeviceOfTheUserAndUnknownDevicesNothing() throws Exception {
         User alice = user();
         User bob = user();

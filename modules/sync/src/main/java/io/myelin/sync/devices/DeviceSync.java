@@ -27,7 +27,8 @@ import io.myelin.sync.stream.SyncToken;
 public final class DeviceSync {
 
     private static final Migrations MIGRATIONS = new Migrations("sync", "/io/myelin/sync/db",
-            List.of("040-to-device.sql", "041-device-lists.sql"), DeviceSync.class::getResourceAsStream);
+            List.of("040-to-device.sql", "041-device-lists.sql", "042-to-device-txns.sql"),
+            DeviceSync.class::getResourceAsStream);
     private static final String DURABLE = "sync-device-lists";
 
     private final ToDeviceSource toDevice;

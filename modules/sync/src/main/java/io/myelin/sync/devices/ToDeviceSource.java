@@ -94,7 +94,7 @@ public final class ToDeviceSource implements SyncSource {
     }
 
     /**
-     * Sends one {@code PUT /sendToDevice} request's messages, once per transaction id.
+     * Sends one {@code PUT /sendToDevice} request's messages, once per transaction id and event type.
      *
      * @param sender       the sending user
      * @param senderDevice the sending device
@@ -134,7 +134,8 @@ public final class ToDeviceSource implements SyncSource {
             }
         }
 
-        String messageId = senderDevice + "/" + txnId;
+        // The remote server drops a message id it has seen: like the transaction id, it is per event type.
+        String messageId = senderDevice + "/" + type + "/" + txnId;
         boolean fresh = store.send(sender, senderDevice, txnId, type, deliveries, tx -> remote.forEach(
                 (server, byUser) -> bus.publish(Streams.OUTPUT_SEND_TO_DEVICE_EVENT, server,
                         JsonSupport.objectBuilder().add("sender", sender).add("type", type)

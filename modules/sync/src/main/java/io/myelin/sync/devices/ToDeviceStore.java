@@ -2,6 +2,7 @@ package io.myelin.sync.devices;
 
 import java.io.StringReader;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -15,14 +16,23 @@ import jakarta.json.JsonReader;
 
 /**
  * The tables {@code sync_to_device} (each local device's inbox, one position per message) and
- * {@code sync_to_device_txns} (the transaction ids already handled).
+ * {@code sync_to_device_txns} (the transaction ids already handled, per sending device and event type). A
+ * transaction id is remembered for a day: rows older than that are deleted by a send at most once an hour, so a
+ * retry later than a day is delivered again.
  */
 final class ToDeviceStore {
 
+    /** How long a transaction id is remembered. */
+    private static final long TXN_KEPT_MS = 24 * 60 * 60 * 1000L;
+    private static final long PRUNE_EVERY_MS = 60 * 60 * 1000L;
+
     private static final String SELECT_TXN = "SELECT 1 AS n FROM sync_to_device_txns"
-            + " WHERE user_id = ? AND device_id = ? AND txn_id = ?";
-    private static final String INSERT_TXN = "INSERT INTO sync_to_device_txns (user_id, device_id, txn_id)"
-            + " VALUES (?, ?, ?)";
+            + " WHERE user_id = ? AND device_id = ? AND type = ? AND txn_id = ?";
+    private static final String INSERT_TXN = "INSERT INTO sync_to_device_txns (user_id, device_id, type, txn_id,"
+            + " created_ts) VALUES (?, ?, ?, ?, ?)";
+    private static final String DELETE_OLD_TXNS = "DELETE FROM sync_to_device_txns WHERE created_ts < ?";
+    private static final String DELETE_DEVICE_TXNS = "DELETE FROM sync_to_device_txns"
+            + " WHERE user_id = ? AND device_id = ?";
     private static final String INSERT_MESSAGE = "INSERT INTO sync_to_device (pos, user_id, device_id, sender,"
             + " type, content) VALUES (?, ?, ?, ?, ?, ?)";
     private static final String SELECT_PENDING = "SELECT pos, sender, type, content FROM sync_to_device"
@@ -56,6 +66,7 @@ final class ToDeviceStore {
 
     private final Database db;
     private final StreamCounter counter;
+    private final AtomicLong lastPrune = new AtomicLong();
 
     ToDeviceStore(Database db, StreamCounter counter) {
         this.db = db;
@@ -63,7 +74,8 @@ final class ToDeviceStore {
     }
 
     /**
-     * Stores the messages of one request unless its transaction id was handled already.
+     * Stores the messages of one request unless its transaction id was handled already for that event type, and
+     * forgets transaction ids older than {@link #TXN_KEPT_MS} when it last did so more than an hour ago.
      *
      * @param sender       the sending user
      * @param senderDevice the sending device
@@ -76,11 +88,17 @@ final class ToDeviceStore {
      */
     boolean send(String sender, String senderDevice, String txnId, String type, List<Delivery> deliveries,
                  Consumer<DbExecute> alsoInside) {
+        long now = System.currentTimeMillis();
+        long last = lastPrune.get();
+        boolean prune = now - last >= PRUNE_EVERY_MS && lastPrune.compareAndSet(last, now);
         return counter.write((tx, positions) -> {
-            if (tx.get(SELECT_TXN, sender, senderDevice, txnId).isPresent()) {
+            if (prune) {
+                tx.delete(DELETE_OLD_TXNS, now - TXN_KEPT_MS);
+            }
+            if (tx.get(SELECT_TXN, sender, senderDevice, type, txnId).isPresent()) {
                 return false;
             }
-            tx.insert(INSERT_TXN, sender, senderDevice, txnId);
+            tx.insert(INSERT_TXN, sender, senderDevice, type, txnId, now);
             for (Delivery d : deliveries) {
                 tx.insert(INSERT_MESSAGE, positions.next(), d.userId(), d.deviceId(), sender, type,
                         d.content().toString());
@@ -120,7 +138,7 @@ final class ToDeviceStore {
     }
 
     /**
-     * Empties a deleted device's inbox.
+     * Empties a deleted device's inbox and forgets the transaction ids it sent.
      *
      * @param tx       the transaction
      * @param userId   the owner
@@ -128,6 +146,7 @@ final class ToDeviceStore {
      */
     void deleteDevice(DbExecute tx, String userId, String deviceId) {
         tx.delete(DELETE_DEVICE, userId, deviceId);
+        tx.delete(DELETE_DEVICE_TXNS, userId, deviceId);
     }
 
     private static JsonObject parse(String text) {

@@ -202,7 +202,7 @@ abstract class DeviceSourcesTestBase {
                     .readObject();
             assertEquals(ALICE, edu.getString("sender"));
             assertEquals("m.room_key", edu.getString("type"));
-            assertEquals("A1/r1", edu.getString("message_id"));
+            assertEquals("A1/m.room_key/r1", edu.getString("message_id"));
             assertEquals(Json.createObjectBuilder().add(REMOTE, Json.createObjectBuilder().add("D1", content))
                     .build(), edu.getJsonObject("messages"));
             assertTrue(second != null && second.contains("\"m.other\""), "the retry published nothing: " + second);
