@@ -7,8 +7,8 @@ import io.myelin.api.keys.DeviceListChange;
 /**
  * Announces changes of a user's keys on {@link Streams#OUTPUT_KEY_CHANGE_EVENT}, subject the user id, payload a
  * {@link DeviceListChange} in its JSON form. Called inside the write that made the change, as its last step, so
- * that on the embedded bus the announcement commits with it. On NATS the record is stored at once, before that
- * commit, so a consumer may see it a moment before the keys it announces can be read.
+ * that the announcement commits with it on either bus (NATS keeps it in its outbox until the commit): no consumer
+ * sees it before the keys it announces can be read, and none is lost if the write rolls back.
  */
 public final class KeyChanges {
 
