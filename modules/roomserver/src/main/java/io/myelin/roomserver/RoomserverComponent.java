@@ -85,7 +85,7 @@ public final class RoomserverComponent implements Component {
         InputMetrics metrics = new InputMetrics(meters(context));
         InputPipeline pipeline = new InputPipeline(events, states, tables, rooms, context.bus(), metrics);
         EventBuilder builder = new EventBuilder(rooms, pipeline, tables, context.identity(), context.clock());
-        InputWorker worker = new InputWorker(context.bus(), pipeline, builder);
+        InputWorker worker = new InputWorker(context.bus(), pipeline, builder, metrics);
         this.worker = worker;
         Queries queries = new Queries(events, states, tables, rooms);
         Performer performer = new Performer(worker, tables, queries, context.identity(), context.clock(),

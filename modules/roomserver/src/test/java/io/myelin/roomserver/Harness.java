@@ -168,6 +168,11 @@ final class Harness implements AutoCloseable {
         return api;
     }
 
+    /** @return the meter registry the roomserver was started with */
+    MeterRegistry meters() {
+        return METERS;
+    }
+
     /** Stops every component and starts them again on the same database, like a server restart. */
     void restart() throws Exception {
         stop();

@@ -618,6 +618,63 @@ abstract class RoomserverContract {
     }
 
     @Test
+    void metersCountInputsByOutcomeStatePathsAndTheBacklog() throws Exception {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        long accepted = timerCount("outcome", InputOutcome.ACCEPTED);
+        long rejected = timerCount("outcome", InputOutcome.REJECTED);
+        long onCurrent = counterCount("current");
+
+        Pdu topic = remote(roomId, RoomVersion.V12, ALICE, "m.room.topic", "",
+                Json.createObjectBuilder().add("topic", "counted").build(), 0);
+        assertEquals(InputOutcome.ACCEPTED, input(topic, InputKind.NEW).status());
+        Pdu takeover = remote(roomId, RoomVersion.V12, MALLORY, "m.room.topic", "",
+                Json.createObjectBuilder().add("topic", "taken over").build(), 0);
+        assertEquals(InputOutcome.REJECTED, input(takeover, InputKind.NEW).status());
+
+        assertEquals(accepted + 1, timerCount("outcome", InputOutcome.ACCEPTED));
+        assertEquals(rejected + 1, timerCount("outcome", InputOutcome.REJECTED));
+        // Both events name the room's one extremity, whose state is the current state.
+        assertEquals(onCurrent + 2, counterCount("current"));
+
+        // A burst of sends to two rooms: once all are answered, the queues drain to nothing.
+        String other = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            List<Future<?>> sent = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                String room = i % 2 == 0 ? roomId : other;
+                String body = "burst " + i;
+                sent.add(pool.submit(() -> api().sendEvent(new SendEventRequest(room, ALICE, "m.room.message", null,
+                        Json.createObjectBuilder().add("body", body).build(), null))));
+            }
+            for (Future<?> f : sent) {
+                f.get();
+            }
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while ((gauge("myelin.roomserver.backlog.tasks") != 0 || gauge("myelin.roomserver.backlog.rooms") != 0)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(0, gauge("myelin.roomserver.backlog.tasks"));
+        assertEquals(0, gauge("myelin.roomserver.backlog.rooms"));
+    }
+
+    private static long timerCount(String tag, String value) {
+        return harness.meters().meter(io.helidon.metrics.api.Timer.class, "myelin.roomserver.input",
+                List.of(io.helidon.metrics.api.Tag.create(tag, value))).map(t -> t.count()).orElse(0L);
+    }
+
+    private static long counterCount(String path) {
+        return harness.meters().meter(io.helidon.metrics.api.Counter.class, "myelin.roomserver.state",
+                List.of(io.helidon.metrics.api.Tag.create("path", path))).map(c -> c.count()).orElse(0L);
+    }
+
+    private static double gauge(String name) {
+        return harness.meters().gauge(name, List.of()).orElseThrow(() -> new AssertionError("no gauge " + name))
+                .value().doubleValue();
+    }
+
+    @Test
     void outputsTellWhatChanged() throws Exception {
         harness.outputs().clear();
         String roomId = api().createRoom(new CreateRoomRequest(ALICE, "public_chat", null, null, null, null,
