@@ -48,7 +48,7 @@ final class Visibility {
      * Whether a user may read an event.
      */
     boolean canSee(String userId, RoomEvent event) {
-        List<RoomEvent> state = roomserver.state(new StateRequest(event.roomId(), event.eventId(), List.of(
+        List<RoomEvent> state = roomserver.state(new StateRequest(event.roomId(), event.eventId(), false, List.of(
                 new StateTuple("m.room.member", userId), new StateTuple("m.room.history_visibility", "")))).events();
         String visibility = "shared";
         String membershipAt = "leave";
@@ -101,7 +101,7 @@ final class Visibility {
             }
             // The membership before this one: the user's member event in the state after each previous event.
             for (String before : prevEvents(member.json())) {
-                roomserver.state(new StateRequest(event.roomId(), before,
+                roomserver.state(new StateRequest(event.roomId(), before, false,
                         List.of(new StateTuple("m.room.member", userId)))).events()
                         .forEach(e -> todo.add(e.eventId()));
             }
@@ -176,7 +176,7 @@ final class Visibility {
     }
 
     private boolean worldReadable(String roomId) {
-        return roomserver.state(new StateRequest(roomId, null,
+        return roomserver.state(new StateRequest(roomId, null, false,
                 List.of(new StateTuple("m.room.history_visibility", "")))).events().stream()
                 .anyMatch(e -> WORLD_READABLE.equals(e.json().getJsonObject("content")
                         .getString("history_visibility", "")));

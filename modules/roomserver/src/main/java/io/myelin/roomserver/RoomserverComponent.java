@@ -73,7 +73,7 @@ public final class RoomserverComponent implements Component {
     public void start(ComponentContext context) {
         Database db = context.database();
         db.migrate(new Migrations("roomserver", "/io/myelin/roomserver/db",
-                List.of("001-rooms.sql", "002-transaction-kinds.sql"),
+                List.of("001-rooms.sql", "002-transaction-kinds.sql", "003-state-before.sql"),
                 name -> RoomserverComponent.class.getResourceAsStream(name)));
         RoomVersion defaultVersion = context.config().get("default_room_version").asString().asOptional()
                 .flatMap(RoomVersion::of).orElse(RoomVersion.DEFAULT);

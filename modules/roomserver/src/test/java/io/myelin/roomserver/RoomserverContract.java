@@ -35,6 +35,7 @@ import io.myelin.api.roomserver.RoomRequest;
 import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.roomserver.RoomsRequest;
 import io.myelin.api.roomserver.SendEventRequest;
+import io.myelin.api.roomserver.StateEntry;
 import io.myelin.api.roomserver.StateRequest;
 import io.myelin.api.roomserver.StateTuple;
 import io.myelin.api.roomserver.UpgradeRoomRequest;
@@ -519,13 +520,92 @@ abstract class RoomserverContract {
         api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.name", "",
                 Json.createObjectBuilder().add("name", "Two").build(), null));
 
-        var byKey = api().state(new StateRequest(roomId, null, List.of(new StateTuple("m.room.name", ""))));
+        var byKey = api().state(new StateRequest(roomId, null, false, List.of(new StateTuple("m.room.name", ""))));
         assertEquals(1, byKey.events().size());
         assertEquals("Two", byKey.events().getFirst().json().getJsonObject("content").getString("name"));
-        var then = api().state(new StateRequest(roomId, firstName, List.of(new StateTuple("m.room.name", ""))));
+        var then = api().state(new StateRequest(roomId, firstName, false, List.of(new StateTuple("m.room.name", ""))));
         assertEquals("One", then.events().getFirst().json().getJsonObject("content").getString("name"));
         assertFalse(api().authChain(new io.myelin.api.roomserver.AuthChainRequest(List.of(firstName))).events()
                 .isEmpty());
+    }
+
+    @Test
+    void stateCanBeReadBeforeAnEventAndAsIds() {
+        String roomId = api().createRoom(new CreateRoomRequest(ALICE, null, null, "One", null, null, List.of(BOB),
+                List.of(), null, null, null, false)).roomId();
+        String firstName = state(roomId).get(new StateKey("m.room.name", "")).eventId();
+        String secondName = api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.name", "",
+                Json.createObjectBuilder().add("name", "Two").build(), null)).eventId();
+        List<StateTuple> name = List.of(new StateTuple("m.room.name", ""));
+
+        // The state a state event was authorised against does not hold the event itself; the state after it does.
+        assertEquals(List.of(firstName), ids(api().state(new StateRequest(roomId, secondName, true, name))));
+        assertEquals(List.of(secondName), ids(api().state(new StateRequest(roomId, secondName, false, name))));
+        var before = api().stateIds(new StateRequest(roomId, secondName, true, List.of()));
+        var after = api().stateIds(new StateRequest(roomId, secondName, false, List.of()));
+        assertTrue(before.known());
+        assertEquals("12", before.roomVersion());
+        assertTrue(before.entries().contains(new StateEntry("m.room.name", "", firstName)));
+        assertTrue(after.entries().contains(new StateEntry("m.room.name", "", secondName)));
+        assertEquals(before.entries().size(), after.entries().size());
+        Set<String> created = new HashSet<>(ids(api().state(new StateRequest(roomId, null, false, List.of()))));
+        created.remove(secondName);
+        created.add(firstName);
+        assertEquals(created, new HashSet<>(before.entries().stream().map(StateEntry::eventId).toList()));
+
+        // Nothing came before the create event.
+        String create = state(roomId).get(StateKey.CREATE).eventId();
+        var first = api().stateIds(new StateRequest(roomId, create, true, List.of()));
+        assertTrue(first.known());
+        assertEquals(List.of(), first.entries());
+
+        var unknown = api().stateIds(new StateRequest(roomId, "$unknown", true, List.of()));
+        assertFalse(unknown.known());
+        assertEquals(List.of(), unknown.entries());
+    }
+
+    @Test
+    void aKeyWithoutAStateKeyReadsEveryStateKeyOfItsType() {
+        String roomId = api().createRoom(new CreateRoomRequest(ALICE, null, null, "Named", null, null, List.of(BOB),
+                List.of(), null, null, null, false)).roomId();
+        List<StateTuple> keys = List.of(new StateTuple("m.room.member", null), new StateTuple("m.room.name", ""),
+                new StateTuple("m.room.member", ALICE));
+
+        var members = api().stateIds(new StateRequest(roomId, null, false, keys)).entries();
+
+        assertEquals(List.of("m.room.member", "m.room.member", "m.room.name"),
+                members.stream().map(StateEntry::type).toList());
+        assertEquals(List.of(ALICE, BOB, ""), members.stream().map(StateEntry::stateKey).toList());
+        assertEquals(3, api().state(new StateRequest(roomId, null, false, keys)).events().size());
+    }
+
+    @Test
+    void stateBeforeAnEventOnAForkIsTheResolvedState() {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        long now = System.currentTimeMillis();
+        Pdu first = remote(roomId, RoomVersion.V12, ALICE, "m.room.topic", "",
+                Json.createObjectBuilder().add("topic", "first").build(), now + 1000);
+        Pdu second = remote(roomId, RoomVersion.V12, ALICE, "m.room.topic", "",
+                Json.createObjectBuilder().add("topic", "second").build(), now + 2000);
+        assertEquals(InputOutcome.ACCEPTED, input(second, InputKind.NEW).status());
+        assertEquals(InputOutcome.ACCEPTED, input(first, InputKind.NEW).status());
+
+        // A state event on both sides of the fork was authorised against their resolution.
+        String merge = api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.name", "",
+                Json.createObjectBuilder().add("name", "merged").build(), null)).eventId();
+        assertEquals(2, api().event(new EventRequest(merge)).event().json().getJsonArray("prev_events").size());
+
+        var before = api().stateIds(new StateRequest(roomId, merge, true,
+                List.of(new StateTuple("m.room.topic", null), new StateTuple("m.room.name", null))));
+        assertEquals(List.of(new StateEntry("m.room.topic", "", second.eventId())), before.entries());
+        var after = api().stateIds(new StateRequest(roomId, merge, false,
+                List.of(new StateTuple("m.room.topic", null), new StateTuple("m.room.name", null))));
+        assertEquals(List.of(new StateEntry("m.room.name", "", merge),
+                new StateEntry("m.room.topic", "", second.eventId())), after.entries());
+    }
+
+    private static List<String> ids(io.myelin.api.roomserver.StateResponse response) {
+        return response.events().stream().map(RoomEvent::eventId).toList();
     }
 
     @Test
@@ -575,7 +655,7 @@ abstract class RoomserverContract {
         assertEquals(InputOutcome.ACCEPTED, input(old, InputKind.OLD).status());
 
         assertEquals(latest, api().latestEvents(new RoomRequest(roomId)).eventIds());
-        assertFalse(api().state(new StateRequest(roomId, old.eventId(), List.of())).events().isEmpty());
+        assertFalse(api().state(new StateRequest(roomId, old.eventId(), false, List.of())).events().isEmpty());
     }
 
     @Test
@@ -596,7 +676,7 @@ abstract class RoomserverContract {
                 .getFirst();
 
         assertEquals(InputOutcome.ACCEPTED, outcome.status());
-        assertEquals(current.size(), api().state(new StateRequest(roomId, backfilled.eventId(), List.of()))
+        assertEquals(current.size(), api().state(new StateRequest(roomId, backfilled.eventId(), false, List.of()))
                 .events().size());
     }
 

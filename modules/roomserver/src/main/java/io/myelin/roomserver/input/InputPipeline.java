@@ -363,9 +363,13 @@ public final class InputPipeline {
 
         long[] result = write(tx -> {
             boolean changesState = !outlier && pdu.stateKey() != null && rejection == null;
-            long afterNid = !outlier && !changesState ? before.snapshotNid : 0;
+            // The state it was authorised against, kept for queries of the state before it: a resolved or
+            // supplied state gets a snapshot of its own (its blocks mostly shared with the room's others).
+            Long beforeNid = outlier ? null : before.snapshotNid != 0 || before.state.isEmpty() ? before.snapshotNid
+                    : states.save(tx, room.nid(), nids(before.state, pdu, 0));
+            long afterNid = !outlier && !changesState ? beforeNid : 0;
             long nid = events.insertEvent(tx, room.nid(), pdu, eventJson, existing, outlier, rejection, softFailed,
-                    afterNid);
+                    afterNid, beforeNid);
             if (!outlier && afterNid == 0) {
                 // The state after a state event holds the event itself, whose numeric id exists only now.
                 afterNid = states.save(tx, room.nid(), nids(stateAfter, pdu, nid));
@@ -402,7 +406,7 @@ public final class InputPipeline {
             if (txn.inTransaction() != null) {
                 txn.inTransaction().run();
             }
-            return new long[] {nid, afterNid, currentNid};
+            return new long[] {nid, afterNid, currentNid, beforeNid == null ? 0 : beforeNid};
         });
 
         // When this write is part of a room's batch it has not committed yet: what it wrote is visible to the
@@ -413,6 +417,9 @@ public final class InputPipeline {
         afterCommit.forEach(events.db()::afterCommit);
         if (!outlier && result[1] != before.snapshotNid) {
             states.stage(result[1], stateAfter);
+        }
+        if (!outlier && result[3] != before.snapshotNid && result[3] != result[1]) {
+            states.stage(result[3], before.state);
         }
         if (extends_) {
             long depth = Math.max(head.maxDepth(), pdu.depth());
