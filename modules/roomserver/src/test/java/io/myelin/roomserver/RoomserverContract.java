@@ -58,6 +58,8 @@ abstract class RoomserverContract {
     static final String BOB = "@bob:test.local";
     static final String MALLORY = "@mallory:elsewhere.example";
     private static final SigningKey REMOTE_KEY = SigningKey.generate();
+    /** A well-formed event id of an event no server sent. */
+    private static final String NEVER_SEEN = "$" + "n".repeat(43);
 
     static Harness harness;
 
@@ -395,7 +397,7 @@ abstract class RoomserverContract {
         JsonObject orphan = Pdu.signNew(RoomVersion.V12, Json.createObjectBuilder()
                 .add("room_id", roomId).add("sender", ALICE).add("type", "m.room.message")
                 .add("content", Json.createObjectBuilder().add("body", "lost"))
-                .add("prev_events", Json.createArrayBuilder().add("$unknown"))
+                .add("prev_events", Json.createArrayBuilder().add(NEVER_SEEN))
                 .add("auth_events", Json.createArrayBuilder()).add("depth", 5)
                 .add("origin_server_ts", 1).build(), "elsewhere.example", REMOTE_KEY).json();
 
@@ -406,6 +408,44 @@ abstract class RoomserverContract {
         assertEquals(InputOutcome.INVALID, outcome.status());
         assertNotNull(api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.message", null,
                 Json.createObjectBuilder().add("body", "still here").build(), null)).eventId());
+    }
+
+    @Test
+    void remoteEventWhoseContentHashDoesNotMatchIsStoredRedacted() {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        Pdu message = remote(roomId, RoomVersion.V12, ALICE, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "as signed").build(), 0);
+        // The content changed on the way: the hashes and signatures still cover the original.
+        JsonObject forged = Json.createObjectBuilder(message.json())
+                .add("content", Json.createObjectBuilder().add("body", "forged")).build();
+
+        InputOutcome outcome = api().input(new InputRequest(List.of(
+                new InputRoomEvent(InputKind.NEW, null, forged, "elsewhere.example", null)), false)).outcomes()
+                .getFirst();
+
+        assertEquals(InputOutcome.ACCEPTED, outcome.status());
+        assertEquals(message.eventId(), outcome.eventId());
+        RoomEvent stored = api().event(new EventRequest(message.eventId())).event();
+        assertTrue(stored.json().getJsonObject("content").isEmpty(), stored.json().toString());
+        assertEquals(List.of(message.eventId()), api().latestEvents(new RoomRequest(roomId)).eventIds());
+    }
+
+    @Test
+    void remoteEventOverTheSizeLimitIsRejectedAndDoesNotBlockItsRoom() {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        List<String> latest = api().latestEvents(new RoomRequest(roomId)).eventIds();
+        Pdu big = remote(roomId, RoomVersion.V12, ALICE, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "x".repeat(70_000)).build(), 0);
+
+        InputOutcome outcome = input(big, InputKind.NEW);
+
+        assertEquals(InputOutcome.REJECTED, outcome.status());
+        assertTrue(outcome.reason().contains("65536"), outcome.reason());
+        assertTrue(api().event(new EventRequest(big.eventId())).event().rejected());
+        assertEquals(latest, api().latestEvents(new RoomRequest(roomId)).eventIds());
+        String next = api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "still here").build(), null)).eventId();
+        assertEquals(List.of(next), api().latestEvents(new RoomRequest(roomId)).eventIds());
     }
 
     @Test
@@ -666,7 +706,7 @@ abstract class RoomserverContract {
         JsonObject content = Json.createObjectBuilder().add("body", "from far back").build();
         Pdu backfilled = Pdu.signNew(RoomVersion.V12, Json.createObjectBuilder()
                 .add("room_id", roomId).add("sender", ALICE).add("type", "m.room.message").add("content", content)
-                .add("prev_events", Json.createArrayBuilder().add("$not-fetched"))
+                .add("prev_events", Json.createArrayBuilder().add(NEVER_SEEN))
                 .add("auth_events", Json.createArrayBuilder(AuthEventsSelector.authEventIds(RoomVersion.V12,
                         "m.room.message", null, ALICE, content, current)))
                 .add("depth", 3).add("origin_server_ts", 1).build(), "elsewhere.example", REMOTE_KEY);

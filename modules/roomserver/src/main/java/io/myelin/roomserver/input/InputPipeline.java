@@ -24,6 +24,8 @@ import io.myelin.protocol.auth.EventTypes;
 import io.myelin.protocol.auth.StateKey;
 import io.myelin.protocol.event.EventView;
 import io.myelin.protocol.event.Pdu;
+import io.myelin.protocol.event.PduCheck;
+import io.myelin.protocol.event.PduValidator;
 import io.myelin.protocol.state.EventSource;
 import io.myelin.protocol.state.StateResolver;
 import io.myelin.roomserver.storage.EventStore;
@@ -143,9 +145,30 @@ public final class InputPipeline {
                                  List<String> stateEventIds, Extras txn) {
         RoomContext room = rooms.get(roomId);
         RoomVersion version = room != null ? room.version() : versionOf(versionHint, json);
-        // Not checked here: signatures, content hashes and size limits (PduValidator); the federation component
-        // checks them on receipt, before input, so an event from elsewhere is trusted to have passed them.
-        Pdu pdu = txn.built() != null && txn.built().roomVersion() == version ? txn.built() : Pdu.parse(version, json);
+        Pdu pdu;
+        String overLimit = null;
+        if (txn.built() != null && txn.built().roomVersion() == version) {
+            pdu = txn.built();
+        } else if (txn.local()) {
+            pdu = Pdu.parse(version, json);
+        } else {
+            // An event from elsewhere gets the checks on receipt that need no keys: its format, its content hash
+            // (a mismatch means the content is not what was signed: the redacted copy is kept and used) and the
+            // size limits (an event over one is stored as rejected). Not here: the signatures, which need the
+            // sending servers' keys; federation, which fetches those, checks them before input.
+            PduCheck check = PduValidator.checkWithoutSignatures(version, json);
+            if (check.outcome() == PduCheck.Outcome.DROP) {
+                LOG.log(System.Logger.Level.WARNING, () -> "dropped an event for " + roomId + ": " + check.reason());
+                return new InputOutcome(null, InputOutcome.INVALID, check.reason());
+            }
+            pdu = check.pdu();
+            if (check.outcome() == PduCheck.Outcome.REDACT) {
+                LOG.log(System.Logger.Level.WARNING, () -> "event " + check.pdu().eventId() + " in " + roomId
+                        + ": " + check.reason());
+            } else if (check.outcome() == PduCheck.Outcome.REJECT) {
+                overLimit = check.reason();
+            }
+        }
         if (!pdu.roomId().equals(roomId)) {
             return invalid(pdu, "event belongs to room " + pdu.roomId() + ", not " + roomId);
         }
@@ -173,7 +196,7 @@ public final class InputPipeline {
         EventView create = createEvent(room, pdu);
         List<EventView> authPdus = auth.values().stream().map(e -> (EventView) e.pdu()).toList();
         AuthResult result = rules.checkAgainstAuthEvents(pdu, authPdus, create, this::rejected);
-        String rejection = result.allowed() ? null : result.toString();
+        String rejection = overLimit != null ? overLimit : result.allowed() ? null : result.toString();
         if (kind == InputKind.OUTLIER) {
             return store(room, pdu, existing, kind, rejection, false, null, txn);
         }
