@@ -449,6 +449,46 @@ abstract class RoomserverContract {
     }
 
     @Test
+    void aRejectedOrInvalidFirstEventLeavesNoRoomBehind() {
+        // Version 10: a create event whose room id names another server than its sender's is rejected.
+        String roomId = "!stray:other.example";
+        JsonObject create = Pdu.signNew(RoomVersion.V10, Json.createObjectBuilder()
+                .add("room_id", roomId).add("sender", MALLORY).add("type", "m.room.create").add("state_key", "")
+                .add("content", Json.createObjectBuilder().add("creator", MALLORY).add("room_version", "10"))
+                .add("prev_events", Json.createArrayBuilder()).add("auth_events", Json.createArrayBuilder())
+                .add("depth", 1).add("origin_server_ts", 1).build(), "elsewhere.example", REMOTE_KEY).json();
+        long rooms = harness.rows("roomserver_rooms");
+
+        InputOutcome rejected = api().input(new InputRequest(List.of(
+                new InputRoomEvent(InputKind.NEW, null, create, "elsewhere.example", null)), false)).outcomes()
+                .getFirst();
+
+        assertEquals(InputOutcome.REJECTED, rejected.status());
+        assertFalse(api().roomInfo(new RoomRequest(roomId)).known());
+        assertEquals(rooms, harness.rows("roomserver_rooms"));
+
+        // An event of a room unknown here whose auth events are missing is invalid: no room either.
+        JsonObject orphan = Pdu.signNew(RoomVersion.V10, Json.createObjectBuilder()
+                .add("room_id", "!elsewhere:other.example").add("sender", MALLORY).add("type", "m.room.message")
+                .add("content", Json.createObjectBuilder().add("body", "hello"))
+                .add("prev_events", Json.createArrayBuilder().add(NEVER_SEEN))
+                .add("auth_events", Json.createArrayBuilder().add(NEVER_SEEN))
+                .add("depth", 5).add("origin_server_ts", 1).build(), "elsewhere.example", REMOTE_KEY).json();
+        InputOutcome invalid = api().input(new InputRequest(List.of(
+                new InputRoomEvent(InputKind.NEW, "10", orphan, "elsewhere.example", null)), false)).outcomes()
+                .getFirst();
+
+        assertEquals(InputOutcome.INVALID, invalid.status());
+        assertFalse(api().roomInfo(new RoomRequest("!elsewhere:other.example")).known());
+        assertEquals(rooms, harness.rows("roomserver_rooms"));
+
+        // A valid create afterwards makes its room.
+        String created = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        assertTrue(api().roomInfo(new RoomRequest(created)).known());
+        assertEquals(rooms + 1, harness.rows("roomserver_rooms"));
+    }
+
+    @Test
     void membershipChangesFollowTheRules() {
         String roomId = api().createRoom(new CreateRoomRequest(ALICE, "public_chat", null, null, null, null,
                 List.of(), List.of(), null, null, null, false)).roomId();

@@ -183,9 +183,50 @@ public final class InputPipeline {
             if (!EventTypes.CREATE.equals(pdu.type()) && versionHint == null) {
                 return invalid(pdu, "unknown room and no room version given");
             }
-            events.createRoom(roomId, version);
-            room = rooms.get(roomId);
+            return inNewRoom(roomId, version, kind, pdu, overLimit, stateEventIds, txn);
         }
+        return check(room, kind, pdu, overLimit, existing, stateEventIds, txn);
+    }
+
+    /** Thrown to undo a new room's transaction when its first event is not kept as part of the room. */
+    private static final class NotKept extends RuntimeException {
+        private final InputOutcome outcome;
+
+        NotKept(InputOutcome outcome) {
+            super(outcome.reason(), null, false, false);
+            this.outcome = outcome;
+        }
+    }
+
+    /**
+     * The first event of a room new here. The room's row is written in the event's own transaction and kept only
+     * when the event is accepted (or soft-failed): an invalid or rejected first event leaves no empty room behind.
+     */
+    private InputOutcome inNewRoom(String roomId, RoomVersion version, InputKind kind, Pdu pdu, String overLimit,
+                                   List<String> stateEventIds, Extras txn) {
+        // The bus acknowledgement commits with the room, or, when the room is undone, is given by the caller.
+        Extras inner = new Extras(txn.local(), txn.txnUserId(), txn.txnKind(), txn.txnId(), null, txn.built());
+        try {
+            return batch(roomId, () -> {
+                RoomContext room = rooms.created(events.createRoom(roomId, version));
+                InputOutcome outcome = check(room, kind, pdu, overLimit, null, stateEventIds, inner);
+                if (!InputOutcome.ACCEPTED.equals(outcome.status())
+                        && !InputOutcome.SOFT_FAILED.equals(outcome.status())) {
+                    throw new NotKept(outcome);
+                }
+                if (txn.inTransaction() != null) {
+                    txn.inTransaction().run();
+                }
+                return outcome;
+            });
+        } catch (NotKept e) {
+            return e.outcome;
+        }
+    }
+
+    /** Checks an event of a known room and stores it. */
+    private InputOutcome check(RoomContext room, InputKind kind, Pdu pdu, String overLimit, StoredEvent existing,
+                               List<String> stateEventIds, Extras txn) {
         AuthRules rules = room.rules();
 
         // Auth events: every one must be known, and the event must pass the rules against them.

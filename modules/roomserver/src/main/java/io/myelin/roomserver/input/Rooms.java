@@ -48,6 +48,20 @@ public final class Rooms {
         return row == null ? null : rooms.computeIfAbsent(roomId, id -> load(row));
     }
 
+    /**
+     * The context of a room whose row the caller's write just inserted: used by that write, and known to everyone
+     * once it commits (not at all when it rolls back).
+     *
+     * @param row the new room's row
+     * @return its context, with no state and no events
+     */
+    RoomContext created(RoomRow row) {
+        RoomContext room = new RoomContext(row.nid(), row.roomId(), row.version(),
+                new RoomContext.Head(0, Map.of(), List.of(), 0));
+        events.db().afterCommit(() -> rooms.putIfAbsent(row.roomId(), room));
+        return room;
+    }
+
     RoomContext load(RoomRow row) {
         List<String> extremities = tables.extremities(row.nid());
         long depth = 0;
