@@ -56,6 +56,8 @@ final class Harness implements AutoCloseable {
     private Database database;
 
     private Map<String, String> busSection = Map.of();
+    private Map<String, String> roomserverSection = Map.of();
+    private Map<Class<?>, Object> services = Map.of();
 
     private Harness(String url, Path dir, Runnable drop) {
         this.url = url;
@@ -102,8 +104,18 @@ final class Harness implements AutoCloseable {
     }
 
     static Harness sqlite() throws Exception {
+        return sqlite(Map.of());
+    }
+
+    /**
+     * The roomserver on SQLite with a configuration section of its own.
+     *
+     * @param roomserver the {@code roomserver} section
+     */
+    static Harness sqlite(Map<String, String> roomserver) throws Exception {
         Path dir = Files.createTempDirectory("myelin-roomserver-test");
         Harness h = new Harness("jdbc:sqlite:" + dir.resolve("myelin.db"), dir, () -> delete(dir));
+        h.roomserverSection = roomserver;
         h.start();
         return h;
     }
@@ -168,6 +180,14 @@ final class Harness implements AutoCloseable {
         return api;
     }
 
+    /**
+     * @param type a service the started components provide
+     * @return it
+     */
+    <T> T service(Class<T> type) {
+        return type.cast(services.get(type));
+    }
+
     /** @return the meter registry the roomserver was started with */
     MeterRegistry meters() {
         return METERS;
@@ -181,12 +201,14 @@ final class Harness implements AutoCloseable {
 
     private void start() throws Exception {
         Map<Class<?>, Object> services = new HashMap<>();
+        this.services = services;
         ServerIdentity identity = new ServerIdentity(SERVER_NAME, dir, key, List.of());
         for (String name : List.of("storage", "cache", "bus", "roomserver")) {
             Component c = component(name);
             Map<String, String> section = switch (name) {
                 case "storage" -> Map.of("url", url);
                 case "bus" -> busSection;
+                case "roomserver" -> roomserverSection;
                 default -> Map.of();
             };
             if (name.equals("roomserver")) {

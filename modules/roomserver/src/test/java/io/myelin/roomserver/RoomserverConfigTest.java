@@ -33,6 +33,13 @@ class RoomserverConfigTest {
     }
 
     @Test
+    void roomContextsMustBeAPositiveWholeNumber() {
+        assertTrue(verify(Map.of("room_contexts", "100")).isEmpty());
+        assertEquals(1, verify(Map.of("room_contexts", "0")).list().size());
+        assertEquals(1, verify(Map.of("room_contexts", "many")).list().size());
+    }
+
+    @Test
     void versionWhoseEventsCannotBeBuiltHereIsRefused() {
         assertEquals(1, verify(Map.of("default_room_version", "1")).list().size());
     }

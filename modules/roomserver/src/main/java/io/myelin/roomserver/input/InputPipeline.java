@@ -80,6 +80,11 @@ public final class InputPipeline {
         rooms.forget(roomId);
     }
 
+    /** @return the room contexts */
+    Rooms rooms() {
+        return rooms;
+    }
+
     /**
      * Runs several inputs of one room in one transaction (group commit): each sees what the earlier ones wrote, and
      * nothing of them is visible to anyone else, nor cached, before the commit. When it throws, nothing of it was

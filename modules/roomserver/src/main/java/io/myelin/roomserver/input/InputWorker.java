@@ -163,6 +163,9 @@ public final class InputWorker implements MessageHandler {
             q.tasks.addLast(task);
             start[0] = existing == null;
             metrics.queued(existing == null);
+            if (existing == null) {
+                pipeline.rooms().pin(id);
+            }
             return q;
         });
         if (start[0]) {
@@ -180,6 +183,7 @@ public final class InputWorker implements MessageHandler {
             queues.compute(queue.roomId, (id, existing) -> {
                 if (queue.tasks.isEmpty()) {
                     metrics.roomIdle();
+                    pipeline.rooms().unpin(id);
                     return null;
                 }
                 Task first = queue.tasks.pollFirst();
