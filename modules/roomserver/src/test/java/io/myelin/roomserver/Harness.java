@@ -176,6 +176,29 @@ final class Harness implements AutoCloseable {
                 .map(r -> ((Number) r.column("n").get()).longValue()).orElseThrow();
     }
 
+    /**
+     * Runs a statement that changes rows.
+     *
+     * @param sql the statement
+     * @return the rows changed
+     */
+    long dml(String sql) {
+        return database.client().execute().dml(sql);
+    }
+
+    /**
+     * Reads pairs of numbers.
+     *
+     * @param sql a query with columns {@code k} and {@code v}, {@code v} possibly null
+     * @return v by k
+     */
+    Map<Long, Long> pairs(String sql) {
+        Map<Long, Long> out = new HashMap<>();
+        database.client().execute().query(sql).forEach(r -> out.put(((Number) r.column("k").get()).longValue(),
+                r.column("v").asOptional().map(v -> ((Number) v).longValue()).orElse(null)));
+        return out;
+    }
+
     RoomserverApi api() {
         return api;
     }
