@@ -140,7 +140,7 @@ final class CanonicalAliases {
     }
 
     private String creatorWhoMay(String roomId) {
-        List<RoomEvent> create = roomserver.state(new StateRequest(roomId, null,
+        List<RoomEvent> create = roomserver.state(new StateRequest(roomId, null, false,
                 List.of(new StateTuple("m.room.create", "")))).events();
         if (create.isEmpty()) {
             return null;
@@ -163,7 +163,7 @@ final class CanonicalAliases {
     }
 
     private Optional<RoomEvent> current(String roomId) {
-        return roomserver.state(new StateRequest(roomId, null, List.of(new StateTuple(TYPE, "")))).events()
+        return roomserver.state(new StateRequest(roomId, null, false, List.of(new StateTuple(TYPE, "")))).events()
                 .stream().findFirst();
     }
 

@@ -137,7 +137,7 @@ final class DirectoryRoutes {
         if (visibility.membership(roomId, userId).filter(m -> m.membership().equals("join")).isEmpty()) {
             return false;
         }
-        List<RoomEvent> state = roomserver.state(new StateRequest(roomId, null, List.of(
+        List<RoomEvent> state = roomserver.state(new StateRequest(roomId, null, false, List.of(
                 new StateTuple("m.room.create", ""), new StateTuple("m.room.power_levels", "")))).events();
         JsonObject create = null;
         JsonObject levels = null;

@@ -116,7 +116,7 @@ final class EventRoutes {
             throw MatrixException.invalidParam("'format' must be 'content' or 'event'.");
         }
         Optional<String> at = visibility.stateView(roomId, who.userId());
-        List<RoomEvent> found = roomserver.state(new StateRequest(roomId, at.orElse(null),
+        List<RoomEvent> found = roomserver.state(new StateRequest(roomId, at.orElse(null), false,
                 List.of(new StateTuple(type, stateKey(req))))).events();
         if (found.isEmpty()) {
             throw MatrixException.notFound("The room has no state with that type and key.");
@@ -130,7 +130,7 @@ final class EventRoutes {
         String roomId = req.path().pathParameters().get("roomId");
         Optional<String> at = visibility.stateView(roomId, who.userId());
         JsonArrayBuilder out = JsonSupport.arrayBuilder();
-        for (RoomEvent event : roomserver.state(new StateRequest(roomId, at.orElse(null), List.of())).events()) {
+        for (RoomEvent event : roomserver.state(new StateRequest(roomId, at.orElse(null), false, List.of())).events()) {
             out.add(ClientEvents.format(event));
         }
         Json.ok(res, out.build());
@@ -179,7 +179,7 @@ final class EventRoutes {
             Json.ok(res, Json.object().add("chunk", chunk).build());
             return;
         }
-        for (RoomEvent event : roomserver.state(new StateRequest(roomId, point, List.of())).events()) {
+        for (RoomEvent event : roomserver.state(new StateRequest(roomId, point, false, List.of())).events()) {
             if (!"m.room.member".equals(event.json().getString("type", ""))) {
                 continue;
             }
@@ -236,7 +236,7 @@ final class EventRoutes {
                 || userId.equals(target.json().getString("sender", ""))) {
             return;
         }
-        List<RoomEvent> state = roomserver.state(new StateRequest(roomId, null, List.of(
+        List<RoomEvent> state = roomserver.state(new StateRequest(roomId, null, false, List.of(
                 new StateTuple("m.room.create", ""), new StateTuple("m.room.power_levels", "")))).events();
         JsonObject create = null;
         JsonObject levels = null;

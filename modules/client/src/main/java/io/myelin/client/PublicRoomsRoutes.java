@@ -206,7 +206,7 @@ final class PublicRoomsRoutes {
         boolean guests = false;
         String joinRule = "invite";
         String roomType = "";
-        for (RoomEvent e : roomserver.state(new StateRequest(roomId, null, SUMMARY_STATE)).events()) {
+        for (RoomEvent e : roomserver.state(new StateRequest(roomId, null, false, SUMMARY_STATE)).events()) {
             JsonObject content = e.json().getJsonObject("content");
             switch (e.json().getString("type", "")) {
                 case "m.room.create" -> {

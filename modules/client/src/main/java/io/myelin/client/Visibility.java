@@ -36,7 +36,7 @@ final class Visibility {
      * Whether a user may read an event.
      */
     boolean canSee(String userId, RoomEvent event) {
-        List<RoomEvent> state = roomserver.state(new StateRequest(event.roomId(), event.eventId(), List.of(
+        List<RoomEvent> state = roomserver.state(new StateRequest(event.roomId(), event.eventId(), false, List.of(
                 new StateTuple("m.room.member", userId), new StateTuple("m.room.history_visibility", "")))).events();
         String visibility = "shared";
         String membershipAt = "leave";
@@ -122,7 +122,7 @@ final class Visibility {
     }
 
     private boolean worldReadable(String roomId) {
-        return roomserver.state(new StateRequest(roomId, null,
+        return roomserver.state(new StateRequest(roomId, null, false,
                 List.of(new StateTuple("m.room.history_visibility", "")))).events().stream()
                 .anyMatch(e -> WORLD_READABLE.equals(e.json().getJsonObject("content")
                         .getString("history_visibility", "")));

@@ -32,7 +32,8 @@ import io.myelin.roomserver.storage.StateStore;
  * {@link RoomserverApi}.
  *
  * <p>Configuration ({@code roomserver} section): {@code default_room_version}, the version of new rooms
- * (default 12).
+ * (default 12); {@code room_contexts}, how many rooms' current state to keep in memory besides those with work
+ * queued (default 10,000).
  */
 public final class RoomserverComponent implements Component {
 
@@ -59,7 +60,17 @@ public final class RoomserverComponent implements Component {
 
     @Override
     public void verify(Config section, ConfigProblems problems) {
-        problems.unknownKeys(section, List.of("default_room_version"));
+        problems.unknownKeys(section, List.of("default_room_version", "room_contexts"));
+        Config contexts = section.get("room_contexts");
+        if (contexts.exists()) {
+            try {
+                if (contexts.asInt().get() < 1) {
+                    problems.add(contexts, "must be at least 1");
+                }
+            } catch (io.helidon.config.ConfigException e) {
+                problems.add(contexts, "must be a whole number");
+            }
+        }
         section.get("default_room_version").asString().ifPresent(v -> {
             if (RoomVersion.of(v).isEmpty()) {
                 problems.add("roomserver.default_room_version", "unknown room version " + v);
@@ -71,7 +82,8 @@ public final class RoomserverComponent implements Component {
     public void start(ComponentContext context) {
         Database db = context.database();
         db.migrate(new Migrations("roomserver", "/io/myelin/roomserver/db",
-                List.of("001-rooms.sql", "002-transaction-kinds.sql", "003-state-key-index.sql"),
+                List.of("001-rooms.sql", "002-transaction-kinds.sql", "003-state-key-index.sql",
+                        "004-state-before.sql"),
                 name -> RoomserverComponent.class.getResourceAsStream(name)));
         RoomVersion defaultVersion = context.config().get("default_room_version").asString().asOptional()
                 .flatMap(RoomVersion::of).orElse(RoomVersion.DEFAULT);
@@ -79,11 +91,12 @@ public final class RoomserverComponent implements Component {
         EventStore events = new EventStore(db, context.caches());
         StateStore states = new StateStore(events, context.caches());
         RoomTables tables = new RoomTables(db);
-        Rooms rooms = new Rooms(events, states, tables);
-        InputMetrics metrics = new InputMetrics(meters(context));
+        Rooms rooms = new Rooms(events, states, tables,
+                context.config().get("room_contexts").asInt().orElse(Rooms.DEFAULT_CONTEXTS));
+        InputMetrics metrics = new InputMetrics(meters(context), rooms::size);
         InputPipeline pipeline = new InputPipeline(events, states, tables, rooms, context.bus(), metrics);
         EventBuilder builder = new EventBuilder(rooms, pipeline, tables, context.identity(), context.clock());
-        InputWorker worker = new InputWorker(context.bus(), pipeline, builder);
+        InputWorker worker = new InputWorker(context.bus(), pipeline, builder, metrics);
         this.worker = worker;
         Queries queries = new Queries(events, states, tables, rooms);
         Performer performer = new Performer(worker, tables, queries, context.identity(), context.clock(),

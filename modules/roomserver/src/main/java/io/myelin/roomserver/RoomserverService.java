@@ -38,6 +38,7 @@ import io.myelin.api.roomserver.RoomsRequest;
 import io.myelin.api.roomserver.RoomsResponse;
 import io.myelin.api.roomserver.SendEventRequest;
 import io.myelin.api.roomserver.SendEventResponse;
+import io.myelin.api.roomserver.StateIdsResponse;
 import io.myelin.api.roomserver.StateRequest;
 import io.myelin.api.roomserver.StateResponse;
 import io.myelin.api.roomserver.UpgradeRoomRequest;
@@ -139,6 +140,11 @@ final class RoomserverService implements RoomserverApi {
     @Override
     public StateResponse state(StateRequest request) {
         return queries.state(request);
+    }
+
+    @Override
+    public StateIdsResponse stateIds(StateRequest request) {
+        return queries.stateIds(request);
     }
 
     @Override

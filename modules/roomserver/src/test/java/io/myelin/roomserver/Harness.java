@@ -56,6 +56,8 @@ final class Harness implements AutoCloseable {
     private Database database;
 
     private Map<String, String> busSection = Map.of();
+    private Map<String, String> roomserverSection = Map.of();
+    private Map<Class<?>, Object> services = Map.of();
 
     private Harness(String url, Path dir, Runnable drop) {
         this.url = url;
@@ -102,8 +104,18 @@ final class Harness implements AutoCloseable {
     }
 
     static Harness sqlite() throws Exception {
+        return sqlite(Map.of());
+    }
+
+    /**
+     * The roomserver on SQLite with a configuration section of its own.
+     *
+     * @param roomserver the {@code roomserver} section
+     */
+    static Harness sqlite(Map<String, String> roomserver) throws Exception {
         Path dir = Files.createTempDirectory("myelin-roomserver-test");
         Harness h = new Harness("jdbc:sqlite:" + dir.resolve("myelin.db"), dir, () -> delete(dir));
+        h.roomserverSection = roomserver;
         h.start();
         return h;
     }
@@ -164,6 +176,29 @@ final class Harness implements AutoCloseable {
                 .map(r -> ((Number) r.column("n").get()).longValue()).orElseThrow();
     }
 
+    /**
+     * Runs a statement that changes rows.
+     *
+     * @param sql the statement
+     * @return the rows changed
+     */
+    long dml(String sql) {
+        return database.client().execute().dml(sql);
+    }
+
+    /**
+     * Reads pairs of numbers.
+     *
+     * @param sql a query with columns {@code k} and {@code v}, {@code v} possibly null
+     * @return v by k
+     */
+    Map<Long, Long> pairs(String sql) {
+        Map<Long, Long> out = new HashMap<>();
+        database.client().execute().query(sql).forEach(r -> out.put(((Number) r.column("k").get()).longValue(),
+                r.column("v").asOptional().map(v -> ((Number) v).longValue()).orElse(null)));
+        return out;
+    }
+
     RoomserverApi api() {
         return api;
     }
@@ -171,6 +206,19 @@ final class Harness implements AutoCloseable {
     /** @return the key this server signs its events with */
     SigningKey key() {
         return key;
+    }
+
+    /**
+     * @param type a service the started components provide
+     * @return it
+     */
+    <T> T service(Class<T> type) {
+        return type.cast(services.get(type));
+    }
+
+    /** @return the meter registry the roomserver was started with */
+    MeterRegistry meters() {
+        return METERS;
     }
 
     /** Stops every component and starts them again on the same database, like a server restart. */
@@ -181,12 +229,14 @@ final class Harness implements AutoCloseable {
 
     private void start() throws Exception {
         Map<Class<?>, Object> services = new HashMap<>();
+        this.services = services;
         ServerIdentity identity = new ServerIdentity(SERVER_NAME, dir, key, List.of());
         for (String name : List.of("storage", "cache", "bus", "roomserver")) {
             Component c = component(name);
             Map<String, String> section = switch (name) {
                 case "storage" -> Map.of("url", url);
                 case "bus" -> busSection;
+                case "roomserver" -> roomserverSection;
                 default -> Map.of();
             };
             if (name.equals("roomserver")) {

@@ -37,4 +37,11 @@ class RoomserverConfigTest {
         assertTrue(verify(Map.of("default_room_version", "1")).isEmpty());
         assertTrue(verify(Map.of("default_room_version", "2")).isEmpty());
     }
+
+    @Test
+    void roomContextsMustBeAPositiveWholeNumber() {
+        assertTrue(verify(Map.of("room_contexts", "100")).isEmpty());
+        assertEquals(1, verify(Map.of("room_contexts", "0")).list().size());
+        assertEquals(1, verify(Map.of("room_contexts", "many")).list().size());
+    }
 }

@@ -37,6 +37,7 @@ import io.myelin.api.roomserver.RoomRequest;
 import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.roomserver.RoomsRequest;
 import io.myelin.api.roomserver.SendEventRequest;
+import io.myelin.api.roomserver.StateEntry;
 import io.myelin.api.roomserver.StateRequest;
 import io.myelin.api.roomserver.StateTuple;
 import io.myelin.api.roomserver.UpgradeRoomRequest;
@@ -68,6 +69,8 @@ abstract class RoomserverContract {
     static final String BOB = "@bob:test.local";
     static final String MALLORY = "@mallory:elsewhere.example";
     private static final SigningKey REMOTE_KEY = SigningKey.generate();
+    /** A well-formed event id of an event no server sent. */
+    private static final String NEVER_SEEN = "$" + "n".repeat(43);
 
     static Harness harness;
 
@@ -495,7 +498,7 @@ abstract class RoomserverContract {
         JsonObject orphan = Pdu.signNew(RoomVersion.V12, Json.createObjectBuilder()
                 .add("room_id", roomId).add("sender", ALICE).add("type", "m.room.message")
                 .add("content", Json.createObjectBuilder().add("body", "lost"))
-                .add("prev_events", Json.createArrayBuilder().add("$unknown"))
+                .add("prev_events", Json.createArrayBuilder().add(NEVER_SEEN))
                 .add("auth_events", Json.createArrayBuilder()).add("depth", 5)
                 .add("origin_server_ts", 1).build(), "elsewhere.example", REMOTE_KEY).json();
 
@@ -506,6 +509,84 @@ abstract class RoomserverContract {
         assertEquals(InputOutcome.INVALID, outcome.status());
         assertNotNull(api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.message", null,
                 Json.createObjectBuilder().add("body", "still here").build(), null)).eventId());
+    }
+
+    @Test
+    void remoteEventWhoseContentHashDoesNotMatchIsStoredRedacted() {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        Pdu message = remote(roomId, RoomVersion.V12, ALICE, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "as signed").build(), 0);
+        // The content changed on the way: the hashes and signatures still cover the original.
+        JsonObject forged = Json.createObjectBuilder(message.json())
+                .add("content", Json.createObjectBuilder().add("body", "forged")).build();
+
+        InputOutcome outcome = api().input(new InputRequest(List.of(
+                new InputRoomEvent(InputKind.NEW, null, forged, "elsewhere.example", null)), false)).outcomes()
+                .getFirst();
+
+        assertEquals(InputOutcome.ACCEPTED, outcome.status());
+        assertEquals(message.eventId(), outcome.eventId());
+        RoomEvent stored = api().event(new EventRequest(message.eventId())).event();
+        assertTrue(stored.json().getJsonObject("content").isEmpty(), stored.json().toString());
+        assertEquals(List.of(message.eventId()), api().latestEvents(new RoomRequest(roomId)).eventIds());
+    }
+
+    @Test
+    void remoteEventOverTheSizeLimitIsRejectedAndDoesNotBlockItsRoom() {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        List<String> latest = api().latestEvents(new RoomRequest(roomId)).eventIds();
+        Pdu big = remote(roomId, RoomVersion.V12, ALICE, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "x".repeat(70_000)).build(), 0);
+
+        InputOutcome outcome = input(big, InputKind.NEW);
+
+        assertEquals(InputOutcome.REJECTED, outcome.status());
+        assertTrue(outcome.reason().contains("65536"), outcome.reason());
+        assertTrue(api().event(new EventRequest(big.eventId())).event().rejected());
+        assertEquals(latest, api().latestEvents(new RoomRequest(roomId)).eventIds());
+        String next = api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "still here").build(), null)).eventId();
+        assertEquals(List.of(next), api().latestEvents(new RoomRequest(roomId)).eventIds());
+    }
+
+    @Test
+    void aRejectedOrInvalidFirstEventLeavesNoRoomBehind() {
+        // Version 10: a create event whose room id names another server than its sender's is rejected.
+        String roomId = "!stray:other.example";
+        JsonObject create = Pdu.signNew(RoomVersion.V10, Json.createObjectBuilder()
+                .add("room_id", roomId).add("sender", MALLORY).add("type", "m.room.create").add("state_key", "")
+                .add("content", Json.createObjectBuilder().add("creator", MALLORY).add("room_version", "10"))
+                .add("prev_events", Json.createArrayBuilder()).add("auth_events", Json.createArrayBuilder())
+                .add("depth", 1).add("origin_server_ts", 1).build(), "elsewhere.example", REMOTE_KEY).json();
+        long rooms = harness.rows("roomserver_rooms");
+
+        InputOutcome rejected = api().input(new InputRequest(List.of(
+                new InputRoomEvent(InputKind.NEW, null, create, "elsewhere.example", null)), false)).outcomes()
+                .getFirst();
+
+        assertEquals(InputOutcome.REJECTED, rejected.status());
+        assertFalse(api().roomInfo(new RoomRequest(roomId)).known());
+        assertEquals(rooms, harness.rows("roomserver_rooms"));
+
+        // An event of a room unknown here whose auth events are missing is invalid: no room either.
+        JsonObject orphan = Pdu.signNew(RoomVersion.V10, Json.createObjectBuilder()
+                .add("room_id", "!elsewhere:other.example").add("sender", MALLORY).add("type", "m.room.message")
+                .add("content", Json.createObjectBuilder().add("body", "hello"))
+                .add("prev_events", Json.createArrayBuilder().add(NEVER_SEEN))
+                .add("auth_events", Json.createArrayBuilder().add(NEVER_SEEN))
+                .add("depth", 5).add("origin_server_ts", 1).build(), "elsewhere.example", REMOTE_KEY).json();
+        InputOutcome invalid = api().input(new InputRequest(List.of(
+                new InputRoomEvent(InputKind.NEW, "10", orphan, "elsewhere.example", null)), false)).outcomes()
+                .getFirst();
+
+        assertEquals(InputOutcome.INVALID, invalid.status());
+        assertFalse(api().roomInfo(new RoomRequest("!elsewhere:other.example")).known());
+        assertEquals(rooms, harness.rows("roomserver_rooms"));
+
+        // A valid create afterwards makes its room.
+        String created = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        assertTrue(api().roomInfo(new RoomRequest(created)).known());
+        assertEquals(rooms + 1, harness.rows("roomserver_rooms"));
     }
 
     @Test
@@ -685,13 +766,123 @@ abstract class RoomserverContract {
         api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.name", "",
                 Json.createObjectBuilder().add("name", "Two").build(), null));
 
-        var byKey = api().state(new StateRequest(roomId, null, List.of(new StateTuple("m.room.name", ""))));
+        var byKey = api().state(new StateRequest(roomId, null, false, List.of(new StateTuple("m.room.name", ""))));
         assertEquals(1, byKey.events().size());
         assertEquals("Two", byKey.events().getFirst().json().getJsonObject("content").getString("name"));
-        var then = api().state(new StateRequest(roomId, firstName, List.of(new StateTuple("m.room.name", ""))));
+        var then = api().state(new StateRequest(roomId, firstName, false, List.of(new StateTuple("m.room.name", ""))));
         assertEquals("One", then.events().getFirst().json().getJsonObject("content").getString("name"));
         assertFalse(api().authChain(new io.myelin.api.roomserver.AuthChainRequest(List.of(firstName))).events()
                 .isEmpty());
+    }
+
+    @Test
+    void stateCanBeReadBeforeAnEventAndAsIds() {
+        String roomId = api().createRoom(new CreateRoomRequest(ALICE, null, null, "One", null, null, List.of(BOB),
+                List.of(), null, null, null, false)).roomId();
+        String firstName = state(roomId).get(new StateKey("m.room.name", "")).eventId();
+        String secondName = api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.name", "",
+                Json.createObjectBuilder().add("name", "Two").build(), null)).eventId();
+        List<StateTuple> name = List.of(new StateTuple("m.room.name", ""));
+
+        // The state a state event was authorised against does not hold the event itself; the state after it does.
+        assertEquals(List.of(firstName), ids(api().state(new StateRequest(roomId, secondName, true, name))));
+        assertEquals(List.of(secondName), ids(api().state(new StateRequest(roomId, secondName, false, name))));
+        var before = api().stateIds(new StateRequest(roomId, secondName, true, List.of()));
+        var after = api().stateIds(new StateRequest(roomId, secondName, false, List.of()));
+        assertTrue(before.known());
+        assertEquals("12", before.roomVersion());
+        assertTrue(before.entries().contains(new StateEntry("m.room.name", "", firstName)));
+        assertTrue(after.entries().contains(new StateEntry("m.room.name", "", secondName)));
+        assertEquals(before.entries().size(), after.entries().size());
+        Set<String> created = new HashSet<>(ids(api().state(new StateRequest(roomId, null, false, List.of()))));
+        created.remove(secondName);
+        created.add(firstName);
+        assertEquals(created, new HashSet<>(before.entries().stream().map(StateEntry::eventId).toList()));
+
+        // Nothing came before the create event.
+        String create = state(roomId).get(StateKey.CREATE).eventId();
+        var first = api().stateIds(new StateRequest(roomId, create, true, List.of()));
+        assertTrue(first.known());
+        assertEquals(List.of(), first.entries());
+
+        var unknown = api().stateIds(new StateRequest(roomId, "$unknown", true, List.of()));
+        assertFalse(unknown.known());
+        assertEquals(List.of(), unknown.entries());
+    }
+
+    @Test
+    void theMigrationWorksOutTheStateBeforeAsInputStoresIt() throws Exception {
+        String roomId = api().createRoom(new CreateRoomRequest(ALICE, "public_chat", null, "Old", null, null,
+                List.of(), List.of(), null, null, null, false)).roomId();
+        api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "hello").build(), null));
+        api().changeMembership(new MembershipRequest(roomId, BOB, null, "join", null));
+        input(remote(roomId, RoomVersion.V12, MALLORY, "m.room.topic", "",
+                Json.createObjectBuilder().add("topic", "taken over").build(), 0), InputKind.NEW);
+        String room = "room_nid = (SELECT room_nid FROM roomserver_rooms WHERE room_id = '" + roomId + "')";
+        String select = "SELECT event_nid AS k, state_before_nid AS v FROM roomserver_events WHERE " + room;
+        Map<Long, Long> stored = harness.pairs(select);
+
+        // As for rows stored before the column existed: the migration's updates fill it again.
+        harness.dml("UPDATE roomserver_events SET state_before_nid = NULL WHERE " + room);
+        String script;
+        try (var in = RoomserverComponent.class.getResourceAsStream(
+                "/io/myelin/roomserver/db/sqlite/004-state-before.sql")) {
+            script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        for (String statement : script.replaceAll("(?m)^--.*$", "").split(";")) {
+            if (statement.strip().startsWith("UPDATE")) {
+                harness.dml(statement.strip());
+            }
+        }
+
+        // A room without forks: every event's state before is found again, the same as input stored it.
+        assertFalse(stored.containsValue(null));
+        assertEquals(stored, harness.pairs(select));
+    }
+
+    @Test
+    void aKeyWithoutAStateKeyReadsEveryStateKeyOfItsType() {
+        String roomId = api().createRoom(new CreateRoomRequest(ALICE, null, null, "Named", null, null, List.of(BOB),
+                List.of(), null, null, null, false)).roomId();
+        List<StateTuple> keys = List.of(new StateTuple("m.room.member", null), new StateTuple("m.room.name", ""),
+                new StateTuple("m.room.member", ALICE));
+
+        var members = api().stateIds(new StateRequest(roomId, null, false, keys)).entries();
+
+        assertEquals(List.of("m.room.member", "m.room.member", "m.room.name"),
+                members.stream().map(StateEntry::type).toList());
+        assertEquals(List.of(ALICE, BOB, ""), members.stream().map(StateEntry::stateKey).toList());
+        assertEquals(3, api().state(new StateRequest(roomId, null, false, keys)).events().size());
+    }
+
+    @Test
+    void stateBeforeAnEventOnAForkIsTheResolvedState() {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        long now = System.currentTimeMillis();
+        Pdu first = remote(roomId, RoomVersion.V12, ALICE, "m.room.topic", "",
+                Json.createObjectBuilder().add("topic", "first").build(), now + 1000);
+        Pdu second = remote(roomId, RoomVersion.V12, ALICE, "m.room.topic", "",
+                Json.createObjectBuilder().add("topic", "second").build(), now + 2000);
+        assertEquals(InputOutcome.ACCEPTED, input(second, InputKind.NEW).status());
+        assertEquals(InputOutcome.ACCEPTED, input(first, InputKind.NEW).status());
+
+        // A state event on both sides of the fork was authorised against their resolution.
+        String merge = api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.name", "",
+                Json.createObjectBuilder().add("name", "merged").build(), null)).eventId();
+        assertEquals(2, api().event(new EventRequest(merge)).event().json().getJsonArray("prev_events").size());
+
+        var before = api().stateIds(new StateRequest(roomId, merge, true,
+                List.of(new StateTuple("m.room.topic", null), new StateTuple("m.room.name", null))));
+        assertEquals(List.of(new StateEntry("m.room.topic", "", second.eventId())), before.entries());
+        var after = api().stateIds(new StateRequest(roomId, merge, false,
+                List.of(new StateTuple("m.room.topic", null), new StateTuple("m.room.name", null))));
+        assertEquals(List.of(new StateEntry("m.room.name", "", merge),
+                new StateEntry("m.room.topic", "", second.eventId())), after.entries());
+    }
+
+    private static List<String> ids(io.myelin.api.roomserver.StateResponse response) {
+        return response.events().stream().map(RoomEvent::eventId).toList();
     }
 
     @Test
@@ -741,7 +932,7 @@ abstract class RoomserverContract {
         assertEquals(InputOutcome.ACCEPTED, input(old, InputKind.OLD).status());
 
         assertEquals(latest, api().latestEvents(new RoomRequest(roomId)).eventIds());
-        assertFalse(api().state(new StateRequest(roomId, old.eventId(), List.of())).events().isEmpty());
+        assertFalse(api().state(new StateRequest(roomId, old.eventId(), false, List.of())).events().isEmpty());
     }
 
     @Test
@@ -752,7 +943,7 @@ abstract class RoomserverContract {
         JsonObject content = Json.createObjectBuilder().add("body", "from far back").build();
         Pdu backfilled = Pdu.signNew(RoomVersion.V12, Json.createObjectBuilder()
                 .add("room_id", roomId).add("sender", ALICE).add("type", "m.room.message").add("content", content)
-                .add("prev_events", Json.createArrayBuilder().add("$not-fetched"))
+                .add("prev_events", Json.createArrayBuilder().add(NEVER_SEEN))
                 .add("auth_events", Json.createArrayBuilder(AuthEventsSelector.authEventIds(RoomVersion.V12,
                         "m.room.message", null, ALICE, content, current)))
                 .add("depth", 3).add("origin_server_ts", 1).build(), "elsewhere.example", REMOTE_KEY);
@@ -762,7 +953,7 @@ abstract class RoomserverContract {
                 .getFirst();
 
         assertEquals(InputOutcome.ACCEPTED, outcome.status());
-        assertEquals(current.size(), api().state(new StateRequest(roomId, backfilled.eventId(), List.of()))
+        assertEquals(current.size(), api().state(new StateRequest(roomId, backfilled.eventId(), false, List.of()))
                 .events().size());
     }
 
@@ -781,6 +972,63 @@ abstract class RoomserverContract {
         assertTrue(stored.softFailed());
         assertFalse(stored.rejected());
         assertFalse(api().latestEvents(new RoomRequest(roomId)).eventIds().contains(message.eventId()));
+    }
+
+    @Test
+    void metersCountInputsByOutcomeStatePathsAndTheBacklog() throws Exception {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        long accepted = timerCount("outcome", InputOutcome.ACCEPTED);
+        long rejected = timerCount("outcome", InputOutcome.REJECTED);
+        long onCurrent = counterCount("current");
+
+        Pdu topic = remote(roomId, RoomVersion.V12, ALICE, "m.room.topic", "",
+                Json.createObjectBuilder().add("topic", "counted").build(), 0);
+        assertEquals(InputOutcome.ACCEPTED, input(topic, InputKind.NEW).status());
+        Pdu takeover = remote(roomId, RoomVersion.V12, MALLORY, "m.room.topic", "",
+                Json.createObjectBuilder().add("topic", "taken over").build(), 0);
+        assertEquals(InputOutcome.REJECTED, input(takeover, InputKind.NEW).status());
+
+        assertEquals(accepted + 1, timerCount("outcome", InputOutcome.ACCEPTED));
+        assertEquals(rejected + 1, timerCount("outcome", InputOutcome.REJECTED));
+        // Both events name the room's one extremity, whose state is the current state.
+        assertEquals(onCurrent + 2, counterCount("current"));
+
+        // A burst of sends to two rooms: once all are answered, the queues drain to nothing.
+        String other = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            List<Future<?>> sent = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                String room = i % 2 == 0 ? roomId : other;
+                String body = "burst " + i;
+                sent.add(pool.submit(() -> api().sendEvent(new SendEventRequest(room, ALICE, "m.room.message", null,
+                        Json.createObjectBuilder().add("body", body).build(), null))));
+            }
+            for (Future<?> f : sent) {
+                f.get();
+            }
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while ((gauge("myelin.roomserver.backlog.tasks") != 0 || gauge("myelin.roomserver.backlog.rooms") != 0)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(0, gauge("myelin.roomserver.backlog.tasks"));
+        assertEquals(0, gauge("myelin.roomserver.backlog.rooms"));
+    }
+
+    private static long timerCount(String tag, String value) {
+        return harness.meters().meter(io.helidon.metrics.api.Timer.class, "myelin.roomserver.input",
+                List.of(io.helidon.metrics.api.Tag.create(tag, value))).map(t -> t.count()).orElse(0L);
+    }
+
+    private static long counterCount(String path) {
+        return harness.meters().meter(io.helidon.metrics.api.Counter.class, "myelin.roomserver.state",
+                List.of(io.helidon.metrics.api.Tag.create("path", path))).map(c -> c.count()).orElse(0L);
+    }
+
+    private static double gauge(String name) {
+        return harness.meters().gauge(name, List.of()).orElseThrow(() -> new AssertionError("no gauge " + name))
+                .value().doubleValue();
     }
 
     @Test

@@ -77,12 +77,20 @@ public interface RoomserverApi {
     EventResponse event(EventRequest request);
 
     /**
-     * Reads room state: the current state, or the state after an event, whole or for some keys.
+     * Reads room state: the current state, or the state before or after an event, whole or for some keys.
      *
      * @param request the room, the point and the keys
-     * @return the state events
+     * @return the state events; none when the room, the event or its state there is unknown
      */
     StateResponse state(StateRequest request);
+
+    /**
+     * Reads room state as event ids, as {@link #state} chooses it, without loading the events.
+     *
+     * @param request the room, the point and the keys
+     * @return the entries, and whether the state asked for is known
+     */
+    StateIdsResponse stateIds(StateRequest request);
 
     /**
      * Reads memberships of a room or of a user.

@@ -6,10 +6,14 @@ import java.util.List;
  * Which state to read.
  *
  * @param roomId  the room
- * @param eventId the event whose state after it to read, or null for the room's current state
- * @param keys    the keys to read; empty for all
+ * @param eventId the event at which to read, or null for the room's current state
+ * @param before  with an event: true for the state before it, the state it was authorised against (what the
+ *                server-server API's {@code /state} and {@code /state_ids} return); false for the state after it.
+ *                Ignored without an event
+ * @param keys    the keys to read, a key with a null state key standing for every state key of its type; empty
+ *                for all
  */
-public record StateRequest(String roomId, String eventId, List<StateTuple> keys) {
+public record StateRequest(String roomId, String eventId, boolean before, List<StateTuple> keys) {
 
     /**
      * Replaces an absent list with an empty one.
@@ -25,6 +29,6 @@ public record StateRequest(String roomId, String eventId, List<StateTuple> keys)
      * @return the request
      */
     public static StateRequest current(String roomId) {
-        return new StateRequest(roomId, null, List.of());
+        return new StateRequest(roomId, null, false, List.of());
     }
 }

@@ -77,6 +77,32 @@ class PduValidatorTest {
     }
 
     @Test
+    void withoutSignaturesTheFormatHashAndLimitsAreStillChecked() {
+        JsonObject event = message(RoomVersion.V10);
+        assertEquals(PduCheck.Outcome.ACCEPT, PduValidator.checkWithoutSignatures(RoomVersion.V10, event).outcome());
+        // A signature no key could verify: left for whoever has the keys.
+        JsonObject badlySigned = JsonSupport.objectBuilder(event).add("signatures", JsonSupport.objectBuilder()
+                .add("origin.test", JsonSupport.objectBuilder().add("ed25519:gone", "AAAA"))).build();
+        assertEquals(PduCheck.Outcome.DROP, PduValidator.check(RoomVersion.V10, badlySigned, keys(Long.MAX_VALUE))
+                .outcome());
+        assertEquals(PduCheck.Outcome.ACCEPT, PduValidator.checkWithoutSignatures(RoomVersion.V10, badlySigned)
+                .outcome());
+
+        JsonObject changed = JsonSupport.objectBuilder(event)
+                .add("content", JsonSupport.objectBuilder().add("body", "forged")).build();
+        PduCheck redacted = PduValidator.checkWithoutSignatures(RoomVersion.V10, changed);
+        assertEquals(PduCheck.Outcome.REDACT, redacted.outcome());
+        assertTrue(redacted.pdu().content().isEmpty());
+
+        JsonObject big = EventSigning.hashAndSign(unsignedEvent(RoomVersion.V10, "m.room.message",
+                JsonSupport.objectBuilder().add("body", "x".repeat(70_000)).build()), RoomVersion.V10,
+                "origin.test", ORIGIN_KEY);
+        assertEquals(PduCheck.Outcome.REJECT, PduValidator.checkWithoutSignatures(RoomVersion.V10, big).outcome());
+        assertEquals(PduCheck.Outcome.DROP, PduValidator.checkWithoutSignatures(RoomVersion.V10,
+                JsonSupport.objectBuilder(event).remove("sender").build()).outcome());
+    }
+
+    @Test
     void protectedFieldChangedAfterSigningIsDropped() {
         JsonObject changed = JsonSupport.objectBuilder(message(RoomVersion.V10)).add("depth", 6).build();
         PduCheck check = PduValidator.check(RoomVersion.V10, changed, keys(Long.MAX_VALUE));

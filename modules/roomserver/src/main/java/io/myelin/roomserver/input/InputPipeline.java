@@ -24,6 +24,8 @@ import io.myelin.protocol.auth.EventTypes;
 import io.myelin.protocol.auth.StateKey;
 import io.myelin.protocol.event.EventView;
 import io.myelin.protocol.event.Pdu;
+import io.myelin.protocol.event.PduCheck;
+import io.myelin.protocol.event.PduValidator;
 import io.myelin.protocol.state.EventSource;
 import io.myelin.protocol.state.StateResolver;
 import io.myelin.roomserver.storage.EventStore;
@@ -76,6 +78,11 @@ public final class InputPipeline {
      */
     void forgetRoom(String roomId) {
         rooms.forget(roomId);
+    }
+
+    /** @return the room contexts */
+    Rooms rooms() {
+        return rooms;
     }
 
     /**
@@ -143,9 +150,30 @@ public final class InputPipeline {
                                  List<String> stateEventIds, Extras txn) {
         RoomContext room = rooms.get(roomId);
         RoomVersion version = room != null ? room.version() : versionOf(versionHint, json);
-        // Not checked here: signatures, content hashes and size limits (PduValidator); the federation component
-        // checks them on receipt, before input, so an event from elsewhere is trusted to have passed them.
-        Pdu pdu = txn.built() != null && txn.built().roomVersion() == version ? txn.built() : Pdu.parse(version, json);
+        Pdu pdu;
+        String overLimit = null;
+        if (txn.built() != null && txn.built().roomVersion() == version) {
+            pdu = txn.built();
+        } else if (txn.local()) {
+            pdu = Pdu.parse(version, json);
+        } else {
+            // An event from elsewhere gets the checks on receipt that need no keys: its format, its content hash
+            // (a mismatch means the content is not what was signed: the redacted copy is kept and used) and the
+            // size limits (an event over one is stored as rejected). Not here: the signatures, which need the
+            // sending servers' keys; federation, which fetches those, checks them before input.
+            PduCheck check = PduValidator.checkWithoutSignatures(version, json);
+            if (check.outcome() == PduCheck.Outcome.DROP) {
+                LOG.log(System.Logger.Level.WARNING, () -> "dropped an event for " + roomId + ": " + check.reason());
+                return new InputOutcome(null, InputOutcome.INVALID, check.reason());
+            }
+            pdu = check.pdu();
+            if (check.outcome() == PduCheck.Outcome.REDACT) {
+                LOG.log(System.Logger.Level.WARNING, () -> "event " + check.pdu().eventId() + " in " + roomId
+                        + ": " + check.reason());
+            } else if (check.outcome() == PduCheck.Outcome.REJECT) {
+                overLimit = check.reason();
+            }
+        }
         if (!pdu.roomId().equals(roomId)) {
             return invalid(pdu, "event belongs to room " + pdu.roomId() + ", not " + roomId);
         }
@@ -160,9 +188,50 @@ public final class InputPipeline {
             if (!EventTypes.CREATE.equals(pdu.type()) && versionHint == null) {
                 return invalid(pdu, "unknown room and no room version given");
             }
-            events.createRoom(roomId, version);
-            room = rooms.get(roomId);
+            return inNewRoom(roomId, version, kind, pdu, overLimit, stateEventIds, txn);
         }
+        return check(room, kind, pdu, overLimit, existing, stateEventIds, txn);
+    }
+
+    /** Thrown to undo a new room's transaction when its first event is not kept as part of the room. */
+    private static final class NotKept extends RuntimeException {
+        private final InputOutcome outcome;
+
+        NotKept(InputOutcome outcome) {
+            super(outcome.reason(), null, false, false);
+            this.outcome = outcome;
+        }
+    }
+
+    /**
+     * The first event of a room new here. The room's row is written in the event's own transaction and kept only
+     * when the event is accepted (or soft-failed): an invalid or rejected first event leaves no empty room behind.
+     */
+    private InputOutcome inNewRoom(String roomId, RoomVersion version, InputKind kind, Pdu pdu, String overLimit,
+                                   List<String> stateEventIds, Extras txn) {
+        // The bus acknowledgement commits with the room, or, when the room is undone, is given by the caller.
+        Extras inner = new Extras(txn.local(), txn.txnUserId(), txn.txnKind(), txn.txnId(), null, txn.built());
+        try {
+            return batch(roomId, () -> {
+                RoomContext room = rooms.created(events.createRoom(roomId, version));
+                InputOutcome outcome = check(room, kind, pdu, overLimit, null, stateEventIds, inner);
+                if (!InputOutcome.ACCEPTED.equals(outcome.status())
+                        && !InputOutcome.SOFT_FAILED.equals(outcome.status())) {
+                    throw new NotKept(outcome);
+                }
+                if (txn.inTransaction() != null) {
+                    txn.inTransaction().run();
+                }
+                return outcome;
+            });
+        } catch (NotKept e) {
+            return e.outcome;
+        }
+    }
+
+    /** Checks an event of a known room and stores it. */
+    private InputOutcome check(RoomContext room, InputKind kind, Pdu pdu, String overLimit, StoredEvent existing,
+                               List<String> stateEventIds, Extras txn) {
         AuthRules rules = room.rules();
 
         // Auth events: every one must be known, and the event must pass the rules against them.
@@ -173,7 +242,7 @@ public final class InputPipeline {
         EventView create = createEvent(room, pdu);
         List<EventView> authPdus = auth.values().stream().map(e -> (EventView) e.pdu()).toList();
         AuthResult result = rules.checkAgainstAuthEvents(pdu, authPdus, create, this::rejected);
-        String rejection = result.allowed() ? null : result.toString();
+        String rejection = overLimit != null ? overLimit : result.allowed() ? null : result.toString();
         if (kind == InputKind.OUTLIER) {
             return store(room, pdu, existing, kind, rejection, false, null, txn);
         }
@@ -363,9 +432,13 @@ public final class InputPipeline {
 
         long[] result = write(tx -> {
             boolean changesState = !outlier && pdu.stateKey() != null && rejection == null;
-            long afterNid = !outlier && !changesState ? before.snapshotNid : 0;
+            // The state it was authorised against, kept for queries of the state before it: a resolved or
+            // supplied state gets a snapshot of its own (its blocks mostly shared with the room's others).
+            Long beforeNid = outlier ? null : before.snapshotNid != 0 || before.state.isEmpty() ? before.snapshotNid
+                    : states.save(tx, room.nid(), nids(before.state, pdu, 0));
+            long afterNid = !outlier && !changesState ? beforeNid : 0;
             long nid = events.insertEvent(tx, room.nid(), pdu, eventJson, existing, outlier, rejection, softFailed,
-                    afterNid);
+                    afterNid, beforeNid);
             if (!outlier && afterNid == 0) {
                 // The state after a state event holds the event itself, whose numeric id exists only now.
                 afterNid = states.save(tx, room.nid(), nids(stateAfter, pdu, nid));
@@ -402,7 +475,7 @@ public final class InputPipeline {
             if (txn.inTransaction() != null) {
                 txn.inTransaction().run();
             }
-            return new long[] {nid, afterNid, currentNid};
+            return new long[] {nid, afterNid, currentNid, beforeNid == null ? 0 : beforeNid};
         });
 
         // When this write is part of a room's batch it has not committed yet: what it wrote is visible to the
@@ -413,6 +486,9 @@ public final class InputPipeline {
         afterCommit.forEach(events.db()::afterCommit);
         if (!outlier && result[1] != before.snapshotNid) {
             states.stage(result[1], stateAfter);
+        }
+        if (!outlier && result[3] != before.snapshotNid && result[3] != result[1]) {
+            states.stage(result[3], before.state);
         }
         if (extends_) {
             long depth = Math.max(head.maxDepth(), pdu.depth());

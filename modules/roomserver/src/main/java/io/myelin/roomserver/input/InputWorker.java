@@ -70,6 +70,7 @@ public final class InputWorker implements MessageHandler {
     private final Bus bus;
     private final InputPipeline pipeline;
     private final EventBuilder builder;
+    private final InputMetrics metrics;
     private final Map<String, CompletableFuture<InputOutcome>> waiting = new ConcurrentHashMap<>();
     private final Map<String, RoomQueue> queues = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -87,11 +88,13 @@ public final class InputWorker implements MessageHandler {
      * @param bus      the bus
      * @param pipeline the input path
      * @param builder  builds local events
+     * @param metrics  where the backlog is counted
      */
-    public InputWorker(Bus bus, InputPipeline pipeline, EventBuilder builder) {
+    public InputWorker(Bus bus, InputPipeline pipeline, EventBuilder builder, InputMetrics metrics) {
         this.bus = bus;
         this.pipeline = pipeline;
         this.builder = builder;
+        this.metrics = metrics;
     }
 
     /**
@@ -159,6 +162,10 @@ public final class InputWorker implements MessageHandler {
             RoomQueue q = existing != null ? existing : new RoomQueue(id);
             q.tasks.addLast(task);
             start[0] = existing == null;
+            metrics.queued(existing == null);
+            if (existing == null) {
+                pipeline.rooms().pin(id);
+            }
             return q;
         });
         if (start[0]) {
@@ -175,6 +182,8 @@ public final class InputWorker implements MessageHandler {
             List<Task> next = new ArrayList<>();
             queues.compute(queue.roomId, (id, existing) -> {
                 if (queue.tasks.isEmpty()) {
+                    metrics.roomIdle();
+                    pipeline.rooms().unpin(id);
                     return null;
                 }
                 Task first = queue.tasks.pollFirst();
@@ -206,6 +215,8 @@ public final class InputWorker implements MessageHandler {
                         b.future().completeExceptionally(e);
                     }
                 }
+            } finally {
+                metrics.done(next.size());
             }
         }
     }

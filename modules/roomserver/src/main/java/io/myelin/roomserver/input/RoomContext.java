@@ -32,6 +32,8 @@ public final class RoomContext {
     private final AuthRules rules;
     private volatile Head head;
     private volatile Head working;
+    // When the room was last asked for, for eviction; a stale read only reorders eviction a little.
+    private long lastUsed;
 
     RoomContext(long nid, String roomId, RoomVersion version, Head head) {
         this.nid = nid;
@@ -59,6 +61,14 @@ public final class RoomContext {
     /** @return the version's authorization rules */
     public AuthRules rules() {
         return rules;
+    }
+
+    void used() {
+        lastUsed = System.nanoTime();
+    }
+
+    long lastUsed() {
+        return lastUsed;
     }
 
     /** @return the current position, as committed */

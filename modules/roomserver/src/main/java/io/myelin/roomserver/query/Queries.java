@@ -2,11 +2,13 @@ package io.myelin.roomserver.query;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -22,6 +24,8 @@ import io.myelin.api.roomserver.MembershipsResponse;
 import io.myelin.api.roomserver.RoomEvent;
 import io.myelin.api.roomserver.RoomInfo;
 import io.myelin.api.roomserver.RoomRequest;
+import io.myelin.api.roomserver.StateEntry;
+import io.myelin.api.roomserver.StateIdsResponse;
 import io.myelin.api.roomserver.StateRequest;
 import io.myelin.api.roomserver.StateResponse;
 import io.myelin.api.roomserver.StateTuple;
@@ -88,33 +92,79 @@ public final class Queries {
         if (room == null) {
             return new StateResponse(request.roomId(), null, List.of());
         }
-        Map<StateKey, String> state;
-        if (request.eventId() == null) {
-            state = room.head().state();
-        } else {
-            StoredEvent at = events.event(request.eventId());
-            if (at == null || !at.pdu().roomId().equals(request.roomId()) || at.stateNid() == 0) {
-                return new StateResponse(request.roomId(), room.version().id(), List.of());
-            }
-            state = states.load(at.stateNid());
+        Map<StateKey, String> state = stateAt(room, request);
+        if (state == null) {
+            return new StateResponse(request.roomId(), room.version().id(), List.of());
         }
-        List<String> ids = new ArrayList<>();
-        if (request.keys().isEmpty()) {
-            ids.addAll(new TreeSet<>(state.values()));
-        } else {
-            for (StateTuple key : request.keys()) {
-                String id = state.get(new StateKey(key.type(), key.stateKey()));
-                if (id != null) {
-                    ids.add(id);
-                }
-            }
-        }
+        List<String> ids = select(state, request.keys()).stream().map(Map.Entry::getValue).toList();
         List<RoomEvent> out = new ArrayList<>();
         for (StoredEvent e : events.events(ids).values()) {
             out.add(view(e));
         }
         out.sort((a, b) -> a.eventId().compareTo(b.eventId()));
         return new StateResponse(request.roomId(), room.version().id(), out);
+    }
+
+    /**
+     * @param request the room, point and keys
+     * @return the state's event ids
+     */
+    public StateIdsResponse stateIds(StateRequest request) {
+        RoomContext room = rooms.get(request.roomId());
+        if (room == null) {
+            return new StateIdsResponse(request.roomId(), null, false, List.of());
+        }
+        Map<StateKey, String> state = stateAt(room, request);
+        if (state == null) {
+            return new StateIdsResponse(request.roomId(), room.version().id(), false, List.of());
+        }
+        List<StateEntry> entries = select(state, request.keys()).stream()
+                .map(e -> new StateEntry(e.getKey().type(), e.getKey().stateKey(), e.getValue()))
+                .sorted(Comparator.comparing(StateEntry::type).thenComparing(StateEntry::stateKey))
+                .toList();
+        return new StateIdsResponse(request.roomId(), room.version().id(), true, entries);
+    }
+
+    /** The state a request names, or null when it is not known here. */
+    private Map<StateKey, String> stateAt(RoomContext room, StateRequest request) {
+        if (request.eventId() == null) {
+            return room.head().state();
+        }
+        StoredEvent at = events.event(request.eventId());
+        if (at == null || !at.pdu().roomId().equals(request.roomId()) || at.stateNid() == 0) {
+            return null;
+        }
+        if (!request.before()) {
+            return states.load(at.stateNid());
+        }
+        OptionalLong before = events.stateBeforeNid(at.eventId());
+        return before.isPresent() ? states.load(before.getAsLong()) : null;
+    }
+
+    /** The entries of a state the keys ask for; a key without a state key takes every entry of its type. */
+    private static List<Map.Entry<StateKey, String>> select(Map<StateKey, String> state, List<StateTuple> keys) {
+        if (keys.isEmpty()) {
+            return List.copyOf(state.entrySet());
+        }
+        Set<String> wholeTypes = new HashSet<>();
+        keys.stream().filter(k -> k.stateKey() == null).forEach(k -> wholeTypes.add(k.type()));
+        List<Map.Entry<StateKey, String>> out = new ArrayList<>();
+        for (var entry : state.entrySet()) {
+            if (wholeTypes.contains(entry.getKey().type())) {
+                out.add(entry);
+            }
+        }
+        for (StateTuple key : keys) {
+            if (key.stateKey() == null || wholeTypes.contains(key.type())) {
+                continue;
+            }
+            StateKey k = new StateKey(key.type(), key.stateKey());
+            String id = state.get(k);
+            if (id != null) {
+                out.add(Map.entry(k, id));
+            }
+        }
+        return out;
     }
 
     /**

@@ -57,9 +57,13 @@ public final class EventStore {
             + " AND e.state_snapshot_nid <> 0 AND e.rejected = 0 AND e.soft_failed = 0";
     private static final String INSERT_EVENT = "INSERT INTO roomserver_events (room_nid, event_id, event_type_nid,"
             + " event_state_key_nid, depth, event_json, outlier, rejected, rejection_reason, soft_failed,"
-            + " state_snapshot_nid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING event_nid";
+            + " state_snapshot_nid, state_before_nid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " RETURNING event_nid";
     private static final String UPGRADE_OUTLIER = "UPDATE roomserver_events SET outlier = 0, rejected = ?,"
-            + " rejection_reason = ?, soft_failed = ?, state_snapshot_nid = ? WHERE event_nid = ?";
+            + " rejection_reason = ?, soft_failed = ?, state_snapshot_nid = ?, state_before_nid = ?"
+            + " WHERE event_nid = ?";
+    private static final String SELECT_STATE_BEFORE =
+            "SELECT state_before_nid FROM roomserver_events WHERE event_id = ? AND state_before_nid IS NOT NULL";
     private static final String UPDATE_EVENT_SNAPSHOT =
             "UPDATE roomserver_events SET state_snapshot_nid = ? WHERE event_nid = ?";
     private static final String UPDATE_REDACTED_BY =
@@ -317,19 +321,21 @@ public final class EventStore {
      * @param rejection      why it was rejected, or null
      * @param softFailed     whether it soft-failed
      * @param snapshotNid    the state after it when known already, else 0
+     * @param beforeNid      the state before it (0 for none), or null for an outlier
      * @return its numeric id
      */
     public long insertEvent(DbExecute tx, long roomNid, Pdu pdu, String eventJson, StoredEvent previous,
-                            boolean outlier, String rejection, boolean softFailed, long snapshotNid) {
+                            boolean outlier, String rejection, boolean softFailed, long snapshotNid, Long beforeNid) {
         long nid;
         if (previous != null) {
             nid = previous.nid();
-            tx.update(UPGRADE_OUTLIER, rejection == null ? 0 : 1, rejection, softFailed ? 1 : 0, snapshotNid, nid);
+            tx.update(UPGRADE_OUTLIER, rejection == null ? 0 : 1, rejection, softFailed ? 1 : 0, snapshotNid,
+                    beforeNid, nid);
         } else {
             Long stateKeyNid = pdu.stateKey() == null ? null : stateKeyNid(pdu.stateKey());
             nid = tx.get(INSERT_EVENT, roomNid, pdu.eventId(), typeNid(pdu.type()), stateKeyNid, pdu.depth(),
                     eventJson, outlier ? 1 : 0, rejection == null ? 0 : 1, rejection,
-                    softFailed ? 1 : 0, snapshotNid).map(r -> Rows.number(r, "event_nid")).orElseThrow();
+                    softFailed ? 1 : 0, snapshotNid, beforeNid).map(r -> Rows.number(r, "event_nid")).orElseThrow();
         }
         // Only events of the graph count as naming their previous events; a rejected one names nothing.
         if (!outlier && rejection == null && !softFailed) {
@@ -338,6 +344,19 @@ public final class EventStore {
             }
         }
         return nid;
+    }
+
+    /**
+     * The state an event was authorised against. Read from storage each time: only queries ask for it.
+     *
+     * @param eventId the event
+     * @return its snapshot (0 for the empty state), or empty when unknown: an outlier, an unknown event, or one
+     *         stored before the roomserver kept it whose state before could not be worked out
+     */
+    public java.util.OptionalLong stateBeforeNid(String eventId) {
+        return db.client().execute().get(SELECT_STATE_BEFORE, eventId)
+                .map(r -> java.util.OptionalLong.of(Rows.number(r, "state_before_nid")))
+                .orElse(java.util.OptionalLong.empty());
     }
 
     /**

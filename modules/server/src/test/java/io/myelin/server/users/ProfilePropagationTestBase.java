@@ -68,7 +68,7 @@ abstract class ProfilePropagationTestBase {
     }
 
     private JsonObject memberContent(String roomId, String userId) {
-        List<RoomEvent> events = rooms.get().state(new StateRequest(roomId, null,
+        List<RoomEvent> events = rooms.get().state(new StateRequest(roomId, null, false,
                 List.of(new StateTuple("m.room.member", userId)))).events();
         assertEquals(1, events.size());
         return events.getFirst().json().getJsonObject("content");

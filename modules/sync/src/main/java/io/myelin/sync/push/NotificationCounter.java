@@ -135,7 +135,7 @@ public final class NotificationCounter {
                 new StateTuple("m.room.power_levels", "")));
         users.forEach(u -> keys.add(new StateTuple("m.room.member", u)));
         Map<String, JsonObject> state = new HashMap<>();
-        for (RoomEvent e : rooms.state(new StateRequest(roomId, null, keys)).events()) {
+        for (RoomEvent e : rooms.state(new StateRequest(roomId, null, false, keys)).events()) {
             state.put(e.json().getString("type") + "\u0000" + e.json().getString("state_key", ""), e.json());
         }
         JsonObject create = state.get("m.room.create\u0000");

@@ -64,7 +64,7 @@ final class ProfilePropagation {
     }
 
     private void update(String roomId, String userId, Profile profile) {
-        List<RoomEvent> current = rooms.state(new StateRequest(roomId, null,
+        List<RoomEvent> current = rooms.state(new StateRequest(roomId, null, false,
                 List.of(new StateTuple(MEMBER, userId)))).events();
         JsonObject old = current.isEmpty() ? JsonObject.EMPTY_JSON_OBJECT
                 : current.getFirst().json().getJsonObject("content");
