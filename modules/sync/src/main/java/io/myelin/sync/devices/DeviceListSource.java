@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -13,8 +14,11 @@ import java.util.function.Predicate;
 import io.myelin.api.bus.Message;
 import io.myelin.api.keys.DeviceListChange;
 import io.myelin.api.roomserver.OutputRoomEvent;
+import io.myelin.api.roomserver.RoomEvent;
 import io.myelin.api.roomserver.RoomRequest;
 import io.myelin.api.roomserver.RoomserverApi;
+import io.myelin.api.roomserver.StateRequest;
+import io.myelin.api.roomserver.StateTuple;
 import io.myelin.protocol.ProtocolException;
 import io.myelin.protocol.RoomVersion;
 import io.myelin.protocol.event.EventIds;
@@ -131,19 +135,20 @@ public final class DeviceListSource implements SyncSource {
         }
 
         // The last change of each membership in the window is what counts.
-        Map<RoomUser, Boolean> latest = new LinkedHashMap<>();
+        Map<RoomUser, DeviceListStore.MemberChange> latest = new LinkedHashMap<>();
         Map<String, Set<String>> windowMembers = new HashMap<>();
         for (DeviceListStore.MemberChange change : store.memberChanges(from, to)) {
             RoomUser key = new RoomUser(change.roomId(), change.userId());
             latest.remove(key);
-            latest.put(key, change.joined());
+            latest.put(key, change);
             windowMembers.computeIfAbsent(change.roomId(), r -> new HashSet<>()).add(change.userId());
         }
-        latest.forEach((key, joined) -> {
+        latest.forEach((key, change) -> {
             String roomId = key.roomId();
             String other = key.userId();
+            boolean joined = change.joined();
             if (other.equals(userId)) {
-                Set<String> members = new LinkedHashSet<>(rooms.joined(new RoomRequest(roomId)).users());
+                Set<String> members = membersAt(change);
                 if (joined) {
                     members.remove(userId);
                     changed.addAll(members);
@@ -161,6 +166,28 @@ public final class DeviceListSource implements SyncSource {
         });
         left.removeAll(changed);
         return new Changes(changed, left);
+    }
+
+    /**
+     * The room's members right after a membership event, from the state after it: not the room's current
+     * members, since one who joined later is announced by the row of their own join, in the window that holds it.
+     * Rows without an event (written before events were kept) read the current members.
+     */
+    private Set<String> membersAt(DeviceListStore.MemberChange change) {
+        if (change.eventId() == null) {
+            return new LinkedHashSet<>(rooms.joined(new RoomRequest(change.roomId())).users());
+        }
+        Set<String> members = new LinkedHashSet<>();
+        for (RoomEvent member : rooms.state(new StateRequest(change.roomId(), change.eventId(), false,
+                List.of(new StateTuple(MEMBER, null)))).events()) {
+            JsonObject json = member.json();
+            if (json.get("content") instanceof JsonObject content
+                    && "join".equals(content.getString("membership", ""))
+                    && json.get("state_key") instanceof JsonString stateKey) {
+                members.add(stateKey.getString());
+            }
+        }
+        return members;
     }
 
     /**
@@ -242,6 +269,6 @@ public final class DeviceListSource implements SyncSource {
             return null;
         }
         return new DeviceListStore.MemberChange(roomId, stateKey.getString(),
-                "join".equals(content.getString("membership", "")));
+                "join".equals(content.getString("membership", "")), eventId);
     }
 }

@@ -22,18 +22,20 @@ final class DeviceListStore {
     private static final String SELECT_LATEST_MEMBER = "SELECT joined FROM sync_device_list_members"
             + " WHERE room_id = ? AND user_id = ? ORDER BY pos DESC LIMIT 1";
     private static final String INSERT_MEMBER = "INSERT INTO sync_device_list_members (pos, room_id, user_id,"
-            + " joined) VALUES (?, ?, ?, ?)";
-    private static final String SELECT_MEMBERS = "SELECT room_id, user_id, joined FROM sync_device_list_members"
+            + " joined, event_id) VALUES (?, ?, ?, ?, ?)";
+    private static final String SELECT_MEMBERS = "SELECT room_id, user_id, joined, event_id"
+            + " FROM sync_device_list_members"
             + " WHERE pos > ? AND pos <= ? ORDER BY pos";
 
     /**
      * A user starting ({@code joined}) or stopping to be joined to a room.
      *
-     * @param roomId the room
-     * @param userId the user
-     * @param joined whether they are joined after the change
+     * @param roomId  the room
+     * @param userId  the user
+     * @param joined  whether they are joined after the change
+     * @param eventId the membership event that made the change, or null where it is not known
      */
-    record MemberChange(String roomId, String userId, boolean joined) {
+    record MemberChange(String roomId, String userId, boolean joined, String eventId) {
     }
 
     private final Database db;
@@ -72,7 +74,8 @@ final class DeviceListStore {
             if (last.orElse(false) == change.joined()) {
                 return false;
             }
-            tx.insert(INSERT_MEMBER, positions.next(), change.roomId(), change.userId(), change.joined() ? 1 : 0);
+            tx.insert(INSERT_MEMBER, positions.next(), change.roomId(), change.userId(), change.joined() ? 1 : 0,
+                    change.eventId());
             return true;
         });
     }
@@ -96,7 +99,8 @@ final class DeviceListStore {
     List<MemberChange> memberChanges(long after, long upTo) {
         try (Stream<DbRow> rows = db.client().execute().query(SELECT_MEMBERS, after, upTo)) {
             return rows.map(r -> new MemberChange(Rows.text(r, "room_id"), Rows.text(r, "user_id"),
-                    Rows.number(r, "joined") != 0)).toList();
+                    Rows.number(r, "joined") != 0,
+                    r.column("event_id").asOptional().map(String::valueOf).orElse(null))).toList();
         }
     }
 }

@@ -27,7 +27,8 @@ import io.myelin.sync.stream.SyncToken;
 public final class DeviceSync {
 
     private static final Migrations MIGRATIONS = new Migrations("sync", "/io/myelin/sync/db",
-            List.of("040-to-device.sql", "041-device-lists.sql", "042-to-device-txns.sql"),
+            List.of("040-to-device.sql", "041-device-lists.sql", "042-to-device-txns.sql",
+                    "043-device-list-member-events.sql"),
             DeviceSync.class::getResourceAsStream);
     private static final String DURABLE = "sync-device-lists";
 

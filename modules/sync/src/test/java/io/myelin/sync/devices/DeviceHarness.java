@@ -29,8 +29,11 @@ import io.myelin.api.ServerIdentity;
 import io.myelin.api.bus.Bus;
 import io.myelin.api.keys.KeysApi;
 import io.myelin.api.roomserver.JoinedResponse;
+import io.myelin.api.roomserver.RoomEvent;
 import io.myelin.api.roomserver.RoomRequest;
 import io.myelin.api.roomserver.RoomserverApi;
+import io.myelin.api.roomserver.StateRequest;
+import io.myelin.api.roomserver.StateResponse;
 import io.myelin.api.storage.Database;
 import io.myelin.api.users.AccessTokens;
 import io.myelin.api.users.DeviceInfo;
@@ -40,6 +43,8 @@ import io.myelin.api.users.UserData;
 import io.myelin.sync.stream.Memberships;
 import io.myelin.sync.stream.Notifier;
 import io.myelin.sync.stream.SyncSource;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 
 /**
  * The device sync parts on the real storage, bus and cache components, on SQLite in a temporary directory or a
@@ -58,6 +63,7 @@ final class DeviceHarness implements AutoCloseable {
     private final List<Component> started = new ArrayList<>();
     private final Map<Class<?>, Object> services = new HashMap<>();
     private final Map<String, Set<String>> rooms = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> stateAfter = new ConcurrentHashMap<>();
     private final Map<String, List<String>> devices = new ConcurrentHashMap<>();
     private final Notifier notifier = new Notifier();
     private final List<SyncSource> sources = new ArrayList<>();
@@ -98,6 +104,11 @@ final class DeviceHarness implements AutoCloseable {
     /** Sets who is joined to a room now. */
     void room(String roomId, String... members) {
         rooms.put(roomId, new LinkedHashSet<>(List.of(members)));
+    }
+
+    /** Sets who is joined to a room right after an event, where that differs from who is joined now. */
+    void stateAfter(String eventId, String... members) {
+        stateAfter.put(eventId, new LinkedHashSet<>(List.of(members)));
     }
 
     /** Sets a local user's devices. */
@@ -185,6 +196,21 @@ final class DeviceHarness implements AutoCloseable {
                         List<String> users = List.copyOf(rooms.getOrDefault(((RoomRequest) args[0]).roomId(),
                                 Set.of()));
                         return new JoinedResponse(users, List.of());
+                    }
+                    if (method.getName().equals("state")) {
+                        // Who is joined now stands for who was joined after an event not set apart.
+                        StateRequest request = (StateRequest) args[0];
+                        String roomId = request.roomId();
+                        Set<String> joined = stateAfter.getOrDefault(request.eventId(),
+                                rooms.getOrDefault(roomId, Set.of()));
+                        List<RoomEvent> members = new ArrayList<>();
+                        for (String userId : joined) {
+                            JsonObject member = Json.createObjectBuilder().add("type", "m.room.member")
+                                    .add("state_key", userId).add("sender", userId).add("content",
+                                            Json.createObjectBuilder().add("membership", "join")).build();
+                            members.add(new RoomEvent("$" + userId, roomId, "10", member, false, false, false, null));
+                        }
+                        return new StateResponse(roomId, "10", members);
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });

@@ -222,7 +222,7 @@ abstract class DeviceSourcesTestBase {
         assertEquals(1, inbox(BOB, "B2"));
     }
 
-    private void member(String roomId, String userId, String membership, boolean current) {
+    private String member(String roomId, String userId, String membership, boolean current) {
         RoomVersion version = RoomVersion.of("10").orElseThrow();
         JsonObject event = Json.createObjectBuilder().add("type", "m.room.member").add("state_key", userId)
                 .add("sender", userId).add("room_id", roomId).add("origin_server_ts", TXNS.incrementAndGet())
@@ -235,6 +235,7 @@ abstract class DeviceSourcesTestBase {
                 .add("addsStateEventIds", current ? Json.createArrayBuilder().add(eventId) : Json.createArrayBuilder())
                 .add("removesStateEventIds", Json.createArrayBuilder()).build();
         harness.bus().publish(Streams.OUTPUT_ROOM_EVENT, roomId, output.toString().getBytes(StandardCharsets.UTF_8));
+        return eventId;
     }
 
     private long keyChange(String userId) throws InterruptedException {
@@ -299,5 +300,24 @@ abstract class DeviceSourcesTestBase {
         member("!u:test.local", BOB, "join", true);
         long invited = waitPast(source::position, aliceLeft);
         assertTrue(deviceList(collect(source, CAROL, "C1", aliceLeft, invited), "left").isEmpty());
+    }
+
+    @Test
+    void aUsersOwnJoinNamesTheMembersAtThatJoinNotThoseWhoCameLater() throws Exception {
+        DeviceListSource source = harness.deviceLists();
+        long start = source.position();
+        // Alice joins a room that Carol is in; Bob joins after her. The room's state already holds Bob when a
+        // sync reads the window with only Alice's join in it: he belongs to the next window, once.
+        harness.room("!w:test.local", CAROL, ALICE);
+        String aliceJoin = member("!w:test.local", ALICE, "join", true);
+        harness.stateAfter(aliceJoin, CAROL, ALICE);
+        long aliceJoined = waitPast(source::position, start);
+        harness.room("!w:test.local", CAROL, ALICE, BOB);
+        member("!w:test.local", BOB, "join", true);
+        long bobJoined = waitPast(source::position, aliceJoined);
+
+        assertEquals(Set.of(CAROL), deviceList(collect(source, ALICE, "A1", start, aliceJoined), "changed"));
+        assertEquals(Set.of(BOB), deviceList(collect(source, ALICE, "A1", aliceJoined, bobJoined), "changed"));
+        assertEquals(Set.of(CAROL, BOB), deviceList(collect(source, ALICE, "A1", start, bobJoined), "changed"));
     }
 }
