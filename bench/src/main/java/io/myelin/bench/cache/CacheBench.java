@@ -1,15 +1,15 @@
 package io.myelin.bench.cache;
 
+import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.metrics.api.MeterRegistry;
-import io.myelin.api.ComponentContext;
 import io.myelin.api.ServerIdentity;
+import io.myelin.api.StartContext;
 import io.myelin.api.cache.Cache;
 import io.myelin.api.cache.CacheSpec;
 import io.myelin.cache.CacheComponent;
@@ -74,8 +74,11 @@ public class CacheBench {
     }
 
     private static Cache<String, byte[]> start(CacheComponent component, String budget) {
-        BenchContext context = new BenchContext(Config.just(ConfigSources.create(
-                Map.of("cache.max_size_estimated", budget))));
+        Config config = Config.just(ConfigSources.create(Map.of("cache.max_size_estimated", budget)));
+        // The cache neither signs nor writes files: any identity will do.
+        ServerIdentity identity = new ServerIdentity("bench.local", Path.of(System.getProperty("java.io.tmpdir")));
+        StartContext context = new StartContext(component, config, identity, MeterRegistry.create(),
+                Clock.systemUTC(), StartContext.newRegistry());
         component.start(context);
         // Roughly what a string key and a byte array retain on the heap.
         return context.caches().cache(new CacheSpec<>("bench", String.class, byte[].class,
@@ -118,52 +121,5 @@ public class CacheBench {
     @Benchmark
     public void putEvicting() {
         full.put("$new" + written++ + ":example.org", new byte[valueBytes]);
-    }
-
-    /** Just enough of a component context for the cache component. */
-    private static final class BenchContext implements ComponentContext {
-
-        private final Config root;
-        private final MeterRegistry meters = MeterRegistry.create();
-        private final Map<Class<?>, Object> services = new HashMap<>();
-
-        BenchContext(Config root) {
-            this.root = root;
-        }
-
-        @Override
-        public Config config() {
-            return root.get("cache");
-        }
-
-        @Override
-        public Config rootConfig() {
-            return root;
-        }
-
-        @Override
-        public ServerIdentity identity() {
-            throw new UnsupportedOperationException("not needed by the cache");
-        }
-
-        @Override
-        public MeterRegistry meters() {
-            return meters;
-        }
-
-        @Override
-        public Clock clock() {
-            return Clock.systemUTC();
-        }
-
-        @Override
-        public <T> void provide(Class<T> type, T service) {
-            services.put(type, service);
-        }
-
-        @Override
-        public <T> T require(Class<T> type) {
-            return type.cast(services.get(type));
-        }
     }
 }

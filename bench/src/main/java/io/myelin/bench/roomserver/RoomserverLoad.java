@@ -28,8 +28,8 @@ import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.metrics.api.MeterRegistry;
 import io.myelin.api.Component;
-import io.myelin.api.ComponentContext;
 import io.myelin.api.ServerIdentity;
+import io.myelin.api.StartContext;
 import io.myelin.api.roomserver.CreateRoomRequest;
 import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.roomserver.SendEventRequest;
@@ -262,17 +262,15 @@ public final class RoomserverLoad {
 
         static Server start(String url, Path dir) throws Exception {
             Server server = new Server();
-            Map<Class<?>, Object> services = new HashMap<>();
+            Map<Class<?>, Object> services = StartContext.newRegistry();
             ServerIdentity identity = new ServerIdentity(SERVER_NAME, dir);
+            Config config = Config.just(ConfigSources.create(synchronous == null || !url.startsWith("jdbc:sqlite:")
+                    ? Map.of("database.url", url)
+                    : Map.of("database.url", url, "database.sqlite_synchronous", synchronous)));
             try {
                 for (String name : COMPONENTS) {
                     Component c = (Component) Class.forName(name).getConstructor().newInstance();
-                    Map<String, String> section = Map.of();
-                    if (name.endsWith("StorageComponent")) {
-                        section = synchronous == null || !url.startsWith("jdbc:sqlite:") ? Map.of("url", url)
-                                : Map.of("url", url, "sqlite_synchronous", synchronous);
-                    }
-                    c.start(new Context(section, identity, services));
+                    c.start(new StartContext(c, config, identity, METERS, Clock.systemUTC(), services));
                     server.started.add(c);
                 }
             } catch (Exception | Error e) {
@@ -288,45 +286,6 @@ public final class RoomserverLoad {
             for (int i = started.size() - 1; i >= 0; i--) {
                 started.get(i).stop();
             }
-        }
-    }
-
-    private record Context(Map<String, String> section, ServerIdentity identity, Map<Class<?>, Object> services)
-            implements ComponentContext {
-
-        @Override
-        public Config config() {
-            return Config.builder().addSource(ConfigSources.create(section)).disableEnvironmentVariablesSource()
-                    .disableSystemPropertiesSource().build();
-        }
-
-        @Override
-        public Config rootConfig() {
-            return config();
-        }
-
-        @Override
-        public MeterRegistry meters() {
-            return METERS;
-        }
-
-        @Override
-        public Clock clock() {
-            return Clock.systemUTC();
-        }
-
-        @Override
-        public <T> void provide(Class<T> type, T service) {
-            services.put(type, service);
-        }
-
-        @Override
-        public <T> T require(Class<T> type) {
-            Object service = services.get(type);
-            if (service == null) {
-                throw new IllegalStateException("nothing provides " + type.getName());
-            }
-            return type.cast(service);
         }
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.myelin.api.Component;
+import io.myelin.api.StartContext;
 import io.myelin.api.bus.Bus;
 import io.myelin.api.storage.Database;
 import org.junit.jupiter.api.Test;
@@ -21,17 +22,17 @@ class BusComponentTest {
         String url = Backends.natsUrl();
         String prefix = "MyelinComponent" + Long.toHexString(System.nanoTime());
         Path dir = Files.createTempDirectory("myelin-bus-component");
-        Component storage = TestContext.component("storage");
-        Component bus = TestContext.component("bus");
-        TestContext storageContext = new TestContext(Map.of("url", "jdbc:sqlite:" + dir.resolve("n.db")), dir);
-        TestContext context = new TestContext(Map.of("nats.urls", url, "prefix", prefix), dir);
+        Component storage = Components.component("storage");
+        Component bus = Components.component("bus");
+        Map<String, String> config = Map.of("database.url", "jdbc:sqlite:" + dir.resolve("n.db"),
+                "bus.nats.urls", url, "bus.prefix", prefix);
+        Map<Class<?>, Object> services = StartContext.newRegistry();
         try (NatsHarness cleanup = new NatsHarness(url, prefix, true, EmbeddedHarness.sqlite())) {
-            storage.start(storageContext);
-            context.provide(Database.class, storageContext.require(Database.class));
-            bus.start(context);
+            Components.start(storage, config, dir, services);
+            Components.start(bus, config, dir, services);
             try {
                 assertTrue(((BusComponent) bus).bus().description().startsWith("NATS JetStream"));
-                assertTrue(context.require(Bus.class) != null);
+                assertTrue(services.get(Bus.class) != null);
             } finally {
                 bus.stop();
                 storage.stop();
@@ -42,19 +43,18 @@ class BusComponentTest {
     @Test
     void startsTheEmbeddedBusOnTheServersDatabaseByDefault() throws Exception {
         Path dir = Files.createTempDirectory("myelin-bus-component");
-        Component storage = TestContext.component("storage");
-        Component bus = TestContext.component("bus");
+        Component storage = Components.component("storage");
+        Component bus = Components.component("bus");
         assertEquals(Set.of(Bus.class), bus.provides());
         assertEquals(Set.of(Database.class), bus.needs());
         assertEquals("bus", bus.configKey());
 
-        TestContext storageContext = new TestContext(Map.of("url", "jdbc:sqlite:" + dir.resolve("c.db")), dir);
-        storage.start(storageContext);
-        TestContext busContext = new TestContext(Map.of(), dir);
-        busContext.provide(Database.class, storageContext.require(Database.class));
+        Map<String, String> config = Map.of("database.url", "jdbc:sqlite:" + dir.resolve("c.db"));
+        Map<Class<?>, Object> services = StartContext.newRegistry();
+        Components.start(storage, config, dir, services);
         try {
-            bus.start(busContext);
-            Bus started = busContext.require(Bus.class);
+            Components.start(bus, config, dir, services);
+            Bus started = (Bus) services.get(Bus.class);
             assertTrue(((BusComponent) bus).bus().description().contains("embedded"));
             java.util.concurrent.CountDownLatch got = new java.util.concurrent.CountDownLatch(1);
             started.subscribe("Component", "reader", m -> {

@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 import io.myelin.api.Component;
+import io.myelin.api.StartContext;
 import io.myelin.api.bus.MessageHandler;
 import io.myelin.api.bus.Subscription;
 import io.myelin.api.storage.Database;
@@ -78,14 +79,14 @@ final class EmbeddedHarness implements BusHarness {
      * @return the bus with its storage
      */
     WithStorage openWith(Function<Database, ManagedBus> opener) {
-        Component storage = TestContext.component("storage");
-        TestContext context = new TestContext(Map.of("url", url), dataDir);
+        Component storage = Components.component("storage");
+        Map<Class<?>, Object> services = StartContext.newRegistry();
         try {
-            storage.start(context);
+            Components.start(storage, Map.of("database.url", url), dataDir, services);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start storage on " + kind, e);
         }
-        Database database = context.require(Database.class);
+        Database database = (Database) services.get(Database.class);
         try {
             return new WithStorage(opener.apply(database), storage, database);
         } catch (RuntimeException e) {
@@ -105,11 +106,11 @@ final class EmbeddedHarness implements BusHarness {
     }
 
     private static void adminStatement(String admin, Path dir, String sql) {
-        Component storage = TestContext.component("storage");
-        TestContext context = new TestContext(Map.of("url", admin), dir);
+        Component storage = Components.component("storage");
+        Map<Class<?>, Object> services = StartContext.newRegistry();
         try {
-            storage.start(context);
-            context.require(Database.class).client().execute().dml(sql);
+            Components.start(storage, Map.of("database.url", admin), dir, services);
+            ((Database) services.get(Database.class)).client().execute().dml(sql);
         } catch (Exception e) {
             throw new IllegalStateException("cannot run '" + sql + "' on the PostgreSQL test server", e);
         } finally {

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
 import io.myelin.api.Component;
 import io.myelin.api.ConfigProblems;
 import io.myelin.api.cache.Caches;
@@ -15,9 +17,13 @@ import org.junit.jupiter.api.Test;
 
 class CacheSettingsTest {
 
+    private static Config section(Map<String, String> config) {
+        return Config.just(ConfigSources.create(config)).get("cache");
+    }
+
     private static List<String> problems(Map<String, String> config) {
         ConfigProblems problems = new ConfigProblems();
-        new CacheComponent().verify(TestContext.section(config), problems);
+        new CacheComponent().verify(section(config), problems);
         return problems.list();
     }
 
@@ -35,7 +41,7 @@ class CacheSettingsTest {
     @Test
     void defaultsApplyWhenTheSectionIsMissing() {
         ConfigProblems problems = new ConfigProblems();
-        CacheSettings settings = CacheSettings.read(TestContext.section(Map.of()), problems);
+        CacheSettings settings = CacheSettings.read(section(Map.of()), problems);
 
         assertTrue(problems.isEmpty(), problems.list()::toString);
         assertEquals(1L << 30, settings.maxSize().bytes());
@@ -45,7 +51,7 @@ class CacheSettingsTest {
     @Test
     void goodValuesAreRead() {
         ConfigProblems problems = new ConfigProblems();
-        CacheSettings settings = CacheSettings.read(TestContext.section(Map.of(
+        CacheSettings settings = CacheSettings.read(section(Map.of(
                 "cache.max_size_estimated", "256MB", "cache.max_age", "1h30m")),
                 problems);
 

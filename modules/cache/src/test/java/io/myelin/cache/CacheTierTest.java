@@ -22,6 +22,14 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Tag;
+import io.myelin.api.ServerIdentity;
+import io.myelin.api.StartContext;
 import io.myelin.api.cache.Cache;
 import io.myelin.api.cache.CacheSpec;
 import io.myelin.api.cache.Caches;
@@ -36,14 +44,28 @@ class CacheTierTest {
 
     private final List<CacheComponent> started = new ArrayList<>();
 
-    private TestContext context;
+    /** One registry for all tests, as in the server; each test's stop() removes what it registered. */
+    private static final MeterRegistry METERS = MeterRegistry.create();
+
+    private final MovableClock clock = new MovableClock();
 
     private Caches start(Map<String, String> config) {
-        context = new TestContext(config);
         CacheComponent component = new CacheComponent();
-        component.start(context);
+        Map<Class<?>, Object> services = StartContext.newRegistry();
+        // The cache neither signs nor writes files: any identity will do.
+        ServerIdentity identity = new ServerIdentity("localhost:8008", Path.of(System.getProperty("java.io.tmpdir")));
+        component.start(new StartContext(component, Config.just(ConfigSources.create(config)), identity, METERS,
+                clock, services));
         started.add(component);
-        return context.caches();
+        return (Caches) services.get(Caches.class);
+    }
+
+    private static long counter(String name, String cache) {
+        return METERS.counter(name, List.of(Tag.create("cache", cache))).map(Counter::count).orElse(-1L);
+    }
+
+    private static double gauge(String name, List<Tag> tags) {
+        return METERS.gauge(name, tags).map(g -> ((Gauge<?>) g).value().doubleValue()).orElse(-1.0);
     }
 
     private Caches start() {
@@ -60,11 +82,11 @@ class CacheTierTest {
     }
 
     private long occupied() {
-        return (long) context.gauge("myelin.cache.occupied.bytes", List.of());
+        return (long) gauge("myelin.cache.occupied.bytes", List.of());
     }
 
     private long estimated(String cache) {
-        return (long) context.gauge("myelin.cache.estimated.bytes", tag(cache));
+        return (long) gauge("myelin.cache.estimated.bytes", tag(cache));
     }
 
     @Test
@@ -86,7 +108,7 @@ class CacheTierTest {
         long estimated = 0;
         for (String name : names) {
             estimated += estimated(name);
-            assertTrue(context.counter("myelin.cache.evictions", name) > 0, name + " had no evictions");
+            assertTrue(counter("myelin.cache.evictions", name) > 0, name + " had no evictions");
         }
         assertTrue(occupied() > BUDGET * 9 / 10, () -> "the tier should be nearly full, occupied " + occupied());
         assertEquals(occupied(), estimated, "the caches' bytes are what the tier counts");
@@ -109,7 +131,7 @@ class CacheTierTest {
         }
 
         assertEquals(occupied(), estimated("ids") + estimated("events"));
-        assertTrue(context.counter("myelin.cache.evictions", "ids") > 10_000);
+        assertTrue(counter("myelin.cache.evictions", "ids") > 10_000);
         assertArrayEquals(new byte[20_000], events.get("e199"));
     }
 
@@ -171,13 +193,13 @@ class CacheTierTest {
         Cache<String, byte[]> cache = caches.cache(bytes("events"));
         cache.put("a", new byte[] {1});
 
-        context.movableClock().advance(Duration.ofMinutes(59));
+        clock.advance(Duration.ofMinutes(59));
         assertArrayEquals(new byte[] {1}, cache.get("a"));
 
-        context.movableClock().advance(Duration.ofMinutes(2));
+        clock.advance(Duration.ofMinutes(2));
         assertNull(cache.get("a"));
-        assertEquals(1, context.counter("myelin.cache.expirations", "events"));
-        assertEquals(0, context.gauge("myelin.cache.estimated.bytes", tag("events")));
+        assertEquals(1, counter("myelin.cache.expirations", "events"));
+        assertEquals(0, gauge("myelin.cache.estimated.bytes", tag("events")));
     }
 
     @Test
@@ -186,12 +208,12 @@ class CacheTierTest {
         Cache<String, byte[]> cache = caches.cache(bytes("events"));
         cache.put("a", new byte[] {1});
 
-        context.movableClock().advance(Duration.ofMinutes(8));
+        clock.advance(Duration.ofMinutes(8));
         cache.put("a", new byte[] {2});
-        context.movableClock().advance(Duration.ofMinutes(8));
+        clock.advance(Duration.ofMinutes(8));
 
         assertArrayEquals(new byte[] {2}, cache.get("a"));
-        context.movableClock().advance(Duration.ofMinutes(3));
+        clock.advance(Duration.ofMinutes(3));
         assertNull(cache.get("a"));
     }
 
@@ -235,10 +257,10 @@ class CacheTierTest {
         keys.get("nope");
         events.get("nope");
 
-        assertEquals(2, context.counter("myelin.cache.hits", "keys"));
-        assertEquals(1, context.counter("myelin.cache.misses", "keys"));
-        assertEquals(0, context.counter("myelin.cache.hits", "events"));
-        assertEquals(1, context.counter("myelin.cache.misses", "events"));
+        assertEquals(2, counter("myelin.cache.hits", "keys"));
+        assertEquals(1, counter("myelin.cache.misses", "keys"));
+        assertEquals(0, counter("myelin.cache.hits", "events"));
+        assertEquals(1, counter("myelin.cache.misses", "events"));
         assertEquals(1_001 + OVERHEAD, estimated("keys"));
         assertEquals(0, estimated("events"));
         assertEquals(1_001 + OVERHEAD, occupied());
@@ -256,9 +278,9 @@ class CacheTierTest {
         }
 
         assertNull(keys.get("k"));
-        assertEquals(1, context.counter("myelin.cache.evictions", "keys"));
-        assertEquals(0, context.gauge("myelin.cache.estimated.bytes", tag("keys")));
-        assertTrue(context.counter("myelin.cache.evictions", "events") > 0);
+        assertEquals(1, counter("myelin.cache.evictions", "keys"));
+        assertEquals(0, gauge("myelin.cache.estimated.bytes", tag("keys")));
+        assertTrue(counter("myelin.cache.evictions", "events") > 0);
     }
 
     @Test
@@ -270,25 +292,25 @@ class CacheTierTest {
 
         // Eviction prefers the entry used longest ago, by the clock: time passes between the writes.
         for (int i = 0; i < 2_000; i++) {
-            context.movableClock().advance(Duration.ofMillis(1));
+            clock.advance(Duration.ofMillis(1));
             events.put("e" + i, new byte[1_000]);
             keys.get("k");
         }
 
         assertArrayEquals(new byte[1_000], keys.get("k"));
-        assertEquals(0, context.counter("myelin.cache.evictions", "keys"));
+        assertEquals(0, counter("myelin.cache.evictions", "keys"));
     }
 
     @Test
     void stopRemovesTheMeters() {
         Caches caches = start();
         caches.cache(bytes("events")).get("a");
-        assertEquals(1, context.counter("myelin.cache.misses", "events"));
+        assertEquals(1, counter("myelin.cache.misses", "events"));
 
         started.removeFirst().stop();
 
-        assertEquals(-1, context.counter("myelin.cache.misses", "events"));
-        assertEquals(-1, context.gauge("myelin.cache.occupied.bytes", List.of()));
+        assertEquals(-1, counter("myelin.cache.misses", "events"));
+        assertEquals(-1, gauge("myelin.cache.occupied.bytes", List.of()));
     }
 
     @Test
@@ -427,7 +449,7 @@ class CacheTierTest {
         }
 
         assertEquals(List.of(), warnings.stream().map(LogRecord::getMessage).toList());
-        assertTrue(context.counter("myelin.cache.evictions", "names") > 0);
+        assertTrue(counter("myelin.cache.evictions", "names") > 0);
     }
 
     private static List<io.helidon.metrics.api.Tag> tag(String cache) {

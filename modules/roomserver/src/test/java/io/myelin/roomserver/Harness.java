@@ -24,8 +24,8 @@ import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.metrics.api.MeterRegistry;
 import io.myelin.api.Component;
-import io.myelin.api.ComponentContext;
 import io.myelin.api.ServerIdentity;
+import io.myelin.api.StartContext;
 import io.myelin.api.bus.Bus;
 import io.myelin.api.bus.Streams;
 import io.myelin.api.bus.Subscription;
@@ -228,17 +228,16 @@ final class Harness implements AutoCloseable {
     }
 
     private void start() throws Exception {
-        Map<Class<?>, Object> services = new HashMap<>();
+        Map<Class<?>, Object> services = StartContext.newRegistry();
         this.services = services;
         ServerIdentity identity = new ServerIdentity(SERVER_NAME, dir, key, List.of());
+        Map<String, String> values = new HashMap<>();
+        values.put("database.url", url);
+        busSection.forEach((k, v) -> values.put("bus." + k, v));
+        roomserverSection.forEach((k, v) -> values.put("roomserver." + k, v));
+        Config config = Config.just(ConfigSources.create(values));
         for (String name : List.of("storage", "cache", "bus", "roomserver")) {
             Component c = component(name);
-            Map<String, String> section = switch (name) {
-                case "storage" -> Map.of("url", url);
-                case "bus" -> busSection;
-                case "roomserver" -> roomserverSection;
-                default -> Map.of();
-            };
             if (name.equals("roomserver")) {
                 // Subscribed before the roomserver starts, so that the stream keeps every output from the first.
                 outputSubscription = ((Bus) services.get(Bus.class)).subscribe(Streams.OUTPUT_ROOM_EVENT, "test",
@@ -250,7 +249,7 @@ final class Harness implements AutoCloseable {
                             message.ack();
                         });
             }
-            c.start(new Context(section, identity, services));
+            c.start(new StartContext(c, config, identity, METERS, CLOCK, services));
             started.add(c);
         }
         api = (RoomserverApi) services.get(RoomserverApi.class);
@@ -290,9 +289,10 @@ final class Harness implements AutoCloseable {
 
     private static void adminStatement(String admin, Path dir, String sql) {
         Component storage = component("storage");
-        Map<Class<?>, Object> services = new HashMap<>();
+        Map<Class<?>, Object> services = StartContext.newRegistry();
         try {
-            storage.start(new Context(Map.of("url", admin), new ServerIdentity(SERVER_NAME, dir), services));
+            storage.start(new StartContext(storage, Config.just(ConfigSources.create(Map.of("database.url", admin))),
+                    new ServerIdentity(SERVER_NAME, dir), METERS, CLOCK, services));
             ((Database) services.get(Database.class)).client().execute().dml(sql);
         } catch (Exception e) {
             throw new IllegalStateException("cannot run '" + sql + "' on the PostgreSQL test server", e);
@@ -315,46 +315,6 @@ final class Harness implements AutoCloseable {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // A leftover temporary directory harms nothing.
-        }
-    }
-
-    /** A start context with a shared service registry. */
-    private record Context(Map<String, String> section, ServerIdentity identity, Map<Class<?>, Object> services)
-            implements ComponentContext {
-
-        @Override
-        public Config config() {
-            return Config.builder().addSource(ConfigSources.create(section)).disableEnvironmentVariablesSource()
-                    .disableSystemPropertiesSource().build();
-        }
-
-        @Override
-        public Config rootConfig() {
-            return config();
-        }
-
-        @Override
-        public MeterRegistry meters() {
-            return METERS;
-        }
-
-        @Override
-        public Clock clock() {
-            return CLOCK;
-        }
-
-        @Override
-        public <T> void provide(Class<T> type, T service) {
-            services.put(type, service);
-        }
-
-        @Override
-        public <T> T require(Class<T> type) {
-            Object service = services.get(type);
-            if (service == null) {
-                throw new IllegalStateException("nothing provides " + type.getName());
-            }
-            return type.cast(service);
         }
     }
 

@@ -17,6 +17,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.myelin.api.Component;
 import io.myelin.api.ConfigProblems;
 import io.myelin.api.ServerIdentity;
+import io.myelin.api.StartContext;
 import io.myelin.server.config.ConfigException;
 import io.myelin.server.config.CoreConfig;
 import io.myelin.server.config.Settings;
@@ -27,7 +28,6 @@ import io.myelin.server.http.MetricsEndpoint;
 import io.myelin.server.http.RequestMetrics;
 import io.myelin.server.http.RouteTable;
 import io.myelin.server.wiring.ComponentGraph;
-import io.myelin.server.wiring.StartContext;
 
 /**
  * A running Myelin: its components started in dependency order, its listeners open. {@link #stop()}

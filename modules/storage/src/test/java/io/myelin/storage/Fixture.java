@@ -7,20 +7,22 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.metrics.api.MeterRegistry;
-import io.myelin.api.ComponentContext;
 import io.myelin.api.ServerIdentity;
+import io.myelin.api.StartContext;
 import io.myelin.api.storage.Database;
 
 /**
  * A started storage component on a fresh database of one backend, as the server would start it.
  */
 final class Fixture implements AutoCloseable {
+
+    /** One registry for the whole run, as the server has one for its whole life. */
+    static final MeterRegistry METERS = MeterRegistry.create();
 
     private final Backend.TestDatabase testDatabase;
     private final Path dataDir;
@@ -79,8 +81,8 @@ final class Fixture implements AutoCloseable {
      */
     Database startAnother() {
         StorageComponent other = new StorageComponent();
-        // The same registry: a second storage shares (and on stop removes) the meters of the first.
-        TestContext context = context();
+        // The same meter registry: a second storage shares (and on stop removes) the meters of the first.
+        StartContext context = context(other, section, dataDir);
         other.start(context);
         others.add(other);
         return context.require(Database.class);
@@ -98,15 +100,23 @@ final class Fixture implements AutoCloseable {
         }
     }
 
-    private TestContext context() {
+    /**
+     * The server's start context for a storage component, with a registry of its own.
+     *
+     * @param component the storage component
+     * @param section   the {@code database} section
+     * @param dataDir   the server's data directory
+     */
+    static StartContext context(StorageComponent component, Map<String, String> section, Path dataDir) {
         Map<String, String> prefixed = new HashMap<>();
         section.forEach((key, value) -> prefixed.put("database." + key, value));
-        return new TestContext(config(prefixed).get("database"), dataDir);
+        return new StartContext(component, config(prefixed), new ServerIdentity("localhost:8008", dataDir), METERS,
+                Clock.systemUTC(), StartContext.newRegistry());
     }
 
     private void startComponent() {
-        TestContext context = context();
         component = new StorageComponent();
+        StartContext context = context(component, section, dataDir);
         component.start(context);
         database = context.require(Database.class);
     }
@@ -117,61 +127,5 @@ final class Fixture implements AutoCloseable {
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()
                 .build();
-    }
-
-    /**
-     * The part of the server's start context the storage component uses.
-     */
-    static class TestContext implements ComponentContext {
-        // One registry for the whole run, as the server has one for its whole life.
-        static final MeterRegistry METERS = MeterRegistry.create();
-
-        private final Config config;
-        private final ServerIdentity identity;
-        private final Map<Class<?>, Object> services = new ConcurrentHashMap<>();
-
-        TestContext(Config config, Path dataDir) {
-            this.config = config;
-            this.identity = new ServerIdentity("localhost:8008", dataDir);
-        }
-
-        @Override
-        public Config config() {
-            return config;
-        }
-
-        @Override
-        public Config rootConfig() {
-            return config;
-        }
-
-        @Override
-        public ServerIdentity identity() {
-            return identity;
-        }
-
-        @Override
-        public MeterRegistry meters() {
-            return METERS;
-        }
-
-        @Override
-        public Clock clock() {
-            return Clock.systemUTC();
-        }
-
-        @Override
-        public <T> void provide(Class<T> type, T service) {
-            services.put(type, service);
-        }
-
-        @Override
-        public <T> T require(Class<T> type) {
-            Object service = services.get(type);
-            if (service == null) {
-                throw new IllegalStateException("nothing provides " + type.getName());
-            }
-            return type.cast(service);
-        }
     }
 }

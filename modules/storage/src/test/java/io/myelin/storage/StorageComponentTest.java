@@ -13,6 +13,7 @@ import java.util.logging.Logger;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 import io.myelin.api.ConfigProblems;
+import io.myelin.api.StartContext;
 import io.myelin.api.storage.Database;
 import io.myelin.api.storage.Dialect;
 import org.junit.jupiter.api.Test;
@@ -52,8 +53,8 @@ class StorageComponentTest {
     @Test
     void defaultDatabaseIsSqliteInANewDataDirectory() throws Exception {
         Path dataDir = dir.resolve("not").resolve("yet");
-        Fixture.TestContext context = new Fixture.TestContext(StorageConfigTest.section(Map.of()), dataDir);
         StorageComponent component = new StorageComponent();
+        StartContext context = Fixture.context(component, Map.of(), dataDir);
 
         component.start(context);
         try {
@@ -68,10 +69,11 @@ class StorageComponentTest {
 
     @Test
     void startFailsAtOnceWhenPostgresIsUnreachable() {
-        Fixture.TestContext context = new Fixture.TestContext(StorageConfigTest.section(Map.of(
-                "url", "jdbc:postgresql://127.0.0.1:1/myelin", "connection_timeout", "1s")), dir);
+        StorageComponent component = new StorageComponent();
+        StartContext context = Fixture.context(component, Map.of(
+                "url", "jdbc:postgresql://127.0.0.1:1/myelin", "connection_timeout", "1s"), dir);
 
-        RuntimeException e = assertThrows(RuntimeException.class, () -> new StorageComponent().start(context));
+        RuntimeException e = assertThrows(RuntimeException.class, () -> component.start(context));
 
         assertTrue(String.valueOf(e.getMessage()).contains("127.0.0.1:1"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> context.require(Database.class));
@@ -80,11 +82,11 @@ class StorageComponentTest {
     @Test
     void startFailsWhenTheSqliteDirectoryCannotBeMade() throws Exception {
         Path blocker = Files.writeString(dir.resolve("taken"), "a file, not a directory");
-        Fixture.TestContext context = new Fixture.TestContext(StorageConfigTest.section(Map.of(
-                "url", "jdbc:sqlite:" + blocker.resolve("sub").resolve("myelin.db"))), dir);
+        StorageComponent component = new StorageComponent();
+        StartContext context = Fixture.context(component, Map.of(
+                "url", "jdbc:sqlite:" + blocker.resolve("sub").resolve("myelin.db")), dir);
 
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                                               () -> new StorageComponent().start(context));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> component.start(context));
 
         assertTrue(e.getMessage().contains("cannot create database directory"), e.getMessage());
     }
@@ -92,7 +94,7 @@ class StorageComponentTest {
     @ParameterizedTest
     @EnumSource(Backend.class)
     void metersShowPoolsAndWritesAndGoAwayOnStop(Backend backend) throws Exception {
-        MeterRegistry meters = Fixture.TestContext.METERS;
+        MeterRegistry meters = Fixture.METERS;
         String pool = backend == Backend.SQLITE ? "write" : "main";
         List<Tag> tags = List.of(Tag.create("pool", pool));
         try (Fixture fixture = Fixture.start(backend, dir)) {

@@ -1,31 +1,15 @@
 package io.myelin.sync.devices;
 
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import java.io.IOException;
 import java.lang.reflect.Proxy;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
-import io.helidon.metrics.api.MeterRegistry;
-import io.myelin.api.Component;
-import io.myelin.api.ComponentContext;
-import io.myelin.api.ServerIdentity;
 import io.myelin.api.bus.Bus;
 import io.myelin.api.keys.KeysApi;
 import io.myelin.api.roomserver.JoinedResponse;
@@ -40,6 +24,8 @@ import io.myelin.api.users.DeviceInfo;
 import io.myelin.api.users.DevicesRequest;
 import io.myelin.api.users.DevicesResponse;
 import io.myelin.api.users.UserData;
+import io.myelin.sync.SyncComponent;
+import io.myelin.sync.TestComponents;
 import io.myelin.sync.stream.Memberships;
 import io.myelin.sync.stream.Notifier;
 import io.myelin.sync.stream.SyncSource;
@@ -53,15 +39,9 @@ import jakarta.json.JsonObject;
  */
 final class DeviceHarness implements AutoCloseable {
 
-    static final String SERVER_NAME = "test.local";
-    private static final String POSTGRES_VARIABLE = "MYELIN_TEST_POSTGRES_URL";
-    private static final MeterRegistry METERS = MeterRegistry.create();
+    static final String SERVER_NAME = TestComponents.SERVER_NAME;
 
-    private final String url;
-    private final Path dir;
-    private final Runnable drop;
-    private final List<Component> started = new ArrayList<>();
-    private final Map<Class<?>, Object> services = new HashMap<>();
+    private final TestComponents components;
     private final Map<String, Set<String>> rooms = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> stateAfter = new ConcurrentHashMap<>();
     private final Map<String, List<String>> devices = new ConcurrentHashMap<>();
@@ -69,35 +49,26 @@ final class DeviceHarness implements AutoCloseable {
     private final List<SyncSource> sources = new ArrayList<>();
     private DeviceSync sync;
 
-    private DeviceHarness(String url, Path dir, Runnable drop) {
-        this.url = url;
-        this.dir = dir;
-        this.drop = drop;
+    private DeviceHarness(TestComponents components) {
+        this.components = components;
     }
 
     static DeviceHarness sqlite(KeysApi keys) throws Exception {
-        Path dir = Files.createTempDirectory("myelin-sync-test");
-        DeviceHarness h = new DeviceHarness("jdbc:sqlite:" + dir.resolve("myelin.db"), dir, () -> delete(dir));
-        h.start(keys);
-        return h;
+        return start(TestComponents.sqlite(), keys);
     }
 
     static DeviceHarness postgres(KeysApi keys) throws Exception {
-        String admin = System.getenv(POSTGRES_VARIABLE);
-        if (admin == null || admin.isBlank()) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail(POSTGRES_VARIABLE + " must be set when CI=true: PostgreSQL tests may not be skipped");
-            }
-            assumeTrue(false, POSTGRES_VARIABLE + " is not set; PostgreSQL tests skipped");
+        return start(TestComponents.postgres("myelin_syncdev_"), keys);
+    }
+
+    private static DeviceHarness start(TestComponents components, KeysApi keys) throws Exception {
+        DeviceHarness h = new DeviceHarness(components);
+        try {
+            h.start(keys);
+        } catch (Exception | Error e) {
+            h.close();
+            throw e;
         }
-        Path dir = Files.createTempDirectory("myelin-sync-test");
-        String name = "myelin_syncdev_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-        adminStatement(admin, dir, "CREATE DATABASE " + name);
-        DeviceHarness h = new DeviceHarness(withDatabase(admin, name), dir, () -> {
-            adminStatement(admin, dir, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-            delete(dir);
-        });
-        h.start(keys);
         return h;
     }
 
@@ -133,11 +104,11 @@ final class DeviceHarness implements AutoCloseable {
     }
 
     Bus bus() {
-        return (Bus) services.get(Bus.class);
+        return components.service(Bus.class);
     }
 
     long count(String sql, Object... params) {
-        return ((Database) services.get(Database.class)).client().execute().get(sql, params)
+        return components.service(Database.class).client().execute().get(sql, params)
                 .map(r -> ((Number) r.column("n").get()).longValue()).orElseThrow();
     }
 
@@ -148,19 +119,17 @@ final class DeviceHarness implements AutoCloseable {
     }
 
     private void start(KeysApi keys) throws Exception {
-        ServerIdentity identity = new ServerIdentity(SERVER_NAME, dir);
-        for (String name : List.of("storage", "cache", "bus")) {
-            Component c = component(name);
-            c.start(new Context(name.equals("storage") ? Map.of("url", url) : Map.of(), identity, services));
-            started.add(c);
-        }
+        components.start(List.of("storage", "cache", "bus"), Map.of());
+        // Stand-ins for the roomserver and users components, which this harness does not start.
+        Map<Class<?>, Object> services = components.services();
         services.put(UserData.class, userData());
         services.put(RoomserverApi.class, roomserver());
         services.put(AccessTokens.class, (AccessTokens) token -> {
             throw new UnsupportedOperationException();
         });
         sources.clear();
-        sync = DeviceSync.start(new Context(Map.of(), identity, services), memberships(), notifier, sources, keys);
+        sync = DeviceSync.start(components.context(new SyncComponent(), Map.of(), services), memberships(), notifier,
+                sources, keys);
     }
 
     private Memberships memberships() {
@@ -238,11 +207,7 @@ final class DeviceHarness implements AutoCloseable {
             sync.stop();
             sync = null;
         }
-        for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).stop();
-        }
-        started.clear();
-        services.clear();
+        components.stop();
     }
 
     @Override
@@ -250,83 +215,7 @@ final class DeviceHarness implements AutoCloseable {
         try {
             stop();
         } finally {
-            drop.run();
-        }
-    }
-
-    private static Component component(String name) {
-        return ServiceLoader.load(Component.class).stream().map(ServiceLoader.Provider::get)
-                .filter(c -> c.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no component " + name + " on the module path"));
-    }
-
-    private static void adminStatement(String admin, Path dir, String sql) {
-        Component storage = component("storage");
-        Map<Class<?>, Object> services = new HashMap<>();
-        try {
-            storage.start(new Context(Map.of("url", admin), new ServerIdentity(SERVER_NAME, dir), services));
-            ((Database) services.get(Database.class)).client().execute().dml(sql);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot run '" + sql + "' on the PostgreSQL test server", e);
-        } finally {
-            storage.stop();
-        }
-    }
-
-    private static String withDatabase(String url, String name) {
-        int hostStart = url.indexOf("//") + 2;
-        int query = url.indexOf('?');
-        String head = query < 0 ? url : url.substring(0, query);
-        String tail = query < 0 ? "" : url.substring(query);
-        int slash = head.indexOf('/', hostStart);
-        return (slash < 0 ? head : head.substring(0, slash)) + "/" + name + tail;
-    }
-
-    private static void delete(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // A leftover temporary directory harms nothing.
-        }
-    }
-
-    /** A start context with a shared service registry. */
-    private record Context(Map<String, String> section, ServerIdentity identity, Map<Class<?>, Object> services)
-            implements ComponentContext {
-
-        @Override
-        public Config config() {
-            return Config.builder().addSource(ConfigSources.create(section)).disableEnvironmentVariablesSource()
-                    .disableSystemPropertiesSource().build();
-        }
-
-        @Override
-        public Config rootConfig() {
-            return config();
-        }
-
-        @Override
-        public MeterRegistry meters() {
-            return METERS;
-        }
-
-        @Override
-        public Clock clock() {
-            return Clock.systemUTC();
-        }
-
-        @Override
-        public <T> void provide(Class<T> type, T service) {
-            services.put(type, service);
-        }
-
-        @Override
-        public <T> T require(Class<T> type) {
-            Object service = services.get(type);
-            if (service == null) {
-                throw new IllegalStateException("nothing provides " + type.getName());
-            }
-            return type.cast(service);
+            components.close();
         }
     }
 }

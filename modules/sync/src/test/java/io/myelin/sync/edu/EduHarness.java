@@ -1,32 +1,18 @@
 package io.myelin.sync.edu;
 
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
-import io.helidon.metrics.api.MeterRegistry;
-import io.myelin.api.Component;
-import io.myelin.api.ComponentContext;
-import io.myelin.api.ServerIdentity;
 import io.myelin.api.bus.Bus;
 import io.myelin.api.bus.Streams;
 import io.myelin.api.roomserver.RoomserverApi;
@@ -45,7 +31,8 @@ import io.myelin.api.users.UiaRequest;
 import io.myelin.api.users.UiaResponse;
 import io.myelin.api.users.UserData;
 import io.myelin.api.users.UserRequest;
-import io.myelin.protocol.crypto.SigningKey;
+import io.myelin.sync.SyncComponent;
+import io.myelin.sync.TestComponents;
 import io.myelin.sync.stream.Memberships;
 import io.myelin.sync.stream.Notifier;
 import io.myelin.sync.stream.RoomserverMemberships;
@@ -66,51 +53,25 @@ import jakarta.json.JsonValue;
  */
 final class EduHarness implements AutoCloseable {
 
-    static final String SERVER_NAME = "test.local";
-    private static final String POSTGRES_VARIABLE = "MYELIN_TEST_POSTGRES_URL";
-    private static final MeterRegistry METERS = MeterRegistry.create();
+    static final String SERVER_NAME = TestComponents.SERVER_NAME;
 
-    private final String url;
-    private final Path dir;
-    private final Runnable drop;
-    private final SigningKey key = SigningKey.generate();
-    private final List<Component> started = new ArrayList<>();
+    private final TestComponents components;
     private final List<SyncSource> sources = new ArrayList<>();
     private final Notifier notifier = new Notifier();
-    private Map<Class<?>, Object> services;
     private Memberships memberships;
     private final Map<String, JsonObject> addedRules = new ConcurrentHashMap<>();
     private Edus edus;
 
-    private EduHarness(String url, Path dir, Runnable drop) {
-        this.url = url;
-        this.dir = dir;
-        this.drop = drop;
+    private EduHarness(TestComponents components) {
+        this.components = components;
     }
 
     /** The databases the tests run on. */
     enum Backend { SQLITE, POSTGRES }
 
     static EduHarness start(Backend backend, boolean presence) throws Exception {
-        Path dir = Files.createTempDirectory("myelin-sync-test");
-        EduHarness h;
-        if (backend == Backend.SQLITE) {
-            h = new EduHarness("jdbc:sqlite:" + dir.resolve("myelin.db"), dir, () -> delete(dir));
-        } else {
-            String admin = System.getenv(POSTGRES_VARIABLE);
-            if (admin == null || admin.isBlank()) {
-                if ("true".equals(System.getenv("CI"))) {
-                    fail(POSTGRES_VARIABLE + " must be set when CI=true: PostgreSQL tests may not be skipped");
-                }
-                assumeTrue(false, POSTGRES_VARIABLE + " is not set; PostgreSQL tests skipped");
-            }
-            String name = "myelin_sync_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-            adminStatement(admin, dir, "CREATE DATABASE " + name);
-            h = new EduHarness(withDatabase(admin, name), dir, () -> {
-                adminStatement(admin, dir, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-                delete(dir);
-            });
-        }
+        EduHarness h = new EduHarness(backend == Backend.SQLITE ? TestComponents.sqlite()
+                : TestComponents.postgres("myelin_sync_"));
         try {
             h.boot(presence);
         } catch (Exception | Error e) {
@@ -121,23 +82,13 @@ final class EduHarness implements AutoCloseable {
     }
 
     private void boot(boolean presence) throws Exception {
-        services = new HashMap<>();
-        ServerIdentity identity = new ServerIdentity(SERVER_NAME, dir, key, List.of());
-        for (String name : List.of("storage", "cache", "bus", "roomserver", "users")) {
-            Component c = component(name);
-            Map<String, String> section = switch (name) {
-                case "storage" -> Map.of("url", url);
-                case "users" -> Map.of("password_hashing.memory", "64kb", "password_hashing.iterations", "1");
-                default -> Map.of();
-            };
-            c.start(new Context(section, identity, services));
-            started.add(c);
-        }
+        components.start(List.of("storage", "cache", "bus", "roomserver", "users"),
+                Map.of("users.password_hashing.memory", "64kb", "users.password_hashing.iterations", "1"));
         memberships = new RoomserverMemberships(rooms(), SERVER_NAME);
-        Map<Class<?>, Object> syncServices = new HashMap<>(services);
+        Map<Class<?>, Object> syncServices = new HashMap<>(components.services());
         syncServices.put(UserData.class, new RulesAdded(userData()));
-        edus = Edus.start(new Context(Map.of("presence.enabled", String.valueOf(presence)), identity, syncServices),
-                memberships, notifier, sources);
+        edus = Edus.start(components.context(new SyncComponent(), Map.of("sync.presence.enabled",
+                String.valueOf(presence)), syncServices), memberships, notifier, sources);
     }
 
     /**
@@ -150,7 +101,7 @@ final class EduHarness implements AutoCloseable {
      */
     void addOverrideRule(String userId, JsonObject rule) {
         addedRules.put(userId, rule);
-        ((Bus) services.get(Bus.class)).publish(Streams.OUTPUT_CLIENT_DATA, userId, Json.createObjectBuilder()
+        bus().publish(Streams.OUTPUT_CLIENT_DATA, userId, Json.createObjectBuilder()
                 .add("user_id", userId).add("room_id", "").add("type", "m.push_rules").build().toString()
                 .getBytes(StandardCharsets.UTF_8));
     }
@@ -209,15 +160,15 @@ final class EduHarness implements AutoCloseable {
     }
 
     RoomserverApi rooms() {
-        return (RoomserverApi) services.get(RoomserverApi.class);
+        return components.service(RoomserverApi.class);
     }
 
     UserData userData() {
-        return (UserData) services.get(UserData.class);
+        return components.service(UserData.class);
     }
 
     Database database() {
-        return (Database) services.get(Database.class);
+        return components.service(Database.class);
     }
 
     Memberships memberships() {
@@ -225,7 +176,7 @@ final class EduHarness implements AutoCloseable {
     }
 
     Bus bus() {
-        return (Bus) services.get(Bus.class);
+        return components.service(Bus.class);
     }
 
     Edus edus() {
@@ -335,87 +286,8 @@ final class EduHarness implements AutoCloseable {
             if (edus != null) {
                 edus.stop();
             }
-            for (int i = started.size() - 1; i >= 0; i--) {
-                started.get(i).stop();
-            }
         } finally {
-            drop.run();
-        }
-    }
-
-    private static Component component(String name) {
-        return ServiceLoader.load(Component.class).stream().map(ServiceLoader.Provider::get)
-                .filter(c -> c.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no component " + name + " on the module path"));
-    }
-
-    private static void adminStatement(String admin, Path dir, String sql) {
-        Component storage = component("storage");
-        Map<Class<?>, Object> services = new HashMap<>();
-        try {
-            storage.start(new Context(Map.of("url", admin), new ServerIdentity(SERVER_NAME, dir), services));
-            ((Database) services.get(Database.class)).client().execute().dml(sql);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot run '" + sql + "' on the PostgreSQL test server", e);
-        } finally {
-            storage.stop();
-        }
-    }
-
-    private static String withDatabase(String url, String name) {
-        int hostStart = url.indexOf("//") + 2;
-        int query = url.indexOf('?');
-        String head = query < 0 ? url : url.substring(0, query);
-        String tail = query < 0 ? "" : url.substring(query);
-        int slash = head.indexOf('/', hostStart);
-        return (slash < 0 ? head : head.substring(0, slash)) + "/" + name + tail;
-    }
-
-    private static void delete(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // A leftover temporary directory harms nothing.
-        }
-    }
-
-    /** A start context with a shared service registry. */
-    private record Context(Map<String, String> section, ServerIdentity identity, Map<Class<?>, Object> services)
-            implements ComponentContext {
-
-        @Override
-        public Config config() {
-            return Config.builder().addSource(ConfigSources.create(section)).disableEnvironmentVariablesSource()
-                    .disableSystemPropertiesSource().build();
-        }
-
-        @Override
-        public Config rootConfig() {
-            return config();
-        }
-
-        @Override
-        public MeterRegistry meters() {
-            return METERS;
-        }
-
-        @Override
-        public Clock clock() {
-            return Clock.systemUTC();
-        }
-
-        @Override
-        public <T> void provide(Class<T> type, T service) {
-            services.put(type, service);
-        }
-
-        @Override
-        public <T> T require(Class<T> type) {
-            Object service = services.get(type);
-            if (service == null) {
-                throw new IllegalStateException("nothing provides " + type.getName());
-            }
-            return type.cast(service);
+            components.close();
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.myelin.server.wiring;
+package io.myelin.api;
 
 import java.time.Clock;
 import java.util.Map;
@@ -6,12 +6,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.helidon.config.Config;
 import io.helidon.metrics.api.MeterRegistry;
-import io.myelin.api.Component;
-import io.myelin.api.ComponentContext;
-import io.myelin.api.ServerIdentity;
 
 /**
  * The {@link ComponentContext} of one component, sharing one service registry with all others.
+ *
+ * <p>The server makes one for each component it starts; tests and benchmarks that start components themselves
+ * use it too, so that they see the same checks: a component may only {@link #provide} what it lists in
+ * {@link Component#provides()} and only {@link #require} what it lists in {@link Component#needs()} (or
+ * provides). A test that stands in for another component's service puts it into the registry directly.
  */
 public final class StartContext implements ComponentContext {
 
@@ -23,12 +25,15 @@ public final class StartContext implements ComponentContext {
     private final Map<Class<?>, Object> services;
 
     /**
+     * Creates the context of one component.
+     *
      * @param component the component being started
-     * @param root      the root configuration
+     * @param root      the root configuration; the component's {@link #config()} is its
+     *                  {@link Component#configKey()} section
      * @param identity  the server identity
      * @param meters    the meter registry
      * @param clock     the clock
-     * @param services  the shared registry of provided services
+     * @param services  the shared registry of provided services, from {@link #newRegistry()}
      */
     public StartContext(Component component, Config root, ServerIdentity identity, MeterRegistry meters, Clock clock,
                         Map<Class<?>, Object> services) {
