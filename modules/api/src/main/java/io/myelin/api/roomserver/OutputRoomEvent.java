@@ -12,7 +12,11 @@ import jakarta.json.JsonObject;
  *                              {@code retire_invite} or {@code redacted_event}
  * @param roomId                the room
  * @param roomVersion           the room's version
- * @param event                 the event JSON (for {@code retire_invite}, the event that ended the invite)
+ * @param event                 the event JSON (for {@code retire_invite}, the event that ended the invite). An
+ *                              invite to a room this server is not in arrives as a {@code new_invite} alone,
+ *                              with the room's stripped state in {@code unsigned.invite_room_state}; a local
+ *                              user's rejection of it is a {@code retire_invite} alone, whose leave this server
+ *                              made and stored but sent to no other server
  * @param addsStateEventIds     for a new event: state event ids current state gained
  * @param removesStateEventIds  for a new event: state event ids current state lost
  * @param redactedEventId       for a redaction: the event it redacts

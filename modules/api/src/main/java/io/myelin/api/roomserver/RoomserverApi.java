@@ -18,6 +18,22 @@ public interface RoomserverApi {
     InputResponse input(InputRequest request);
 
     /**
+     * Takes an invite another server sent for a local user (server-server API, {@code /invite}). For a room this
+     * server is not in, the event is stored as an outlier without an authorization check (this server has none of
+     * the room's state; federation checked the signatures), the user's membership becomes {@code invite} and a
+     * {@code new_invite} record announces it with the stripped state in the event's
+     * {@code unsigned.invite_room_state}. For a room this server is in, nothing is stored: the event arrives
+     * again in a transaction, as every event of the room does. Either way the event is returned co-signed.
+     *
+     * @param request the room version, the event and the stripped state
+     * @return the event with this server's signature added
+     * @throws io.myelin.api.http.MatrixException {@code M_INVALID_PARAM} when the event is not an invite of a
+     *         local user by a remote one, or its content hash does not match; {@code M_INCOMPATIBLE_ROOM_VERSION}
+     *         for a room version this server does not support
+     */
+    InviteResponse receiveInvite(InviteRequest request);
+
+    /**
      * Creates a room as the client-server API's {@code POST /createRoom} describes.
      *
      * @param request the creator and the request body's fields

@@ -11,6 +11,8 @@ import java.util.function.Function;
 
 import io.helidon.dbclient.DbExecute;
 import io.myelin.api.bus.Bus;
+import io.helidon.http.Status;
+import io.myelin.api.http.ErrorCode;
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.roomserver.InputKind;
 import io.myelin.api.roomserver.InputOutcome;
@@ -265,6 +267,64 @@ public final class InputPipeline {
             softFailed = !rules.check(pdu, authState(head.state()).withCreate(create)).allowed();
         }
         return store(room, pdu, existing, kind, rejection, softFailed, before, txn);
+    }
+
+    /**
+     * Stores an invite another server sent for a local user, when this server has none of the room's state (the
+     * room is new here, or known only through outliers): there are no auth events to check it against, so it is
+     * kept as an outlier unchecked (federation checked its signatures) and made the user's membership.
+     *
+     * @param roomId  the room
+     * @param version the room version the invite was sent for
+     * @param pdu     the invite
+     * @return the outcome; null when this server is in the room, where the invite arrives again with the room's
+     *         other events and nothing is stored now
+     * @throws MatrixException {@code M_INCOMPATIBLE_ROOM_VERSION} when the room has another version here
+     */
+    InputOutcome invite(String roomId, RoomVersion version, Pdu pdu) {
+        return batch(roomId, () -> {
+            RoomContext room = rooms.get(roomId);
+            if (room == null) {
+                room = rooms.created(events.createRoom(roomId, version));
+            } else if (room.workingHead().snapshotNid() != 0) {
+                return null;
+            } else if (room.version() != version) {
+                throw new MatrixException(Status.BAD_REQUEST_400, ErrorCode.M_INCOMPATIBLE_ROOM_VERSION,
+                        "The room has version " + room.version().id() + " here, not " + version.id());
+            }
+            StoredEvent existing = events.event(pdu.eventId());
+            return existing != null ? outcomeOf(existing) : outOfBand(room, pdu);
+        });
+    }
+
+    /**
+     * Stores a membership event of a room whose state this server does not have, as an outlier without an
+     * authorization check, makes it the user's membership and announces it: {@code new_invite} for an invite,
+     * {@code retire_invite} for anything else (a local rejection of such an invite). The room's extremities and
+     * state stay as they are.
+     *
+     * @param room the room, with no state here
+     * @param pdu  the membership event
+     * @return the outcome, accepted
+     */
+    InputOutcome outOfBand(RoomContext room, Pdu pdu) {
+        events.typeNid(pdu.type());
+        events.stateKeyNid(pdu.stateKey());
+        String eventJson = pdu.json().toString();
+        String membership = pdu.content().getString("membership", EventTypes.LEAVE);
+        String type = EventTypes.INVITE.equals(membership) ? OutputRoomEvent.NEW_INVITE
+                : OutputRoomEvent.RETIRE_INVITE;
+        long nid = write(tx -> {
+            long n = events.insertEvent(tx, room.nid(), pdu, eventJson, null, true, null, false, 0, null);
+            tables.setMembership(tx, room.nid(), pdu.stateKey(), membership, pdu.sender(), n);
+            effects.publish(room, new OutputRoomEvent(type, room.roomId(), room.version().id(), pdu.json(),
+                    List.of(), List.of(), null, pdu.stateKey(), null), eventJson);
+            return n;
+        });
+        events.stage(new StoredEvent(nid, room.nid(), pdu.compact(eventJson), true, false, false, 0, null));
+        LOG.log(System.Logger.Level.INFO, () -> "stored " + membership + " " + pdu.eventId() + " of "
+                + pdu.stateKey() + " in " + room.roomId() + ", a room this server is not in");
+        return new InputOutcome(pdu.eventId(), InputOutcome.ACCEPTED, null);
     }
 
     private static RoomVersion versionOf(String hint, JsonObject json) {
