@@ -134,12 +134,13 @@ public final class RoomStream {
             }
             switch (record.getString("type", "")) {
                 case OutputRoomEvent.NEW_ROOM_EVENT -> store(parse(record, false));
-                // An invite to a room in this server's graph came as a new event just before and is skipped;
-                // one to a room the server is not in is stored as the user's membership of it.
-                case OutputRoomEvent.NEW_INVITE -> store(parse(record, true));
+                // An invite to a room in this server's graph, and the event that retired one, came as a new event
+                // just before and are skipped; for a room the server is not in (an invite from another server, its
+                // local rejection) they are stored as the user's membership of it.
+                case OutputRoomEvent.NEW_INVITE, OutputRoomEvent.RETIRE_INVITE -> store(parse(record, true));
                 case OutputRoomEvent.REDACTED_EVENT -> redacted(record);
                 default -> {
-                    // A retired invite arrives as the membership change of a new event; backfill is not kept.
+                    // Backfill is not kept.
                 }
             }
             message.ack();
@@ -158,13 +159,14 @@ public final class RoomStream {
                             String txnId) {
     }
 
-    private static NewEvent parse(JsonObject record, boolean invite) {
+    private static NewEvent parse(JsonObject record, boolean membershipAlone) {
         String roomId = record.getString("roomId");
         RoomVersion version = RoomVersion.of(record.getString("roomVersion", "")).orElseThrow(
                 () -> new IllegalArgumentException("unknown room version"));
         JsonObject raw = record.getJsonObject("event");
         String eventId = EventIds.eventId(raw, version);
-        List<String> adds = invite ? List.of(eventId) : RoomStore.strings(record.getJsonArray("addsStateEventIds"));
+        List<String> adds = membershipAlone ? List.of(eventId)
+                : RoomStore.strings(record.getJsonArray("addsStateEventIds"));
         return new NewEvent(roomId, eventId, normalised(raw, eventId, roomId), adds,
                 RoomStore.strings(record.getJsonArray("removesStateEventIds")),
                 record.getString("transactionId", null));
