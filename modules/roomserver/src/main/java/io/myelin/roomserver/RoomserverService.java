@@ -31,6 +31,8 @@ import io.myelin.api.roomserver.LatestEventsResponse;
 import io.myelin.api.roomserver.MembershipRequest;
 import io.myelin.api.roomserver.MembershipsRequest;
 import io.myelin.api.roomserver.MembershipsResponse;
+import io.myelin.api.roomserver.PurgeRoomRequest;
+import io.myelin.api.roomserver.PurgeRoomResponse;
 import io.myelin.api.roomserver.RedactRequest;
 import io.myelin.api.roomserver.RoomAliasesResponse;
 import io.myelin.api.roomserver.RoomInfo;
@@ -140,6 +142,12 @@ final class RoomserverService implements RoomserverApi {
             throw MatrixException.notFound("The user was never in this room");
         }
         return new ForgetResponse(request.roomId());
+    }
+
+    @Override
+    public PurgeRoomResponse purgeRoom(PurgeRoomRequest request) {
+        int events = Performer.result(worker.submitPurge(request.roomId(), request.force(), identity.serverName()));
+        return new PurgeRoomResponse(request.roomId(), events);
     }
 
     @Override

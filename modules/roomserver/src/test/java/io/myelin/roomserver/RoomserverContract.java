@@ -32,6 +32,7 @@ import io.myelin.api.roomserver.InputRoomEvent;
 import io.myelin.api.roomserver.InviteRequest;
 import io.myelin.api.roomserver.MembershipRequest;
 import io.myelin.api.roomserver.MembershipsRequest;
+import io.myelin.api.roomserver.PurgeRoomRequest;
 import io.myelin.api.roomserver.RedactRequest;
 import io.myelin.api.roomserver.RoomEvent;
 import io.myelin.api.roomserver.RoomRequest;
@@ -1167,6 +1168,60 @@ abstract class RoomserverContract {
         assertTrue(api().memberships(new MembershipsRequest(roomId, BOB, null)).memberships().isEmpty(),
                 "the invite arrives with the room's events, checked against its state");
         assertNull(api().event(new EventRequest(invite.eventId())).event());
+    }
+
+    @Test
+    void purgingARoomDeletesEverythingOfItAndAnnouncesIt() throws Exception {
+        String roomId = api().createRoom(new CreateRoomRequest(ALICE, "private_chat", null, "Doomed", null, null,
+                List.of(BOB), List.of(), null, null, null, false)).roomId();
+        String alias = "#doomed" + System.nanoTime() + ":test.local";
+        assertTrue(api().createAlias(new CreateAliasRequest(alias, roomId, ALICE)));
+        String message = api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "soon gone").build(), "purge-txn")).eventId();
+        String kept = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+
+        MatrixException refused = assertThrows(MatrixException.class,
+                () -> api().purgeRoom(new PurgeRoomRequest(roomId, false)));
+        assertEquals("M_UNKNOWN", refused.code().name(), "Alice is still joined");
+        assertNotNull(api().event(new EventRequest(message)).event());
+        harness.outputs().clear();
+
+        assertTrue(api().purgeRoom(new PurgeRoomRequest(roomId, true)).events() >= 7);
+        assertEquals(roomId, awaitOutput(roomId, "purge").getString("roomId"));
+        assertFalse(api().roomInfo(new RoomRequest(roomId)).known());
+        assertNull(api().event(new EventRequest(message)).event());
+        assertTrue(api().state(StateRequest.current(roomId)).events().isEmpty());
+        assertTrue(api().latestEvents(new RoomRequest(roomId)).eventIds().isEmpty());
+        assertTrue(api().memberships(new MembershipsRequest(roomId, null, null)).memberships().isEmpty());
+        assertTrue(api().memberships(new MembershipsRequest(null, BOB, null)).memberships().stream()
+                .noneMatch(m -> m.roomId().equals(roomId)));
+        assertNull(api().resolveAlias(new AliasRequest(alias)).roomId());
+        assertTrue(api().roomAliases(new RoomRequest(roomId)).aliases().isEmpty());
+        assertFalse(api().rooms(new RoomsRequest(null, 100_000)).roomIds().contains(roomId));
+        assertEquals("M_NOT_FOUND", assertThrows(MatrixException.class, () -> api().sendEvent(new SendEventRequest(
+                roomId, ALICE, "m.room.message", null, Json.createObjectBuilder().add("body", "x").build(), null)))
+                .code().name());
+        assertEquals("M_NOT_FOUND", assertThrows(MatrixException.class,
+                () -> api().purgeRoom(new PurgeRoomRequest(roomId, true))).code().name());
+
+        // The other room of the same creator is untouched, and the alias is free again.
+        assertTrue(api().roomInfo(new RoomRequest(kept)).known());
+        api().sendEvent(new SendEventRequest(kept, ALICE, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "still here").build(), null));
+        assertTrue(api().createAlias(new CreateAliasRequest(alias, kept, ALICE)));
+    }
+
+    @Test
+    void aRoomNoLocalUserIsJoinedToIsPurgedWithoutForce() {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        api().changeMembership(new MembershipRequest(roomId, ALICE, null, "leave", null));
+        assertTrue(api().purgeRoom(new PurgeRoomRequest(roomId, false)).events() > 0);
+        assertFalse(api().roomInfo(new RoomRequest(roomId)).known());
+
+        String invited = "!purged" + System.nanoTime() + ":elsewhere.example";
+        api().receiveInvite(new InviteRequest("10", remoteInvite(invited, BOB).json(), List.of()));
+        assertEquals(1, api().purgeRoom(new PurgeRoomRequest(invited, false)).events());
+        assertTrue(api().memberships(new MembershipsRequest(invited, BOB, null)).memberships().isEmpty());
     }
 
     private String refusal(InviteRequest request) {

@@ -85,6 +85,19 @@ public interface RoomserverApi {
     ForgetResponse forget(ForgetRequest request);
 
     /**
+     * Purges a room, an administrator's operation: deletes its events, state, memberships, extremities and local
+     * aliases, so that this server holds nothing of it, and publishes a {@code purge} record for the other
+     * components to drop theirs. Nothing is sent to other servers, and users of this server still joined are not
+     * told: without {@code force} the purge is refused while there are any.
+     *
+     * @param request the room and whether to force it
+     * @return the room and how many events were deleted
+     * @throws io.myelin.api.http.MatrixException {@code M_NOT_FOUND} for an unknown room, {@code M_UNKNOWN}
+     *         (400) while users of this server are joined and {@code force} is not set
+     */
+    PurgeRoomResponse purgeRoom(PurgeRoomRequest request);
+
+    /**
      * Looks up an event by id, with redaction applied.
      *
      * @param request the event id

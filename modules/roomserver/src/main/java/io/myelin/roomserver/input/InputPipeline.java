@@ -31,10 +31,12 @@ import io.myelin.protocol.event.PduValidator;
 import io.myelin.protocol.state.EventSource;
 import io.myelin.protocol.state.StateResolver;
 import io.myelin.roomserver.storage.EventStore;
+import io.myelin.roomserver.storage.RoomPurge;
 import io.myelin.roomserver.storage.RoomTables;
 import io.myelin.roomserver.storage.StateStore;
 import io.myelin.roomserver.storage.StoredEvent;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 
 /**
  * The input path every event takes, local or remote, run by the room's worker one event at a time: parse, check
@@ -325,6 +327,46 @@ public final class InputPipeline {
         LOG.log(System.Logger.Level.INFO, () -> "stored " + membership + " " + pdu.eventId() + " of "
                 + pdu.stateKey() + " in " + room.roomId() + ", a room this server is not in");
         return new InputOutcome(pdu.eventId(), InputOutcome.ACCEPTED, null);
+    }
+
+    /**
+     * Deletes a room from the roomserver, in the room's turn, and announces it with a {@code purge} record in the
+     * same transaction. The room's memory and cached events and snapshots go once it committed.
+     *
+     * @param roomId     the room
+     * @param force      whether to purge it even while local users are joined
+     * @param serverName this server's name, to tell local users
+     * @return how many events were deleted
+     * @throws MatrixException {@code M_NOT_FOUND} for an unknown room, {@code M_UNKNOWN} (400) while local
+     *         users are joined and {@code force} is not set
+     */
+    int purge(String roomId, boolean force, String serverName) {
+        return batch(roomId, () -> {
+            RoomContext room = rooms.get(roomId);
+            if (room == null) {
+                throw MatrixException.notFound("Unknown room " + roomId);
+            }
+            long joined = tables.memberships(roomId, null, EventTypes.JOIN).stream()
+                    .filter(m -> m.userId().endsWith(":" + serverName)).count();
+            if (joined > 0 && !force) {
+                throw new MatrixException(Status.BAD_REQUEST_400, ErrorCode.M_UNKNOWN, joined
+                        + " local users are still joined to the room; purge it with force to remove it anyway");
+            }
+            RoomPurge.Purged purged = write(tx -> {
+                RoomPurge.Purged p = RoomPurge.purge(tx, room.nid(), roomId);
+                effects.publish(room, new OutputRoomEvent(OutputRoomEvent.PURGE, roomId, room.version().id(),
+                        JsonValue.EMPTY_JSON_OBJECT, List.of(), List.of(), null, null, null));
+                return p;
+            });
+            events.db().afterCommit(() -> {
+                purged.eventIds().forEach(events::forget);
+                purged.snapshotNids().forEach(states::forget);
+                rooms.forget(roomId);
+            });
+            LOG.log(System.Logger.Level.INFO, () -> "purged room " + roomId + ": " + purged.eventIds().size()
+                    + " events" + (joined > 0 ? ", " + joined + " local users were joined" : ""));
+            return purged.eventIds().size();
+        });
     }
 
     private static RoomVersion versionOf(String hint, JsonObject json) {

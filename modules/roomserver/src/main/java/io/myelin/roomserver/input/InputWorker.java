@@ -57,8 +57,7 @@ public final class InputWorker implements MessageHandler {
     }
 
     /** Other work on the room's position, run alone in its turn; the caller waits on the future. */
-    private record Run(Supplier<InputOutcome> work, CompletableFuture<InputOutcome> future)
-            implements Task {
+    private record Run<T>(Supplier<T> work, CompletableFuture<T> future) implements Task {
     }
 
     /** A message from the bus; its handler thread waits on {@code done}. */
@@ -155,12 +154,28 @@ public final class InputWorker implements MessageHandler {
      * @return the outcome's future: null when this server is in the room and stored nothing
      */
     public CompletableFuture<InputOutcome> submitInvite(String roomId, RoomVersion version, Pdu pdu) {
-        CompletableFuture<InputOutcome> future = new CompletableFuture<>();
+        return run(roomId, () -> pipeline.invite(roomId, version, pdu));
+    }
+
+    /**
+     * Queues the purge of a room, to run in the room's turn.
+     *
+     * @param roomId     the room
+     * @param force      whether to purge it even while local users are joined
+     * @param serverName this server's name, to tell local users
+     * @return the future of the number of events deleted
+     */
+    public CompletableFuture<Integer> submitPurge(String roomId, boolean force, String serverName) {
+        return run(roomId, () -> pipeline.purge(roomId, force, serverName));
+    }
+
+    private <T> CompletableFuture<T> run(String roomId, Supplier<T> work) {
+        CompletableFuture<T> future = new CompletableFuture<>();
         if (closed) {
             future.completeExceptionally(new IllegalStateException("the roomserver is stopping"));
             return future;
         }
-        enqueue(roomId, new Run(() -> pipeline.invite(roomId, version, pdu), future));
+        enqueue(roomId, new Run<>(work, future));
         return future;
     }
 
@@ -230,7 +245,7 @@ public final class InputWorker implements MessageHandler {
                     } finally {
                         d.done().complete(null);
                     }
-                } else if (next.getFirst() instanceof Run r) {
+                } else if (next.getFirst() instanceof Run<?> r) {
                     run(r);
                 } else {
                     build(queue.roomId, next.stream().map(Build.class::cast).toList());
@@ -241,7 +256,7 @@ public final class InputWorker implements MessageHandler {
                 for (Task task : next) {
                     if (task instanceof Build b) {
                         b.future().completeExceptionally(e);
-                    } else if (task instanceof Run r) {
+                    } else if (task instanceof Run<?> r) {
                         r.future().completeExceptionally(e);
                     }
                 }
@@ -311,7 +326,7 @@ public final class InputWorker implements MessageHandler {
         }
     }
 
-    private void run(Run r) {
+    private static <T> void run(Run<T> r) {
         try {
             r.future().complete(r.work().get());
         } catch (MatrixException | ProtocolException e) {

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.myelin.api.roomserver.InviteRequest;
+import io.myelin.api.roomserver.PurgeRoomRequest;
 import io.myelin.protocol.RoomVersion;
 import io.myelin.protocol.crypto.SigningKey;
 import io.myelin.protocol.event.Pdu;
@@ -803,6 +804,31 @@ abstract class SyncCoreTestBase {
         List<String> all = bodies(joinedRoom(initial, roomId).getJsonObject("timeline").getJsonArray("events")
                 .stream().map(JsonValue::asJsonObject).toList());
         assertEquals(List.of("before the restart", "after the restart"), all);
+    }
+
+    @Test
+    void aPurgedRoomLeavesSyncAndItsPositionsAreNotHandedOutAgain() throws Exception {
+        User alice = user();
+        String kept = server.createRoom(alice, "{}");
+        server.send(alice, kept, "in the kept room");
+        String doomed = server.createRoom(alice, "{\"name\":\"Doomed\"}");
+        // The purged room holds the stream's newest positions.
+        String since = server.settle(alice, server.send(alice, doomed, "soon gone"));
+
+        server.roomserver().purgeRoom(new PurgeRoomRequest(doomed, true));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        Reply initial = server.sync(alice, "");
+        while (joinedRoom(initial, doomed) != null) {
+            assertTrue(System.nanoTime() < deadline, "the purged room stayed in the sync");
+            initial = server.sync(alice, "");
+        }
+        assertNotNull(joinedRoom(initial, kept), initial.raw());
+        assertFalse(initial.raw().contains("soon gone"), initial.raw());
+
+        server.restart();
+        server.send(alice, kept, "after the purge");
+        Collected got = collect(alice, since, kept, 1, null);
+        assertEquals(List.of("after the purge"), bodies(got.events()), "a position was handed out twice");
     }
 
     @Test
