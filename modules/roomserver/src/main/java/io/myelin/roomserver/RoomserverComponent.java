@@ -21,6 +21,7 @@ import io.myelin.roomserver.input.InputPipeline;
 import io.myelin.roomserver.input.InputWorker;
 import io.myelin.roomserver.input.Rooms;
 import io.myelin.roomserver.perform.Performer;
+import io.myelin.roomserver.perform.ReceivedInvites;
 import io.myelin.roomserver.query.Queries;
 import io.myelin.roomserver.storage.EventStore;
 import io.myelin.roomserver.storage.RoomTables;
@@ -103,8 +104,8 @@ public final class RoomserverComponent implements Component {
                 defaultVersion);
 
         subscription = context.bus().subscribe(Streams.INPUT_ROOM_EVENT, DURABLE, worker);
-        context.provide(RoomserverApi.class, new RoomserverService(worker, performer, queries, tables,
-                context.identity()));
+        context.provide(RoomserverApi.class, new RoomserverService(worker, performer,
+                new ReceivedInvites(worker, context.identity()), queries, tables, context.identity()));
         LOG.log(System.Logger.Level.INFO, "roomserver: started, new rooms get version " + defaultVersion.id());
     }
 

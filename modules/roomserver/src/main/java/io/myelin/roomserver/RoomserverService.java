@@ -23,12 +23,16 @@ import io.myelin.api.roomserver.InputOutcome;
 import io.myelin.api.roomserver.InputRequest;
 import io.myelin.api.roomserver.InputResponse;
 import io.myelin.api.roomserver.InputRoomEvent;
+import io.myelin.api.roomserver.InviteRequest;
+import io.myelin.api.roomserver.InviteResponse;
 import io.myelin.api.roomserver.JoinedAfterRequest;
 import io.myelin.api.roomserver.JoinedResponse;
 import io.myelin.api.roomserver.LatestEventsResponse;
 import io.myelin.api.roomserver.MembershipRequest;
 import io.myelin.api.roomserver.MembershipsRequest;
 import io.myelin.api.roomserver.MembershipsResponse;
+import io.myelin.api.roomserver.PurgeRoomRequest;
+import io.myelin.api.roomserver.PurgeRoomResponse;
 import io.myelin.api.roomserver.RedactRequest;
 import io.myelin.api.roomserver.RoomAliasesResponse;
 import io.myelin.api.roomserver.RoomInfo;
@@ -45,6 +49,7 @@ import io.myelin.api.roomserver.UpgradeRoomRequest;
 import io.myelin.api.roomserver.UpgradeRoomResponse;
 import io.myelin.roomserver.input.InputWorker;
 import io.myelin.roomserver.perform.Performer;
+import io.myelin.roomserver.perform.ReceivedInvites;
 import io.myelin.roomserver.query.Queries;
 import io.myelin.roomserver.storage.RoomTables;
 
@@ -55,15 +60,17 @@ final class RoomserverService implements RoomserverApi {
 
     private final InputWorker worker;
     private final Performer performer;
+    private final ReceivedInvites invites;
     private final Queries queries;
     private final RoomTables tables;
     private final ServerIdentity identity;
 
-    RoomserverService(InputWorker worker, Performer performer, Queries queries, RoomTables tables,
-            ServerIdentity identity) {
+    RoomserverService(InputWorker worker, Performer performer, ReceivedInvites invites, Queries queries,
+            RoomTables tables, ServerIdentity identity) {
         this.identity = identity;
         this.worker = worker;
         this.performer = performer;
+        this.invites = invites;
         this.queries = queries;
         this.tables = tables;
     }
@@ -92,6 +99,11 @@ final class RoomserverService implements RoomserverApi {
             throw MatrixException.badJson("An event without room_id needs its room version");
         }
         return io.myelin.protocol.event.Pdu.parse(version.get(), event.event()).roomId();
+    }
+
+    @Override
+    public InviteResponse receiveInvite(InviteRequest request) {
+        return invites.receive(request);
     }
 
     @Override
@@ -130,6 +142,12 @@ final class RoomserverService implements RoomserverApi {
             throw MatrixException.notFound("The user was never in this room");
         }
         return new ForgetResponse(request.roomId());
+    }
+
+    @Override
+    public PurgeRoomResponse purgeRoom(PurgeRoomRequest request) {
+        int events = Performer.result(worker.submitPurge(request.roomId(), request.force(), identity.serverName()));
+        return new PurgeRoomResponse(request.roomId(), events);
     }
 
     @Override

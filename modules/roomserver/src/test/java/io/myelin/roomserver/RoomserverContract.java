@@ -29,8 +29,10 @@ import io.myelin.api.roomserver.InputKind;
 import io.myelin.api.roomserver.InputOutcome;
 import io.myelin.api.roomserver.InputRequest;
 import io.myelin.api.roomserver.InputRoomEvent;
+import io.myelin.api.roomserver.InviteRequest;
 import io.myelin.api.roomserver.MembershipRequest;
 import io.myelin.api.roomserver.MembershipsRequest;
+import io.myelin.api.roomserver.PurgeRoomRequest;
 import io.myelin.api.roomserver.RedactRequest;
 import io.myelin.api.roomserver.RoomEvent;
 import io.myelin.api.roomserver.RoomRequest;
@@ -1054,6 +1056,191 @@ abstract class RoomserverContract {
                 Json.createObjectBuilder().add("body", "hello").build(), null)).eventId();
         api().redact(new RedactRequest(roomId, ALICE, message, null, null));
         assertEquals(message, awaitOutput(roomId, "redacted_event").getString("redactedEventId"));
+    }
+
+    @Test
+    void anInviteFromAnotherServerToARoomNotHereIsStoredCoSignedAndAnnounced() throws Exception {
+        String roomId = "!invited" + System.nanoTime() + ":elsewhere.example";
+        Pdu invite = remoteInvite(roomId, BOB);
+        List<JsonObject> stripped = List.of(
+                Json.createObjectBuilder().add("type", "m.room.create").add("state_key", "").add("sender", MALLORY)
+                        .add("content", Json.createObjectBuilder().add("room_version", "10")).build(),
+                Json.createObjectBuilder().add("type", "m.room.name").add("state_key", "").add("sender", MALLORY)
+                        .add("content", Json.createObjectBuilder().add("name", "Far Away")).build());
+        harness.outputs().clear();
+
+        JsonObject signed = api().receiveInvite(new InviteRequest("10", invite.json(), stripped)).event();
+        RoomVersion v10 = RoomVersion.of("10").orElseThrow();
+        PduCheck check = PduValidator.check(v10, signed, (server, keyId) -> java.util.Optional.of(
+                new ServerKey(server.equals(Harness.SERVER_NAME) ? harness.key().verifyKey()
+                        : REMOTE_KEY.verifyKey(), Long.MAX_VALUE)));
+        assertEquals(PduCheck.Outcome.ACCEPT, check.outcome(), check.reason());
+        assertEquals(invite.eventId(), check.pdu().eventId());
+        assertTrue(signed.getJsonObject("signatures").containsKey(Harness.SERVER_NAME), signed.toString());
+        assertTrue(signed.getJsonObject("signatures").containsKey("elsewhere.example"), signed.toString());
+        io.myelin.protocol.crypto.JsonSignatures.verify(io.myelin.protocol.event.Redaction.redact(signed, v10),
+                Harness.SERVER_NAME, (server, keyId) -> server.equals(Harness.SERVER_NAME)
+                        ? java.util.Optional.of(new ServerKey(harness.key().verifyKey(), Long.MAX_VALUE))
+                        : java.util.Optional.empty(), io.myelin.protocol.crypto.JsonSignatures.ANY_TIME, true);
+
+        var membership = api().memberships(new MembershipsRequest(roomId, BOB, null)).memberships();
+        assertEquals(1, membership.size());
+        assertEquals("invite", membership.getFirst().membership());
+        assertEquals(invite.eventId(), membership.getFirst().eventId());
+        assertEquals(MALLORY, membership.getFirst().sender());
+        var info = api().roomInfo(new RoomRequest(roomId));
+        assertTrue(info.known() && info.stub(), info.toString());
+        assertEquals("10", info.roomVersion());
+        assertTrue(api().latestEvents(new RoomRequest(roomId)).eventIds().isEmpty(), "an outlier extends nothing");
+
+        JsonObject announced = awaitOutput(roomId, "new_invite");
+        assertEquals(BOB, announced.getString("targetUserId"));
+        List<String> given = announced.getJsonObject("event").getJsonObject("unsigned")
+                .getJsonArray("invite_room_state").stream().map(e -> e.asJsonObject().getString("type")).toList();
+        assertEquals(List.of("m.room.create", "m.room.name"), given);
+        JsonObject stored = api().event(new EventRequest(invite.eventId())).event().json();
+        assertEquals(2, stored.getJsonObject("unsigned").getJsonArray("invite_room_state").size());
+
+        // Sent again (federation retries), it is answered the same and stored once.
+        JsonObject again = api().receiveInvite(new InviteRequest("10", invite.json(), stripped)).event();
+        assertEquals(signed.getJsonObject("signatures"), again.getJsonObject("signatures"));
+        assertEquals(1, api().memberships(new MembershipsRequest(roomId, BOB, null)).memberships().size());
+    }
+
+    @Test
+    void rejectingAnInviteToARoomNotHereRetiresItLocally() throws Exception {
+        String roomId = "!rejected" + System.nanoTime() + ":elsewhere.example";
+        Pdu invite = remoteInvite(roomId, BOB);
+        api().receiveInvite(new InviteRequest("10", invite.json(), List.of()));
+        harness.outputs().clear();
+
+        MatrixException stranger = assertThrows(MatrixException.class, () -> api().changeMembership(
+                new MembershipRequest(roomId, ALICE, null, "leave", null)));
+        assertEquals("M_NOT_FOUND", stranger.code().name(), "only the invited user has something to reject");
+        String leave = api().changeMembership(new MembershipRequest(roomId, BOB, null, "leave", "no thanks"))
+                .eventId();
+
+        var membership = api().memberships(new MembershipsRequest(roomId, BOB, null)).memberships().getFirst();
+        assertEquals("leave", membership.membership());
+        assertEquals(leave, membership.eventId());
+        JsonObject retired = awaitOutput(roomId, "retire_invite");
+        assertEquals(BOB, retired.getString("targetUserId"));
+        JsonObject event = retired.getJsonObject("event");
+        assertEquals(BOB, event.getString("sender"));
+        assertEquals("leave", event.getJsonObject("content").getString("membership"));
+        assertEquals("no thanks", event.getJsonObject("content").getString("reason"));
+        assertEquals(List.of(invite.eventId()), strings(event, "prev_events"));
+        assertTrue(api().latestEvents(new RoomRequest(roomId)).eventIds().isEmpty());
+
+        // Nothing is left to reject, and the room can be forgotten like any other left.
+        assertThrows(MatrixException.class, () -> api().changeMembership(
+                new MembershipRequest(roomId, BOB, null, "leave", null)));
+        assertEquals(roomId, api().forget(new ForgetRequest(roomId, BOB)).roomId());
+    }
+
+    @Test
+    void invitesThatAreNotInvitesOfLocalUsersAreRefusedAndStoreNothing() {
+        String roomId = "!refused" + System.nanoTime() + ":elsewhere.example";
+        Pdu join = remoteMember(RoomVersion.of("10").orElseThrow(), roomId, BOB, "join");
+        Pdu remoteTarget = remoteInvite(roomId, "@carol:elsewhere.example");
+        JsonObject tampered = Json.createObjectBuilder(remoteInvite(roomId, BOB).json())
+                .add("content", Json.createObjectBuilder().add("membership", "invite").add("extra", 1)).build();
+        assertEquals("M_INVALID_PARAM", refusal(new InviteRequest("10", join.json(), List.of())));
+        assertEquals("M_INVALID_PARAM", refusal(new InviteRequest("10", remoteTarget.json(), List.of())));
+        assertEquals("M_INVALID_PARAM", refusal(new InviteRequest("10", tampered, List.of())));
+        assertEquals("M_INCOMPATIBLE_ROOM_VERSION", refusal(new InviteRequest("99", join.json(), List.of())));
+        Pdu v12 = remoteMember(RoomVersion.of("12").orElseThrow(), roomId, BOB, "invite");
+        assertEquals("M_INVALID_PARAM", refusal(new InviteRequest("12", v12.json(), List.of())),
+                "a version 12 invite must bring the create event");
+
+        assertFalse(api().roomInfo(new RoomRequest(roomId)).known());
+        assertTrue(api().memberships(new MembershipsRequest(roomId, null, null)).memberships().isEmpty());
+    }
+
+    @Test
+    void anInviteToARoomThisServerIsInIsCoSignedAndLeftToTheRoomsOwnEvents() {
+        String roomId = api().createRoom(new CreateRoomRequest(ALICE, "private_chat", null, null, null, null,
+                List.of(), List.of(), null, null, "10", false)).roomId();
+        Pdu invite = remoteInvite(roomId, BOB);
+
+        JsonObject signed = api().receiveInvite(new InviteRequest("10", invite.json(), List.of())).event();
+        assertTrue(signed.getJsonObject("signatures").containsKey(Harness.SERVER_NAME));
+        assertTrue(api().memberships(new MembershipsRequest(roomId, BOB, null)).memberships().isEmpty(),
+                "the invite arrives with the room's events, checked against its state");
+        assertNull(api().event(new EventRequest(invite.eventId())).event());
+    }
+
+    @Test
+    void purgingARoomDeletesEverythingOfItAndAnnouncesIt() throws Exception {
+        String roomId = api().createRoom(new CreateRoomRequest(ALICE, "private_chat", null, "Doomed", null, null,
+                List.of(BOB), List.of(), null, null, null, false)).roomId();
+        String alias = "#doomed" + System.nanoTime() + ":test.local";
+        assertTrue(api().createAlias(new CreateAliasRequest(alias, roomId, ALICE)));
+        String message = api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "soon gone").build(), "purge-txn")).eventId();
+        String kept = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+
+        MatrixException refused = assertThrows(MatrixException.class,
+                () -> api().purgeRoom(new PurgeRoomRequest(roomId, false)));
+        assertEquals("M_UNKNOWN", refused.code().name(), "Alice is still joined");
+        assertNotNull(api().event(new EventRequest(message)).event());
+        harness.outputs().clear();
+
+        assertTrue(api().purgeRoom(new PurgeRoomRequest(roomId, true)).events() >= 7);
+        assertEquals(roomId, awaitOutput(roomId, "purge").getString("roomId"));
+        assertFalse(api().roomInfo(new RoomRequest(roomId)).known());
+        assertNull(api().event(new EventRequest(message)).event());
+        assertTrue(api().state(StateRequest.current(roomId)).events().isEmpty());
+        assertTrue(api().latestEvents(new RoomRequest(roomId)).eventIds().isEmpty());
+        assertTrue(api().memberships(new MembershipsRequest(roomId, null, null)).memberships().isEmpty());
+        assertTrue(api().memberships(new MembershipsRequest(null, BOB, null)).memberships().stream()
+                .noneMatch(m -> m.roomId().equals(roomId)));
+        assertNull(api().resolveAlias(new AliasRequest(alias)).roomId());
+        assertTrue(api().roomAliases(new RoomRequest(roomId)).aliases().isEmpty());
+        assertFalse(api().rooms(new RoomsRequest(null, 100_000)).roomIds().contains(roomId));
+        assertEquals("M_NOT_FOUND", assertThrows(MatrixException.class, () -> api().sendEvent(new SendEventRequest(
+                roomId, ALICE, "m.room.message", null, Json.createObjectBuilder().add("body", "x").build(), null)))
+                .code().name());
+        assertEquals("M_NOT_FOUND", assertThrows(MatrixException.class,
+                () -> api().purgeRoom(new PurgeRoomRequest(roomId, true))).code().name());
+
+        // The other room of the same creator is untouched, and the alias is free again.
+        assertTrue(api().roomInfo(new RoomRequest(kept)).known());
+        api().sendEvent(new SendEventRequest(kept, ALICE, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "still here").build(), null));
+        assertTrue(api().createAlias(new CreateAliasRequest(alias, kept, ALICE)));
+    }
+
+    @Test
+    void aRoomNoLocalUserIsJoinedToIsPurgedWithoutForce() {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        api().changeMembership(new MembershipRequest(roomId, ALICE, null, "leave", null));
+        assertTrue(api().purgeRoom(new PurgeRoomRequest(roomId, false)).events() > 0);
+        assertFalse(api().roomInfo(new RoomRequest(roomId)).known());
+
+        String invited = "!purged" + System.nanoTime() + ":elsewhere.example";
+        api().receiveInvite(new InviteRequest("10", remoteInvite(invited, BOB).json(), List.of()));
+        assertEquals(1, api().purgeRoom(new PurgeRoomRequest(invited, false)).events());
+        assertTrue(api().memberships(new MembershipsRequest(invited, BOB, null)).memberships().isEmpty());
+    }
+
+    private String refusal(InviteRequest request) {
+        return assertThrows(MatrixException.class, () -> api().receiveInvite(request)).code().name();
+    }
+
+    private static Pdu remoteInvite(String roomId, String target) {
+        return remoteMember(RoomVersion.of("10").orElseThrow(), roomId, target, "invite");
+    }
+
+    /** A membership event a remote server sent in a room of its own, citing events this server never saw. */
+    private static Pdu remoteMember(RoomVersion version, String roomId, String target, String membership) {
+        var event = Json.createObjectBuilder()
+                .add("room_id", roomId).add("sender", MALLORY).add("type", "m.room.member").add("state_key", target)
+                .add("content", Json.createObjectBuilder().add("membership", membership))
+                .add("prev_events", Json.createArrayBuilder().add(NEVER_SEEN))
+                .add("auth_events", Json.createArrayBuilder().add(NEVER_SEEN))
+                .add("depth", 7).add("origin_server_ts", System.currentTimeMillis());
+        return Pdu.signNew(version, event.build(), "elsewhere.example", REMOTE_KEY);
     }
 
     private static List<String> strings(JsonObject o, String key) {

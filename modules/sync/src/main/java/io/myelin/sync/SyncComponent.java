@@ -44,7 +44,7 @@ public final class SyncComponent implements Component {
     private static final System.Logger LOG = System.getLogger(SyncComponent.class.getName());
 
     private static final Migrations MIGRATIONS = new Migrations("sync", "/io/myelin/sync/db",
-            List.of("001-rooms.sql"), SyncComponent.class::getResourceAsStream);
+            List.of("001-rooms.sql", "002-purged-rooms.sql"), SyncComponent.class::getResourceAsStream);
 
     private final List<SyncSource> sources = new ArrayList<>();
     private final Notifier notifier = new Notifier();

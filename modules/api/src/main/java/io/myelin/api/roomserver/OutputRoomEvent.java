@@ -9,10 +9,15 @@ import jakarta.json.JsonObject;
  * decided. Consumers read {@code type} first.
  *
  * @param type                  {@code new_room_event}, {@code old_room_event}, {@code new_invite},
- *                              {@code retire_invite} or {@code redacted_event}
+ *                              {@code retire_invite}, {@code redacted_event} or {@code purge}
  * @param roomId                the room
  * @param roomVersion           the room's version
- * @param event                 the event JSON (for {@code retire_invite}, the event that ended the invite)
+ * @param event                 the event JSON (for {@code retire_invite}, the event that ended the invite). An
+ *                              invite to a room this server is not in arrives as a {@code new_invite} alone,
+ *                              with the room's stripped state in {@code unsigned.invite_room_state}; a local
+ *                              user's rejection of it is a {@code retire_invite} alone, whose leave this server
+ *                              made and stored but sent to no other server. For {@code purge}, an empty
+ *                              object
  * @param addsStateEventIds     for a new event: state event ids current state gained
  * @param removesStateEventIds  for a new event: state event ids current state lost
  * @param redactedEventId       for a redaction: the event it redacts
@@ -35,4 +40,6 @@ public record OutputRoomEvent(String type, String roomId, String roomVersion, Js
     public static final String RETIRE_INVITE = "retire_invite";
     /** An event was redacted. */
     public static final String REDACTED_EVENT = "redacted_event";
+    /** The room was purged: the roomserver holds nothing of it any more, and consumers drop what they hold. */
+    public static final String PURGE = "purge";
 }

@@ -18,6 +18,22 @@ public interface RoomserverApi {
     InputResponse input(InputRequest request);
 
     /**
+     * Takes an invite another server sent for a local user (server-server API, {@code /invite}). For a room this
+     * server is not in, the event is stored as an outlier without an authorization check (this server has none of
+     * the room's state; federation checked the signatures), the user's membership becomes {@code invite} and a
+     * {@code new_invite} record announces it with the stripped state in the event's
+     * {@code unsigned.invite_room_state}. For a room this server is in, nothing is stored: the event arrives
+     * again in a transaction, as every event of the room does. Either way the event is returned co-signed.
+     *
+     * @param request the room version, the event and the stripped state
+     * @return the event with this server's signature added
+     * @throws io.myelin.api.http.MatrixException {@code M_INVALID_PARAM} when the event is not an invite of a
+     *         local user by a remote one, or its content hash does not match; {@code M_INCOMPATIBLE_ROOM_VERSION}
+     *         for a room version this server does not support
+     */
+    InviteResponse receiveInvite(InviteRequest request);
+
+    /**
      * Creates a room as the client-server API's {@code POST /createRoom} describes.
      *
      * @param request the creator and the request body's fields
@@ -67,6 +83,19 @@ public interface RoomserverApi {
      *         invited, {@code M_NOT_FOUND} when the user never was in it
      */
     ForgetResponse forget(ForgetRequest request);
+
+    /**
+     * Purges a room, an administrator's operation: deletes its events, state, memberships, extremities and local
+     * aliases, so that this server holds nothing of it, and publishes a {@code purge} record for the other
+     * components to drop theirs. Nothing is sent to other servers, and users of this server still joined are not
+     * told: without {@code force} the purge is refused while there are any.
+     *
+     * @param request the room and whether to force it
+     * @return the room and how many events were deleted
+     * @throws io.myelin.api.http.MatrixException {@code M_NOT_FOUND} for an unknown room, {@code M_UNKNOWN}
+     *         (400) while users of this server are joined and {@code force} is not set
+     */
+    PurgeRoomResponse purgeRoom(PurgeRoomRequest request);
 
     /**
      * Looks up an event by id, with redaction applied.

@@ -25,8 +25,8 @@ import io.myelin.roomserver.storage.StoredEvent;
  * current state, redactions apply to their targets, and the {@code OutputRoomEvent} records are published (in the
  * transaction, so that they exist only if the event commits, on either bus).
  *
- * <p>Not yet: an invite received over federation for a room this server is not in (an outlier) publishes no
- * {@code new_invite}; invites are announced only when they enter a room's current state here.
+ * <p>An invite received over federation for a room this server is not in never enters a current state here: it is
+ * announced when it is stored ({@link InputPipeline#outOfBand}).
  */
 final class Effects {
 

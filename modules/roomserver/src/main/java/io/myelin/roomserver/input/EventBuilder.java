@@ -13,6 +13,7 @@ import io.myelin.api.ServerIdentity;
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.roomserver.InputKind;
 import io.myelin.api.roomserver.InputOutcome;
+import io.myelin.api.roomserver.Membership;
 import io.myelin.protocol.RoomVersion;
 import io.myelin.protocol.auth.AuthEventsSelector;
 import io.myelin.protocol.auth.AuthResult;
@@ -88,6 +89,9 @@ public final class EventBuilder {
      */
     InputOutcome build(String roomId, JsonObject build, Runnable inTransaction) {
         RoomContext room = rooms.get(roomId);
+        if (room != null && room.workingHead().snapshotNid() == 0 && selfLeave(build)) {
+            return rejectInvite(room, build);
+        }
         if (room == null || room.workingHead().snapshotNid() == 0) {
             throw MatrixException.notFound("Unknown room " + roomId);
         }
@@ -107,6 +111,45 @@ public final class EventBuilder {
                 Map.of());
         Pdu pdu = Pdu.signNew(version, event, identity.serverName(), identity.signingKey());
         return input(room, pdu, sender, txnKind, txnId, inTransaction);
+    }
+
+    private static boolean selfLeave(JsonObject build) {
+        return "m.room.member".equals(build.getString("type"))
+                && build.getString("sender").equals(build.getString("state_key", null))
+                && build.get("content") instanceof JsonObject content
+                && "leave".equals(content.getString("membership", null));
+    }
+
+    /**
+     * A local user's rejection of an invite from another server to a room this server is not in. It would go to
+     * a server in the room ({@code make_leave}/{@code send_leave}); until federation does that, the invite is
+     * retired here only: a leave that follows the invite alone, signed by this server, is stored beside it
+     * unchecked and becomes the user's membership. The inviting server is not told.
+     */
+    private InputOutcome rejectInvite(RoomContext room, JsonObject build) {
+        String sender = build.getString("sender");
+        List<Membership> invited = tables.memberships(room.roomId(), sender, "invite");
+        StoredEvent invite = invited.isEmpty() ? null : pipelineEvent(invited.getFirst().eventId());
+        if (invite == null) {
+            throw MatrixException.notFound("Unknown room " + room.roomId());
+        }
+        RoomVersion version = room.version();
+        List<String> cites = List.of(invite.eventId());
+        JsonObjectBuilder event = JsonSupport.objectBuilder()
+                .add("room_id", room.roomId())
+                .add("sender", sender)
+                .add("type", "m.room.member")
+                .add("state_key", sender)
+                .add("content", build.getJsonObject("content"))
+                .add("prev_events", references(version, cites, Map.of()))
+                .add("auth_events", references(version, cites, Map.of()))
+                .add("depth", Math.min(invite.pdu().depth(), Long.MAX_VALUE - 1) + 1)
+                .add("origin_server_ts", clock.millis());
+        if (version.eventIdFormat() == RoomVersion.EventIdFormat.SERVER_SCOPED) {
+            event.add("event_id", EventIds.newServerScopedId(identity.serverName()));
+        }
+        Pdu pdu = Pdu.signNew(version, event.build(), identity.serverName(), identity.signingKey());
+        return pipeline.outOfBand(room, pdu);
     }
 
     /**

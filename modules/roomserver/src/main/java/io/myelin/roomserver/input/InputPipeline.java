@@ -11,6 +11,8 @@ import java.util.function.Function;
 
 import io.helidon.dbclient.DbExecute;
 import io.myelin.api.bus.Bus;
+import io.helidon.http.Status;
+import io.myelin.api.http.ErrorCode;
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.roomserver.InputKind;
 import io.myelin.api.roomserver.InputOutcome;
@@ -29,10 +31,12 @@ import io.myelin.protocol.event.PduValidator;
 import io.myelin.protocol.state.EventSource;
 import io.myelin.protocol.state.StateResolver;
 import io.myelin.roomserver.storage.EventStore;
+import io.myelin.roomserver.storage.RoomPurge;
 import io.myelin.roomserver.storage.RoomTables;
 import io.myelin.roomserver.storage.StateStore;
 import io.myelin.roomserver.storage.StoredEvent;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 
 /**
  * The input path every event takes, local or remote, run by the room's worker one event at a time: parse, check
@@ -265,6 +269,104 @@ public final class InputPipeline {
             softFailed = !rules.check(pdu, authState(head.state()).withCreate(create)).allowed();
         }
         return store(room, pdu, existing, kind, rejection, softFailed, before, txn);
+    }
+
+    /**
+     * Stores an invite another server sent for a local user, when this server has none of the room's state (the
+     * room is new here, or known only through outliers): there are no auth events to check it against, so it is
+     * kept as an outlier unchecked (federation checked its signatures) and made the user's membership.
+     *
+     * @param roomId  the room
+     * @param version the room version the invite was sent for
+     * @param pdu     the invite
+     * @return the outcome; null when this server is in the room, where the invite arrives again with the room's
+     *         other events and nothing is stored now
+     * @throws MatrixException {@code M_INCOMPATIBLE_ROOM_VERSION} when the room has another version here
+     */
+    InputOutcome invite(String roomId, RoomVersion version, Pdu pdu) {
+        return batch(roomId, () -> {
+            RoomContext room = rooms.get(roomId);
+            if (room == null) {
+                room = rooms.created(events.createRoom(roomId, version));
+            } else if (room.workingHead().snapshotNid() != 0) {
+                return null;
+            } else if (room.version() != version) {
+                throw new MatrixException(Status.BAD_REQUEST_400, ErrorCode.M_INCOMPATIBLE_ROOM_VERSION,
+                        "The room has version " + room.version().id() + " here, not " + version.id());
+            }
+            StoredEvent existing = events.event(pdu.eventId());
+            return existing != null ? outcomeOf(existing) : outOfBand(room, pdu);
+        });
+    }
+
+    /**
+     * Stores a membership event of a room whose state this server does not have, as an outlier without an
+     * authorization check, makes it the user's membership and announces it: {@code new_invite} for an invite,
+     * {@code retire_invite} for anything else (a local rejection of such an invite). The room's extremities and
+     * state stay as they are.
+     *
+     * @param room the room, with no state here
+     * @param pdu  the membership event
+     * @return the outcome, accepted
+     */
+    InputOutcome outOfBand(RoomContext room, Pdu pdu) {
+        events.typeNid(pdu.type());
+        events.stateKeyNid(pdu.stateKey());
+        String eventJson = pdu.json().toString();
+        String membership = pdu.content().getString("membership", EventTypes.LEAVE);
+        String type = EventTypes.INVITE.equals(membership) ? OutputRoomEvent.NEW_INVITE
+                : OutputRoomEvent.RETIRE_INVITE;
+        long nid = write(tx -> {
+            long n = events.insertEvent(tx, room.nid(), pdu, eventJson, null, true, null, false, 0, null);
+            tables.setMembership(tx, room.nid(), pdu.stateKey(), membership, pdu.sender(), n);
+            effects.publish(room, new OutputRoomEvent(type, room.roomId(), room.version().id(), pdu.json(),
+                    List.of(), List.of(), null, pdu.stateKey(), null), eventJson);
+            return n;
+        });
+        events.stage(new StoredEvent(nid, room.nid(), pdu.compact(eventJson), true, false, false, 0, null));
+        LOG.log(System.Logger.Level.INFO, () -> "stored " + membership + " " + pdu.eventId() + " of "
+                + pdu.stateKey() + " in " + room.roomId() + ", a room this server is not in");
+        return new InputOutcome(pdu.eventId(), InputOutcome.ACCEPTED, null);
+    }
+
+    /**
+     * Deletes a room from the roomserver, in the room's turn, and announces it with a {@code purge} record in the
+     * same transaction. The room's memory and cached events and snapshots go once it committed.
+     *
+     * @param roomId     the room
+     * @param force      whether to purge it even while local users are joined
+     * @param serverName this server's name, to tell local users
+     * @return how many events were deleted
+     * @throws MatrixException {@code M_NOT_FOUND} for an unknown room, {@code M_UNKNOWN} (400) while local
+     *         users are joined and {@code force} is not set
+     */
+    int purge(String roomId, boolean force, String serverName) {
+        return batch(roomId, () -> {
+            RoomContext room = rooms.get(roomId);
+            if (room == null) {
+                throw MatrixException.notFound("Unknown room " + roomId);
+            }
+            long joined = tables.memberships(roomId, null, EventTypes.JOIN).stream()
+                    .filter(m -> m.userId().endsWith(":" + serverName)).count();
+            if (joined > 0 && !force) {
+                throw new MatrixException(Status.BAD_REQUEST_400, ErrorCode.M_UNKNOWN, joined
+                        + " local users are still joined to the room; purge it with force to remove it anyway");
+            }
+            RoomPurge.Purged purged = write(tx -> {
+                RoomPurge.Purged p = RoomPurge.purge(tx, room.nid(), roomId);
+                effects.publish(room, new OutputRoomEvent(OutputRoomEvent.PURGE, roomId, room.version().id(),
+                        JsonValue.EMPTY_JSON_OBJECT, List.of(), List.of(), null, null, null));
+                return p;
+            });
+            events.db().afterCommit(() -> {
+                purged.eventIds().forEach(events::forget);
+                purged.snapshotNids().forEach(states::forget);
+                rooms.forget(roomId);
+            });
+            LOG.log(System.Logger.Level.INFO, () -> "purged room " + roomId + ": " + purged.eventIds().size()
+                    + " events" + (joined > 0 ? ", " + joined + " local users were joined" : ""));
+            return purged.eventIds().size();
+        });
     }
 
     private static RoomVersion versionOf(String hint, JsonObject json) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import io.myelin.api.bus.Bus;
 import io.myelin.api.bus.Message;
@@ -20,6 +21,8 @@ import io.myelin.api.roomserver.InputKind;
 import io.myelin.api.roomserver.InputOutcome;
 import io.myelin.api.roomserver.InputRoomEvent;
 import io.myelin.protocol.ProtocolException;
+import io.myelin.protocol.RoomVersion;
+import io.myelin.protocol.event.Pdu;
 import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -46,11 +49,15 @@ public final class InputWorker implements MessageHandler {
     private static final int MAX_BATCH = 64;
 
     /** Work for a room's worker. */
-    private sealed interface Task permits Build, Delivered {
+    private sealed interface Task permits Build, Delivered, Run {
     }
 
     /** A local event to build; the caller waits on the future. */
     private record Build(JsonObject build, CompletableFuture<InputOutcome> future) implements Task {
+    }
+
+    /** Other work on the room's position, run alone in its turn; the caller waits on the future. */
+    private record Run<T>(Supplier<T> work, CompletableFuture<T> future) implements Task {
     }
 
     /** A message from the bus; its handler thread waits on {@code done}. */
@@ -139,6 +146,40 @@ public final class InputWorker implements MessageHandler {
     }
 
     /**
+     * Queues an invite another server sent for a local user, to be stored in the room's turn.
+     *
+     * @param roomId  the room
+     * @param version the room version the invite was sent for
+     * @param pdu     the invite, co-signed, with its stripped state in {@code unsigned}
+     * @return the outcome's future: null when this server is in the room and stored nothing
+     */
+    public CompletableFuture<InputOutcome> submitInvite(String roomId, RoomVersion version, Pdu pdu) {
+        return run(roomId, () -> pipeline.invite(roomId, version, pdu));
+    }
+
+    /**
+     * Queues the purge of a room, to run in the room's turn.
+     *
+     * @param roomId     the room
+     * @param force      whether to purge it even while local users are joined
+     * @param serverName this server's name, to tell local users
+     * @return the future of the number of events deleted
+     */
+    public CompletableFuture<Integer> submitPurge(String roomId, boolean force, String serverName) {
+        return run(roomId, () -> pipeline.purge(roomId, force, serverName));
+    }
+
+    private <T> CompletableFuture<T> run(String roomId, Supplier<T> work) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        if (closed) {
+            future.completeExceptionally(new IllegalStateException("the roomserver is stopping"));
+            return future;
+        }
+        enqueue(roomId, new Run<>(work, future));
+        return future;
+    }
+
+    /**
      * Stops taking local events and waits for the rooms' queues to empty.
      *
      * @param wait how long to wait at most
@@ -204,6 +245,8 @@ public final class InputWorker implements MessageHandler {
                     } finally {
                         d.done().complete(null);
                     }
+                } else if (next.getFirst() instanceof Run<?> r) {
+                    run(r);
                 } else {
                     build(queue.roomId, next.stream().map(Build.class::cast).toList());
                 }
@@ -213,6 +256,8 @@ public final class InputWorker implements MessageHandler {
                 for (Task task : next) {
                     if (task instanceof Build b) {
                         b.future().completeExceptionally(e);
+                    } else if (task instanceof Run<?> r) {
+                        r.future().completeExceptionally(e);
                     }
                 }
             } finally {
@@ -278,6 +323,14 @@ public final class InputWorker implements MessageHandler {
                 }
                 LOG.log(System.Logger.Level.WARNING, "building an event in room " + roomId + " failed, retrying", e);
             }
+        }
+    }
+
+    private static <T> void run(Run<T> r) {
+        try {
+            r.future().complete(r.work().get());
+        } catch (MatrixException | ProtocolException e) {
+            r.future().completeExceptionally(e);
         }
     }
 

@@ -638,6 +638,30 @@ public final class Performer {
     }
 
     /**
+     * Waits for other work of a room's turn.
+     *
+     * @param future the work's future
+     * @param <T>    what the work returns
+     * @return what it returned
+     * @throws MatrixException as the work threw it
+     */
+    public static <T> T result(CompletableFuture<T> future) {
+        try {
+            return future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof MatrixException m) {
+                throw m;
+            }
+            throw new IllegalStateException("room work failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("room work did not finish within " + WAIT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for room work", e);
+        }
+    }
+
+    /**
      * Waits for an input's outcome.
      *
      * @param future the outcome's future

@@ -187,6 +187,15 @@ public final class StateStore {
     }
 
     /**
+     * Forgets a cached snapshot, once it was deleted.
+     *
+     * @param snapshotNid the snapshot
+     */
+    public void forget(long snapshotNid) {
+        snapshots.remove(snapshotNid);
+    }
+
+    /**
      * Drops what this thread staged; called when its write ended, committed or not.
      */
     public void unstage() {

@@ -18,9 +18,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.myelin.api.roomserver.InviteRequest;
+import io.myelin.api.roomserver.PurgeRoomRequest;
+import io.myelin.protocol.RoomVersion;
+import io.myelin.protocol.crypto.SigningKey;
+import io.myelin.protocol.event.Pdu;
 import io.myelin.server.TestHomeserver.Reply;
 import io.myelin.server.sync.SyncServer.User;
 
+import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -437,6 +443,67 @@ abstract class SyncCoreTestBase {
     }
 
     @Test
+    void anInviteFromAnotherServerIsSyncedWithItsStrippedStateAndALeaveRetiresIt() throws Exception {
+        User carol = user();
+        String since = server.sync(carol, "").string("next_batch");
+        String roomId = "!far" + NAMES.incrementAndGet() + ":elsewhere.example";
+        String inviter = "@dave:elsewhere.example";
+        RoomVersion v10 = RoomVersion.of("10").orElseThrow();
+        SigningKey remoteKey = SigningKey.generate();
+        // The stripped state as another server sends it: whole events, signatures and all.
+        JsonObject create = Pdu.signNew(v10, Json.createObjectBuilder().add("room_id", roomId).add("sender", inviter)
+                .add("type", "m.room.create").add("state_key", "")
+                .add("content", Json.createObjectBuilder().add("room_version", "10"))
+                .add("prev_events", Json.createArrayBuilder()).add("auth_events", Json.createArrayBuilder())
+                .add("depth", 1).add("origin_server_ts", 1).build(), "elsewhere.example", remoteKey).json();
+        JsonObject name = Json.createObjectBuilder().add("type", "m.room.name").add("state_key", "")
+                .add("sender", inviter).add("content", Json.createObjectBuilder().add("name", "Far Away")).build();
+        Pdu invite = Pdu.signNew(v10, Json.createObjectBuilder().add("room_id", roomId).add("sender", inviter)
+                .add("type", "m.room.member").add("state_key", carol.userId())
+                .add("content", Json.createObjectBuilder().add("membership", "invite"))
+                .add("prev_events", Json.createArrayBuilder().add("$" + "p".repeat(43)))
+                .add("auth_events", Json.createArrayBuilder().add("$" + "a".repeat(43)))
+                .add("depth", 4).add("origin_server_ts", System.currentTimeMillis()).build(),
+                "elsewhere.example", remoteKey);
+        JsonObject signed = server.roomserver().receiveInvite(new InviteRequest("10", invite.json(),
+                List.of(create, name))).event();
+        assertTrue(signed.getJsonObject("signatures").containsKey("sync.test"), signed.toString());
+
+        JsonObject invited = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (invited == null) {
+            assertTrue(System.nanoTime() < deadline, "the invite never reached the sync");
+            Reply reply = server.sync(carol, "?timeout=5000&since=" + since);
+            since = reply.string("next_batch");
+            invited = section(reply, "invite", roomId);
+        }
+        JsonArray stripped = invited.getJsonObject("invite_state").getJsonArray("events");
+        assertEquals(Set.of("m.room.create", "m.room.name", "m.room.member"), types(stripped), stripped.toString());
+        for (JsonValue event : stripped) {
+            assertFalse(event.asJsonObject().containsKey("signatures"), "stripped state is stripped: " + event);
+        }
+        JsonObject self = stripped.stream().map(JsonValue::asJsonObject)
+                .filter(e -> e.getString("type").equals("m.room.member")).findFirst().orElseThrow();
+        assertEquals(carol.userId(), self.getString("state_key"));
+        assertEquals(inviter, self.getString("sender"));
+        assertNotNull(section(server.sync(carol, ""), "invite", roomId), "an initial sync lists the invite too");
+
+        // Rejecting it cannot reach the inviting server yet; it is retired here.
+        server.act(carol, roomId, "leave", null);
+        JsonObject left = null;
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (left == null) {
+            assertTrue(System.nanoTime() < deadline, "the rejection never reached the sync");
+            Reply reply = server.sync(carol, "?timeout=5000&since=" + since);
+            since = reply.string("next_batch");
+            left = section(reply, "leave", roomId);
+            assertNull(section(reply, "invite", roomId));
+        }
+        assertNull(section(server.sync(carol, ""), "invite", roomId));
+        assertError(server.post("/rooms/" + enc(roomId) + "/leave", carol.token(), "{}"), 404, "M_NOT_FOUND");
+    }
+
+    @Test
     void lazyLoadingSendsOnlyTheMembersOfTheTimelinesSenders() throws Exception {
         User alice = user();
         User bob = user();
@@ -737,6 +804,31 @@ abstract class SyncCoreTestBase {
         List<String> all = bodies(joinedRoom(initial, roomId).getJsonObject("timeline").getJsonArray("events")
                 .stream().map(JsonValue::asJsonObject).toList());
         assertEquals(List.of("before the restart", "after the restart"), all);
+    }
+
+    @Test
+    void aPurgedRoomLeavesSyncAndItsPositionsAreNotHandedOutAgain() throws Exception {
+        User alice = user();
+        String kept = server.createRoom(alice, "{}");
+        server.send(alice, kept, "in the kept room");
+        String doomed = server.createRoom(alice, "{\"name\":\"Doomed\"}");
+        // The purged room holds the stream's newest positions.
+        String since = server.settle(alice, server.send(alice, doomed, "soon gone"));
+
+        server.roomserver().purgeRoom(new PurgeRoomRequest(doomed, true));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        Reply initial = server.sync(alice, "");
+        while (joinedRoom(initial, doomed) != null) {
+            assertTrue(System.nanoTime() < deadline, "the purged room stayed in the sync");
+            initial = server.sync(alice, "");
+        }
+        assertNotNull(joinedRoom(initial, kept), initial.raw());
+        assertFalse(initial.raw().contains("soon gone"), initial.raw());
+
+        server.restart();
+        server.send(alice, kept, "after the purge");
+        Collected got = collect(alice, since, kept, 1, null);
+        assertEquals(List.of("after the purge"), bodies(got.events()), "a position was handed out twice");
     }
 
     @Test

@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
+import io.myelin.api.Component;
+import io.myelin.api.ComponentContext;
+import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.server.TestHomeserver;
 
 /**
@@ -20,14 +25,39 @@ final class SyncServer extends TestHomeserver {
     record User(String userId, String token) {
     }
 
-    private final AtomicInteger transactions = new AtomicInteger();
+    /** Hands the tests the roomserver the server wired, as a component that needs it gets it. */
+    private record RoomserverHandle(AtomicReference<RoomserverApi> api) implements Component {
+        @Override
+        public String name() {
+            return "roomserver-handle";
+        }
 
-    private SyncServer(Path dir, Backend backend) throws Exception {
-        super(dir, backend, "sync.test", "", List.of());
+        @Override
+        public Set<Class<?>> needs() {
+            return Set.of(RoomserverApi.class);
+        }
+
+        @Override
+        public void start(ComponentContext context) {
+            api.set(context.require(RoomserverApi.class));
+        }
+    }
+
+    private final AtomicInteger transactions = new AtomicInteger();
+    private final AtomicReference<RoomserverApi> roomserver;
+
+    private SyncServer(Path dir, Backend backend, AtomicReference<RoomserverApi> roomserver) throws Exception {
+        super(dir, backend, "sync.test", "", List.of(new RoomserverHandle(roomserver)));
+        this.roomserver = roomserver;
     }
 
     static SyncServer start(Path dir, Backend backend) throws Exception {
-        return new SyncServer(dir, backend);
+        return new SyncServer(dir, backend, new AtomicReference<>());
+    }
+
+    /** @return the roomserver, for what only another server would do (send an invite over federation) */
+    RoomserverApi roomserver() {
+        return roomserver.get();
     }
 
     User register(String name) throws Exception {

@@ -23,15 +23,24 @@ import jakarta.json.JsonObject;
 
 /**
  * The tables of the rooms stream: {@code sync_events} (room events by position), {@code sync_state_changes}
- * (every change of a room's current state, which is also the membership history), {@code sync_current_state}
- * and {@code sync_memberships}. Schemas in {@code db/<dialect>/001-rooms.sql}.
+ * (every change of a room's current state, which is also the membership history), {@code sync_current_state},
+ * {@code sync_memberships} and {@code sync_purged_rooms}. Schemas in {@code db/<dialect>/001-rooms.sql} and
+ * {@code 002-purged-rooms.sql}.
  */
 public final class RoomStore {
 
     /** The state key type of memberships. */
     public static final String MEMBER = "m.room.member";
 
-    private static final String MAX_POS = "SELECT COALESCE(MAX(pos), 0) AS pos FROM sync_events";
+    private static final String MAX_POS = "SELECT COALESCE(MAX(p), 0) AS pos FROM (SELECT MAX(pos) AS p FROM"
+            + " sync_events UNION ALL SELECT MAX(pos) AS p FROM sync_purged_rooms) m";
+    private static final String UPSERT_PURGED = "INSERT INTO sync_purged_rooms (room_id, pos) VALUES (?, ?)"
+            + " ON CONFLICT (room_id) DO UPDATE SET pos = excluded.pos";
+    private static final List<String> PURGE = List.of(
+            "DELETE FROM sync_events WHERE room_id = ?",
+            "DELETE FROM sync_state_changes WHERE room_id = ?",
+            "DELETE FROM sync_current_state WHERE room_id = ?",
+            "DELETE FROM sync_memberships WHERE room_id = ?");
     static final String HAS_EVENT = "SELECT pos FROM sync_events WHERE event_id = ?";
     private static final String INSERT_EVENT = "INSERT INTO sync_events (pos, room_id, event_id, type, state_key,"
             + " sender, json, txn_id, redacted_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)";
@@ -107,6 +116,21 @@ public final class RoomStore {
     /** @return the database */
     public Database db() {
         return db;
+    }
+
+    /**
+     * Deletes a purged room's events, state, state changes and memberships, and records the purge at the stream's
+     * position.
+     *
+     * @param tx       the transaction
+     * @param roomId   the room
+     * @param position the stream's position now
+     */
+    public void purgeRoom(DbExecute tx, String roomId, long position) {
+        for (String sql : PURGE) {
+            tx.delete(sql, roomId);
+        }
+        tx.insert(UPSERT_PURGED, roomId, position);
     }
 
     /** @return the greatest position written, 0 when none */

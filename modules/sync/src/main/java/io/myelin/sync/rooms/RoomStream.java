@@ -45,6 +45,9 @@ import jakarta.json.JsonObjectBuilder;
  * {@code n}. A record seen again
  * (redelivery) is skipped because its event is already stored.
  *
+ * <p>A {@code purge} record drops the room's events, state and memberships and records the purge with the stream's
+ * position, so that a restart never hands out a position again.
+ *
  * <p>Not yet: events from backfill ({@code old_room_event}) are not added to the stream, so {@code /messages}
  * does not page into history fetched from other servers.
  */
@@ -134,12 +137,14 @@ public final class RoomStream {
             }
             switch (record.getString("type", "")) {
                 case OutputRoomEvent.NEW_ROOM_EVENT -> store(parse(record, false));
-                // An invite to a room in this server's graph came as a new event just before and is skipped;
-                // one to a room the server is not in is stored as the user's membership of it.
-                case OutputRoomEvent.NEW_INVITE -> store(parse(record, true));
+                // An invite to a room in this server's graph, and the event that retired one, came as a new event
+                // just before and are skipped; for a room the server is not in (an invite from another server, its
+                // local rejection) they are stored as the user's membership of it.
+                case OutputRoomEvent.NEW_INVITE, OutputRoomEvent.RETIRE_INVITE -> store(parse(record, true));
                 case OutputRoomEvent.REDACTED_EVENT -> redacted(record);
+                case OutputRoomEvent.PURGE -> purged(record.getString("roomId"));
                 default -> {
-                    // A retired invite arrives as the membership change of a new event; backfill is not kept.
+                    // Backfill is not kept.
                 }
             }
             message.ack();
@@ -158,13 +163,14 @@ public final class RoomStream {
                             String txnId) {
     }
 
-    private static NewEvent parse(JsonObject record, boolean invite) {
+    private static NewEvent parse(JsonObject record, boolean membershipAlone) {
         String roomId = record.getString("roomId");
         RoomVersion version = RoomVersion.of(record.getString("roomVersion", "")).orElseThrow(
                 () -> new IllegalArgumentException("unknown room version"));
         JsonObject raw = record.getJsonObject("event");
         String eventId = EventIds.eventId(raw, version);
-        List<String> adds = invite ? List.of(eventId) : RoomStore.strings(record.getJsonArray("addsStateEventIds"));
+        List<String> adds = membershipAlone ? List.of(eventId)
+                : RoomStore.strings(record.getJsonArray("addsStateEventIds"));
         return new NewEvent(roomId, eventId, normalised(raw, eventId, roomId), adds,
                 RoomStore.strings(record.getJsonArray("removesStateEventIds")),
                 record.getString("transactionId", null));
@@ -345,6 +351,26 @@ public final class RoomStream {
             out.add("room_id", roomId);
         }
         return out.build();
+    }
+
+    /**
+     * A purged room's rows go. Under the writer's lock, so that the position recorded with the purge is at least
+     * that of every event of the room (the room's earlier records were committed before this one came).
+     */
+    private void purged(String roomId) {
+        List<String> joined;
+        writer.lock();
+        try {
+            joined = store.db().write(tx -> {
+                List<String> members = store.members(tx, roomId, "join");
+                store.purgeRoom(tx, roomId, position);
+                return members;
+            });
+        } finally {
+            writer.unlock();
+        }
+        joined.forEach(user -> membershipEnded.forEach(listener -> listener.accept(roomId, user)));
+        LOG.log(System.Logger.Level.INFO, () -> "sync: dropped purged room " + roomId);
     }
 
     /** The roomserver's copy may still be cached unredacted here, so the room version's algorithm runs again. */

@@ -478,7 +478,8 @@ public final class RoomsSource implements SyncSource {
         StreamEvent membership = store.event(membershipEventId).orElse(null);
         if (membership != null && membership.json().get("unsigned") instanceof JsonObject unsigned
                 && unsigned.get(unsignedKey) instanceof jakarta.json.JsonArray given && !given.isEmpty()) {
-            given.forEach(v -> out.add(v.asJsonObject()));
+            // Another server may send whole events; clients get the stripped form only.
+            given.stream().filter(JsonObject.class::isInstance).forEach(v -> out.add(strip(v.asJsonObject())));
         } else {
             Map<RoomStore.StateKey, String> current = store.currentState(roomId);
             List<String> ids = new ArrayList<>();
