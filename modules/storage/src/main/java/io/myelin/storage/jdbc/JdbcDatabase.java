@@ -28,6 +28,7 @@ import io.myelin.api.storage.Dialect;
 import io.myelin.api.storage.Migrations;
 import io.myelin.storage.StorageConfig;
 import io.myelin.storage.pool.HikariPool;
+import io.myelin.storage.pool.StatementCachingDataSource;
 
 /**
  * The {@link Database} over Helidon's JDBC client and HikariCP pools.
@@ -517,6 +518,8 @@ public final class JdbcDatabase implements Database, AutoCloseable {
         // The writer takes its lock when a transaction begins, not at its first write, so that a
         // transaction never has to give up half-way because a reader's snapshot went stale.
         hikari.addDataSourceProperty("transaction_mode", writes ? "IMMEDIATE" : "DEFERRED");
+        // Statements are kept per connection rather than prepared anew for each use.
+        hikari.setDataSource(new StatementCachingDataSource(config.url(), hikari.getDataSourceProperties()));
         return hikari;
     }
 
