@@ -242,7 +242,7 @@ public final class JdbcDatabase implements Database, AutoCloseable {
     /** Runs a statement of the group's own; when it fails the group cannot go on and fails as a whole. */
     private void statementOrEnd(Group group, String statement) {
         try {
-            group.tx.dml(statement);
+            StatementNames.dml(group.tx, statement);
         } catch (RuntimeException e) {
             rollback(group.tx, e);
             open = null;
@@ -258,8 +258,8 @@ public final class JdbcDatabase implements Database, AutoCloseable {
         }
         if (savepoint) {
             try {
-                group.tx.dml(ROLLBACK_TO);
-                group.tx.dml(RELEASE);
+                StatementNames.dml(group.tx, ROLLBACK_TO);
+                StatementNames.dml(group.tx, RELEASE);
                 return;
             } catch (RuntimeException e) {
                 cause.addSuppressed(e);

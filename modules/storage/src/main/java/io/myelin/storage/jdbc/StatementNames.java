@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbStatementType;
 
 /**
@@ -37,6 +38,17 @@ final class StatementNames {
             }
         }
         return type.prefix() + hash;
+    }
+
+    /**
+     * Runs a DML statement given as text, named here.
+     *
+     * @param execute   where to run it
+     * @param statement its text
+     * @return the rows it changed
+     */
+    static long dml(DbExecute execute, String statement) {
+        return execute.createNamedDmlStatement(of(DbStatementType.DML, statement), statement).execute();
     }
 
     private static String hash(String statement) {
