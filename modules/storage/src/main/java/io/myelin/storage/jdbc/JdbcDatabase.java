@@ -11,6 +11,9 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -28,6 +31,7 @@ import io.myelin.api.storage.Dialect;
 import io.myelin.api.storage.Migrations;
 import io.myelin.storage.StorageConfig;
 import io.myelin.storage.pool.HikariPool;
+import io.myelin.storage.pool.StatementCachingDataSource;
 
 /**
  * The {@link Database} over Helidon's JDBC client and HikariCP pools.
@@ -53,6 +57,8 @@ public final class JdbcDatabase implements Database, AutoCloseable {
     private final DbClient writer;
     private final HikariPool writePool;
     private final ReentrantLock writeLock;
+    // Runs SQLite commits for virtual threads (see commit); null on PostgreSQL.
+    private final ExecutorService committer;
     private final long writeWaitMillis;
     private final Migrator migrator;
     private final StorageMeters meters;
@@ -69,6 +75,9 @@ public final class JdbcDatabase implements Database, AutoCloseable {
         this.writer = writePool == readPool ? client : client(writePool);
         this.writePool = writePool;
         this.writeLock = dialect == Dialect.SQLITE ? new ReentrantLock(true) : null;
+        this.committer = dialect == Dialect.SQLITE
+                ? Executors.newSingleThreadExecutor(Thread.ofPlatform().name("myelin-sqlite-commit").daemon().factory())
+                : null;
         this.writeWaitMillis = config.connectionTimeout().toMillis();
         this.migrator = new Migrator(this, clock);
         this.meters = new StorageMeters(registry);
@@ -233,7 +242,7 @@ public final class JdbcDatabase implements Database, AutoCloseable {
     /** Runs a statement of the group's own; when it fails the group cannot go on and fails as a whole. */
     private void statementOrEnd(Group group, String statement) {
         try {
-            group.tx.dml(statement);
+            StatementNames.dml(group.tx, statement);
         } catch (RuntimeException e) {
             rollback(group.tx, e);
             open = null;
@@ -249,8 +258,8 @@ public final class JdbcDatabase implements Database, AutoCloseable {
         }
         if (savepoint) {
             try {
-                group.tx.dml(ROLLBACK_TO);
-                group.tx.dml(RELEASE);
+                StatementNames.dml(group.tx, ROLLBACK_TO);
+                StatementNames.dml(group.tx, RELEASE);
                 return;
             } catch (RuntimeException e) {
                 cause.addSuppressed(e);
@@ -270,11 +279,48 @@ public final class JdbcDatabase implements Database, AutoCloseable {
             return;
         }
         try {
-            group.tx.commit();
+            commit(group.tx);
             group.fail(null);
         } catch (RuntimeException e) {
             rollback(group.tx, e);
             group.fail(e);
+        }
+    }
+
+    /**
+     * Commits a SQLite transaction. A virtual thread hands the commit to the committer's platform thread and waits
+     * for it: the commit's disk flush blocks its thread in native code, which would keep one of the few carrier
+     * threads (one per core) from running any other virtual thread meanwhile. The writer's lock stays held.
+     */
+    private void commit(DbTransaction tx) {
+        if (!Thread.currentThread().isVirtual()) {
+            tx.commit();
+            return;
+        }
+        Future<?> done = committer.submit(tx::commit);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    done.get();
+                    return;
+                } catch (InterruptedException e) {
+                    // The commit runs on: its outcome is the group's, so wait for it.
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    if (e.getCause() instanceof Error r) {
+                        throw r;
+                    }
+                    throw new IllegalStateException("the commit failed", e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -386,6 +432,9 @@ public final class JdbcDatabase implements Database, AutoCloseable {
             } finally {
                 writeLock.unlock();
             }
+        }
+        if (committer != null) {
+            committer.shutdown();
         }
         meters.close();
         if (writer != client) {
@@ -517,6 +566,8 @@ public final class JdbcDatabase implements Database, AutoCloseable {
         // The writer takes its lock when a transaction begins, not at its first write, so that a
         // transaction never has to give up half-way because a reader's snapshot went stale.
         hikari.addDataSourceProperty("transaction_mode", writes ? "IMMEDIATE" : "DEFERRED");
+        // Statements are kept per connection rather than prepared anew for each use.
+        hikari.setDataSource(new StatementCachingDataSource(config.url(), hikari.getDataSourceProperties()));
         return hikari;
     }
 

@@ -7,6 +7,7 @@ import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbStatementDml;
 import io.helidon.dbclient.DbStatementGet;
 import io.helidon.dbclient.DbStatementQuery;
+import io.helidon.dbclient.DbStatementType;
 
 /**
  * A transaction's {@link DbExecute} that remembers whether any statement was made through it, and what
@@ -15,6 +16,9 @@ import io.helidon.dbclient.DbStatementQuery;
  * <p>Helidon warns when a transaction with no statement is committed; a write whose work decided there
  * was nothing to do is normal here, so such a transaction is simply not committed (it never took a
  * connection either).
+ *
+ * <p>A statement given as text gets the name Helidon would give it, worked out once per text ({@link
+ * StatementNames}) instead of hashed again for every statement run.
  */
 final class TrackedExecute implements DbExecute {
 
@@ -52,7 +56,7 @@ final class TrackedExecute implements DbExecute {
 
     @Override
     public DbStatementQuery createQuery(String statement) {
-        return use().createQuery(statement);
+        return use().createNamedQuery(StatementNames.of(DbStatementType.QUERY, statement), statement);
     }
 
     @Override
@@ -67,7 +71,7 @@ final class TrackedExecute implements DbExecute {
 
     @Override
     public DbStatementGet createGet(String statement) {
-        return use().createGet(statement);
+        return use().createNamedGet(StatementNames.of(DbStatementType.GET, statement), statement);
     }
 
     @Override
@@ -77,7 +81,7 @@ final class TrackedExecute implements DbExecute {
 
     @Override
     public DbStatementDml createInsert(String statement) {
-        return use().createInsert(statement);
+        return use().createNamedInsert(StatementNames.of(DbStatementType.INSERT, statement), statement);
     }
 
     @Override
@@ -87,7 +91,7 @@ final class TrackedExecute implements DbExecute {
 
     @Override
     public DbStatementDml createUpdate(String statement) {
-        return use().createUpdate(statement);
+        return use().createNamedUpdate(StatementNames.of(DbStatementType.UPDATE, statement), statement);
     }
 
     @Override
@@ -97,7 +101,7 @@ final class TrackedExecute implements DbExecute {
 
     @Override
     public DbStatementDml createDelete(String statement) {
-        return use().createDelete(statement);
+        return use().createNamedDelete(StatementNames.of(DbStatementType.DELETE, statement), statement);
     }
 
     @Override
@@ -112,7 +116,7 @@ final class TrackedExecute implements DbExecute {
 
     @Override
     public DbStatementDml createDmlStatement(String statement) {
-        return use().createDmlStatement(statement);
+        return use().createNamedDmlStatement(StatementNames.of(DbStatementType.DML, statement), statement);
     }
 
     @Override
