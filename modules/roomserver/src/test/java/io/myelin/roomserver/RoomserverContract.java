@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,6 +29,7 @@ import io.myelin.api.roomserver.ForgetRequest;
 import io.myelin.api.roomserver.InputKind;
 import io.myelin.api.roomserver.InputOutcome;
 import io.myelin.api.roomserver.InputRequest;
+import io.myelin.api.roomserver.InputResponse;
 import io.myelin.api.roomserver.InputRoomEvent;
 import io.myelin.api.roomserver.InviteRequest;
 import io.myelin.api.roomserver.MembershipRequest;
@@ -511,6 +513,49 @@ abstract class RoomserverContract {
         assertEquals(InputOutcome.INVALID, outcome.status());
         assertNotNull(api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.message", null,
                 Json.createObjectBuilder().add("body", "still here").build(), null)).eventId());
+    }
+
+    @Test
+    void anUnparseableEventDoesNotBlockItsRoom() {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        JsonObject garbage = Json.createObjectBuilder().add("room_id", roomId).add("type", 7)
+                .add("prev_events", "none").add("content", "not an object").build();
+
+        InputOutcome outcome = api().input(new InputRequest(List.of(
+                new InputRoomEvent(InputKind.NEW, null, garbage, "elsewhere.example", null)), false)).outcomes()
+                .getFirst();
+
+        assertEquals(InputOutcome.INVALID, outcome.status());
+        Pdu next = remote(roomId, RoomVersion.V12, ALICE, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "after the garbage").build(), 0);
+        assertEquals(InputOutcome.ACCEPTED, input(next, InputKind.NEW).status());
+        assertEquals(List.of(next.eventId()), api().latestEvents(new RoomRequest(roomId)).eventIds());
+    }
+
+    @Test
+    void asynchronousInputAnswersAtOnceAndIsHandledInOrder() throws Exception {
+        String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
+        Pdu first = remote(roomId, RoomVersion.V12, ALICE, "m.room.message", null,
+                Json.createObjectBuilder().add("body", "one").build(), 0);
+        // The second names the first as its previous event, so it can only be accepted after it.
+        Pdu second = Pdu.signNew(RoomVersion.V12, Json.createObjectBuilder(first.json()).remove("hashes")
+                .remove("signatures").remove("unsigned")
+                .add("content", Json.createObjectBuilder().add("body", "two"))
+                .add("prev_events", Json.createArrayBuilder().add(first.eventId()))
+                .add("depth", first.json().getJsonNumber("depth").longValue() + 1).build(),
+                "elsewhere.example", REMOTE_KEY);
+
+        InputResponse queued = api().input(new InputRequest(List.of(
+                new InputRoomEvent(InputKind.NEW, null, first.json(), "elsewhere.example", null),
+                new InputRoomEvent(InputKind.NEW, null, second.json(), "elsewhere.example", null)), true));
+
+        assertTrue(queued.outcomes().isEmpty(), "an asynchronous request answers once queued");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!List.of(second.eventId()).equals(api().latestEvents(new RoomRequest(roomId)).eventIds())) {
+            assertTrue(System.nanoTime() < deadline, "the queued events were never handled");
+            Thread.sleep(10);
+        }
+        assertNotNull(api().event(new EventRequest(first.eventId())).event());
     }
 
     @Test
@@ -1009,7 +1054,7 @@ abstract class RoomserverContract {
                 f.get();
             }
         }
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while ((gauge("myelin.roomserver.backlog.tasks") != 0 || gauge("myelin.roomserver.backlog.rooms") != 0)
                 && System.nanoTime() < deadline) {
             Thread.sleep(10);
@@ -1250,7 +1295,7 @@ abstract class RoomserverContract {
 
     /** The next output of a type in a room, skipping others; fails after ten seconds without one. */
     private static JsonObject awaitOutput(String roomId, String type) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
             JsonObject o = left <= 0 ? null
