@@ -437,15 +437,10 @@ abstract class RoomserverContract {
     @Test
     void conflictingTopicsResolveToTheLaterOne() {
         String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
-        long now = System.currentTimeMillis();
-        Pdu first = remote(roomId, RoomVersion.V12, ALICE, "m.room.topic", "",
-                Json.createObjectBuilder().add("topic", "first").build(), now + 1000);
-        Pdu second = remote(roomId, RoomVersion.V12, ALICE, "m.room.topic", "",
-                Json.createObjectBuilder().add("topic", "second").build(), now + 2000);
-
         // Both name the same previous event: a fork, whose two sides the current state must resolve.
-        assertEquals(InputOutcome.ACCEPTED, input(second, InputKind.NEW).status());
-        assertEquals(InputOutcome.ACCEPTED, input(first, InputKind.NEW).status());
+        List<Pdu> fork = topicFork(roomId);
+        Pdu first = fork.get(0);
+        Pdu second = fork.get(1);
 
         assertEquals(2, api().latestEvents(new RoomRequest(roomId)).eventIds().size());
         assertEquals("second", content(state(roomId), "m.room.topic", "").getString("topic"));
@@ -906,13 +901,9 @@ abstract class RoomserverContract {
     @Test
     void stateBeforeAnEventOnAForkIsTheResolvedState() {
         String roomId = api().createRoom(CreateRoomRequest.simple(ALICE)).roomId();
-        long now = System.currentTimeMillis();
-        Pdu first = remote(roomId, RoomVersion.V12, ALICE, "m.room.topic", "",
-                Json.createObjectBuilder().add("topic", "first").build(), now + 1000);
-        Pdu second = remote(roomId, RoomVersion.V12, ALICE, "m.room.topic", "",
-                Json.createObjectBuilder().add("topic", "second").build(), now + 2000);
-        assertEquals(InputOutcome.ACCEPTED, input(second, InputKind.NEW).status());
-        assertEquals(InputOutcome.ACCEPTED, input(first, InputKind.NEW).status());
+        List<Pdu> fork = topicFork(roomId);
+        Pdu first = fork.get(0);
+        Pdu second = fork.get(1);
 
         // A state event on both sides of the fork was authorised against their resolution.
         String merge = api().sendEvent(new SendEventRequest(roomId, ALICE, "m.room.name", "",
@@ -1312,6 +1303,22 @@ abstract class RoomserverContract {
     private InputOutcome input(Pdu pdu, InputKind kind) {
         return api().input(new InputRequest(List.of(new InputRoomEvent(kind, null, pdu.json(), "elsewhere.example",
                 null)), false)).outcomes().getFirst();
+    }
+
+    /**
+     * Inputs two topics built on the same previous events, the second sent later but input first: a fork.
+     *
+     * @return the earlier and the later topic event
+     */
+    private List<Pdu> topicFork(String roomId) {
+        long now = System.currentTimeMillis();
+        Pdu first = remote(roomId, RoomVersion.V12, ALICE, "m.room.topic", "",
+                Json.createObjectBuilder().add("topic", "first").build(), now + 1000);
+        Pdu second = remote(roomId, RoomVersion.V12, ALICE, "m.room.topic", "",
+                Json.createObjectBuilder().add("topic", "second").build(), now + 2000);
+        assertEquals(InputOutcome.ACCEPTED, input(second, InputKind.NEW).status());
+        assertEquals(InputOutcome.ACCEPTED, input(first, InputKind.NEW).status());
+        return List.of(first, second);
     }
 
     /** An event built as a remote server would, on the room's current extremities. */

@@ -122,6 +122,19 @@ abstract class SyncCoreTestBase {
         return join == null ? null : join.getJsonObject(roomId);
     }
 
+    /** Syncs on from {@code since} until the room moves from the user's invites to their left rooms. */
+    private void awaitRejection(User user, String roomId, String since) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        JsonObject left = null;
+        while (left == null) {
+            assertTrue(System.nanoTime() < deadline, "the rejection never reached the sync");
+            Reply reply = server.sync(user, "?timeout=5000&since=" + since);
+            since = reply.string("next_batch");
+            left = section(reply, "leave", roomId);
+            assertNull(section(reply, "invite", roomId));
+        }
+    }
+
     private static JsonObject section(Reply reply, String section, String roomId) {
         JsonObject part = reply.json().getJsonObject("rooms").getJsonObject(section);
         return part == null ? null : part.getJsonObject(roomId);
@@ -422,15 +435,7 @@ abstract class SyncCoreTestBase {
         assertNotNull(section(server.sync(carol, ""), "invite", roomId), "an initial sync lists the invite too");
 
         server.act(carol, roomId, "leave", null);
-        JsonObject left = null;
-        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (left == null) {
-            assertTrue(System.nanoTime() < deadline, "the rejection never reached the sync");
-            Reply reply = server.sync(carol, "?timeout=5000&since=" + since);
-            since = reply.string("next_batch");
-            left = section(reply, "leave", roomId);
-            assertNull(section(reply, "invite", roomId));
-        }
+        awaitRejection(carol, roomId, since);
         Reply initial = server.sync(carol, "");
         assertNull(section(initial, "invite", roomId));
         assertNull(section(initial, "leave", roomId), "left rooms only with include_leave");
@@ -490,15 +495,7 @@ abstract class SyncCoreTestBase {
 
         // Rejecting it cannot reach the inviting server yet; it is retired here.
         server.act(carol, roomId, "leave", null);
-        JsonObject left = null;
-        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (left == null) {
-            assertTrue(System.nanoTime() < deadline, "the rejection never reached the sync");
-            Reply reply = server.sync(carol, "?timeout=5000&since=" + since);
-            since = reply.string("next_batch");
-            left = section(reply, "leave", roomId);
-            assertNull(section(reply, "invite", roomId));
-        }
+        awaitRejection(carol, roomId, since);
         assertNull(section(server.sync(carol, ""), "invite", roomId));
         assertError(server.post("/rooms/" + enc(roomId) + "/leave", carol.token(), "{}"), 404, "M_NOT_FOUND");
     }
