@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 import io.myelin.api.storage.Database;
+import io.myelin.api.storage.Rows;
 
 import jakarta.json.JsonObject;
 

@@ -14,6 +14,7 @@ import io.myelin.api.cache.Cache;
 import io.myelin.api.cache.CacheSpec;
 import io.myelin.api.cache.Caches;
 import io.myelin.api.storage.Database;
+import io.myelin.api.storage.Rows;
 import io.myelin.protocol.RoomVersion;
 import io.myelin.protocol.event.Pdu;
 import io.myelin.protocol.json.JsonSupport;

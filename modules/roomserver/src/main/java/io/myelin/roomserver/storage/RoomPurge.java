@@ -6,6 +6,8 @@ import java.util.TreeSet;
 
 import io.helidon.dbclient.DbExecute;
 
+import io.myelin.api.storage.Rows;
+
 /**
  * Deletes a room from every roomserver table: its events and what names them (previous events, redactions), its
  * state blocks and snapshots, extremities, memberships, transaction ids, local aliases and the room row. The

@@ -6,6 +6,7 @@ import java.util.List;
 import io.helidon.dbclient.DbExecute;
 import io.myelin.api.roomserver.Membership;
 import io.myelin.api.storage.Database;
+import io.myelin.api.storage.Rows;
 
 /**
  * The per-room tables beside the events: {@code roomserver_forward_extremities}, {@code roomserver_membership},

@@ -15,6 +15,7 @@ import io.helidon.dbclient.DbExecute;
 import io.myelin.api.cache.Cache;
 import io.myelin.api.cache.CacheSpec;
 import io.myelin.api.cache.Caches;
+import io.myelin.api.storage.Rows;
 import io.myelin.protocol.auth.EventTypes;
 import io.myelin.protocol.auth.StateKey;
 

@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 import io.myelin.api.storage.Database;
+import io.myelin.api.storage.Rows;
 
 /**
  * The tables {@code sync_device_list_changes} (local users whose devices or keys changed) and

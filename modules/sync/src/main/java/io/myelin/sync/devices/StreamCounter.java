@@ -5,6 +5,7 @@ import java.util.function.BiFunction;
 
 import io.helidon.dbclient.DbExecute;
 import io.myelin.api.storage.Database;
+import io.myelin.api.storage.Rows;
 
 /**
  * Hands out the positions of one stream ({@code to_device} or {@code device_lists}) and says which is the

@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import io.helidon.dbclient.DbRow;
 import io.myelin.api.bus.Message;
 import io.myelin.api.storage.Database;
+import io.myelin.api.storage.Rows;
 import io.myelin.api.users.AccountDataEntry;
 import io.myelin.api.users.AccountDataRequest;
 import io.myelin.api.users.UserData;

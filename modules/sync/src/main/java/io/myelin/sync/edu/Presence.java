@@ -17,6 +17,7 @@ import io.myelin.api.bus.Bus;
 import io.myelin.api.bus.Streams;
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.storage.Database;
+import io.myelin.api.storage.Rows;
 import io.myelin.protocol.json.JsonSupport;
 import io.myelin.sync.stream.Memberships;
 import io.myelin.sync.stream.Notifier;

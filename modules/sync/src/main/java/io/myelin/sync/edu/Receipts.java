@@ -19,6 +19,7 @@ import io.myelin.api.roomserver.EventRequest;
 import io.myelin.api.roomserver.RoomEvent;
 import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.storage.Database;
+import io.myelin.api.storage.Rows;
 import io.myelin.protocol.json.JsonSupport;
 import io.myelin.sync.push.NotificationCounter;
 import io.myelin.sync.push.Unread;

@@ -12,6 +12,7 @@ import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.storage.Database;
+import io.myelin.api.storage.Rows;
 import io.myelin.protocol.json.JsonSupport;
 import io.myelin.sync.stream.SyncQuery;
 import io.myelin.sync.stream.SyncResult;
@@ -139,7 +140,7 @@ public final class Unread {
         Map<String, Counts> counts = new HashMap<>();
         try (Stream<DbRow> rows = db.client().execute().query(COUNTS, userId)) {
             rows.forEach(row -> counts.put(row.column("room_id").getString(),
-                    new Counts(number(row, "notifications"), number(row, "highlights"))));
+                    new Counts(Rows.number(row, "notifications"), Rows.number(row, "highlights"))));
         }
         return counts;
     }
@@ -171,7 +172,7 @@ public final class Unread {
         try (Stream<DbRow> rows = db.client().execute().query(THREAD_COUNTS, query.userId())) {
             rows.forEach(row -> byRoom.computeIfAbsent(row.column("room_id").getString(), r -> new LinkedHashMap<>())
                     .put(row.column("thread_id").getString(),
-                            new Counts(number(row, "notifications"), number(row, "highlights"))));
+                            new Counts(Rows.number(row, "notifications"), Rows.number(row, "highlights"))));
         }
         for (String roomId : rooms) {
             Map<String, Counts> threads = byRoom.getOrDefault(roomId, Map.of());
@@ -205,9 +206,5 @@ public final class Unread {
             throw MatrixException.badJson("'unread_thread_notifications' must be a boolean.");
         }
         return false;
-    }
-
-    private static long number(DbRow row, String column) {
-        return row.column(column).asOptional().map(v -> ((Number) v).longValue()).orElse(0L);
     }
 }

@@ -18,6 +18,7 @@ import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 import io.myelin.api.storage.Database;
 
+import io.myelin.api.storage.Rows;
 import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonObject;
 
@@ -535,20 +536,6 @@ public final class RoomStore {
      * @param stateKey the state key
      */
     public record StateKey(String type, String stateKey) {
-    }
-
-    /** Column reads that behave alike on SQLite and PostgreSQL. */
-    static final class Rows {
-        private Rows() {
-        }
-
-        static String text(DbRow row, String column) {
-            return row.column(column).asOptional().map(Object::toString).orElse(null);
-        }
-
-        static long number(DbRow row, String column) {
-            return row.column(column).asOptional().map(v -> ((Number) v).longValue()).orElse(0L);
-        }
     }
 
     static List<String> strings(jakarta.json.JsonArray array) {

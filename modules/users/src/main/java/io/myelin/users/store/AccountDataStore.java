@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import io.helidon.dbclient.DbRow;
+import io.myelin.api.storage.Rows;
 import io.myelin.api.users.AccountDataEntry;
 
 import io.myelin.api.storage.Database;

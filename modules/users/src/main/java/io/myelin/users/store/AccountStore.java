@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import io.helidon.dbclient.DbExecute;
 import io.myelin.api.storage.Database;
+import io.myelin.api.storage.Rows;
 
 /**
  * The tables {@code users_accounts} and {@code users_profiles}: one row each per local account.

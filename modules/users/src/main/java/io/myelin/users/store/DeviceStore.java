@@ -7,6 +7,7 @@ import java.util.stream.Stream;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 import io.myelin.api.storage.Database;
+import io.myelin.api.storage.Rows;
 
 /**
  * The tables {@code users_devices}, {@code users_access_tokens} and {@code users_refresh_tokens}. Tokens
@@ -142,7 +143,7 @@ public final class DeviceStore {
      */
     public Optional<TokenRow> accessToken(String tokenHash) {
         return db.client().execute().get(SELECT_TOKEN, tokenHash).map(row -> {
-            Long expires = Rows.number(row, "expires_ts");
+            Long expires = Rows.numberOrNull(row, "expires_ts");
             return new TokenRow(Rows.text(row, "user_id"), Rows.text(row, "device_id"), Rows.flag(row, "is_guest"),
                     expires == null ? 0 : expires);
         });
@@ -197,6 +198,6 @@ public final class DeviceStore {
 
     private static Device device(DbRow row) {
         return new Device(Rows.text(row, "device_id"), Rows.text(row, "display_name"),
-                Rows.number(row, "last_seen_ts"), Rows.text(row, "last_seen_ip"));
+                Rows.numberOrNull(row, "last_seen_ts"), Rows.text(row, "last_seen_ip"));
     }
 }

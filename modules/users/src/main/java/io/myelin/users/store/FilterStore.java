@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import io.myelin.api.storage.Database;
 
+import io.myelin.api.storage.Rows;
 import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonObject;
 

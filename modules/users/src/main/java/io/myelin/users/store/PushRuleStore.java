@@ -7,6 +7,7 @@ import java.util.function.UnaryOperator;
 import io.myelin.api.storage.Database;
 import io.myelin.api.storage.Dialect;
 
+import io.myelin.api.storage.Rows;
 import io.myelin.protocol.json.JsonSupport;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
