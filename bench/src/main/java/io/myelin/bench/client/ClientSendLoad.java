@@ -9,18 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 
 import io.myelin.bench.Machine;
 import io.myelin.protocol.json.JsonSupport;
 import io.myelin.server.MyelinServer;
 import io.myelin.server.config.Settings;
+import io.myelin.testkit.TempDirs;
 
 import jakarta.json.JsonObject;
 
@@ -111,7 +110,7 @@ public final class ClientSendLoad {
                     versionCpu / 1e3, 100 * versionCpu / send.serverCpuNanos());
         } finally {
             server.stop();
-            deleteTree(dir);
+            TempDirs.delete(dir);
         }
         System.out.println("after: " + Machine.describe());
     }
@@ -306,14 +305,6 @@ public final class ClientSendLoad {
         Path file = dir.resolve("myelin.yaml");
         Files.writeString(file, yaml);
         return file;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     private static Map<String, String> options(String[] args) {

@@ -1,25 +1,17 @@
 package io.myelin.bench.roomserver;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -35,6 +27,8 @@ import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.roomserver.SendEventRequest;
 import io.myelin.bench.Machine;
 import io.myelin.protocol.json.JsonSupport;
+import io.myelin.testkit.ScratchDatabase;
+import io.myelin.testkit.TempDirs;
 
 /**
  * Load driver for the roomserver's input path: sends local {@code m.room.message} events in-process over
@@ -95,15 +89,9 @@ public final class RoomserverLoad {
             throws Exception {
         for (int rooms : roomCounts) {
             Path dir = Files.createTempDirectory("myelin-roomserver-load");
-            String database = null;
-            String url;
-            if (postgresAdmin == null) {
-                url = "jdbc:sqlite:" + dir.resolve("myelin.db");
-            } else {
-                database = "myelin_load_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-                admin(postgresAdmin, "CREATE DATABASE " + database);
-                url = withDatabase(postgresAdmin, database);
-            }
+            ScratchDatabase database = postgresAdmin == null ? null
+                    : ScratchDatabase.create(postgresAdmin, "myelin_load");
+            String url = database == null ? "jdbc:sqlite:" + dir.resolve("myelin.db") : database.url();
             try (Server server = Server.start(url, dir)) {
                 List<String> ids = new ArrayList<>();
                 for (int i = 0; i < rooms; i++) {
@@ -124,9 +112,9 @@ public final class RoomserverLoad {
                         label, rooms, half, paced.rate(), paced.p50(), paced.p99(), paced.count()));
             } finally {
                 if (database != null) {
-                    admin(postgresAdmin, "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+                    database.close();
                 }
-                delete(dir);
+                TempDirs.delete(dir);
             }
         }
     }
@@ -196,29 +184,6 @@ public final class RoomserverLoad {
             options.put(args[i].substring(2), args[i + 1]);
         }
         return options;
-    }
-
-    private static void admin(String url, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private static String withDatabase(String url, String name) {
-        int hostStart = url.indexOf("//") + 2;
-        int query = url.indexOf('?');
-        String head = query < 0 ? url : url.substring(0, query);
-        String tail = query < 0 ? "" : url.substring(query);
-        int slash = head.indexOf('/', hostStart);
-        return (slash < 0 ? head : head.substring(0, slash)) + "/" + name + tail;
-    }
-
-    private static void delete(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     private static void out(String line) {

@@ -10,6 +10,7 @@ import io.myelin.api.Component;
 import io.myelin.api.StartContext;
 import io.myelin.api.bus.Bus;
 import io.myelin.api.storage.Database;
+import io.myelin.testkit.TestServices;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,7 +20,7 @@ class BusComponentTest {
 
     @Test
     void startsNatsJetStreamWhenServersAreConfigured() throws Exception {
-        String url = Backends.natsUrl();
+        String url = TestServices.natsUrl();
         String prefix = "MyelinComponent" + Long.toHexString(System.nanoTime());
         Path dir = Files.createTempDirectory("myelin-bus-component");
         Component storage = Components.component("storage");

@@ -1,13 +1,9 @@
 package io.myelin.bus;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 import io.myelin.api.Component;
@@ -17,6 +13,8 @@ import io.myelin.api.bus.Subscription;
 import io.myelin.api.storage.Database;
 import io.myelin.bus.dispatch.ManagedBus;
 import io.myelin.bus.embedded.EmbeddedBus;
+import io.myelin.testkit.ScratchDatabase;
+import io.myelin.testkit.TempDirs;
 
 /**
  * The embedded bus on the real storage component: a temporary SQLite file, or a fresh PostgreSQL
@@ -37,22 +35,16 @@ final class EmbeddedHarness implements BusHarness {
     }
 
     static EmbeddedHarness sqlite() {
-        try {
-            Path dir = Files.createTempDirectory("myelin-bus-test");
-            return new EmbeddedHarness("sqlite", "jdbc:sqlite:" + dir.resolve("bus.db"), dir, () -> delete(dir));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        Path dir = TempDirs.create("myelin-bus-test");
+        return new EmbeddedHarness("sqlite", "jdbc:sqlite:" + dir.resolve("bus.db"), dir, () -> TempDirs.delete(dir));
     }
 
     static EmbeddedHarness postgres() {
-        String admin = Backends.postgresUrl();
-        String name = "myelin_bus_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-        Path dir = tempDir();
-        adminStatement(admin, dir, "CREATE DATABASE " + name);
-        return new EmbeddedHarness("postgres", withDatabase(admin, name), dir, () -> {
-            adminStatement(admin, dir, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-            delete(dir);
+        ScratchDatabase database = ScratchDatabase.create("myelin_bus");
+        Path dir = TempDirs.create("myelin-bus-test");
+        return new EmbeddedHarness("postgres", database.url(), dir, () -> {
+            database.close();
+            TempDirs.delete(dir);
         });
     }
 
@@ -103,45 +95,6 @@ final class EmbeddedHarness implements BusHarness {
     @Override
     public void close() {
         drop.run();
-    }
-
-    private static void adminStatement(String admin, Path dir, String sql) {
-        Component storage = Components.component("storage");
-        Map<Class<?>, Object> services = StartContext.newRegistry();
-        try {
-            Components.start(storage, Map.of("database.url", admin), dir, services);
-            ((Database) services.get(Database.class)).client().execute().dml(sql);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot run '" + sql + "' on the PostgreSQL test server", e);
-        } finally {
-            storage.stop();
-        }
-    }
-
-    // jdbc:postgresql://host:port/postgres?user=postgres becomes jdbc:postgresql://host:port/<name>?user=postgres
-    private static String withDatabase(String url, String name) {
-        int hostStart = url.indexOf("//") + 2;
-        int query = url.indexOf('?');
-        String head = query < 0 ? url : url.substring(0, query);
-        String tail = query < 0 ? "" : url.substring(query);
-        int slash = head.indexOf('/', hostStart);
-        return (slash < 0 ? head : head.substring(0, slash)) + "/" + name + tail;
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("myelin-bus-test");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void delete(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // A leftover temporary directory harms nothing.
-        }
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import io.myelin.bus.dispatch.ManagedBus;
 import io.myelin.bus.nats.NatsBus;
+import io.myelin.testkit.TestServices;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -37,7 +38,7 @@ final class NatsHarness implements BusHarness {
 
     static NatsHarness fresh(EmbeddedHarness storage) {
         String prefix = "MyelinTest" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-        return new NatsHarness(Backends.natsUrl(), prefix, true, storage);
+        return new NatsHarness(TestServices.natsUrl(), prefix, true, storage);
     }
 
     String url() {

@@ -1,8 +1,5 @@
 package io.myelin.roomserver;
 
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +29,9 @@ import io.myelin.api.bus.Subscription;
 import io.myelin.api.roomserver.RoomserverApi;
 import io.myelin.api.storage.Database;
 import io.myelin.protocol.crypto.SigningKey;
+import io.myelin.testkit.ScratchDatabase;
+import io.myelin.testkit.TempDirs;
+import io.myelin.testkit.TestServices;
 
 /**
  * The roomserver on the real storage, cache and bus components, as the server would start them, on SQLite in a
@@ -40,7 +40,6 @@ import io.myelin.protocol.crypto.SigningKey;
 final class Harness implements AutoCloseable {
 
     static final String SERVER_NAME = "test.local";
-    private static final String POSTGRES_VARIABLE = "MYELIN_TEST_POSTGRES_URL";
     private static final MeterRegistry METERS = MeterRegistry.create();
     /** The roomserver's clock; a test may stop it. */
     static final TestClock CLOCK = new TestClock();
@@ -70,18 +69,12 @@ final class Harness implements AutoCloseable {
      * prefix whose streams are deleted afterwards.
      */
     static Harness nats() throws Exception {
-        String nats = System.getenv("MYELIN_TEST_NATS_URL");
-        if (nats == null || nats.isBlank()) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail("MYELIN_TEST_NATS_URL must be set when CI=true: NATS tests may not be skipped");
-            }
-            assumeTrue(false, "MYELIN_TEST_NATS_URL is not set; NATS tests skipped");
-        }
+        String nats = TestServices.natsUrl();
         Path dir = Files.createTempDirectory("myelin-roomserver-test");
         String prefix = "MyelinRoomserverTest" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         Harness h = new Harness("jdbc:sqlite:" + dir.resolve("myelin.db"), dir, () -> {
             deleteStreams(nats, prefix);
-            delete(dir);
+            TempDirs.delete(dir);
         });
         h.busSection = Map.of("prefix", prefix, "nats.urls.0", nats);
         h.start();
@@ -114,7 +107,7 @@ final class Harness implements AutoCloseable {
      */
     static Harness sqlite(Map<String, String> roomserver) throws Exception {
         Path dir = Files.createTempDirectory("myelin-roomserver-test");
-        Harness h = new Harness("jdbc:sqlite:" + dir.resolve("myelin.db"), dir, () -> delete(dir));
+        Harness h = new Harness("jdbc:sqlite:" + dir.resolve("myelin.db"), dir, () -> TempDirs.delete(dir));
         h.roomserverSection = roomserver;
         h.start();
         return h;
@@ -128,26 +121,18 @@ final class Harness implements AutoCloseable {
      * @param remove whether closing the harness deletes the directory
      */
     static Harness sqliteIn(Path dir, boolean remove) throws Exception {
-        Harness h = new Harness("jdbc:sqlite:" + dir.resolve("myelin.db"), dir, remove ? () -> delete(dir) : () -> {
-        });
+        Runnable drop = remove ? () -> TempDirs.delete(dir) : () -> { };
+        Harness h = new Harness("jdbc:sqlite:" + dir.resolve("myelin.db"), dir, drop);
         h.start();
         return h;
     }
 
     static Harness postgres() throws Exception {
-        String admin = System.getenv(POSTGRES_VARIABLE);
-        if (admin == null || admin.isBlank()) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail(POSTGRES_VARIABLE + " must be set when CI=true: PostgreSQL tests may not be skipped");
-            }
-            assumeTrue(false, POSTGRES_VARIABLE + " is not set; PostgreSQL tests skipped");
-        }
+        ScratchDatabase database = ScratchDatabase.create("myelin_roomserver");
         Path dir = Files.createTempDirectory("myelin-roomserver-test");
-        String name = "myelin_roomserver_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-        adminStatement(admin, dir, "CREATE DATABASE " + name);
-        Harness h = new Harness(withDatabase(admin, name), dir, () -> {
-            adminStatement(admin, dir, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-            delete(dir);
+        Harness h = new Harness(database.url(), dir, () -> {
+            database.close();
+            TempDirs.delete(dir);
         });
         h.start();
         return h;
@@ -285,37 +270,6 @@ final class Harness implements AutoCloseable {
         return ServiceLoader.load(Component.class).stream().map(ServiceLoader.Provider::get)
                 .filter(c -> c.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no component " + name + " on the module path"));
-    }
-
-    private static void adminStatement(String admin, Path dir, String sql) {
-        Component storage = component("storage");
-        Map<Class<?>, Object> services = StartContext.newRegistry();
-        try {
-            storage.start(new StartContext(storage, Config.just(ConfigSources.create(Map.of("database.url", admin))),
-                    new ServerIdentity(SERVER_NAME, dir), METERS, CLOCK, services));
-            ((Database) services.get(Database.class)).client().execute().dml(sql);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot run '" + sql + "' on the PostgreSQL test server", e);
-        } finally {
-            storage.stop();
-        }
-    }
-
-    private static String withDatabase(String url, String name) {
-        int hostStart = url.indexOf("//") + 2;
-        int query = url.indexOf('?');
-        String head = query < 0 ? url : url.substring(0, query);
-        String tail = query < 0 ? "" : url.substring(query);
-        int slash = head.indexOf('/', hostStart);
-        return (slash < 0 ? head : head.substring(0, slash)) + "/" + name + tail;
-    }
-
-    private static void delete(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // A leftover temporary directory harms nothing.
-        }
     }
 
     /** The system clock, unless a test stopped it at an instant. */

@@ -1,19 +1,14 @@
 package io.myelin.sync;
 
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.concurrent.ThreadLocalRandom;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -21,8 +16,9 @@ import io.helidon.metrics.api.MeterRegistry;
 import io.myelin.api.Component;
 import io.myelin.api.ServerIdentity;
 import io.myelin.api.StartContext;
-import io.myelin.api.storage.Database;
 import io.myelin.protocol.crypto.SigningKey;
+import io.myelin.testkit.ScratchDatabase;
+import io.myelin.testkit.TempDirs;
 
 /**
  * Real components started for a sync test as the server starts them, with one service registry, on SQLite in a
@@ -33,7 +29,6 @@ public final class TestComponents implements AutoCloseable {
 
     /** The server name of every sync test. */
     public static final String SERVER_NAME = "test.local";
-    private static final String POSTGRES_VARIABLE = "MYELIN_TEST_POSTGRES_URL";
     private static final MeterRegistry METERS = MeterRegistry.create();
 
     private final String url;
@@ -55,30 +50,22 @@ public final class TestComponents implements AutoCloseable {
      */
     public static TestComponents sqlite() throws IOException {
         Path dir = Files.createTempDirectory("myelin-sync-test");
-        return new TestComponents("jdbc:sqlite:" + dir.resolve("myelin.db"), dir, () -> delete(dir));
+        return new TestComponents("jdbc:sqlite:" + dir.resolve("myelin.db"), dir, () -> TempDirs.delete(dir));
     }
 
     /**
      * A fresh database on the PostgreSQL server of {@code MYELIN_TEST_POSTGRES_URL}; the test is skipped when
      * that is not set, and fails under {@code CI=true}.
      *
-     * @param prefix the start of the database's name, followed by a random suffix
+     * @param prefix the start of the database's name, such as {@code myelin_sync}; a random suffix follows
      * @return the components, none started yet
      */
     public static TestComponents postgres(String prefix) throws IOException {
-        String admin = System.getenv(POSTGRES_VARIABLE);
-        if (admin == null || admin.isBlank()) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail(POSTGRES_VARIABLE + " must be set when CI=true: PostgreSQL tests may not be skipped");
-            }
-            assumeTrue(false, POSTGRES_VARIABLE + " is not set; PostgreSQL tests skipped");
-        }
+        ScratchDatabase database = ScratchDatabase.create(prefix);
         Path dir = Files.createTempDirectory("myelin-sync-test");
-        String name = prefix + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-        adminStatement(admin, dir, "CREATE DATABASE " + name);
-        return new TestComponents(withDatabase(admin, name), dir, () -> {
-            adminStatement(admin, dir, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-            delete(dir);
+        return new TestComponents(database.url(), dir, () -> {
+            database.close();
+            TempDirs.delete(dir);
         });
     }
 
@@ -152,37 +139,5 @@ public final class TestComponents implements AutoCloseable {
         return ServiceLoader.load(Component.class).stream().map(ServiceLoader.Provider::get)
                 .filter(c -> c.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no component " + name + " on the module path"));
-    }
-
-    private static void adminStatement(String admin, Path dir, String sql) {
-        Component storage = component("storage");
-        Map<Class<?>, Object> registry = StartContext.newRegistry();
-        try {
-            storage.start(new StartContext(storage, Config.just(ConfigSources.create(Map.of("database.url", admin))),
-                    new ServerIdentity(SERVER_NAME, dir), METERS, Clock.systemUTC(), registry));
-            ((Database) registry.get(Database.class)).client().execute().dml(sql);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot run '" + sql + "' on the PostgreSQL test server", e);
-        } finally {
-            storage.stop();
-        }
-    }
-
-    // jdbc:postgresql://host:port/postgres?user=postgres becomes jdbc:postgresql://host:port/<name>?user=postgres
-    private static String withDatabase(String url, String name) {
-        int hostStart = url.indexOf("//") + 2;
-        int query = url.indexOf('?');
-        String head = query < 0 ? url : url.substring(0, query);
-        String tail = query < 0 ? "" : url.substring(query);
-        int slash = head.indexOf('/', hostStart);
-        return (slash < 0 ? head : head.substring(0, slash)) + "/" + name + tail;
-    }
-
-    private static void delete(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // A leftover temporary directory harms nothing.
-        }
     }
 }

@@ -58,7 +58,7 @@ final class DeviceHarness implements AutoCloseable {
     }
 
     static DeviceHarness postgres(KeysApi keys) throws Exception {
-        return start(TestComponents.postgres("myelin_syncdev_"), keys);
+        return start(TestComponents.postgres("myelin_syncdev"), keys);
     }
 
     private static DeviceHarness start(TestComponents components, KeysApi keys) throws Exception {

@@ -71,7 +71,7 @@ final class EduHarness implements AutoCloseable {
 
     static EduHarness start(Backend backend, boolean presence) throws Exception {
         EduHarness h = new EduHarness(backend == Backend.SQLITE ? TestComponents.sqlite()
-                : TestComponents.postgres("myelin_sync_"));
+                : TestComponents.postgres("myelin_sync"));
         try {
             h.boot(presence);
         } catch (Exception | Error e) {

@@ -1,0 +1,4 @@
+/**
+ * Scratch databases, test service URLs and temporary directories for tests.
+ */
+package io.myelin.testkit;
