@@ -1,21 +1,21 @@
 package io.myelin.client;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 import io.helidon.webserver.http.ServerRequest;
+import io.myelin.api.http.ErrorCode;
+import io.myelin.api.http.Fields;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
 import io.myelin.protocol.ProtocolException;
 import io.myelin.protocol.json.CanonicalJson;
 
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 
 /**
- * Reading request bodies and their fields, with the errors the client-server API asks for.
+ * Reading request bodies, with the errors the client-server API asks for. Where an endpoint of this component
+ * requires a field, a body without it is {@code M_BAD_JSON}, as it has always been here: the spec describes that
+ * code as JSON "malformed in some way, e.g. missing required keys".
  */
 final class Bodies {
 
@@ -75,61 +75,9 @@ final class Bodies {
         }
     }
 
-    static String string(JsonObject body, String key) {
-        JsonValue value = body.get(key);
-        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
-            return null;
-        }
-        if (value.getValueType() != JsonValue.ValueType.STRING) {
-            throw MatrixException.badJson("'" + key + "' must be a string.");
-        }
-        return ((JsonString) value).getString();
-    }
-
-    static String requiredString(JsonObject body, String key) {
-        String value = string(body, key);
-        if (value == null) {
-            throw MatrixException.badJson("'" + key + "' is required.");
-        }
-        return value;
-    }
-
-    static JsonObject object(JsonObject body, String key) {
-        JsonValue value = body.get(key);
-        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
-            return null;
-        }
-        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-            throw MatrixException.badJson("'" + key + "' must be an object.");
-        }
-        return value.asJsonObject();
-    }
-
-    static boolean bool(JsonObject body, String key) {
-        JsonValue value = body.get(key);
-        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
-            return false;
-        }
-        if (value != JsonValue.TRUE && value != JsonValue.FALSE) {
-            throw MatrixException.badJson("'" + key + "' must be a boolean.");
-        }
-        return value == JsonValue.TRUE;
-    }
-
-    static List<JsonValue> array(JsonObject body, String key) {
-        JsonValue value = body.get(key);
-        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
-            return List.of();
-        }
-        if (value.getValueType() != JsonValue.ValueType.ARRAY) {
-            throw MatrixException.badJson("'" + key + "' must be an array.");
-        }
-        return new ArrayList<>(value.asJsonArray());
-    }
-
     /** A user id as the grammar's outline has it: {@code @localpart:server}. */
     static String userId(JsonObject body, String key) {
-        String user = requiredString(body, key);
+        String user = Fields.requiredString(body, key, ErrorCode.M_BAD_JSON);
         if (user.length() > 255 || !user.startsWith("@") || user.indexOf(':') < 2) {
             throw MatrixException.invalidParam("'" + key + "' is not a user id.");
         }

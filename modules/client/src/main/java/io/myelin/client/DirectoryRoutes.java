@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.myelin.api.Routes;
 import io.myelin.api.http.ErrorCode;
+import io.myelin.api.http.Fields;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.roomserver.AliasRequest;
@@ -72,7 +73,7 @@ final class DirectoryRoutes {
         if (!serverName.equals(serverOf(alias))) {
             throw MatrixException.invalidParam("Aliases can only be created for this server, " + serverName + ".");
         }
-        String roomId = Bodies.requiredString(Bodies.optional(req), "room_id");
+        String roomId = Fields.requiredString(Bodies.optional(req), "room_id", ErrorCode.M_BAD_JSON);
         if (!roomId.startsWith("!") || !roomserver.roomInfo(new RoomRequest(roomId)).known()) {
             throw MatrixException.notFound("Unknown room " + roomId + ".");
         }

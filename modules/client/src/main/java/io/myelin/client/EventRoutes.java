@@ -8,6 +8,7 @@ import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.myelin.api.Routes;
+import io.myelin.api.http.Fields;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.roomserver.EventRequest;
@@ -142,7 +143,7 @@ final class EventRoutes {
         JsonObject body = Bodies.optional(req);
         requireRedactPower(path.get("roomId"), who.userId(), path.get("eventId"));
         String eventId = roomserver.redact(new RedactRequest(path.get("roomId"), who.userId(), path.get("eventId"),
-                Bodies.string(body, "reason"), deviceTxn(who, path.get("txnId")))).eventId();
+                Fields.string(body, "reason"), deviceTxn(who, path.get("txnId")))).eventId();
         Json.ok(res, Json.object().add("event_id", eventId).build());
     }
 

@@ -11,6 +11,7 @@ import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.myelin.api.Routes;
+import io.myelin.api.http.Fields;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.roomserver.RoomEvent;
@@ -95,7 +96,7 @@ final class PublicRoomsRoutes {
     private void setVisibility(ServerRequest req, ServerResponse res) {
         Requester who = Authentication.require(req, tokens);
         String roomId = knownRoom(req);
-        String visibility = Bodies.string(Bodies.optional(req), "visibility");
+        String visibility = Fields.string(Bodies.optional(req), "visibility");
         if (visibility != null && !visibility.equals("public") && !visibility.equals("private")) {
             throw MatrixException.badJson("'visibility' must be 'public' or 'private'.");
         }
@@ -123,11 +124,11 @@ final class PublicRoomsRoutes {
         Authentication.require(req, tokens);
         JsonObject body = Bodies.optional(req);
         Integer limit = limit(body);
-        JsonObject filter = Bodies.object(body, "filter");
-        String term = filter == null ? null : Bodies.string(filter, "generic_search_term");
+        JsonObject filter = Fields.object(body, "filter");
+        String term = filter == null ? null : Fields.string(filter, "generic_search_term");
         Set<String> types = filter == null || !filter.containsKey("room_types") ? null : roomTypes(filter);
         String server = req.query().first("server").asOptional().orElse(null);
-        list(res, server, limit, Bodies.string(body, "since"), term, types);
+        list(res, server, limit, Fields.string(body, "since"), term, types);
     }
 
     /** The body's {@code limit}, or null without one; anything but a whole number is refused. */
@@ -149,7 +150,7 @@ final class PublicRoomsRoutes {
     /** The filter's room types; {@code null} in the list stands for rooms without a type, kept as "". */
     private static Set<String> roomTypes(JsonObject filter) {
         Set<String> types = new HashSet<>();
-        for (JsonValue value : Bodies.array(filter, "room_types")) {
+        for (JsonValue value : Fields.array(filter, "room_types")) {
             switch (value.getValueType()) {
                 case NULL -> types.add("");
                 case STRING -> types.add(((JsonString) value).getString());

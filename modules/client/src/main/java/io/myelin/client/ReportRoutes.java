@@ -6,6 +6,8 @@ import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.myelin.api.Routes;
+import io.myelin.api.http.ErrorCode;
+import io.myelin.api.http.Fields;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.roomserver.EventRequest;
@@ -58,7 +60,7 @@ final class ReportRoutes {
         Requester who = Authentication.require(req, tokens);
         String roomId = req.path().pathParameters().get("roomId");
         JsonObject body = Bodies.optional(req);
-        String reason = Bodies.string(body, "reason");
+        String reason = Fields.string(body, "reason");
         RoomEvent event = roomserver.event(new EventRequest(req.path().pathParameters().get("eventId"))).event();
         boolean joined = visibility.membership(roomId, who.userId())
                 .filter(m -> m.membership().equals("join")).isPresent();
@@ -72,7 +74,7 @@ final class ReportRoutes {
     private void reportRoom(ServerRequest req, ServerResponse res) {
         Requester who = Authentication.require(req, tokens);
         String roomId = req.path().pathParameters().get("roomId");
-        String reason = Bodies.requiredString(Bodies.optional(req), "reason");
+        String reason = Fields.requiredString(Bodies.optional(req), "reason", ErrorCode.M_BAD_JSON);
         if (!roomserver.roomInfo(new RoomRequest(roomId)).known()) {
             throw MatrixException.notFound("The room was not found.");
         }
@@ -84,7 +86,7 @@ final class ReportRoutes {
         Requester who = Authentication.require(req, tokens);
         String userId = Bodies.userId(Json.object().add("user_id", req.path().pathParameters().get("userId"))
                 .build(), "user_id");
-        String reason = Bodies.requiredString(Bodies.optional(req), "reason");
+        String reason = Fields.requiredString(Bodies.optional(req), "reason", ErrorCode.M_BAD_JSON);
         db.write(tx -> tx.insert(INSERT_USER, userId, who.userId(), reason, clock.millis()));
         Json.ok(res, Json.empty());
     }

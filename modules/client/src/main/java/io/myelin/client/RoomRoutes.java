@@ -13,6 +13,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.myelin.api.Routes;
 import io.myelin.api.http.ErrorCode;
+import io.myelin.api.http.Fields;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.roomserver.CreateRoomRequest;
@@ -80,53 +81,53 @@ final class RoomRoutes {
                     "Guests cannot create rooms.");
         }
         JsonObject body = Bodies.optional(req);
-        String visibility = Bodies.string(body, "visibility");
+        String visibility = Fields.string(body, "visibility");
         if (visibility != null && !visibility.equals("public") && !visibility.equals("private")) {
             throw MatrixException.badJson("'visibility' must be 'public' or 'private'.");
         }
-        String preset = Bodies.string(body, "preset");
+        String preset = Fields.string(body, "preset");
         if (preset != null && !PRESETS.contains(preset)) {
             throw MatrixException.badJson("Unknown preset '" + preset + "'.");
         }
         List<String> invite = new ArrayList<>();
-        for (JsonValue value : Bodies.array(body, "invite")) {
+        for (JsonValue value : Fields.array(body, "invite")) {
             if (value.getValueType() != JsonValue.ValueType.STRING) {
                 throw MatrixException.badJson("'invite' must list user ids.");
             }
             invite.add(Bodies.userId(Json.object().add("user", value).build(), "user"));
         }
         // Not supported: third-party invites need an identity server (docs/decisions.md).
-        if (!Bodies.array(body, "invite_3pid").isEmpty()) {
+        if (!Fields.array(body, "invite_3pid").isEmpty()) {
             throw MatrixException.invalidParam("Third-party invites are not supported by this server.");
         }
         List<JsonObject> initialState = new ArrayList<>();
-        for (JsonValue value : Bodies.array(body, "initial_state")) {
+        for (JsonValue value : Fields.array(body, "initial_state")) {
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {
                 throw MatrixException.badJson("'initial_state' must list objects.");
             }
             JsonObject event = value.asJsonObject();
-            String type = Bodies.requiredString(event, "type");
-            String stateKey = Bodies.string(event, "state_key");
-            JsonObject content = Bodies.object(event, "content");
+            String type = Fields.requiredString(event, "type", ErrorCode.M_BAD_JSON);
+            String stateKey = Fields.string(event, "state_key");
+            JsonObject content = Fields.object(event, "content");
             if (content == null) {
                 throw MatrixException.badJson("Each initial state event needs a 'content' object.");
             }
             StateContent.check(type, content);
             if (type.equals(CanonicalAliases.TYPE) && (stateKey == null || stateKey.isEmpty())) {
-                String made = Bodies.string(body, "room_alias_name");
+                String made = Fields.string(body, "room_alias_name");
                 directory.canonicalAliases().checkNew(content, made == null || made.isBlank() ? null
                         : "#" + made + ":" + serverName);
             }
             initialState.add(Json.object().add("type", type).add("state_key", stateKey == null ? "" : stateKey)
                     .add("content", content).build());
         }
-        JsonObject powerOverride = Bodies.object(body, "power_level_content_override");
+        JsonObject powerOverride = Fields.object(body, "power_level_content_override");
         if (powerOverride != null) {
             StateContent.check("m.room.power_levels", powerOverride);
         }
-        String name = Bodies.string(body, "name");
-        String topic = Bodies.string(body, "topic");
-        String alias = Bodies.string(body, "room_alias_name");
+        String name = Fields.string(body, "name");
+        String topic = Fields.string(body, "topic");
+        String alias = Fields.string(body, "room_alias_name");
         // A blank local part would make no usable alias; it is refused rather than ignored.
         if (alias != null && (alias.isBlank() || alias.contains(":") || alias.contains("#"))) {
             throw MatrixException.invalidParam("'room_alias_name' must be a bare, non-blank local part.");
@@ -143,8 +144,8 @@ final class RoomRoutes {
             }
         }
         var created = roomserver.createRoom(new CreateRoomRequest(who.userId(), preset, visibility, name, topic,
-                alias, invite, initialState, powerOverride, Bodies.object(body, "creation_content"),
-                Bodies.string(body, "room_version"), Bodies.bool(body, "is_direct"), profiles));
+                alias, invite, initialState, powerOverride, Fields.object(body, "creation_content"),
+                Fields.string(body, "room_version"), Fields.bool(body, "is_direct", false), profiles));
         if ("public".equals(visibility)) {
             publicRooms.publish(created.roomId());
         }
@@ -156,7 +157,7 @@ final class RoomRoutes {
         String target = req.path().pathParameters().get("roomIdOrAlias");
         JsonObject body = Bodies.optional(req);
         String roomId = resolve(target);
-        change(roomId, who.userId(), who.userId(), action, Bodies.string(body, "reason"));
+        change(roomId, who.userId(), who.userId(), action, Fields.string(body, "reason"));
         Json.ok(res, Json.object().add("room_id", roomId).build());
     }
 
@@ -164,7 +165,7 @@ final class RoomRoutes {
         Requester who = Authentication.require(req, tokens);
         String roomId = roomId(req);
         JsonObject body = Bodies.optional(req);
-        change(roomId, who.userId(), who.userId(), "join", Bodies.string(body, "reason"));
+        change(roomId, who.userId(), who.userId(), "join", Fields.string(body, "reason"));
         Json.ok(res, Json.object().add("room_id", roomId).build());
     }
 
@@ -172,7 +173,7 @@ final class RoomRoutes {
         Requester who = Authentication.require(req, tokens);
         String roomId = roomId(req);
         JsonObject body = Bodies.optional(req);
-        change(roomId, who.userId(), who.userId(), "leave", Bodies.string(body, "reason"));
+        change(roomId, who.userId(), who.userId(), "leave", Fields.string(body, "reason"));
         Json.ok(res, Json.empty());
     }
 
@@ -181,7 +182,7 @@ final class RoomRoutes {
         String roomId = roomId(req);
         JsonObject body = Bodies.optional(req);
         String target = Bodies.userId(body, "user_id");
-        change(roomId, who.userId(), target, action, Bodies.string(body, "reason"));
+        change(roomId, who.userId(), target, action, Fields.string(body, "reason"));
         Json.ok(res, Json.empty());
     }
 
@@ -195,9 +196,9 @@ final class RoomRoutes {
         Requester who = Authentication.require(req, tokens);
         String roomId = roomId(req);
         JsonObject body = Bodies.optional(req);
-        String version = Bodies.requiredString(body, "new_version");
+        String version = Fields.requiredString(body, "new_version", ErrorCode.M_BAD_JSON);
         List<String> creators = new ArrayList<>();
-        for (JsonValue value : Bodies.array(body, "additional_creators")) {
+        for (JsonValue value : Fields.array(body, "additional_creators")) {
             if (value.getValueType() != JsonValue.ValueType.STRING) {
                 throw MatrixException.badJson("'additional_creators' must list user ids.");
             }

@@ -3,6 +3,8 @@ package io.myelin.client;
 import java.util.Map;
 import java.util.Set;
 
+import io.myelin.api.http.ErrorCode;
+import io.myelin.api.http.Fields;
 import io.myelin.api.http.MatrixException;
 
 import jakarta.json.JsonObject;
@@ -25,27 +27,23 @@ final class StateContent {
 
     static void check(String type, JsonObject content) {
         switch (type) {
-            case "m.room.name" -> string(content, "name", true);
-            case "m.room.topic" -> string(content, "topic", true);
+            case "m.room.name" -> string(content, "name");
+            case "m.room.topic" -> string(content, "topic");
             case "m.room.join_rules" -> oneOf(content, "join_rule", JOIN_RULES);
             case "m.room.history_visibility" -> oneOf(content, "history_visibility", VISIBILITIES);
             case "m.room.power_levels" -> powerLevels(content);
-            case "m.room.member" -> string(content, "membership", true);
+            case "m.room.member" -> string(content, "membership");
             default -> {
             }
         }
     }
 
-    private static void string(JsonObject content, String key, boolean required) {
-        JsonValue value = content.get(key);
-        if (value == null ? required : value.getValueType() != JsonValue.ValueType.STRING) {
-            throw MatrixException.badJson("'" + key + "' must be a string.");
-        }
+    private static String string(JsonObject content, String key) {
+        return Fields.requiredString(content, key, ErrorCode.M_BAD_JSON);
     }
 
     private static void oneOf(JsonObject content, String key, Set<String> allowed) {
-        string(content, key, true);
-        if (!allowed.contains(content.getString(key))) {
+        if (!allowed.contains(string(content, key))) {
             throw MatrixException.badJson("'" + key + "' must be one of " + allowed + ".");
         }
     }

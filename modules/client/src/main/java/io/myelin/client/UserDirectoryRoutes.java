@@ -6,6 +6,8 @@ import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.myelin.api.Routes;
+import io.myelin.api.http.ErrorCode;
+import io.myelin.api.http.Fields;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.users.AccessTokens;
@@ -54,7 +56,7 @@ final class UserDirectoryRoutes {
         if (!body.containsKey("search_term")) {
             throw MatrixException.missingParam("'search_term' is required.");
         }
-        String term = Bodies.requiredString(body, "search_term");
+        String term = Fields.requiredString(body, "search_term", ErrorCode.M_BAD_JSON);
         int limit = Math.min(limit(body), MAX_LIMIT);
         List<String> terms = UserDirectory.split(term);
         JsonArrayBuilder results = JsonSupport.arrayBuilder();

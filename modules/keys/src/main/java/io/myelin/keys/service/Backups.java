@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.http.Status;
 import io.myelin.api.http.ErrorCode;
+import io.myelin.api.http.Fields;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.storage.Database;

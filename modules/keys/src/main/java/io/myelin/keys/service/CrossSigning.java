@@ -11,6 +11,7 @@ import java.util.Set;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.http.Status;
 import io.myelin.api.http.ErrorCode;
+import io.myelin.api.http.Fields;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.storage.Database;

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.http.Status;
 import io.myelin.api.http.ErrorCode;
+import io.myelin.api.http.Fields;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.keys.DeviceKeysRequest;
@@ -141,7 +142,7 @@ public final class DeviceKeys implements KeysApi {
         Map<String, JsonValue> users = new TreeMap<>(wanted);
         db.write(tx -> {
             for (Map.Entry<String, JsonValue> user : users.entrySet()) {
-                String server = Fields.serverOf(user.getKey());
+                String server = Remote.serverOf(user.getKey());
                 if (server == null) {
                     continue;
                 }

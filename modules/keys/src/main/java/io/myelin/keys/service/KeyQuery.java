@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.myelin.api.http.Fields;
 import io.myelin.api.http.Json;
 import io.myelin.api.users.DeviceInfo;
 import io.myelin.api.users.DevicesRequest;
@@ -61,7 +62,7 @@ public final class KeyQuery {
         JsonObjectBuilder failures = Json.object();
         for (Map.Entry<String, JsonValue> e : wanted.entrySet()) {
             List<String> ids = Fields.strings(e.getValue(), "Each entry of 'device_keys'");
-            String server = Fields.serverOf(e.getKey());
+            String server = Remote.serverOf(e.getKey());
             if (server == null) {
                 continue;
             }

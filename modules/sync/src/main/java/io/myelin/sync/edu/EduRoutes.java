@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.myelin.api.Routes;
 import io.myelin.api.bus.Bus;
 import io.myelin.api.bus.Streams;
+import io.myelin.api.http.Fields;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.roomserver.EventRequest;
@@ -158,14 +159,11 @@ final class EduRoutes {
     private void putPresence(ServerRequest req, ServerResponse res) {
         Requester who = self(req);
         JsonObject body = Json.readObject(req);
-        if (!(body.get("presence") instanceof JsonString state) || !Presence.STATES.contains(state.getString())) {
+        String state = Fields.string(body, "presence");
+        if (state == null || !Presence.STATES.contains(state)) {
             throw MatrixException.badJson("'presence' must be online, unavailable or offline.");
         }
-        JsonValue message = body.get("status_msg");
-        if (message != null && message != JsonValue.NULL && !(message instanceof JsonString)) {
-            throw MatrixException.badJson("'status_msg' must be a string.");
-        }
-        presence.put(who.userId(), state.getString(), message instanceof JsonString text ? text.getString() : null);
+        presence.put(who.userId(), state, Fields.string(body, "status_msg"));
         Json.ok(res, Json.empty());
     }
 

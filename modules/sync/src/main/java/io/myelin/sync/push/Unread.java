@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
-import io.myelin.api.http.MatrixException;
+import io.myelin.api.http.Fields;
 import io.myelin.api.storage.Database;
 import io.myelin.api.storage.Rows;
 import io.myelin.protocol.json.JsonSupport;
@@ -20,7 +20,6 @@ import io.myelin.sync.stream.SyncResult;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 
 /**
  * The table {@code sync_notifications}: the events that notified a user in a room and that the user has not
@@ -196,14 +195,7 @@ public final class Unread {
     /** Whether a sync filter's room timeline filter sets {@code unread_thread_notifications}. */
     static boolean threaded(JsonObject filter) {
         if (filter.get("room") instanceof JsonObject room && room.get("timeline") instanceof JsonObject timeline) {
-            JsonValue flag = timeline.get("unread_thread_notifications");
-            if (flag == null || flag == JsonValue.NULL || flag == JsonValue.FALSE) {
-                return false;
-            }
-            if (flag == JsonValue.TRUE) {
-                return true;
-            }
-            throw MatrixException.badJson("'unread_thread_notifications' must be a boolean.");
+            return Fields.bool(timeline, "unread_thread_notifications", false);
         }
         return false;
     }

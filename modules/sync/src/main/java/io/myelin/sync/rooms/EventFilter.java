@@ -1,11 +1,10 @@
 package io.myelin.sync.rooms;
 
-import java.util.ArrayList;
 import java.util.List;
 
+import io.myelin.api.http.Fields;
 import io.myelin.api.http.MatrixException;
 
-import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -58,41 +57,14 @@ public record EventFilter(int limit, List<String> types, List<String> notTypes, 
         }
         Boolean containsUrl = null;
         if (object.containsKey("contains_url")) {
-            containsUrl = flag(object, "contains_url", false);
+            containsUrl = Fields.bool(object, "contains_url", false);
         }
-        return new EventFilter(limit, list(object, "types"), orEmpty(list(object, "not_types")),
-                list(object, "senders"), orEmpty(list(object, "not_senders")), list(object, "rooms"),
-                orEmpty(list(object, "not_rooms")), containsUrl, flag(object, "lazy_load_members", false),
-                flag(object, "include_redundant_members", false));
-    }
-
-    static boolean flag(JsonObject object, String key, boolean otherwise) {
-        JsonValue value = object.get(key);
-        if (value == null || value == JsonValue.NULL) {
-            return otherwise;
-        }
-        if (value == JsonValue.TRUE || value == JsonValue.FALSE) {
-            return value == JsonValue.TRUE;
-        }
-        throw MatrixException.badJson("'" + key + "' must be a boolean.");
-    }
-
-    static List<String> list(JsonObject object, String key) {
-        JsonValue value = object.get(key);
-        if (value == null || value == JsonValue.NULL) {
-            return null;
-        }
-        if (!(value instanceof JsonArray array)) {
-            throw MatrixException.badJson("'" + key + "' must be an array of strings.");
-        }
-        List<String> out = new ArrayList<>();
-        for (JsonValue item : array) {
-            if (!(item instanceof JsonString text)) {
-                throw MatrixException.badJson("'" + key + "' must be an array of strings.");
-            }
-            out.add(text.getString());
-        }
-        return out;
+        return new EventFilter(limit,
+                Fields.strings(object, "types"), orEmpty(Fields.strings(object, "not_types")),
+                Fields.strings(object, "senders"), orEmpty(Fields.strings(object, "not_senders")),
+                Fields.strings(object, "rooms"), orEmpty(Fields.strings(object, "not_rooms")),
+                containsUrl, Fields.bool(object, "lazy_load_members", false),
+                Fields.bool(object, "include_redundant_members", false));
     }
 
     private static List<String> orEmpty(List<String> list) {

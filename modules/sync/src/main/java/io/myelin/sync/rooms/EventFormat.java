@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import io.myelin.api.http.Fields;
 import io.myelin.api.http.MatrixException;
 
 import io.myelin.protocol.json.JsonSupport;
@@ -44,7 +45,7 @@ public final class EventFormat {
      */
     public static EventFormat of(JsonObject filter) {
         boolean federation = SyncFilter.federationFormat(filter);
-        List<String> paths = filter == null ? null : EventFilter.list(filter, "event_fields");
+        List<String> paths = filter == null ? null : Fields.strings(filter, "event_fields");
         List<List<String>> fields = null;
         if (paths != null) {
             fields = new ArrayList<>();

@@ -2,11 +2,10 @@ package io.myelin.sync.rooms;
 
 import java.util.List;
 
+import io.myelin.api.http.Fields;
 import io.myelin.api.http.MatrixException;
 
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 
 /**
  * The parts of a {@code Filter} (client-server API, "Filtering") the rooms stream applies: the room filter's
@@ -31,25 +30,14 @@ public record SyncFilter(List<String> rooms, List<String> notRooms, boolean incl
      * @throws MatrixException {@code M_BAD_JSON} when a field has the wrong type
      */
     public static SyncFilter of(JsonObject json) {
-        JsonObject room = object(json, "room");
-        List<String> rooms = room == null ? null : EventFilter.list(room, "rooms");
-        List<String> notRooms = room == null ? null : EventFilter.list(room, "not_rooms");
-        boolean includeLeave = room != null && EventFilter.flag(room, "include_leave", false);
+        JsonObject room = json == null ? null : Fields.object(json, "room");
+        List<String> rooms = room == null ? null : Fields.strings(room, "rooms");
+        List<String> notRooms = room == null ? null : Fields.strings(room, "not_rooms");
+        boolean includeLeave = room != null && Fields.bool(room, "include_leave", false);
         EventFilter timeline = EventFilter.of(room == null ? null : room.get("timeline"));
         EventFilter state = EventFilter.of(room == null ? null : room.get("state"));
         return new SyncFilter(rooms, notRooms == null ? List.of() : notRooms, includeLeave, timeline, state,
                 EventFormat.of(json));
-    }
-
-    private static JsonObject object(JsonObject json, String key) {
-        JsonValue value = json == null ? null : json.get(key);
-        if (value == null || value == JsonValue.NULL) {
-            return null;
-        }
-        if (!(value instanceof JsonObject object)) {
-            throw MatrixException.badJson("'" + key + "' must be an object.");
-        }
-        return object;
     }
 
     /**
@@ -65,13 +53,10 @@ public record SyncFilter(List<String> rooms, List<String> notRooms, boolean incl
      * @return whether it asks for the federation format
      */
     static boolean federationFormat(JsonObject json) {
-        JsonValue value = json == null ? null : json.get("event_format");
-        if (value == null || value == JsonValue.NULL) {
-            return false;
-        }
-        if (!(value instanceof JsonString text) || !List.of("client", "federation").contains(text.getString())) {
+        String format = json == null ? null : Fields.string(json, "event_format");
+        if (format != null && !List.of("client", "federation").contains(format)) {
             throw MatrixException.badJson("'event_format' must be 'client' or 'federation'.");
         }
-        return text.getString().equals("federation");
+        return "federation".equals(format);
     }
 }

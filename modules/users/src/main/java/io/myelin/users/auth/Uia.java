@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 import io.myelin.api.http.ErrorCode;
+import io.myelin.api.http.Fields;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
 import io.myelin.protocol.json.JsonSupport;
@@ -175,11 +176,8 @@ public final class Uia {
         return body.build();
     }
 
-    private static String string(JsonObject object, String key) {
-        JsonValue value = object.get(key);
-        if (value == null || value.getValueType() != JsonValue.ValueType.STRING) {
-            throw MatrixException.badJson("auth." + key + " must be a string.");
-        }
-        return object.getString(key);
+    /** A string of the auth dict; callers have seen the key, so one that is null is malformed rather than missing. */
+    private static String string(JsonObject auth, String key) {
+        return Fields.requiredString(auth, key, ErrorCode.M_BAD_JSON);
     }
 }

@@ -1,12 +1,12 @@
 package io.myelin.users.http;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.myelin.api.Routes;
+import io.myelin.api.http.Fields;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.users.Requester;
@@ -20,7 +20,6 @@ import io.myelin.users.store.Device;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 /**
@@ -79,7 +78,7 @@ public final class DeviceRoutes {
     private void rename(ServerRequest req, ServerResponse res) {
         Requester who = guard.requesterOrGuest(req, res);
         JsonObject body = Json.readObject(req);
-        String name = Fields.string(body, "display_name").orElse(null);
+        String name = Fields.string(body, "display_name");
         String deviceId = req.path().pathParameters().get("deviceId");
         if (name != null && !accounts.renameDevice(who.userId(), deviceId, name)) {
             throw MatrixException.notFound("No such device.");
@@ -111,13 +110,7 @@ public final class DeviceRoutes {
         if (value == null || value.getValueType() != JsonValue.ValueType.ARRAY) {
             throw MatrixException.missingParam("'devices' must be a list of device ids.");
         }
-        List<String> ids = new ArrayList<>();
-        for (JsonValue id : value.asJsonArray()) {
-            if (!(id instanceof JsonString s)) {
-                throw MatrixException.badJson("'devices' must be a list of device ids.");
-            }
-            ids.add(s.getString());
-        }
+        List<String> ids = Fields.strings(value, "'devices'");
         if (!uia.complete(body, "delete_devices " + who.userId(), PASSWORD_FLOW, passwordOf(who), res)) {
             return;
         }
@@ -128,7 +121,7 @@ public final class DeviceRoutes {
     private void changePassword(ServerRequest req, ServerResponse res) {
         Requester who = guard.requester(req, res);
         JsonObject body = Json.readObject(req);
-        String newPassword = Fields.required(body, "new_password");
+        String newPassword = Fields.requiredString(body, "new_password");
         boolean logoutDevices = Fields.bool(body, "logout_devices", true);
         if (!uia.complete(body, "password " + who.userId(), PASSWORD_FLOW, passwordOf(who), res)) {
             return;
@@ -166,7 +159,7 @@ public final class DeviceRoutes {
     static Uia.StageCheck passwordOf(Accounts accounts, Requester who) {
         return (type, auth) -> {
             String user = LoginRoutes.identifiedUser(auth);
-            String password = Fields.required(auth, "password");
+            String password = Fields.requiredString(auth, "password");
             var account = accounts.byIdentifier(user).filter(a -> a.userId().equals(who.userId()));
             return accounts.passwordMatches(account, password);
         };

@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.myelin.api.Routes;
 import io.myelin.api.http.ErrorCode;
+import io.myelin.api.http.Fields;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.users.Authentication;
@@ -106,12 +107,12 @@ public final class LoginRoutes {
 
     private void login(ServerRequest req, ServerResponse res) {
         JsonObject body = Json.readObject(req);
-        String type = Fields.required(body, "type");
+        String type = Fields.requiredString(body, "type");
         if (!type.equals(PASSWORD) && !type.equals(TOKEN)) {
             throw new MatrixException(Status.BAD_REQUEST_400, ErrorCode.M_UNKNOWN, "Unknown login type " + type + ".");
         }
-        String deviceId = Fields.string(body, "device_id").map(LoginRoutes::checkDeviceId).orElse(null);
-        String displayName = Fields.string(body, "initial_device_display_name").orElse(null);
+        String deviceId = checkDeviceId(Fields.string(body, "device_id"));
+        String displayName = Fields.string(body, "initial_device_display_name");
         boolean refresh = Fields.bool(body, "refresh_token", false);
         String userId = type.equals(TOKEN) ? userOfToken(body, req, res) : userOfPassword(body, req, res);
         Accounts.Login login = accounts.login(userId, deviceId, displayName, refresh, Clients.ip(req));
@@ -122,7 +123,7 @@ public final class LoginRoutes {
     }
 
     private String userOfToken(JsonObject body, ServerRequest req, ServerResponse res) {
-        String token = Fields.required(body, "token");
+        String token = Fields.requiredString(body, "token");
         // The token names no account, so guessing is limited by the client's address alone.
         limiter.loginAttempt("token " + Clients.ip(req), Clients.ip(req), res);
         return loginTokens.take(token)
@@ -132,7 +133,7 @@ public final class LoginRoutes {
 
     private String userOfPassword(JsonObject body, ServerRequest req, ServerResponse res) {
         String user = identifiedUser(body);
-        String password = Fields.required(body, "password");
+        String password = Fields.requiredString(body, "password");
 
         // One bucket per account however the client spells it: "bob", "Bob" and "@bob:server" are one account.
         String bucket = user.startsWith("@") ? user : "@" + user + ":" + accounts.serverName();
@@ -163,20 +164,27 @@ public final class LoginRoutes {
      * @return the user id or localpart as given
      */
     static String identifiedUser(JsonObject body) {
-        Optional<JsonObject> identifier = Fields.object(body, "identifier");
-        if (identifier.isPresent()) {
-            String idType = Fields.required(identifier.get(), "type");
+        JsonObject identifier = Fields.object(body, "identifier");
+        if (identifier != null) {
+            String idType = Fields.requiredString(identifier, "type");
             if (!idType.equals("m.id.user")) {
                 throw new MatrixException(Status.BAD_REQUEST_400, ErrorCode.M_UNKNOWN,
                         "Unsupported identifier type " + idType + ".");
             }
-            return Fields.required(identifier.get(), "user");
+            return Fields.requiredString(identifier, "user");
         }
-        return Fields.string(body, "user")
-                .orElseThrow(() -> MatrixException.missingParam("'identifier' is required."));
+        String user = Fields.string(body, "user");
+        if (user == null) {
+            throw MatrixException.missingParam("'identifier' is required.");
+        }
+        return user;
     }
 
+    /** The device id a client chose, checked, or null when it chose none. */
     static String checkDeviceId(String deviceId) {
+        if (deviceId == null) {
+            return null;
+        }
         try {
             return DeviceId.check(deviceId);
         } catch (ProtocolException e) {
@@ -205,7 +213,7 @@ public final class LoginRoutes {
     private void refresh(ServerRequest req, ServerResponse res) {
         limiter.request(Clients.ip(req), res);
         JsonObject body = Json.readObject(req);
-        String refreshToken = Fields.required(body, "refresh_token");
+        String refreshToken = Fields.requiredString(body, "refresh_token");
         TokenService.Issued issued = tokens.refresh(refreshToken)
                 .orElseThrow(() -> Authentication.unknownToken("Unknown or used refresh token.", false));
         JsonObjectBuilder out = Json.object().add("access_token", issued.accessToken());

@@ -1,11 +1,10 @@
 package io.myelin.users.http;
 
-import java.util.Optional;
-
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.myelin.api.Routes;
+import io.myelin.api.http.Fields;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
 import io.myelin.api.users.Requester;
@@ -71,18 +70,18 @@ public final class ProfileRoutes {
         // Guests may set their display name but nothing else of their profile.
         Requester who = guard.self(req, res, key.equals("displayname"));
         JsonObject body = Json.readObject(req);
-        Optional<String> value = Fields.string(body, key);
+        String value = Fields.string(body, key);
         if (key.equals("displayname")) {
-            if (value.isPresent() && value.get().length() > MAX_DISPLAYNAME) {
+            if (value != null && value.length() > MAX_DISPLAYNAME) {
                 throw MatrixException.invalidParam("displayname is longer than " + MAX_DISPLAYNAME + " characters.");
             }
-            accounts.setDisplayname(who.userId(), value.orElse(null));
+            accounts.setDisplayname(who.userId(), value);
         } else {
-            if (value.isPresent() && (value.get().length() > MAX_AVATAR_URL
-                    || !value.get().isEmpty() && !value.get().startsWith("mxc://"))) {
+            if (value != null && (value.length() > MAX_AVATAR_URL
+                    || !value.isEmpty() && !value.startsWith("mxc://"))) {
                 throw MatrixException.invalidParam("avatar_url must be an mxc:// URI.");
             }
-            accounts.setAvatarUrl(who.userId(), value.filter(v -> !v.isEmpty()).orElse(null));
+            accounts.setAvatarUrl(who.userId(), value == null || value.isEmpty() ? null : value);
         }
         accounts.profile(who.userId()).ifPresent(profile -> propagation.propagate(who.userId(), profile));
         Json.ok(res, Json.empty());

@@ -7,6 +7,7 @@ import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.myelin.api.Routes;
+import io.myelin.api.http.Fields;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
 import io.myelin.users.auth.Accounts;
@@ -68,14 +69,14 @@ public final class RegistrationRoutes {
         requireOpen();
         limiter.registration(Clients.ip(req), res);
         JsonObject body = Json.readObject(req);
-        String localpart = Fields.string(body, "username").map(u -> accounts.checkLocalpart(u))
-                .orElseGet(RegistrationRoutes::generatedLocalpart);
+        String username = Fields.string(body, "username");
+        String localpart = username == null ? generatedLocalpart() : accounts.checkLocalpart(username);
         if (accounts.store().taken(localpart)) {
             throw Accounts.userInUse();
         }
-        String password = Fields.string(body, "password").orElse(null);
-        String deviceId = Fields.string(body, "device_id").map(LoginRoutes::checkDeviceId).orElse(null);
-        String displayName = Fields.string(body, "initial_device_display_name").orElse(null);
+        String password = Fields.string(body, "password");
+        String deviceId = LoginRoutes.checkDeviceId(Fields.string(body, "device_id"));
+        String displayName = Fields.string(body, "initial_device_display_name");
         boolean inhibitLogin = Fields.bool(body, "inhibit_login", false);
         boolean refresh = Fields.bool(body, "refresh_token", false);
 
@@ -101,7 +102,7 @@ public final class RegistrationRoutes {
         limiter.registration(Clients.ip(req), res);
         // The specification has the server ignore everything in a guest's request but the device name.
         JsonObject body = req.content().hasEntity() ? Json.readObject(req) : Json.empty();
-        String displayName = Fields.string(body, "initial_device_display_name").orElse(null);
+        String displayName = Fields.string(body, "initial_device_display_name");
         Accounts.Login login = accounts.registerGuest(generatedLocalpart(), displayName, Clients.ip(req));
         JsonObjectBuilder out = Json.object().add("user_id", login.userId());
         LoginRoutes.addTokens(out, login);
@@ -143,7 +144,10 @@ public final class RegistrationRoutes {
     private boolean checkStage(String type, JsonObject auth) {
         return switch (type) {
             case DUMMY -> true;
-            case TOKEN -> Fields.string(auth, "token").map(this::tokenMatches).orElse(false);
+            case TOKEN -> {
+                String token = Fields.string(auth, "token");
+                yield token != null && tokenMatches(token);
+            }
             default -> false;
         };
     }

@@ -17,6 +17,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.myelin.api.Routes;
 import io.myelin.api.http.ErrorCode;
+import io.myelin.api.http.Fields;
 import io.myelin.api.http.Json;
 import io.myelin.api.http.MatrixException;
 import io.myelin.users.auth.Accounts;
@@ -79,13 +80,13 @@ public final class SharedSecretRoutes {
     private void create(ServerRequest req, ServerResponse res) {
         requireEnabled();
         JsonObject body = Json.readObject(req);
-        String nonce = Fields.required(body, "nonce");
-        String username = Fields.required(body, "username");
-        String password = Fields.required(body, "password");
-        String mac = Fields.required(body, "mac");
+        String nonce = Fields.requiredString(body, "nonce");
+        String username = Fields.requiredString(body, "username");
+        String password = Fields.requiredString(body, "password");
+        String mac = Fields.requiredString(body, "mac");
         boolean admin = Fields.bool(body, "admin", false);
-        String displayname = Fields.string(body, "displayname").orElse(null);
-        if (Fields.string(body, "user_type").isPresent()) {
+        String displayname = Fields.string(body, "displayname");
+        if (Fields.string(body, "user_type") != null) {
             throw MatrixException.invalidParam("This server has no user types.");
         }
 
