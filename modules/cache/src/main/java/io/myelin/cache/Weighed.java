@@ -6,7 +6,7 @@ import io.myelin.api.cache.CacheSpec;
  * A cached value with what it costs against the budget, fixed when it was written: its cache's weigher estimate
  * for key and value plus {@link #OVERHEAD}. Ehcache's heap tier sizes the entry by this number (see
  * {@link WeigherSizeOfEngine}), and the same number leaves the per-cache byte gauges when the entry goes, so
- * the gauges add up exactly to what the tier counts.
+ * the gauges add up to what the tier counts (see {@link EhcacheCaches} for the drift racing evictions cause).
  *
  * @param value the value as the caller gave it
  * @param size  the bytes the entry counts for, at least {@link #OVERHEAD}
