@@ -136,8 +136,9 @@ class CacheTierTest {
     }
 
     // Single-threaded, the gauges add up to the pool's count exactly (the tests around this one). With writers
-    // racing evictions, Ehcache's events misstate an entry now and then (about one run of this test in fifteen to twenty,
-    // by up to 3 KB after its 12,000 writes), so the gauges are held to a few entries of the pool's count.
+    // racing evictions, Ehcache's events misstate an entry now and then (about one run of this test in fifteen
+    // to twenty, by up to 3 KB after its 12,000 writes), so the gauges are held to a few entries of the pool's
+    // count.
     @Test
     void concurrentWritersLeaveTheTierWithinBudgetAndTheCountsClose() throws Exception {
         Caches caches = start();
