@@ -42,8 +42,8 @@ import jakarta.json.JsonObject;
  * [--senders 8] [--user carol_NAME]}, where {@code --senders} clients create and fill the rooms side by side,
  * {@code --samples 0} skips the wake-up part and {@code --user} times the initial syncs of an account a
  * previous run filled (on a server restarted on its data directory, after {@code --warmup} untimed ones, 10 by
- * default) instead of filling a new one. The server needs open registration without rate limits ({@code bench/scripts/sync-load.yaml}); with
- * {@code --pid} the driver also reads the server's CPU time and resident memory from {@code /proc}.
+ * default) instead of filling a new one. The server needs open registration without rate limits
+ * ({@code bench/scripts/sync-load.yaml}); with {@code --pid} the driver also reads the server's CPU time and resident memory from {@code /proc}.
  */
 public final class SyncLoad {
 
@@ -157,7 +157,8 @@ public final class SyncLoad {
         if (cpu >= 0) {
             out(String.format(Locale.ROOT, "server CPU per send+wake: %.2f ms", (double) cpu / samples));
         }
-        out("server resident memory after the samples: " + (pid > 0 ? Machine.residentMb(pid) + " MB" : "unknown (no --pid)"));
+        out("server resident memory after the samples: "
+                + (pid > 0 ? Machine.residentMb(pid) + " MB" : "unknown (no --pid)"));
         polls.forEach(p -> p.cancel(true));
     }
 

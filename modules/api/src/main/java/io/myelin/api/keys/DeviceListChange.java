@@ -48,7 +48,8 @@ public record DeviceListChange(String userId, String deviceId, String kind) {
      * @throws NullPointerException        when {@code user_id} or {@code kind} is missing
      */
     public static DeviceListChange fromBytes(byte[] payload) {
-        try (JsonReader reader = JsonSupport.provider().createReader(new StringReader(new String(payload, StandardCharsets.UTF_8)))) {
+        String text = new String(payload, StandardCharsets.UTF_8);
+        try (JsonReader reader = JsonSupport.provider().createReader(new StringReader(text))) {
             JsonObject json = reader.readObject();
             return new DeviceListChange(json.getString("user_id"), json.getString("device_id", null),
                     json.getString("kind"));
