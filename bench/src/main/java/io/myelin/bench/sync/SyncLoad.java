@@ -43,7 +43,8 @@ import jakarta.json.JsonObject;
  * {@code --samples 0} skips the wake-up part and {@code --user} times the initial syncs of an account a
  * previous run filled (on a server restarted on its data directory, after {@code --warmup} untimed ones, 10 by
  * default) instead of filling a new one. The server needs open registration without rate limits
- * ({@code bench/scripts/sync-load.yaml}); with {@code --pid} the driver also reads the server's CPU time and resident memory from {@code /proc}.
+ * ({@code bench/scripts/sync-load.yaml}); with {@code --pid} the driver also reads the server's CPU time and
+ * resident memory from {@code /proc}.
  */
 public final class SyncLoad {
 

@@ -41,7 +41,8 @@ import org.ehcache.impl.internal.TimeSourceConfiguration;
  * Ehcache's count of the whole pool. The gauges follow Ehcache's events, which are exact for one writer; with
  * writers racing evictions an event now and then misstates an entry, so the gauges (and the sum that
  * {@link #keepWithinBudget()} reads) can drift a few entries from the pool's own count: up to 3 KB after
- * 12,000 racing writes of up to 4 KB over a 2 MB pool ({@code CacheTierTest}). How close that is to the real heap use depends on the weighers.
+ * 12,000 racing writes of up to 4 KB over a 2 MB pool ({@code CacheTierTest}). How close that is to the real
+ * heap use depends on the weighers.
  * Measured with the server on development defaults (1gb budget), resident memory after start fell from about
  * 1.2 GB with the off-heap store to about 180 MB, the same as with a 1mb budget (docs/benchmarks-cache.md).
  *

@@ -77,7 +77,8 @@ class ConfigurationTest {
                 """, Map.of());
         String all = String.join("\n", problems);
         for (String key : List.of("version", "server.name", "server.max_request_size", "server.colour",
-                "listeners.client.port", "listeners.client.max_connections", "listeners.federation", "metrics.enabled", "metrics.basic_auth",
+                "listeners.client.port", "listeners.client.max_connections", "listeners.federation",
+                "metrics.enabled", "metrics.basic_auth",
                 "logging.level", "surprise")) {
             assertTrue(problems.stream().anyMatch(p -> p.startsWith(key + ":")), key + " not in\n" + all);
         }

@@ -252,7 +252,8 @@ abstract class SyncCoreTestBase {
         }
         server.settle(alice, sent.getLast());
 
-        Reply reply = server.sync(alice, "?since=" + since + "&filter=" + enc("{\"room\":{\"timeline\":{\"limit\":3}}}"));
+        Reply reply = server.sync(alice, "?since=" + since + "&filter="
+                + enc("{\"room\":{\"timeline\":{\"limit\":3}}}"));
         JsonObject timeline = joinedRoom(reply, roomId).getJsonObject("timeline");
         assertTrue(timeline.getBoolean("limited"));
         assertEquals(sent.subList(9, 12), ids(timeline.getJsonArray("events")));
@@ -531,8 +532,8 @@ abstract class SyncCoreTestBase {
         // Bob's member event reached this device already; it comes again only when redundancy is asked for.
         String again = server.send(bob, roomId, "bob again");
         server.settle(alice, again);
-        JsonObject later = joinedRoom(server.sync(alice, "?since=" + first.string("next_batch") + "&filter=" + enc(lazy)),
-                roomId);
+        JsonObject later = joinedRoom(
+                server.sync(alice, "?since=" + first.string("next_batch") + "&filter=" + enc(lazy)), roomId);
         assertEquals(List.of(again), ids(later.getJsonObject("timeline").getJsonArray("events")));
         assertEquals(0, later.getJsonObject("state").getJsonArray("events").size(), later.toString());
         Reply redundant = server.sync(alice, "?since=" + first.string("next_batch") + "&filter=" + enc(
@@ -582,10 +583,12 @@ abstract class SyncCoreTestBase {
         JsonObject stateOnly = joinedRoom(noTimeline, roomId);
         assertEquals(0, stateOnly.getJsonObject("timeline").getJsonArray("events").size(), noTimeline.raw());
         assertTrue(types(stateOnly.getJsonObject("state").getJsonArray("events")).contains("m.room.create"));
-        Reply nothingMatches = server.sync(alice, "?filter=" + enc("{\"room\":{\"timeline\":{\"types\":[\"x.none\"]}}}"));
+        Reply nothingMatches = server.sync(alice,
+                "?filter=" + enc("{\"room\":{\"timeline\":{\"types\":[\"x.none\"]}}}"));
         assertEquals(0, joinedRoom(nothingMatches, roomId).getJsonObject("timeline").getJsonArray("events").size());
 
-        Reply federation = server.sync(alice, "?since=" + since + "&filter=" + enc("{\"event_format\":\"federation\"}"));
+        Reply federation = server.sync(alice,
+                "?since=" + since + "&filter=" + enc("{\"event_format\":\"federation\"}"));
         JsonObject pdu = joinedRoom(federation, roomId).getJsonObject("timeline").getJsonArray("events")
                 .getJsonObject(0);
         assertTrue(pdu.containsKey("hashes") && pdu.containsKey("signatures"), pdu.toString());

@@ -276,7 +276,8 @@ abstract class SyncRoomsTestBase {
         assertTrue(types(after).containsAll(Set.of("m.room.create", "m.room.member", "m.room.topic")),
                 after.toString());
         assertTrue(ids(after).contains(topic), "the timeline's own state event is in state_after: " + after);
-        assertFalse(joinedRoom(server.sync(alice, "?use_state_after=false" + limitOne), roomId).containsKey("state_after"));
+        assertFalse(joinedRoom(server.sync(alice, "?use_state_after=false" + limitOne), roomId)
+                .containsKey("state_after"));
 
         String since = server.settle(alice, topic);
         String second = server.state(alice, roomId, "m.room.topic", "{\"topic\":\"second\"}");

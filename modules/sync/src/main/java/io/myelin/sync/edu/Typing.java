@@ -161,7 +161,8 @@ public final class Typing implements SyncSource {
 
     static JsonObject event(List<String> userIds) {
         return JsonSupport.objectBuilder().add("type", "m.typing")
-                .add("content", JsonSupport.objectBuilder().add("user_ids", JsonSupport.provider().createArrayBuilder(userIds)))
+                .add("content", JsonSupport.objectBuilder()
+                        .add("user_ids", JsonSupport.provider().createArrayBuilder(userIds)))
                 .build();
     }
 }

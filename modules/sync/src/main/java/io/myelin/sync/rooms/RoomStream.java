@@ -314,7 +314,8 @@ public final class RoomStream {
             return event;
         }
         JsonObject unsigned = event.getJsonObject("unsigned");
-        JsonObjectBuilder merged = unsigned == null ? JsonSupport.objectBuilder() : JsonSupport.provider().createObjectBuilder(unsigned);
+        JsonObjectBuilder merged = unsigned == null ? JsonSupport.objectBuilder()
+                : JsonSupport.objectBuilder(unsigned);
         merged.add("replaces_state", replaced.get());
         if (old.get().get("content") instanceof JsonObject content) {
             merged.add("prev_content", content);
@@ -322,7 +323,7 @@ public final class RoomStream {
         if (old.get().containsKey("sender")) {
             merged.add("prev_sender", old.get().getString("sender"));
         }
-        return JsonSupport.provider().createObjectBuilder(event).add("unsigned", merged).build();
+        return JsonSupport.objectBuilder(event).add("unsigned", merged).build();
     }
 
     private Optional<JsonObject> lookup(DbExecute tx, String eventId) {
@@ -343,7 +344,7 @@ public final class RoomStream {
         if (json.containsKey("event_id") && json.containsKey("room_id")) {
             return json;
         }
-        JsonObjectBuilder out = JsonSupport.provider().createObjectBuilder(json);
+        JsonObjectBuilder out = JsonSupport.objectBuilder(json);
         if (!json.containsKey("event_id")) {
             out.add("event_id", eventId);
         }
@@ -385,7 +386,7 @@ public final class RoomStream {
             Optional<StreamEvent> stored = store.event(tx, targetId);
             if (stored.isPresent() && stored.get().redactedBy() == null) {
                 JsonObject original = stored.get().json();
-                JsonObjectBuilder json = JsonSupport.provider().createObjectBuilder(Redaction.redact(original, version.get()))
+                JsonObjectBuilder json = JsonSupport.objectBuilder(Redaction.redact(original, version.get()))
                         .add("event_id", targetId).add("room_id", stored.get().roomId());
                 if (original.get("unsigned") instanceof JsonObject unsigned) {
                     json.add("unsigned", unsigned);

@@ -328,7 +328,8 @@ public final class SyncResult {
             JsonObjectBuilder counts = JsonSupport.objectBuilder();
             oneTimeKeyCounts.forEach(counts::add);
             body.add("device_one_time_keys_count", counts);
-            body.add("device_unused_fallback_key_types", JsonSupport.provider().createArrayBuilder(unusedFallbackKeyTypes));
+            body.add("device_unused_fallback_key_types",
+                    JsonSupport.provider().createArrayBuilder(unusedFallbackKeyTypes));
         }
         return body.build();
     }

@@ -86,7 +86,7 @@ public final class AccountDataRoutes {
         if (order != null && order.getValueType() != JsonValue.ValueType.NUMBER) {
             throw MatrixException.badJson("'order' must be a number.");
         }
-        JsonObjectBuilder tags = JsonSupport.provider().createObjectBuilder(currentTags(who.userId(), room)).add(tag, body);
+        JsonObjectBuilder tags = JsonSupport.objectBuilder(currentTags(who.userId(), room)).add(tag, body);
         saveTags(who.userId(), room, tags.build());
         Json.ok(res, Json.empty());
     }
@@ -94,7 +94,7 @@ public final class AccountDataRoutes {
     private void deleteTag(ServerRequest req, ServerResponse res) {
         Requester who = guard.self(req, res);
         String room = roomId(req);
-        JsonObjectBuilder tags = JsonSupport.provider().createObjectBuilder(currentTags(who.userId(), room))
+        JsonObjectBuilder tags = JsonSupport.objectBuilder(currentTags(who.userId(), room))
                 .remove(tag(req));
         saveTags(who.userId(), room, tags.build());
         Json.ok(res, Json.empty());

@@ -71,7 +71,7 @@ final class ProfilePropagation {
         // Keep what else the member event says (is_direct, third-party fields) and replace only the profile; a
         // field the user cleared is left out rather than sent empty. The restricted-join authorisation belonged
         // to the original join and would have to be signed again by the authorising server, so it goes.
-        JsonObjectBuilder content = JsonSupport.provider().createObjectBuilder(old == null ? JsonObject.EMPTY_JSON_OBJECT : old)
+        JsonObjectBuilder content = JsonSupport.objectBuilder(old == null ? JsonObject.EMPTY_JSON_OBJECT : old)
                 .remove("displayname").remove("avatar_url").remove("join_authorised_via_users_server")
                 .add("membership", "join");
         if (profile.displayname() != null) {

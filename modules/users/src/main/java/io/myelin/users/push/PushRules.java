@@ -68,7 +68,7 @@ public final class PushRules {
                     ownAdded = true;
                 }
                 JsonObject tweak = object(tweaks, kind + "/" + rule.getString("rule_id"));
-                JsonObjectBuilder rendered = JsonSupport.provider().createObjectBuilder(rule);
+                JsonObjectBuilder rendered = JsonSupport.objectBuilder(rule);
                 tweak.forEach(rendered::add);
                 rules.add(rendered);
             }
@@ -129,7 +129,7 @@ public final class PushRules {
         if (existing >= 0 && before == null && after == null) {
             // An update without a position keeps the rule where it is, and its enabled flag.
             JsonObject old = own.get(existing);
-            own.set(existing, JsonSupport.provider().createObjectBuilder(built).add("enabled", old.get("enabled")).build());
+            own.set(existing, JsonSupport.objectBuilder(built).add("enabled", old.get("enabled")).build());
         } else {
             if (existing >= 0) {
                 own.remove(existing);
@@ -185,13 +185,13 @@ public final class PushRules {
         if (rule.getBoolean("default")) {
             JsonObject tweaks = object(changes, "defaults");
             String key = kind + "/" + ruleId;
-            JsonObject tweak = JsonSupport.provider().createObjectBuilder(object(tweaks, key)).add(field, value).build();
-            return JsonSupport.provider().createObjectBuilder(changes)
-                    .add("defaults", JsonSupport.provider().createObjectBuilder(tweaks).add(key, tweak)).build();
+            JsonObject tweak = JsonSupport.objectBuilder(object(tweaks, key)).add(field, value).build();
+            return JsonSupport.objectBuilder(changes)
+                    .add("defaults", JsonSupport.objectBuilder(tweaks).add(key, tweak)).build();
         }
         List<JsonObject> own = rules(object(changes, "user"), kind);
         int index = indexOf(own, ruleId);
-        own.set(index, JsonSupport.provider().createObjectBuilder(own.get(index)).add(field, value).build());
+        own.set(index, JsonSupport.objectBuilder(own.get(index)).add(field, value).build());
         return withRules(changes, kind, own);
     }
 
@@ -271,8 +271,8 @@ public final class PushRules {
     private static JsonObject withRules(JsonObject changes, String kind, List<JsonObject> own) {
         JsonArrayBuilder array = JsonSupport.arrayBuilder();
         own.forEach(array::add);
-        JsonObject user = JsonSupport.provider().createObjectBuilder(object(changes, "user")).add(kind, array).build();
-        return JsonSupport.provider().createObjectBuilder(changes).add("user", user).build();
+        JsonObject user = JsonSupport.objectBuilder(object(changes, "user")).add(kind, array).build();
+        return JsonSupport.objectBuilder(changes).add("user", user).build();
     }
 
     private static JsonObject object(JsonObject parent, String key) {
